@@ -1,0 +1,68 @@
+# Waymark: `make run` to chat in a browser, `make test` to run every test.
+# Both build what they need first: the Python 3.10 virtualenv, the trained model and the
+# demo database. Nothing is downloaded at run time.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+BIN         := $(VENV)/bin
+INSTALLED   := $(VENV)/.installed
+MODEL       := models/waymark.tar.gz
+DATABASE    := var/waymark.db
+TRAIN_INPUT := config.yml $(shell find bot nlu_data -name '*.yml' 2>/dev/null)
+RASA_DATA   := --domain bot/domain --data bot/rules nlu_data --config config.yml
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: help run test model database chat constraints clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+run: $(INSTALLED) $(MODEL) $(DATABASE) ## serve the assistant and web chat on http://127.0.0.1:8000
+	$(BIN)/waymark serve
+
+test: $(INSTALLED) $(MODEL) ## run the whole test suite
+	$(BIN)/python -m pytest
+
+chat: $(INSTALLED) $(MODEL) $(DATABASE) ## talk to the assistant in this terminal
+	$(BIN)/waymark chat
+
+model: $(MODEL) ## train the Rasa model if its inputs changed
+
+database: $(DATABASE) ## create and seed the demo directory under var/
+
+# Find Python 3.10 (Rasa 3.6 supports nothing newer): PATH first, then pyenv's versions.
+$(INSTALLED): pyproject.toml constraints.txt
+	@py=""; \
+	for c in python3.10 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10*/bin/python3.10 2>/dev/null) /usr/bin/python3.10 /usr/local/bin/python3.10; do \
+	  if "$$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; then py="$$c"; break; fi; \
+	done; \
+	if [ -z "$$py" ]; then \
+	  echo "error: Waymark needs Python 3.10 (Rasa 3.6 supports nothing newer), and none was found." >&2; \
+	  echo "Install it, e.g. 'pyenv install 3.10' or 'apt-get install python3.10 python3.10-venv', then run make again." >&2; \
+	  exit 1; \
+	fi; \
+	echo "Using $$py"; \
+	rm -rf $(VENV) && "$$py" -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip<25"
+	$(BIN)/pip install --progress-bar on -c constraints.txt -e ".[test]"
+	$(BIN)/pip check
+	touch $@
+
+$(MODEL): $(INSTALLED) $(TRAIN_INPUT)
+	$(BIN)/rasa train $(RASA_DATA) --out models --fixed-model-name waymark
+	touch $@
+
+$(DATABASE): $(INSTALLED)
+	$(BIN)/waymark directory init
+	$(BIN)/waymark directory seed --national --sample
+
+constraints: ## re-pin constraints.txt from the current virtualenv
+	(echo "# The whole environment, pinned: install with pip install -c constraints.txt -e '.[test]'"; \
+	 echo "# Regenerate after changing dependencies: make constraints"; \
+	 $(BIN)/pip freeze --all --exclude-editable | grep -v '^-e\|^waymark\|^pip==') > constraints.txt
+
+clean: ## remove the virtualenv, trained models and local databases
+	rm -rf $(VENV) models .rasa var

@@ -1,0 +1,43 @@
+"""Journey: a person asks for a human, or the assistant could not understand them.
+
+Until the warm handover exists, the honest offer is the right helpline's number, taken from
+the directory (so a changed number is changed in one place), with when it is open.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import directory_session, helpline_for, latest_intent
+from directory import hours
+
+NOT_UNDERSTOOD = "Sorry, I didn't understand that. I'm an automated assistant, so I may have missed what you meant."
+CANNOT_HELP = "Sorry, I can't help with that. I'm an automated assistant that finds drug and alcohol help."
+
+
+class ActionOfferHelpline(Action):
+    def name(self) -> Text:
+        return "action_offer_helpline"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        intent = latest_intent(tracker)
+        if intent == "nlu_fallback":
+            dispatcher.utter_message(text=NOT_UNDERSTOOD)
+        elif intent == "out_of_scope":
+            dispatcher.utter_message(text=CANNOT_HELP)
+        now = datetime.now(hours.LONDON)
+        with directory_session() as session:
+            line = helpline_for(session, tracker.get_slot("substance"))
+            if line is None:
+                dispatcher.utter_message(text="If you need help now, ring NHS 111. In an emergency, ring 999.")
+                return []
+            when = "They are open now." if hours.is_open(line.schedules, now) else "They are closed now."
+            dispatcher.utter_message(
+                text=f"You can talk to a real person at {line.name}. Ring {line.phones[0].number}. "
+                f"It is confidential. {when}"
+            )
+        return []

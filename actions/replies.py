@@ -1,0 +1,97 @@
+"""The words the actions say, built from directory results. Plain functions, tested alone.
+
+Short sentences, person-first, SMS-sized: the channel layer does the final formatting.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+from directory import hours
+from directory.search import ServiceMatch
+
+KM_PER_MILE = 1.609344
+NEED_WORDS = {
+    "treatment": "drug and alcohol service",
+    "needle-exchange": "needle exchange",
+    "naloxone": "place to get naloxone",
+    "family-support": "family support service",
+    "carers-assessment": "carer's assessment service",
+    "advocacy": "advocacy service",
+    "housing": "housing service",
+    "mental-health": "mental health service",
+    "young-people": "young people's service",
+    "mutual-aid": "support group",
+}
+
+
+def miles(distance_km: float) -> str:
+    value = distance_km / KM_PER_MILE
+    if value < 0.1:
+        return "less than 0.1 miles"
+    return f"{value:.1f} miles" if value < 10 else f"{value:.0f} miles"
+
+
+def checked_on(day: date) -> str:
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+def opening_line(match: ServiceMatch, now: datetime) -> str:
+    if match.open_now:
+        return "Open now."
+    if match.next_opens is not None:
+        return f"Closed now. Opens {hours.describe_time(match.next_opens, now)}."
+    return "Ring to check when it is open."
+
+
+def how_to_get_in(match: ServiceMatch) -> str:
+    if match.walk_in and match.phone:
+        return f"Ring {match.phone} or just walk in."
+    if match.walk_in:
+        return "Just walk in."
+    if match.self_referral and match.phone:
+        return f"Ring {match.phone} to refer yourself."
+    if match.phone:
+        return f"Ring {match.phone}."
+    return ""
+
+
+def service_reply(match: ServiceMatch, place_label: str, now: datetime) -> str:
+    """The one-message answer about the nearest service."""
+    parts = [f"Nearest to {place_label}: {match.name}, {miles(match.distance_km)} away."]
+    if match.address:
+        parts.append(match.address + ".")
+    parts.append(opening_line(match, now))
+    parts.append(how_to_get_in(match))
+    if match.hours:
+        parts.append(f"Hours: {match.hours}.")
+    if match.stale and match.assured_date:
+        parts.append(f"Last checked on {checked_on(match.assured_date)} — ring first.")
+    elif match.stale:
+        parts.append("Not checked recently — ring first.")
+    elif match.assured_date:
+        parts.append(f"Last checked {checked_on(match.assured_date)}.")
+    if match.is_sample:
+        parts.append("(Sample listing for the demo, not a real service.)")
+    return " ".join(p for p in parts if p)
+
+
+def what_to_expect(match: ServiceMatch) -> Optional[str]:
+    if not match.application_process:
+        return None
+    return f"What to expect: {match.application_process}"
+
+
+def no_match_reply(need: Optional[str], place_label: str, line_name: Optional[str], line_number: Optional[str]) -> str:
+    what = NEED_WORDS.get(need or "treatment", "service")
+    text = f"Sorry, I couldn't find a {what} near {place_label} in my directory."
+    if line_name and line_number:
+        text += f" You can ring {line_name} on {line_number} to talk it through."
+    return text
+
+
+def unknown_place_reply(text: str) -> str:
+    return (
+        f"Sorry, I don't know where \"{text}\" is. "
+        "Could you send a postcode like LS1 4AP, or the name of a town?"
+    )

@@ -1,0 +1,36 @@
+"""Web chat: the same contract as Rasa's REST channel, so any Rasa client works with it.
+
+POST /webhooks/rest/webhook {"sender": "...", "message": "..."}
+  -> [{"recipient_id": "...", "text": "...", "buttons": [...]}, ...]
+"""
+from __future__ import annotations
+
+from typing import Any, List
+
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel, Field
+
+from channels.dependencies import get_assistant
+from waymark.assistant import Assistant
+from waymark.settings import get_settings
+
+router = APIRouter(tags=["web chat"])
+
+
+class ChatMessage(BaseModel):
+    sender: str = Field(..., min_length=1, max_length=128, description="The conversation's id")
+    message: str = Field(..., description="What the person typed, or a button's payload")
+
+
+@router.post("/webhooks/rest/webhook", response_model=List[dict])
+async def receive(body: ChatMessage, assistant: Assistant = Depends(get_assistant)) -> List[Any]:
+    limit = get_settings().max_message_chars
+    if len(body.message) > limit:
+        raise HTTPException(
+            status_code=413,
+            detail=f"That message is too long for me ({len(body.message)} characters). "
+            f"Please send it in parts of up to {limit} characters.",
+        )
+    if not body.message.strip():
+        raise HTTPException(status_code=422, detail="The message is empty. Please type something.")
+    return await assistant.handle(body.sender, body.message, channel="rest")

@@ -1,0 +1,86 @@
+"""Turning what a person types about where they are into a point on the map.
+
+People write "LS1 4AP", "ls14ap", "LS1", "near leeds station" or just "Leeds". We look for a
+full postcode first, then a postcode district, then a town the directory knows about.
+Full postcodes not in the table fall back to their district, which is good to a few hundred
+metres: plenty for "nearest service".
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from directory.models import Postcode
+
+FULL_POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b", re.IGNORECASE)
+DISTRICT = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\b", re.IGNORECASE)
+EARTH_RADIUS_KM = 6371.0088
+
+
+@dataclass(frozen=True)
+class Place:
+    label: str  # what we say back: "LS1 4AP", "LS1", "Leeds"
+    latitude: float
+    longitude: float
+    kind: str  # postcode, district, town
+
+
+def normalise_postcode(text: str) -> str:
+    return re.sub(r"\s+", "", text).upper()
+
+
+def format_postcode(code: str) -> str:
+    code = normalise_postcode(code)
+    return f"{code[:-3]} {code[-3:]}" if len(code) >= 5 and code[-3].isdigit() else code
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def _lookup(session: Session, code: str) -> Optional[Postcode]:
+    return session.get(Postcode, normalise_postcode(code))
+
+
+def known_towns(session: Session) -> list[str]:
+    rows = session.execute(select(Postcode.town).where(Postcode.town.is_not(None)).distinct())
+    return sorted({r[0] for r in rows if r[0]}, key=len, reverse=True)
+
+
+def resolve_place(session: Session, text: str) -> Optional[Place]:
+    """Find the first place in free text, or None when nothing in it is known."""
+    if not text:
+        return None
+    for match in FULL_POSTCODE.finditer(text):
+        outward, inward = match.group(1).upper(), match.group(2).upper()
+        label = f"{outward} {inward}"
+        row = _lookup(session, outward + inward) or _lookup(session, outward)
+        if row is not None:
+            return Place(label, row.latitude, row.longitude, "postcode")
+    for match in DISTRICT.finditer(text):
+        row = _lookup(session, match.group(1))
+        if row is not None and row.is_district:
+            return Place(row.code, row.latitude, row.longitude, "district")
+    return resolve_town(session, text)
+
+
+def resolve_town(session: Session, text: str) -> Optional[Place]:
+    lowered = f" {re.sub(r'[^a-z ]+', ' ', text.lower())} "
+    for town in known_towns(session):
+        if f" {town.lower()} " in lowered:
+            lat, lon = session.execute(
+                select(func.avg(Postcode.latitude), func.avg(Postcode.longitude)).where(
+                    Postcode.town == town, Postcode.is_district.is_(True)
+                )
+            ).one()
+            if lat is not None:
+                return Place(town, float(lat), float(lon), "town")
+    return None

@@ -1,0 +1,330 @@
+"""The service directory's tables, following Open Referral UK (the UK profile of HSDS 3.0).
+
+Table and column names are HSDS's own so that feeds map across one to one. What this field
+needs on top (substances, audiences, referral routes, naloxone, confidential addresses,
+contract end dates, successors) is carried as taxonomy terms linked through `attribute`, as
+HSDS intends, so a feed published from here stays compliant. Only `postcode` is Waymark's own:
+it turns what a person types ("LS1 4AP", "ls1", "Leeds") into a point on the map.
+"""
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    Time,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _id() -> Column:
+    return Column(String(64), primary_key=True, default=new_id)
+
+
+class Organization(Base):
+    __tablename__ = "organization"
+    id = _id()
+    name = Column(String(255), nullable=False)
+    alternate_name = Column(String(255))
+    description = Column(Text)
+    email = Column(String(255))
+    website = Column(String(512))
+    legal_status = Column(String(255))
+    uri = Column(String(512))
+
+    services = relationship("Service", back_populates="organization")
+    contacts = relationship("Contact", back_populates="organization")
+
+
+class Service(Base):
+    """A thing a person can get: a treatment service, a needle exchange, a helpline."""
+
+    __tablename__ = "service"
+    id = _id()
+    organization_id = Column(String(64), ForeignKey("organization.id"), index=True)
+    name = Column(String(255), nullable=False)
+    alternate_name = Column(String(255))
+    description = Column(Text)
+    url = Column(String(512))
+    email = Column(String(255))
+    # ORUK statuses: active, inactive, defunct, temporarily closed
+    status = Column(String(32), nullable=False, default="active", index=True)
+    interpretation_services = Column(Text)
+    application_process = Column(Text)
+    fees_description = Column(Text)
+    accreditations = Column(Text)
+    eligibility_description = Column(Text)
+    minimum_age = Column(Integer)
+    maximum_age = Column(Integer)
+    assured_date = Column(Date)  # when a person last confirmed the listing is right
+    assurer_email = Column(String(255))
+    alert = Column(Text)  # short notice shown with the listing, e.g. "moving in March"
+    last_modified = Column(DateTime(timezone=True))
+
+    organization = relationship("Organization", back_populates="services")
+    phones = relationship("Phone", back_populates="service", cascade="all, delete-orphan")
+    schedules = relationship("Schedule", back_populates="service", cascade="all, delete-orphan")
+    service_at_locations = relationship(
+        "ServiceAtLocation", back_populates="service", cascade="all, delete-orphan"
+    )
+    languages = relationship("Language", back_populates="service", cascade="all, delete-orphan")
+    cost_options = relationship(
+        "CostOption", back_populates="service", cascade="all, delete-orphan"
+    )
+    contacts = relationship("Contact", back_populates="service", cascade="all, delete-orphan")
+    attributes = relationship(
+        "Attribute",
+        primaryjoin="and_(Service.id == foreign(Attribute.link_id), "
+        "Attribute.link_entity == 'service')",
+        cascade="all, delete-orphan",
+        overlaps="attributes",
+    )
+
+
+class Location(Base):
+    __tablename__ = "location"
+    id = _id()
+    organization_id = Column(String(64), ForeignKey("organization.id"), index=True)
+    location_type = Column(String(32), nullable=False, default="physical")  # physical/virtual/postal
+    name = Column(String(255))
+    description = Column(Text)
+    url = Column(String(512))
+    latitude = Column(Float)
+    longitude = Column(Float)
+
+    addresses = relationship("Address", back_populates="location", cascade="all, delete-orphan")
+    accessibility = relationship(
+        "Accessibility", back_populates="location", cascade="all, delete-orphan"
+    )
+    attributes = relationship(
+        "Attribute",
+        primaryjoin="and_(Location.id == foreign(Attribute.link_id), "
+        "Attribute.link_entity == 'location')",
+        cascade="all, delete-orphan",
+        overlaps="attributes",
+    )
+
+    __table_args__ = (Index("ix_location_lat_lon", "latitude", "longitude"),)
+
+
+class ServiceAtLocation(Base):
+    __tablename__ = "service_at_location"
+    id = _id()
+    service_id = Column(String(64), ForeignKey("service.id"), nullable=False, index=True)
+    location_id = Column(String(64), ForeignKey("location.id"), nullable=False, index=True)
+    description = Column(Text)
+
+    service = relationship("Service", back_populates="service_at_locations")
+    location = relationship("Location")
+
+
+class Address(Base):
+    __tablename__ = "address"
+    id = _id()
+    location_id = Column(String(64), ForeignKey("location.id"), index=True)
+    attention = Column(String(255))
+    address_1 = Column(String(255))
+    address_2 = Column(String(255))
+    city = Column(String(255))
+    region = Column(String(255))
+    state_province = Column(String(255))
+    postal_code = Column(String(16))
+    country = Column(String(2), default="GB")
+    address_type = Column(String(32), default="physical")
+
+    location = relationship("Location", back_populates="addresses")
+
+
+class Phone(Base):
+    __tablename__ = "phone"
+    id = _id()
+    location_id = Column(String(64), ForeignKey("location.id"), index=True)
+    service_id = Column(String(64), ForeignKey("service.id"), index=True)
+    organization_id = Column(String(64), ForeignKey("organization.id"))
+    contact_id = Column(String(64), ForeignKey("contact.id"))
+    service_at_location_id = Column(String(64), ForeignKey("service_at_location.id"))
+    number = Column(String(64), nullable=False)
+    extension = Column(String(16))
+    type = Column(String(16), default="voice")  # voice, text (SMS), fax, cell, video, pager, textphone
+    description = Column(Text)
+
+    service = relationship("Service", back_populates="phones")
+
+
+class Schedule(Base):
+    """Opening hours. Weekly rows use freq=WEEKLY + byday + opens_at/closes_at.
+
+    Rows bounded by valid_from/valid_to override the weekly pattern on those dates (bank
+    holidays, one-off closures); such a row with no opens_at means closed all day.
+    Times are wall-clock times in `timezone` (Europe/London unless stated).
+    """
+
+    __tablename__ = "schedule"
+    id = _id()
+    service_id = Column(String(64), ForeignKey("service.id"), index=True)
+    location_id = Column(String(64), ForeignKey("location.id"))
+    service_at_location_id = Column(String(64), ForeignKey("service_at_location.id"))
+    valid_from = Column(Date)
+    valid_to = Column(Date)
+    dtstart = Column(Date)
+    timezone = Column(String(64), default="Europe/London")
+    until = Column(Date)
+    count = Column(Integer)
+    wkst = Column(String(2))
+    freq = Column(String(16))  # WEEKLY, MONTHLY
+    interval = Column(Integer)
+    byday = Column(String(64))  # e.g. "MO,TU,WE"
+    byweekno = Column(String(64))
+    bymonthday = Column(String(64))
+    byyearday = Column(String(64))
+    description = Column(Text)
+    opens_at = Column(Time)
+    closes_at = Column(Time)
+    schedule_link = Column(String(512))
+    attending_type = Column(String(64))  # e.g. "drop-in", "appointment"
+    notes = Column(Text)
+
+    service = relationship("Service", back_populates="schedules")
+
+
+class Taxonomy(Base):
+    __tablename__ = "taxonomy"
+    id = _id()
+    name = Column(String(255), nullable=False)
+    description = Column(Text)
+    uri = Column(String(512))
+    version = Column(String(64))
+
+
+class TaxonomyTerm(Base):
+    __tablename__ = "taxonomy_term"
+    id = _id()
+    code = Column(String(128), index=True)
+    name = Column(String(255), nullable=False)
+    description = Column(Text)
+    parent_id = Column(String(64), ForeignKey("taxonomy_term.id"))
+    taxonomy = Column(String(255))
+    taxonomy_id = Column(String(64), ForeignKey("taxonomy.id"))
+    language = Column(String(8))
+    term_uri = Column(String(512))
+
+
+class Attribute(Base):
+    """Links a taxonomy term to a record: 'this service serves families', 'this address is
+    confidential'. `value` carries data for terms that need it (a date, a successor's id)."""
+
+    __tablename__ = "attribute"
+    id = _id()
+    link_id = Column(String(64), nullable=False)
+    link_type = Column(String(64))  # e.g. eligibility, audience, need, substance, access
+    link_entity = Column(String(64), nullable=False, default="service")
+    taxonomy_term_id = Column(String(64), ForeignKey("taxonomy_term.id"), nullable=False)
+    value = Column(Text)
+    label = Column(String(255))
+
+    taxonomy_term = relationship("TaxonomyTerm", lazy="joined")
+
+    __table_args__ = (
+        Index("ix_attribute_link", "link_entity", "link_id"),
+        Index("ix_attribute_term_link", "taxonomy_term_id", "link_id"),
+    )
+
+
+class Language(Base):
+    __tablename__ = "language"
+    id = _id()
+    service_id = Column(String(64), ForeignKey("service.id"), index=True)
+    location_id = Column(String(64), ForeignKey("location.id"))
+    phone_id = Column(String(64), ForeignKey("phone.id"))
+    name = Column(String(128))
+    code = Column(String(16))
+    note = Column(Text)
+
+    service = relationship("Service", back_populates="languages")
+
+
+class Accessibility(Base):
+    __tablename__ = "accessibility"
+    id = _id()
+    location_id = Column(String(64), ForeignKey("location.id"), index=True)
+    description = Column(Text)
+    details = Column(Text)
+    url = Column(String(512))
+
+    location = relationship("Location", back_populates="accessibility")
+
+
+class CostOption(Base):
+    __tablename__ = "cost_option"
+    id = _id()
+    service_id = Column(String(64), ForeignKey("service.id"), index=True)
+    valid_from = Column(Date)
+    valid_to = Column(Date)
+    option = Column(Text)
+    currency = Column(String(3))
+    amount = Column(Numeric(10, 2))
+    amount_description = Column(Text)
+
+    service = relationship("Service", back_populates="cost_options")
+
+
+class Contact(Base):
+    __tablename__ = "contact"
+    id = _id()
+    organization_id = Column(String(64), ForeignKey("organization.id"), index=True)
+    service_id = Column(String(64), ForeignKey("service.id"), index=True)
+    service_at_location_id = Column(String(64), ForeignKey("service_at_location.id"))
+    location_id = Column(String(64), ForeignKey("location.id"))
+    name = Column(String(255))
+    title = Column(String(255))
+    department = Column(String(255))
+    email = Column(String(255))
+
+    organization = relationship("Organization", back_populates="contacts")
+    service = relationship("Service", back_populates="contacts")
+
+
+class Metadata(Base):
+    """Audit trail: every change to a record, who made it and when (HSDS `metadata`)."""
+
+    __tablename__ = "metadata"
+    id = _id()
+    resource_id = Column(String(64), nullable=False, index=True)
+    resource_type = Column(String(64), nullable=False)
+    last_action_date = Column(DateTime(timezone=True), nullable=False)
+    last_action_type = Column(String(32), nullable=False)  # create, update, verify, close, ...
+    field_name = Column(String(128))
+    previous_value = Column(Text)
+    replacement_value = Column(Text)
+    updated_by = Column(String(255), nullable=False)
+
+
+class Postcode(Base):
+    """A postcode or postcode district with its centre point (Waymark's own table).
+
+    `code` is stored upper-case without spaces ("LS14AP", "LS1").
+    """
+
+    __tablename__ = "postcode"
+    code = Column(String(8), primary_key=True)
+    is_district = Column(Boolean, nullable=False, default=False)
+    latitude = Column(Float, nullable=False)
+    longitude = Column(Float, nullable=False)
+    town = Column(String(128), index=True)
+    region = Column(String(128))

@@ -1,0 +1,232 @@
+"""Nearest-service search: the one query the assistant, the staff page and the ORUK API share.
+
+Plain SQL on any database (no PostGIS): a bounding box on the indexed latitude/longitude
+narrows the candidates, taxonomy filters are EXISTS sub-queries on `attribute`, and the exact
+great-circle distance orders what is left.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Optional
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import Session, selectinload
+
+from directory import hours
+from directory.geo import haversine_km
+from directory.models import Attribute, Location, Service, ServiceAtLocation
+from directory.taxonomy import term
+
+DEFAULT_MAX_DISTANCE_KM = 40.0
+ACTIVE = "active"
+
+
+@dataclass
+class SearchQuery:
+    latitude: float
+    longitude: float
+    need: Optional[str] = None  # a code from taxonomy.NEEDS, e.g. "treatment"
+    substance: Optional[str] = None  # a code from taxonomy.SUBSTANCES
+    audience: Optional[str] = None  # a code from taxonomy.AUDIENCES
+    self_referral: bool = False
+    walk_in: bool = False
+    women_only: bool = False
+    open_at: Optional[datetime] = None  # only services open at this moment
+    max_distance_km: float = DEFAULT_MAX_DISTANCE_KM
+    limit: int = 10
+
+
+@dataclass
+class ServiceMatch:
+    """One result, with everything a person needs to decide and to get in."""
+
+    service_id: str
+    name: str
+    organization: Optional[str]
+    description: Optional[str]
+    distance_km: float
+    phone: Optional[str]
+    text_number: Optional[str]
+    address: Optional[str]  # None when the address is confidential
+    postcode: Optional[str]
+    open_now: bool
+    next_opens: Optional[datetime]
+    hours: str
+    self_referral: bool
+    walk_in: bool
+    application_process: Optional[str]
+    assured_date: Optional[date]
+    stale: bool
+    alert: Optional[str]
+    is_sample: bool
+    codes: set[str] = field(default_factory=set)
+
+
+def _has_term(code: str):
+    return exists().where(
+        and_(
+            Attribute.link_entity == "service",
+            Attribute.link_id == Service.id,
+            Attribute.taxonomy_term_id == term(code).id,
+        )
+    )
+
+
+def _filters(query: SearchQuery) -> list:
+    filters = []
+    if query.need:
+        filters.append(_has_term(f"need:{query.need}"))
+    if query.substance:
+        filters.append(_has_term(f"substance:{query.substance}"))
+    if query.audience:
+        filters.append(_has_term(f"audience:{query.audience}"))
+    if query.self_referral:
+        filters.append(_has_term("access:self-referral"))
+    if query.walk_in:
+        filters.append(_has_term("access:walk-in"))
+    if query.women_only:
+        filters.append(_has_term("feature:women-only"))
+    return filters
+
+
+def is_stale(assured: Optional[date], today: date, stale_after_days: int) -> bool:
+    return assured is None or (today - assured) > timedelta(days=stale_after_days)
+
+
+def search(
+    session: Session,
+    query: SearchQuery,
+    now: Optional[datetime] = None,
+    stale_after_days: int = 90,
+) -> list[ServiceMatch]:
+    """Active services nearest to the query point, nearest first."""
+    now = now or datetime.now(hours.LONDON)
+    lat_delta = query.max_distance_km / 111.0
+    lon_delta = query.max_distance_km / (111.0 * max(0.1, math.cos(math.radians(query.latitude))))
+    stmt = (
+        select(Service.id, Location.id, Location.latitude, Location.longitude)
+        .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
+        .join(Location, Location.id == ServiceAtLocation.location_id)
+        .where(
+            Service.status == ACTIVE,
+            Location.latitude.between(query.latitude - lat_delta, query.latitude + lat_delta),
+            Location.longitude.between(query.longitude - lon_delta, query.longitude + lon_delta),
+            *_filters(query),
+        )
+    )
+    nearest: dict[str, tuple[float, str]] = {}
+    for service_id, location_id, lat, lon in session.execute(stmt):
+        distance = haversine_km(query.latitude, query.longitude, lat, lon)
+        if distance <= query.max_distance_km and (
+            service_id not in nearest or distance < nearest[service_id][0]
+        ):
+            nearest[service_id] = (distance, location_id)
+    ordered = sorted(nearest.items(), key=lambda kv: kv[1][0])
+
+    results: list[ServiceMatch] = []
+    # Load details in small batches, so an open-now filter can look past closed services.
+    batch = max(query.limit * 2, 10)
+    for start in range(0, len(ordered), batch):
+        chunk = ordered[start : start + batch]
+        services = _load(session, [sid for sid, _ in chunk])
+        locations = {
+            loc.id: loc
+            for loc in session.scalars(
+                select(Location)
+                .where(Location.id.in_([loc_id for _, (_, loc_id) in chunk]))
+                .options(selectinload(Location.addresses), selectinload(Location.attributes))
+            )
+        }
+        for service_id, (distance, location_id) in chunk:
+            match = describe(
+                services[service_id], locations[location_id], distance, now, stale_after_days
+            )
+            if query.open_at is not None and not hours.is_open(
+                services[service_id].schedules, query.open_at
+            ):
+                continue
+            results.append(match)
+            if len(results) >= query.limit:
+                return results
+    return results
+
+
+def _load(session: Session, ids: list[str]) -> dict[str, Service]:
+    stmt = (
+        select(Service)
+        .where(Service.id.in_(ids))
+        .options(
+            selectinload(Service.phones),
+            selectinload(Service.schedules),
+            selectinload(Service.attributes),
+            selectinload(Service.organization),
+        )
+    )
+    return {s.id: s for s in session.scalars(stmt)}
+
+
+def service_codes(service: Service) -> set[str]:
+    return {a.taxonomy_term.code for a in service.attributes if a.taxonomy_term is not None}
+
+
+def _phone(service: Service, kind: str) -> Optional[str]:
+    for phone in service.phones:
+        if (phone.type or "voice") == kind:
+            return phone.number
+    return None
+
+
+def describe(
+    service: Service,
+    location: Optional[Location],
+    distance_km: float,
+    now: datetime,
+    stale_after_days: int = 90,
+) -> ServiceMatch:
+    codes = service_codes(service)
+    address = postcode = None
+    if location is not None:
+        location_codes = {a.taxonomy_term.code for a in location.attributes if a.taxonomy_term}
+        if "feature:confidential-address" not in location_codes and location.addresses:
+            addr = location.addresses[0]
+            postcode = addr.postal_code
+            address = ", ".join(p for p in (addr.address_1, addr.city, addr.postal_code) if p)
+    return ServiceMatch(
+        service_id=service.id,
+        name=service.name,
+        organization=service.organization.name if service.organization else None,
+        description=service.description,
+        distance_km=distance_km,
+        phone=_phone(service, "voice"),
+        text_number=_phone(service, "text"),
+        address=address,
+        postcode=postcode,
+        open_now=hours.is_open(service.schedules, now),
+        next_opens=hours.next_opening(service.schedules, now),
+        hours=hours.weekly_summary(service.schedules),
+        self_referral="access:self-referral" in codes,
+        walk_in="access:walk-in" in codes,
+        application_process=service.application_process,
+        assured_date=service.assured_date,
+        stale=is_stale(service.assured_date, now.date(), stale_after_days),
+        alert=service.alert,
+        is_sample="feature:sample-data" in codes,
+        codes=codes,
+    )
+
+
+def national_services(session: Session, need: Optional[str] = None) -> list[Service]:
+    """Active national services (helplines), optionally for one need."""
+    filters = [Service.status == ACTIVE, _has_term("feature:national")]
+    if need:
+        filters.append(_has_term(f"need:{need}"))
+    stmt = (
+        select(Service)
+        .where(*filters)
+        .options(selectinload(Service.phones), selectinload(Service.schedules),
+                 selectinload(Service.attributes))
+        .order_by(Service.name)
+    )
+    return list(session.scalars(stmt))

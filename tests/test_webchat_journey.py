@@ -1,0 +1,105 @@
+"""The web chat contract, end to end through the real app, model, actions and directory."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+WEBHOOK = "/webhooks/rest/webhook"
+
+
+def say(client, text: str, sender: str | None = None) -> list[dict]:
+    response = client.post(WEBHOOK, json={"sender": sender or uuid.uuid4().hex, "message": text})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def texts(replies: list[dict]) -> str:
+    return " ".join(r.get("text", "") for r in replies)
+
+
+def test_drinking_near_a_postcode_names_the_nearest_alcohol_service(client):
+    sender = uuid.uuid4().hex
+    replies = say(client, "I need help with my drinking near LS1 4AP", sender)
+    assert all(r["recipient_id"] == sender for r in replies)
+    first = replies[0]["text"]
+    assert "Kirkgate Recovery Hub" in first  # nearest sample service treating alcohol
+    assert "0113 496 0100" in first  # its phone
+    assert "Hours: Mon–Wed, Fri 9am–5pm" in first  # its opening hours
+    assert "miles away" in first  # how far it is
+    assert "What to expect" in texts(replies)
+
+
+def test_place_given_after_being_asked_then_changed(client):
+    sender = uuid.uuid4().hex
+    asked = texts(say(client, "i want help with my drinking", sender))
+    assert "Where are you?" in asked
+    answer = texts(say(client, "leeds", sender))
+    assert "Nearest to Leeds" in answer
+    moved = texts(say(client, "what about in Manchester instead", sender))
+    assert "Piccadilly Recovery Centre" in moved
+
+
+def test_unknown_postcode_gets_a_polite_specific_answer(client):
+    sender = uuid.uuid4().hex
+    say(client, "i need help with drugs", sender)
+    reply = texts(say(client, "ZZ9 9ZZ", sender))
+    assert 'don\'t know where "ZZ9 9ZZ" is' in reply
+
+
+def test_needle_exchange_search_offers_a_needle_exchange(client):
+    reply = texts(say(client, "wheres the nearest needle exchange near LS6"))
+    assert "Needle Exchange" in reply or "Recovery Hub" in reply
+    assert "Aire Alcohol Service" not in reply
+
+
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        ("hello", "I'm Waymark, an automated assistant"),
+        ("thanks", "You're welcome"),
+        ("bye", "Take care"),
+    ],
+)
+def test_small_talk(client, message, expected):
+    assert expected in texts(say(client, message))
+
+
+@pytest.mark.parametrize("message", ["purple monkey dishwasher ninety", "whats the weather tomorrow", "lkjhgf poiuy"])
+def test_message_it_cannot_help_with_offers_a_person(client, message):
+    reply = texts(say(client, message))
+    assert "Sorry, I didn't understand" in reply or "Sorry, I can't help with that" in reply
+    assert "real person" in reply and "0300 123" in reply
+
+
+def test_greeting_offers_buttons_with_payloads(client):
+    replies = say(client, "hi")
+    buttons = replies[0]["buttons"]
+    assert {"title", "payload"} <= set(buttons[0])
+    assert any(b["payload"] == "/ask_human" for b in buttons)
+
+
+def test_oversized_message_is_refused_politely(client, settings):
+    response = client.post(WEBHOOK, json={"sender": "x", "message": "a" * (settings.max_message_chars + 1)})
+    assert response.status_code == 413
+    assert "too long" in response.json()["detail"]
+
+
+def test_malformed_request_is_refused(client):
+    assert client.post(WEBHOOK, json={"message": "hi"}).status_code == 422
+    assert client.post(WEBHOOK, content=b"not json", headers={"content-type": "application/json"}).status_code == 422
+    assert client.post(WEBHOOK, json={"sender": "x", "message": "   "}).status_code == 422
+
+
+def test_health_reports_model_actions_and_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"model": True, "actions": True, "database": True}
+
+
+def test_chat_page_is_served_with_its_script(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert 'id="composer"' in page.text and "/static/chat.js" in page.text
+    script = client.get("/static/chat.js")
+    assert script.status_code == 200 and WEBHOOK in script.text

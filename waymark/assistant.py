@@ -1,0 +1,117 @@
+"""The assistant as one object: a trained Rasa model, its stores, and the custom actions.
+
+Every channel hands a person's message to `Assistant.handle` and gets back the replies in
+the shape of Rasa's REST channel: [{"recipient_id": ..., "text": ..., "buttons": [...]}].
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Optional
+from urllib.parse import urlparse
+
+from rasa.core.actions.action import ActionExecutionRejection
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.lock_store import InMemoryLockStore, LockStore
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
+from rasa.shared.exceptions import RasaException
+from rasa.utils.endpoints import EndpointConfig
+from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.interfaces import ActionExecutionRejection as SdkRejection
+from rasa_sdk.interfaces import ActionNotFoundException
+
+from waymark.settings import Settings
+
+log = logging.getLogger(__name__)
+ACTIONS_PACKAGE = "actions"
+
+
+class InProcessActionEndpoint(EndpointConfig):
+    """Runs the custom actions inside this process with rasa_sdk's own executor.
+
+    Rasa 3.6 only knows how to call an action server over HTTP. The executor returns exactly
+    what the action server's /webhook would, so handing the request to it directly gives the
+    same behaviour without a second process or a network hop per action.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(url="inprocess://actions")
+        self.executor = ActionExecutor()
+        self.executor.register_package(ACTIONS_PACKAGE)
+
+    async def request(self, method: str = "post", subpath: Optional[str] = None,
+                      content_type: Optional[str] = "application/json", compress: bool = False,
+                      **kwargs: Any) -> Any:
+        try:
+            return await self.executor.run(kwargs["json"])
+        except SdkRejection as e:  # a form slot was rejected: Rasa moves on to other policies
+            raise ActionExecutionRejection(e.action_name, e.message) from e
+        except ActionNotFoundException as e:
+            raise RasaException(f"No custom action called '{e.action_name}' in '{ACTIONS_PACKAGE}'") from e
+
+    def action_names(self) -> list[str]:
+        return sorted(self.executor.actions)
+
+
+def tracker_store_for(url: str) -> TrackerStore:
+    """Conversation history: 'memory', a SQLite file, or a PostgreSQL database."""
+    if url == "memory":
+        return InMemoryTrackerStore(None)
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SQLTrackerStore(None, dialect="sqlite", db=str(path))
+    parsed = urlparse(url)
+    if parsed.scheme.startswith("postgres"):
+        return SQLTrackerStore(None, dialect="postgresql", host=parsed.hostname, port=parsed.port,
+                               db=parsed.path.lstrip("/"), username=parsed.username,
+                               password=parsed.password)
+    raise ValueError(f"WAYMARK_TRACKER_STORE_URL must be 'memory', sqlite:/// or postgresql://, not {url!r}")
+
+
+class Assistant:
+    def __init__(self, agent: Agent, actions: EndpointConfig) -> None:
+        self.agent = agent
+        self.actions = actions
+
+    @classmethod
+    def load(cls, settings: Settings, lock_store: Optional[LockStore] = None) -> "Assistant":
+        if not settings.model_path.exists():
+            raise FileNotFoundError(
+                f"No trained model at {settings.model_path}. Run `make model` (or `make run`) first."
+            )
+        actions: EndpointConfig = (
+            EndpointConfig(url=settings.action_server_url)
+            if settings.action_server_url
+            else InProcessActionEndpoint()
+        )
+        agent = Agent.load(
+            str(settings.model_path),
+            tracker_store=tracker_store_for(settings.tracker_store_url),
+            lock_store=lock_store or InMemoryLockStore(),
+            action_endpoint=actions,
+        )
+        return cls(agent, actions)
+
+    async def handle(self, sender_id: str, text: str, channel: str = "rest") -> list[dict]:
+        """Run one message through understanding, dialogue and actions; return the replies."""
+        output = CollectingOutputChannel()
+        message = UserMessage(text, output, sender_id, input_channel=channel)
+        replies = await self.agent.handle_message(message)
+        return list(replies or [])
+
+    async def actions_respond(self) -> bool:
+        """True when the custom actions can be reached (in-process or the action server)."""
+        if isinstance(self.actions, InProcessActionEndpoint):
+            return "action_find_service" in self.actions.action_names()
+        try:
+            health = EndpointConfig(url=self.actions.url.rsplit("/webhook", 1)[0])
+            result = await health.request(method="get", subpath="health")
+            return bool(result) and result.get("status") == "ok"
+        except Exception:  # noqa: BLE001 - any failure means "not healthy"
+            log.warning("Action server at %s did not answer", self.actions.url)
+            return False
+
+    def is_ready(self) -> bool:
+        return self.agent.is_ready()

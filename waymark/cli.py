@@ -1,0 +1,145 @@
+"""`waymark`: one command for serving, chatting and looking after the directory."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from waymark.settings import get_settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from waymark.app import create_app
+    from waymark.health import DatabaseNotReady
+
+    try:
+        uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    except DatabaseNotReady as e:
+        print(f"waymark: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from waymark.assistant import Assistant
+    from waymark.logs import configure_logging
+
+    configure_logging("WARNING")
+    print("Loading the assistant (about 20 seconds)...", flush=True)
+    assistant = Assistant.load(get_settings())
+    print("Type a message. Ctrl-D or /quit to stop. A number picks a button.\n")
+
+    async def loop() -> None:
+        buttons: list[dict] = []
+        while True:
+            try:
+                text = input("you> ").strip()
+            except EOFError:
+                break
+            if text in ("/quit", "/exit"):
+                break
+            if not text:
+                continue
+            if text.isdigit() and 0 < int(text) <= len(buttons):
+                text = buttons[int(text) - 1]["payload"]
+            replies = await assistant.handle(args.sender, text, channel="cmdline")
+            buttons = []
+            for reply in replies:
+                if reply.get("text"):
+                    print(f"waymark> {reply['text']}")
+                for button in reply.get("buttons", []):
+                    buttons.append(button)
+                    print(f"   {len(buttons)}. {button['title']}")
+        print()
+
+    asyncio.run(loop())
+    return 0
+
+
+def _directory_init(args: argparse.Namespace) -> int:
+    from directory.db import create_schema, engine_for
+
+    url = get_settings().database_url
+    create_schema(engine_for(url))
+    print(f"Directory tables ready in {url}")
+    return 0
+
+
+def _directory_seed(args: argparse.Namespace) -> int:
+    from directory import seed
+    from directory.db import create_schema, engine_for, session_scope
+
+    if not (args.national or args.sample):
+        print("waymark directory seed: say what to load: --national, --sample or both", file=sys.stderr)
+        return 2
+    url = get_settings().database_url
+    create_schema(engine_for(url))
+    with session_scope(url) as session:
+        if args.national:
+            print(f"National lines: {seed.seed_national(session)}")
+        if args.sample:
+            print(f"Sample area: {seed.seed_sample(session)}")
+    return 0
+
+
+def _directory_import_postcodes(args: argparse.Namespace) -> int:
+    from directory import postcodes
+    from directory.db import create_schema, engine_for, session_scope
+
+    url = get_settings().database_url
+    create_schema(engine_for(url))
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r  {done}/{total} postcodes", end="", flush=True)
+
+    try:
+        with session_scope(url) as session:
+            count = postcodes.import_csv(session, Path(args.path), progress=progress)
+    except (postcodes.PostcodeImportError, OSError) as e:
+        print(f"\nwaymark: nothing was imported: {e}", file=sys.stderr)
+        return 1
+    print(f"\rLoaded {count} postcodes from {args.path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="waymark",
+        description="Waymark: find local drug and alcohol help, with a warm handover to people.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the web app, the assistant and its actions")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.set_defaults(func=_serve)
+
+    chat = sub.add_parser("chat", help="talk to the assistant in this terminal")
+    chat.add_argument("--sender", default="terminal", help="conversation id to use (default: terminal)")
+    chat.set_defaults(func=_chat)
+
+    directory = sub.add_parser("directory", help="look after the service directory")
+    dsub = directory.add_subparsers(dest="directory_command", required=True)
+    init = dsub.add_parser("init", help="create the directory tables if they do not exist")
+    init.set_defaults(func=_directory_init)
+    seed = dsub.add_parser("seed", help="load the shipped records (idempotent)")
+    seed.add_argument("--national", action="store_true", help="the national helplines")
+    seed.add_argument("--sample", action="store_true", help="the fictional demo area (Leeds, Manchester)")
+    seed.set_defaults(func=_directory_seed)
+    pcs = dsub.add_parser("import-postcodes", help="load postcodes/districts with coordinates from a CSV")
+    pcs.add_argument("path", help="CSV with postcode, latitude and longitude columns (names detected)")
+    pcs.set_defaults(func=_directory_import_postcodes)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

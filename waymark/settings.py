@@ -1,0 +1,45 @@
+"""Settings read from the environment, in one place, with defaults for a single machine."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _path(value: str) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(
+        default_factory=lambda: os.environ.get(
+            "WAYMARK_DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'var' / 'waymark.db'}"
+        )
+    )
+    # The conversation history (Rasa's tracker store). SQLite by default, Postgres at scale.
+    tracker_store_url: str = field(
+        default_factory=lambda: os.environ.get(
+            "WAYMARK_TRACKER_STORE_URL", f"sqlite:///{PROJECT_ROOT / 'var' / 'conversations.db'}"
+        )
+    )
+    model_path: Path = field(
+        default_factory=lambda: _path(os.environ.get("WAYMARK_MODEL", "models/waymark.tar.gz"))
+    )
+    # Empty means: run the custom actions inside the app process (fastest, one process).
+    action_server_url: str = field(
+        default_factory=lambda: os.environ.get("WAYMARK_ACTION_SERVER_URL", "")
+    )
+    stale_after_days: int = field(
+        default_factory=lambda: int(os.environ.get("WAYMARK_STALE_AFTER_DAYS", "90"))
+    )
+    max_message_chars: int = field(
+        default_factory=lambda: int(os.environ.get("WAYMARK_MAX_MESSAGE_CHARS", "2000"))
+    )
+
+
+def get_settings() -> Settings:
+    return Settings()
