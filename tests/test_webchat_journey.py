@@ -103,3 +103,26 @@ def test_chat_page_is_served_with_its_script(client):
     assert 'id="composer"' in page.text and "/static/chat.js" in page.text
     script = client.get("/static/chat.js")
     assert script.status_code == 200 and WEBHOOK in script.text
+
+
+async def test_forget_erases_the_conversation(assistant):
+    sender = uuid.uuid4().hex
+    await assistant.handle(sender, "hello")
+    assert await assistant.has_conversation(sender)
+    await assistant.forget(sender)
+    assert not await assistant.has_conversation(sender)
+
+
+async def test_erase_works_on_the_sql_tracker_store(tmp_path):
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from waymark.assistant import erase_conversation, tracker_store_for
+
+    store = tracker_store_for(f"sqlite:///{tmp_path / 'c.db'}")
+    for sender in ("someone", "someone-else"):
+        tracker = DialogueStateTracker(sender, slots=[])
+        tracker.update(UserUttered("hello"))
+        await store.save(tracker)
+    erase_conversation(store, "someone")
+    assert set(await store.keys()) == {"someone-else"}

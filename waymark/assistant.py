@@ -70,6 +70,18 @@ def tracker_store_for(url: str) -> TrackerStore:
     raise ValueError(f"WAYMARK_TRACKER_STORE_URL must be 'memory', sqlite:/// or postgresql://, not {url!r}")
 
 
+def erase_conversation(store: TrackerStore, sender_id: str) -> None:
+    """Delete everything a tracker store holds about one conversation."""
+    if isinstance(store, InMemoryTrackerStore):
+        store.store.pop(sender_id, None)
+    elif isinstance(store, SQLTrackerStore):
+        with store.session_scope() as session:
+            session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender_id).delete()
+            session.commit()
+    else:
+        raise NotImplementedError(f"Cannot erase conversations from {type(store).__name__}")
+
+
 class Assistant:
     def __init__(self, agent: Agent, actions: EndpointConfig) -> None:
         self.agent = agent
@@ -115,3 +127,14 @@ class Assistant:
 
     def is_ready(self) -> bool:
         return self.agent.is_ready()
+
+    def _store(self) -> TrackerStore:
+        store = self.agent.tracker_store
+        return getattr(store, "_tracker_store", store)  # unwrap Rasa's fail-safe wrapper
+
+    async def forget(self, sender_id: str) -> None:
+        """Erase one conversation's history: a person's "delete my data"."""
+        erase_conversation(self._store(), sender_id)
+
+    async def has_conversation(self, sender_id: str) -> bool:
+        return sender_id in set(await self._store().keys())
