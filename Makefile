@@ -51,8 +51,11 @@ $(INSTALLED): pyproject.toml constraints.txt
 	$(BIN)/pip check
 	touch $@
 
+# Trains into a scratch folder, then swaps the file in whole, so a running app or test
+# session never reads a half-written model. Rasa's cache (.rasa/) makes retraining fast.
 $(MODEL): $(INSTALLED) $(TRAIN_INPUT)
-	$(BIN)/rasa train $(RASA_DATA) --out models --fixed-model-name waymark
+	$(BIN)/rasa train $(RASA_DATA) --out models/.training --fixed-model-name waymark
+	mv models/.training/waymark.tar.gz $@
 	touch $@
 
 $(DATABASE): $(INSTALLED)
