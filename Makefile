@@ -15,7 +15,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help run test model database chat constraints clean
+.PHONY: help run test model database chat constraints clean browser-deps
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -23,7 +23,7 @@ help: ## list the targets
 run: $(INSTALLED) $(MODEL) $(DATABASE) ## serve the assistant and web chat on http://127.0.0.1:8000
 	$(BIN)/waymark serve
 
-test: $(INSTALLED) $(MODEL) ## run the whole test suite
+test: $(INSTALLED) $(MODEL) browser-deps ## run the whole test suite
 	$(BIN)/python -m pytest
 
 chat: $(INSTALLED) $(MODEL) $(DATABASE) ## talk to the assistant in this terminal
@@ -62,10 +62,24 @@ $(DATABASE): $(INSTALLED)
 	$(BIN)/waymark directory init
 	$(BIN)/waymark directory seed --national --sample
 
+# Browser tests use Debian's chromium (never a downloaded browser) and axe-core from npm.
+# Without root or npm they are skipped on a developer's machine; on CI (CI=true) they fail.
+browser-deps: ## install chromium (apt, needs root) and axe-core (npm) for the browser tests
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "note: no /usr/bin/chromium and not root: browser tests will be skipped"; fi; \
+	fi
+	@if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/axe-core/axe.min.js ]; then \
+	  if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	  else echo "note: no npm: the accessibility check will be skipped"; fi; \
+	fi
+
 constraints: ## re-pin constraints.txt from the current virtualenv
 	(echo "# The whole environment, pinned: install with pip install -c constraints.txt -e '.[test]'"; \
 	 echo "# Regenerate after changing dependencies: make constraints"; \
 	 $(BIN)/pip freeze --all --exclude-editable | grep -v '^-e\|^waymark\|^pip==') > constraints.txt
 
 clean: ## remove the virtualenv, trained models and local databases
-	rm -rf $(VENV) models .rasa var
+	rm -rf $(VENV) models .rasa var node_modules

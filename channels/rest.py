@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, List
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Response
 from pydantic import BaseModel, Field
 
 from channels.dependencies import get_assistant
@@ -34,3 +34,16 @@ async def receive(body: ChatMessage, assistant: Assistant = Depends(get_assistan
     if not body.message.strip():
         raise HTTPException(status_code=422, detail="The message is empty. Please type something.")
     return await assistant.handle(body.sender, body.message, channel="rest")
+
+
+@router.delete("/webhooks/rest/conversations/{sender}", status_code=204, response_class=Response)
+async def delete_conversation(sender: str, assistant: Assistant = Depends(get_assistant)) -> Response:
+    """The person's "delete my conversation": erases the history the assistant holds.
+
+    The sender id is a random value known only to the person's browser, so holding it is
+    what entitles the caller to delete that conversation.
+    """
+    if not 0 < len(sender) <= 128:
+        raise HTTPException(status_code=422, detail="That is not a conversation id.")
+    await assistant.forget(sender)
+    return Response(status_code=204)

@@ -12,16 +12,13 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from support import ROOT, running_in_ci  # noqa: F401 - re-exported for fixtures below
+
 _TMP = Path(tempfile.mkdtemp(prefix="waymark-tests-"))
 os.environ["WAYMARK_DATABASE_URL"] = f"sqlite:///{_TMP / 'directory.db'}"
 os.environ["WAYMARK_TRACKER_STORE_URL"] = "memory"
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
-
-
-def running_in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
 
 
 @pytest.fixture(scope="session")
@@ -77,3 +74,9 @@ def client(settings, assistant):
 
     with TestClient(create_app(settings, assistant)) as test_client:
         yield test_client
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: Playwright's sync API keeps an event loop running in the main
+    thread, which the asyncio tests must not find there."""
+    items.sort(key=lambda item: "/browser/" in str(item.fspath))

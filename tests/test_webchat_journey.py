@@ -4,18 +4,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-
-WEBHOOK = "/webhooks/rest/webhook"
-
-
-def say(client, text: str, sender: str | None = None) -> list[dict]:
-    response = client.post(WEBHOOK, json={"sender": sender or uuid.uuid4().hex, "message": text})
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def texts(replies: list[dict]) -> str:
-    return " ".join(r.get("text", "") for r in replies)
+from support import WEBHOOK, run_async, say, texts
 
 
 def test_drinking_near_a_postcode_names_the_nearest_alcohol_service(client):
@@ -126,3 +115,19 @@ async def test_erase_works_on_the_sql_tracker_store(tmp_path):
         await store.save(tracker)
     erase_conversation(store, "someone")
     assert set(await store.keys()) == {"someone-else"}
+
+
+def test_pages_carry_security_headers(client):
+    headers = client.get("/").headers
+    csp = headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_delete_endpoint_erases_the_conversation(client, assistant):
+    sender = uuid.uuid4().hex
+    say(client, "hello", sender)
+    assert client.delete(f"/webhooks/rest/conversations/{sender}").status_code == 204
+    assert not run_async(assistant.has_conversation(sender))

@@ -13,6 +13,7 @@ from directory.db import engine_for
 from waymark import health
 from waymark.assistant import Assistant
 from waymark.logs import configure_logging
+from waymark.security import add_security_headers
 from waymark.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
     app = FastAPI(title="Waymark", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.assistant = assistant
+    add_security_headers(app)
     app.mount("/static", StaticFiles(directory=webchat.STATIC), name="static")
     app.include_router(health.router)
     app.include_router(rest.router)

@@ -1,56 +1,97 @@
-// Waymark web chat: posts to the REST webhook and shows the replies.
-// The conversation id lives in this browser only, so a reload keeps the same conversation.
+// Waymark web chat. Posts to the REST webhook and shows the replies.
+// The conversation id and transcript live in this browser only (localStorage, no cookies),
+// so a reload keeps the conversation; "Quick exit" and "Delete" clear them.
 (function () {
   "use strict";
+  var KEYS = { sender: "waymark.sender", transcript: "waymark.transcript" };
   var log = document.getElementById("log");
   var form = document.getElementById("composer");
   var input = document.getElementById("message");
-  var key = "waymark.sender";
-  var sender = window.localStorage.getItem(key);
-  if (!sender) {
-    sender = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random();
-    window.localStorage.setItem(key, sender);
+  var typing = document.getElementById("typing");
+  var transcript = load();
+  var sender = localStorage.getItem(KEYS.sender) || newSender();
+
+  function newSender() {
+    var id = (window.crypto && crypto.randomUUID) ? crypto.randomUUID()
+      : String(Date.now()) + String(Math.random()).slice(2);
+    localStorage.setItem(KEYS.sender, id);
+    return id;
   }
 
-  function add(text, who) {
+  function load() {
+    try { return JSON.parse(localStorage.getItem(KEYS.transcript)) || []; } catch (e) { return []; }
+  }
+
+  function remember(entry) {
+    transcript.push(entry);
+    localStorage.setItem(KEYS.transcript, JSON.stringify(transcript.slice(-200)));
+  }
+
+  function forgetLocally() {
+    localStorage.removeItem(KEYS.sender);
+    localStorage.removeItem(KEYS.transcript);
+    transcript = [];
+  }
+
+  function show(entry) {
     var div = document.createElement("div");
-    div.className = "msg " + who;
-    div.textContent = text;
+    div.className = "msg " + entry.who;
+    var who = document.createElement("span");
+    who.className = "who";
+    who.textContent = { user: "You", bot: "Waymark", agent: "Helpline worker", error: "Waymark" }[entry.who] || "";
+    div.appendChild(who);
+    div.appendChild(document.createTextNode(entry.text));
     log.appendChild(div);
+    if (entry.buttons && entry.buttons.length && entry.live) { showChoices(entry.buttons); }
     log.scrollTop = log.scrollHeight;
-    return div;
   }
 
-  function addChoices(buttons) {
+  function add(entry) {
+    remember({ who: entry.who, text: entry.text });
+    entry.live = true;
+    show(entry);
+  }
+
+  function showChoices(buttons) {
     var wrap = document.createElement("div");
     wrap.className = "choices";
+    wrap.setAttribute("role", "group");
+    wrap.setAttribute("aria-label", "Choices");
     buttons.forEach(function (b) {
       var btn = document.createElement("button");
       btn.type = "button";
       btn.textContent = b.title;
-      btn.addEventListener("click", function () { send(b.payload, b.title); wrap.remove(); });
+      btn.addEventListener("click", function () {
+        wrap.remove();
+        send(b.payload, b.title);
+        input.focus();
+      });
       wrap.appendChild(btn);
     });
     log.appendChild(wrap);
   }
 
   function send(message, shown) {
-    add(shown || message, "user");
+    add({ who: "user", text: shown || message });
+    typing.hidden = false;
     return fetch("/webhooks/rest/webhook", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ sender: sender, message: message })
     }).then(function (res) {
       return res.json().then(function (body) {
-        if (!res.ok) { add(body.detail || "Sorry, something went wrong. Please try again.", "bot error"); return; }
+        if (!res.ok) {
+          add({ who: "error", text: (body && body.detail) || "Sorry, something went wrong. Please try again." });
+          return;
+        }
         body.forEach(function (reply) {
-          if (reply.text) { add(reply.text, "bot"); }
-          if (reply.buttons && reply.buttons.length) { addChoices(reply.buttons); }
+          if (reply.text) { add({ who: "bot", text: reply.text, buttons: reply.buttons }); }
+          else if (reply.buttons) { showChoices(reply.buttons); }
         });
       });
     }).catch(function () {
-      add("Sorry, I can't connect right now. If you need help now, ring NHS 111, or 999 in an emergency.", "bot error");
-    });
+      add({ who: "error", text: "Sorry, I can't connect right now. If you need help now, ring NHS 111, or 999 in an emergency." });
+    }).then(function () { typing.hidden = true; });
   }
 
   form.addEventListener("submit", function (event) {
@@ -60,5 +101,38 @@
     input.value = "";
     send(text);
   });
+
+  document.getElementById("quick-exit").addEventListener("click", function (event) {
+    forgetLocally();
+    // replace(): the back button does not come back to this page.
+    window.location.replace(event.currentTarget.getAttribute("data-exit-url"));
+  });
+
+  var confirmBox = document.getElementById("delete-confirm");
+  var deleteButton = document.getElementById("delete");
+  deleteButton.addEventListener("click", function () {
+    confirmBox.hidden = false;
+    document.getElementById("delete-yes").focus();
+  });
+  document.getElementById("delete-no").addEventListener("click", function () {
+    confirmBox.hidden = true;
+    deleteButton.focus();
+  });
+  document.getElementById("delete-yes").addEventListener("click", function () {
+    fetch("/webhooks/rest/conversations/" + encodeURIComponent(sender), { method: "DELETE" })
+      .then(function (res) {
+        confirmBox.hidden = true;
+        if (!res.ok) { throw new Error("delete failed"); }
+        forgetLocally();
+        sender = newSender();
+        log.textContent = "";
+        add({ who: "bot", text: "Your conversation has been deleted, here and on our server." });
+      })
+      .catch(function () {
+        add({ who: "error", text: "Sorry, I couldn't delete the conversation just now. Please try again." });
+      });
+  });
+
+  transcript.forEach(show);
   input.focus();
 })();
