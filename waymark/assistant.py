@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 from rasa.core.actions.action import ActionExecutionRejection
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.core.lock_store import InMemoryLockStore, LockStore
+from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
@@ -25,6 +25,23 @@ from waymark.settings import Settings
 
 log = logging.getLogger(__name__)
 ACTIONS_PACKAGE = "actions"
+
+
+class StoreNotReachable(RuntimeError):
+    """A configured store does not answer: say so at start-up instead of retrying for ever."""
+
+
+def _check_sql(url: str) -> None:
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url, future=True, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect() as conn:
+            conn.execute(sqlalchemy.text("SELECT 1"))
+    except Exception as e:  # noqa: BLE001 - any failure is "not reachable"
+        raise StoreNotReachable(f"Cannot reach the tracker store database {engine.url!r}: {e}") from e
+    finally:
+        engine.dispose()
 
 
 class InProcessActionEndpoint(EndpointConfig):
@@ -64,6 +81,7 @@ def tracker_store_for(url: str) -> TrackerStore:
         return SQLTrackerStore(None, dialect="sqlite", db=str(path))
     parsed = urlparse(url)
     if parsed.scheme.startswith("postgres"):
+        _check_sql(url)  # Rasa's SQL store would retry for ever on a dead database
         return SQLTrackerStore(None, dialect="postgresql", host=parsed.hostname, port=parsed.port,
                                db=parsed.path.lstrip("/"), username=parsed.username,
                                password=parsed.password)
@@ -80,6 +98,25 @@ def erase_conversation(store: TrackerStore, sender_id: str) -> None:
             session.commit()
     else:
         raise NotImplementedError(f"Cannot erase conversations from {type(store).__name__}")
+
+
+def lock_store_for(url: str) -> LockStore:
+    """Per-conversation locks: in memory for one instance, Redis when several instances
+    share the conversations (so one person's messages are never handled twice at once)."""
+    if not url or url == "memory":
+        return InMemoryLockStore()
+    parsed = urlparse(url)
+    if parsed.scheme not in ("redis", "rediss"):
+        raise ValueError(f"WAYMARK_LOCK_STORE_URL must be 'memory' or redis://..., not {url!r}")
+    store = RedisLockStore(host=parsed.hostname or "localhost", port=parsed.port or 6379,
+                           db=int(parsed.path.lstrip("/") or 0), username=parsed.username,
+                           password=parsed.password, use_ssl=parsed.scheme == "rediss",
+                           key_prefix="waymark")
+    try:
+        store.red.ping()
+    except Exception as e:  # noqa: BLE001
+        raise StoreNotReachable(f"Cannot reach the Redis lock store at {url}: {e}") from e
+    return store
 
 
 class Assistant:
@@ -101,7 +138,7 @@ class Assistant:
         agent = Agent.load(
             str(settings.model_path),
             tracker_store=tracker_store_for(settings.tracker_store_url),
-            lock_store=lock_store or InMemoryLockStore(),
+            lock_store=lock_store or lock_store_for(settings.lock_store_url),
             action_endpoint=actions,
         )
         return cls(agent, actions)

@@ -26,6 +26,10 @@ class Settings:
             "WAYMARK_TRACKER_STORE_URL", f"sqlite:///{PROJECT_ROOT / 'var' / 'conversations.db'}"
         )
     )
+    # Per-conversation locks: "memory" for one instance, redis://host:port/db for several.
+    lock_store_url: str = field(
+        default_factory=lambda: os.environ.get("WAYMARK_LOCK_STORE_URL", "memory")
+    )
     model_path: Path = field(
         default_factory=lambda: _path(os.environ.get("WAYMARK_MODEL", "models/waymark.tar.gz"))
     )

@@ -1,0 +1,154 @@
+"""The scale path, for real: two app instances share a PostgreSQL tracker store and a Redis
+lock store. Interleaved conversations, and bursts from one person to both instances at once,
+must each get exactly one answer per message, handled one at a time and in order."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from support import ROOT, running_in_ci
+
+pytestmark = pytest.mark.scale
+POSTGRES = "postgresql://postgres@127.0.0.1:5432"
+REDIS = "redis://127.0.0.1:6379/0"
+
+
+def _answers(host: str, port: int) -> bool:
+    try:
+        socket.create_connection((host, port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def tracker_database():
+    if not (_answers("127.0.0.1", 5432) and _answers("127.0.0.1", 6379)):
+        if running_in_ci():
+            pytest.fail("PostgreSQL and Redis must answer on 127.0.0.1 in CI")
+        pytest.skip("PostgreSQL/Redis not running on 127.0.0.1")
+    import psycopg2
+
+    name = f"waymark_scale_{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(f"{POSTGRES}/test")
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    yield f"{POSTGRES}/{name}"
+    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _post(port: int, sender: str, text: str) -> list:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.load(response)
+
+
+@pytest.fixture(scope="module")
+def two_instances(tracker_database, seeded_directory):
+    env = {**os.environ, "WAYMARK_TRACKER_STORE_URL": tracker_database,
+           "WAYMARK_LOCK_STORE_URL": REDIS, "WAYMARK_LOG_LEVEL": "WARNING"}
+    waymark = str(Path(sys.executable).parent / "waymark")
+    ports = [_free_port(), _free_port()]
+    procs = [subprocess.Popen([waymark, "serve", "--port", str(p)], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True) for p in ports]
+    try:
+        deadline = time.monotonic() + 300
+        for port, proc in zip(ports, procs):
+            while True:
+                assert proc.poll() is None, "an instance exited during start-up"
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                assert time.monotonic() < deadline, "instances did not become healthy"
+                time.sleep(1)
+        yield ports
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGINT)
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _tracker_events(database_url: str, sender: str) -> list[dict]:
+    import psycopg2
+
+    with psycopg2.connect(database_url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT type_name, data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+        return [{"event": t, **json.loads(d)} for t, d in cur.fetchall()]
+
+
+def test_two_instances_share_conversations_without_losing_or_mixing_turns(two_instances, tracker_database):
+    a, b = two_instances
+    conversations = [f"scale-{i}-{uuid.uuid4().hex[:6]}" for i in range(12)]
+    script = ["hello", "i want help with my drinking", "LS1 4AP", "thanks"]
+    replies: dict[str, list] = {c: [] for c in conversations}
+    lock = threading.Lock()
+
+    def converse(index: int, sender: str) -> None:
+        for turn, text in enumerate(script):
+            port = (a, b)[(index + turn) % 2]  # every conversation alternates between instances
+            answer = _post(port, sender, text)
+            with lock:
+                replies[sender].append(answer)
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        list(pool.map(lambda args: converse(*args), enumerate(conversations)))
+
+    for sender in conversations:
+        assert len(replies[sender]) == len(script)
+        assert all(replies[sender]), f"a message to {sender} got no reply"
+        assert "Kirkgate Recovery Hub" in replies[sender][2][0]["text"]  # context kept across instances
+        events = _tracker_events(tracker_database, sender)
+        said = [e["text"] for e in events if e["event"] == "user"]
+        assert said == script  # complete, each once, in order
+
+    # A burst: one person sends several messages to BOTH instances at the same moment.
+    sender = f"burst-{uuid.uuid4().hex[:6]}"
+    burst = ["hello", "thanks", "hello", "thanks", "hello", "thanks"]
+    with ThreadPoolExecutor(max_workers=len(burst)) as pool:
+        answers = list(pool.map(lambda i: _post((a, b)[i % 2], sender, burst[i]), range(len(burst))))
+    assert all(len(x) == 1 for x in answers), "every message gets exactly one reply"
+    events = _tracker_events(tracker_database, sender)
+    turns = [e for e in events if e["event"] in ("user", "bot")]
+    assert sorted(e["text"] for e in turns if e["event"] == "user") == sorted(burst)
+    # Handled one at a time: each message's reply comes before the next message is read.
+    kinds = [e["event"] for e in turns]
+    assert kinds == ["user", "bot"] * len(burst), kinds
+
+
+def test_unreachable_stores_fail_at_start_up_with_a_clear_message():
+    from waymark.assistant import StoreNotReachable, lock_store_for, tracker_store_for
+
+    with pytest.raises(StoreNotReachable, match="Redis lock store"):
+        lock_store_for("redis://127.0.0.1:1/0")
+    with pytest.raises(StoreNotReachable, match="tracker store database"):
+        tracker_store_for("postgresql://postgres@127.0.0.1:1/nothing")
