@@ -1,6 +1,7 @@
 """The FastAPI application: the front door for every channel and page."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Optional
@@ -19,6 +20,21 @@ from waymark.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 
 
+async def purge_daily(assistant: Assistant, retention_days: int) -> None:
+    """Retention when serving: delete old conversations now and then once a day."""
+    from waymark.privacy import purge_conversations
+
+    while True:
+        try:
+            removed = await asyncio.to_thread(
+                purge_conversations, assistant.agent.tracker_store, retention_days * 86400)
+            if removed:
+                log.info("Retention: deleted %d conversation(s) older than %d days", removed, retention_days)
+        except Exception:  # noqa: BLE001 - retention must never take the service down
+            log.exception("Retention purge failed; will try again tomorrow")
+        await asyncio.sleep(86400)
+
+
 def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistant] = None) -> FastAPI:
     """Build the app. Pass `assistant` to share one loaded model (tests); otherwise it is
     loaded at start-up from `settings.model_path`."""
@@ -31,8 +47,10 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
         if app.state.assistant is None:
             log.info("Loading the assistant from %s", settings.model_path)
             app.state.assistant = Assistant.load(settings)
+        purging = asyncio.create_task(purge_daily(app.state.assistant, settings.retention_days))
         log.info("Waymark is ready")
         yield
+        purging.cancel()
 
     app = FastAPI(title="Waymark", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings

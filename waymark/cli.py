@@ -106,6 +106,17 @@ def _directory_import_postcodes(args: argparse.Namespace) -> int:
     return 0
 
 
+def _purge(args: argparse.Namespace) -> int:
+    from waymark.assistant import tracker_store_for
+    from waymark.privacy import purge_conversations
+
+    settings = get_settings()
+    days = args.days if args.days is not None else settings.retention_days
+    removed = purge_conversations(tracker_store_for(settings.tracker_store_url), days * 86400)
+    print(f"Deleted {removed} conversation(s) untouched for more than {days} days")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="waymark",
@@ -121,6 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="talk to the assistant in this terminal")
     chat.add_argument("--sender", default="terminal", help="conversation id to use (default: terminal)")
     chat.set_defaults(func=_chat)
+
+    purge = sub.add_parser("purge", help="delete conversations older than the retention period")
+    purge.add_argument("--days", type=int, default=None,
+                       help="retention in days (default WAYMARK_RETENTION_DAYS, 30)")
+    purge.set_defaults(func=_purge)
 
     directory = sub.add_parser("directory", help="look after the service directory")
     dsub = directory.add_subparsers(dest="directory_command", required=True)

@@ -8,6 +8,9 @@ import os
 def configure_logging(level: str | None = None) -> None:
     level = (level or os.environ.get("WAYMARK_LOG_LEVEL", "INFO")).upper()
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from waymark.privacy import install_log_redaction
+
+    install_log_redaction(logging.getLogger().handlers)
     for noisy in ("rasa", "tensorflow", "absl", "matplotlib", "apscheduler", "sqlalchemy", "asyncio"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     try:  # Rasa logs through structlog at debug level unless told otherwise

@@ -40,6 +40,10 @@ class Settings:
     stale_after_days: int = field(
         default_factory=lambda: int(os.environ.get("WAYMARK_STALE_AFTER_DAYS", "90"))
     )
+    # Conversations untouched for longer are deleted by `waymark purge` (and daily when serving).
+    retention_days: int = field(
+        default_factory=lambda: int(os.environ.get("WAYMARK_RETENTION_DAYS", "30"))
+    )
     max_message_chars: int = field(
         default_factory=lambda: int(os.environ.get("WAYMARK_MAX_MESSAGE_CHARS", "2000"))
     )
