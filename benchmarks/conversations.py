@@ -1,0 +1,210 @@
+"""Conversation latency and throughput: Waymark's serving path against stock Rasa.
+
+Starts each server on loopback with the same trained model, then drives N concurrent
+simulated people through realistic multi-turn journeys on the web chat endpoint. Each person
+waits for the reply and "thinks" (about a second) before the next turn; `--no-think` mode
+removes the pause to find the saturation throughput. Reports p50/p95/p99 per turn, turns per
+second and the peak memory of the serving processes, and writes them to
+benchmarks/results/conversations.json.
+
+    .venv/bin/python benchmarks/conversations.py --help
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "benchmarks" / "results"
+JOURNEYS = [
+    ["hello", "I need help with my drinking near LS1 4AP", "thanks", "bye"],
+    ["hi", "wheres the nearest needle exchange", "LS6", "what about in Manchester instead"],
+    ["can i talk to a real person", "i want help for my drinking", "leeds", "cheers"],
+    ["help with crack near M1 2AA", "are you a bot", "thanks"],
+]
+
+
+@dataclass
+class RunResult:
+    server: str
+    conversations: int
+    think_seconds: float
+    turns: int
+    errors: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    turns_per_second: float
+    peak_rss_mb: float
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def peak_rss_mb(pids: list[int]) -> float:
+    """Sum of the processes' high-water resident memory (VmHWM), in MB."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return round(total / 1024, 1)
+
+
+def wait_healthy(url: str, procs: list[subprocess.Popen], timeout: float = 300) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if any(p.poll() is not None for p in procs):
+            raise RuntimeError(f"a server exited while starting ({url})")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return time.monotonic() - start
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} not healthy after {timeout} s")
+
+
+class Server:
+    """One way of serving the model: Waymark's (one process) or stock Rasa's (two)."""
+
+    def __init__(self, kind: str, env: dict[str, str]):
+        self.kind, self.env, self.procs = kind, env, []
+        self.port = free_port()
+
+    def start(self) -> float:
+        log = open(Path(tempfile.gettempdir()) / f"bench-{self.kind}.log", "w")
+        common = dict(cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        if self.kind == "waymark":
+            self.procs.append(subprocess.Popen([str(BIN / "waymark"), "serve", "--port", str(self.port)], **common))
+            return wait_healthy(f"http://127.0.0.1:{self.port}/healthz", self.procs)
+        actions_port = free_port()
+        endpoints = Path(tempfile.mkdtemp()) / "endpoints.yml"
+        endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+        self.procs.append(subprocess.Popen(
+            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)], **common))
+        self.procs.append(subprocess.Popen(
+            [str(BIN / "rasa"), "run", "--model", "models/waymark.tar.gz", "--endpoints", str(endpoints),
+             "--port", str(self.port), "--interface", "127.0.0.1"], **common))
+        wait_healthy(f"http://127.0.0.1:{actions_port}/health", self.procs)
+        return wait_healthy(f"http://127.0.0.1:{self.port}/", self.procs)
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/webhooks/rest/webhook"
+
+
+async def person(client: httpx.AsyncClient, url: str, think: float, stop_at: float,
+                 latencies: list[float], errors: list[int], rng: random.Random) -> None:
+    while time.monotonic() < stop_at:
+        sender = f"bench-{rng.getrandbits(64):x}"
+        for text in rng.choice(JOURNEYS):
+            if time.monotonic() >= stop_at:
+                return
+            start = time.perf_counter()
+            try:
+                response = await client.post(url, json={"sender": sender, "message": text})
+                ok = response.status_code == 200 and isinstance(response.json(), list) and response.json()
+            except httpx.HTTPError:
+                ok = False
+            latencies.append((time.perf_counter() - start) * 1000)
+            if not ok:
+                errors.append(1)
+            if think:
+                await asyncio.sleep(rng.uniform(0.8 * think, 1.2 * think))
+
+
+async def drive(server: Server, conversations: int, think: float, seconds: float) -> RunResult:
+    latencies: list[float] = []
+    errors: list[int] = []
+    limits = httpx.Limits(max_connections=conversations + 5)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+        # Warm-up: the first turns load lazily-built parts of the model.
+        await person(client, server.url, 0, time.monotonic() + 2, [], [], random.Random(0))
+        start = time.monotonic()
+        stop_at = start + seconds
+        await asyncio.gather(*(person(client, server.url, think, stop_at, latencies, errors, random.Random(i))
+                               for i in range(conversations)))
+        elapsed = time.monotonic() - start
+    q = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [latencies[0]] * 99
+    return RunResult(server.kind, conversations, think, len(latencies), len(errors), round(q[49], 1),
+                     round(q[94], 1), round(q[98], 1), round(len(latencies) / elapsed, 1),
+                     peak_rss_mb([p.pid for p in server.procs]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--conversations", default="1,10,50", help="concurrent conversations per run (default 1,10,50)")
+    parser.add_argument("--seconds", type=float, default=20, help="length of each run (default 20)")
+    parser.add_argument("--think", type=float, default=1.0, help="seconds a person thinks between turns (default 1)")
+    parser.add_argument("--saturation", type=int, default=50,
+                        help="conversations for the no-think saturation run (0 to skip; default 50)")
+    parser.add_argument("--servers", default="waymark,stock", help="which servers to measure (default waymark,stock)")
+    parser.add_argument("--out", type=Path, default=RESULTS / "conversations.json", help="where to write the results")
+    args = parser.parse_args(argv)
+
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "WAYMARK_TRACKER_STORE_URL": "memory",
+           "WAYMARK_LOG_LEVEL": "WARNING", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    if "WAYMARK_DATABASE_URL" not in env and not (ROOT / "var" / "waymark.db").exists():
+        print("No demo directory: run `make database` first.", file=sys.stderr)
+        return 2
+    counts = [int(c) for c in args.conversations.split(",") if c]
+    results: list[RunResult] = []
+    cold_starts: dict[str, float] = {}
+    for kind in args.servers.split(","):
+        server = Server(kind, env)
+        print(f"[{kind}] starting...", flush=True)
+        try:
+            cold_starts[kind] = round(server.start(), 1)
+            print(f"[{kind}] healthy after {cold_starts[kind]} s", flush=True)
+            runs = [(n, args.think) for n in counts] + ([(args.saturation, 0.0)] if args.saturation else [])
+            for n, think in runs:
+                print(f"[{kind}] {n} conversations, think {think} s, {args.seconds:.0f} s ...", flush=True)
+                result = asyncio.run(drive(server, n, think, args.seconds))
+                results.append(result)
+                print(f"    p50 {result.p50_ms} ms  p95 {result.p95_ms} ms  p99 {result.p99_ms} ms  "
+                      f"{result.turns_per_second} turns/s  errors {result.errors}  peak RSS {result.peak_rss_mb} MB",
+                      flush=True)
+        finally:
+            server.stop()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"measured_at": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(),
+                                    "cold_start_seconds": cold_starts,
+                                    "runs": [asdict(r) for r in results]}, indent=2))
+    print(f"Results written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
