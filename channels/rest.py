@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Any, List
 
-from fastapi import APIRouter, Depends, HTTPException, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
 from channels.dependencies import get_assistant
 from waymark.assistant import Assistant
+from waymark.limits import TOO_FAST, RateLimiter
 from waymark.settings import get_settings
 
 router = APIRouter(tags=["web chat"])
@@ -22,8 +23,19 @@ class ChatMessage(BaseModel):
     message: str = Field(..., description="What the person typed, or a button's payload")
 
 
+def conversation_limiter(request: Request) -> RateLimiter:
+    """One limiter per app: a single conversation may not flood the assistant."""
+    if not hasattr(request.app.state, "conversation_limiter"):
+        per_minute = get_settings().messages_per_minute_per_conversation
+        request.app.state.conversation_limiter = RateLimiter(per_minute, burst=max(5, per_minute // 3))
+    return request.app.state.conversation_limiter
+
+
 @router.post("/webhooks/rest/webhook", response_model=List[dict])
-async def receive(body: ChatMessage, assistant: Assistant = Depends(get_assistant)) -> List[Any]:
+async def receive(body: ChatMessage, assistant: Assistant = Depends(get_assistant),
+                  limiter: RateLimiter = Depends(conversation_limiter)) -> List[Any]:
+    if not limiter.allow(body.sender):
+        raise HTTPException(status_code=429, detail=TOO_FAST, headers={"Retry-After": "5"})
     limit = get_settings().max_message_chars
     if len(body.message) > limit:
         raise HTTPException(

@@ -17,6 +17,8 @@ from support import ROOT, running_in_ci  # noqa: F401 - re-exported for fixtures
 _TMP = Path(tempfile.mkdtemp(prefix="waymark-tests-"))
 os.environ["WAYMARK_DATABASE_URL"] = f"sqlite:///{_TMP / 'directory.db'}"
 os.environ["WAYMARK_TRACKER_STORE_URL"] = "memory"
+# The whole suite comes from one address; tests of the per-address limit build their own app.
+os.environ["WAYMARK_RATE_LIMIT_PER_IP"] = "1000000"
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 

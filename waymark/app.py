@@ -13,6 +13,7 @@ from channels import rest, webchat
 from directory.db import engine_for
 from waymark import health
 from waymark.assistant import Assistant
+from waymark.limits import add_limits
 from waymark.logs import configure_logging
 from waymark.security import add_security_headers
 from waymark.settings import Settings, get_settings
@@ -55,7 +56,8 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
     app = FastAPI(title="Waymark", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.assistant = assistant
-    add_security_headers(app)
+    add_limits(app, settings.max_body_bytes, settings.requests_per_minute_per_ip)
+    add_security_headers(app)  # added last = outermost, so refusals carry the headers too
     app.mount("/static", StaticFiles(directory=webchat.STATIC), name="static")
     app.include_router(health.router)
     app.include_router(rest.router)

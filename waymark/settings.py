@@ -44,6 +44,15 @@ class Settings:
     retention_days: int = field(
         default_factory=lambda: int(os.environ.get("WAYMARK_RETENTION_DAYS", "30"))
     )
+    max_body_bytes: int = field(
+        default_factory=lambda: int(os.environ.get("WAYMARK_MAX_BODY_BYTES", str(64 * 1024)))
+    )
+    requests_per_minute_per_ip: int = field(
+        default_factory=lambda: int(os.environ.get("WAYMARK_RATE_LIMIT_PER_IP", "120"))
+    )
+    messages_per_minute_per_conversation: int = field(
+        default_factory=lambda: int(os.environ.get("WAYMARK_RATE_LIMIT_PER_CONVERSATION", "30"))
+    )
     max_message_chars: int = field(
         default_factory=lambda: int(os.environ.get("WAYMARK_MAX_MESSAGE_CHARS", "2000"))
     )
