@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+
+import yaml
 from typing import Any, Optional
 from urllib.parse import urlparse
 
@@ -21,10 +23,14 @@ from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import ActionExecutionRejection as SdkRejection
 from rasa_sdk.interfaces import ActionNotFoundException
 
+from directory.db import session_scope
+from directory.seed import SAMPLE_DATA, national_line
 from waymark.settings import Settings
 
 log = logging.getLogger(__name__)
 ACTIONS_PACKAGE = "actions"
+FAIL_OPEN_LINE = "national-frank"  # 24/7, any drug: the line to give when Waymark itself fails
+NATIONAL_LINES_FILE = SAMPLE_DATA / "national.yml"
 
 
 class StoreNotReachable(RuntimeError):
@@ -119,10 +125,32 @@ def lock_store_for(url: str) -> LockStore:
     return store
 
 
+def fail_open_text(database_url: str) -> str:
+    """What a person is told when something inside Waymark broke: a real person to ring."""
+    name, number = _fail_open_line(database_url)
+    return (f"Sorry, something went wrong on my side. You can talk to a person at {name} "
+            f"on {number}, any time. In an emergency, call 999.")
+
+
+def _fail_open_line(database_url: str) -> tuple[str, str]:
+    try:
+        with session_scope(database_url) as session:
+            number = national_line(session, FAIL_OPEN_LINE)
+            if number:
+                return "FRANK", number
+    except Exception:  # noqa: BLE001 - the directory may be what broke
+        log.exception("Directory unreadable while failing open")
+    # The verified national record shipped with Waymark, read from its file, not typed here.
+    records = yaml.safe_load(NATIONAL_LINES_FILE.read_text(encoding="utf-8"))["services"]
+    record = next(r for r in records if r["id"] == FAIL_OPEN_LINE)
+    return record["name"], record["phones"][0]["number"]
+
+
 class Assistant:
-    def __init__(self, agent: Agent, actions: EndpointConfig) -> None:
+    def __init__(self, agent: Agent, actions: EndpointConfig, database_url: str = "") -> None:
         self.agent = agent
         self.actions = actions
+        self.database_url = database_url
 
     @classmethod
     def load(cls, settings: Settings, lock_store: Optional[LockStore] = None) -> "Assistant":
@@ -141,14 +169,26 @@ class Assistant:
             lock_store=lock_store or lock_store_for(settings.lock_store_url),
             action_endpoint=actions,
         )
-        return cls(agent, actions)
+        return cls(agent, actions, settings.database_url)
 
     async def handle(self, sender_id: str, text: str, channel: str = "rest") -> list[dict]:
-        """Run one message through understanding, dialogue and actions; return the replies."""
+        """Run one message through understanding, dialogue and actions; return the replies.
+
+        Fails open: every message here gets an answer, so if the dialogue or the actions
+        break (action server down, database gone) the person gets a helpline instead of
+        silence.
+        """
         output = CollectingOutputChannel()
         message = UserMessage(text, output, sender_id, input_channel=channel)
-        replies = await self.agent.handle_message(message)
-        return list(replies or [])
+        try:
+            replies = list(await self.agent.handle_message(message) or [])
+        except Exception:  # noqa: BLE001 - whatever broke, the person must not be left in silence
+            log.exception("The assistant failed on a message; answering with a helpline instead")
+            replies = []
+        if not replies:
+            log.error("No reply was produced; sending the fail-open helpline reply")
+            replies = [{"recipient_id": sender_id, "text": fail_open_text(self.database_url)}]
+        return replies
 
     async def actions_respond(self) -> bool:
         """True when the custom actions can be reached (in-process or the action server)."""
