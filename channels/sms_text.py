@@ -125,9 +125,17 @@ def split_for_sms(text: str, max_segments: int = MAX_SEGMENTS, reserve: int = 0)
         return [text] if text else []
     messages: list[str] = []
     current = ""
-    for p_index, paragraph in enumerate(p for p in re.split(r"\n\s*\n", text) if p.strip()):
+    for paragraph in (p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()):
+        if current and septets(f"{current}\n\n{paragraph}") <= budget:
+            current = f"{current}\n\n{paragraph}"
+            continue
+        if septets(paragraph) <= budget:  # a paragraph that fits a message of its own is kept whole
+            if current:
+                messages.append(current)
+            current = paragraph
+            continue
         for s_index, sentence in enumerate(_sentences(paragraph)):
-            joiner = "\n\n" if (s_index == 0 and p_index > 0) else " "
+            joiner = "\n\n" if s_index == 0 else " "
             for piece in _split_long(sentence, budget) if septets(sentence) > budget else [sentence]:
                 candidate = f"{current}{joiner}{piece}" if current else piece
                 if septets(candidate) <= budget:
@@ -143,7 +151,7 @@ def split_for_sms(text: str, max_segments: int = MAX_SEGMENTS, reserve: int = 0)
 
 # --- numbered choices -------------------------------------------------------------------
 
-def _title_in_sentence(title: str) -> str:
+def title_in_sentence(title: str) -> str:
     title = to_gsm7(title).rstrip(".")
     if len(title) > 1 and title[0].isupper() and not title[1].isupper():
         return title[0].lower() + title[1:]
@@ -155,7 +163,7 @@ def numbered_choices(buttons: Sequence[dict]) -> tuple[str, list[dict]]:
     choices = [{"title": b.get("title", ""), "payload": b.get("payload", "")} for b in buttons if b.get("payload")]
     if not choices:
         return "", []
-    parts = [f"{n} for {_title_in_sentence(c['title'])}" for n, c in enumerate(choices, start=1)]
+    parts = [f"{n} for {title_in_sentence(c['title'])}" for n, c in enumerate(choices, start=1)]
     if len(parts) == 1:
         line = f"Reply {parts[0]}."
     else:
@@ -216,7 +224,10 @@ def is_discreet(text: str, limit: int = LOCK_SCREEN_CHARS) -> bool:
 
 
 def make_discreet(text: str) -> str:
-    """Prefix a neutral lead-in so the first 40 characters never spell out drugs or alcohol."""
+    """Prefix a neutral lead-in so the first 40 characters never spell out drugs or alcohol.
+    A text that already opens with "Waymark" and is clean is left as it is."""
+    if text.startswith("Waymark") and is_discreet(text):
+        return text
     for lead in NEUTRAL_LEADS:
         if is_discreet(lead + text):
             return lead + text

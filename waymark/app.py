@@ -9,7 +9,7 @@ from typing import AsyncIterator, Optional
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from channels import rest, webchat
+from channels import rest, twilio_common, twilio_sms, webchat
 from directory.db import engine_for
 from waymark import health
 from waymark.assistant import Assistant
@@ -49,8 +49,10 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
             log.info("Loading the assistant from %s", settings.model_path)
             app.state.assistant = Assistant.load(settings)
         purging = asyncio.create_task(purge_daily(app.state.assistant, settings.retention_days))
+        await twilio_common.start(app)  # SMS outbox and reminder loops; nothing without Twilio settings
         log.info("Waymark is ready")
         yield
+        await twilio_common.stop(app)
         purging.cancel()
 
     app = FastAPI(title="Waymark", version="0.1.0", lifespan=lifespan)
@@ -62,4 +64,5 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
     app.include_router(health.router)
     app.include_router(rest.router)
     app.include_router(webchat.router)
+    app.include_router(twilio_sms.router)
     return app

@@ -56,6 +56,26 @@ class Settings:
     max_message_chars: int = field(
         default_factory=lambda: int(os.environ.get("WAYMARK_MAX_MESSAGE_CHARS", "2000"))
     )
+    # --- Twilio SMS and voice (channels/twilio_*.py); without credentials those routes answer 503.
+    twilio_account_sid: str = field(default_factory=lambda: os.environ.get("TWILIO_ACCOUNT_SID", ""))
+    twilio_auth_token: str = field(default_factory=lambda: os.environ.get("TWILIO_AUTH_TOKEN", ""))
+    twilio_from_number: str = field(default_factory=lambda: os.environ.get("TWILIO_FROM_NUMBER", ""))
+    twilio_messaging_service_sid: str = field(
+        default_factory=lambda: os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
+    )
+    # Another host for Twilio's REST API (a local stub in tests); empty means Twilio itself.
+    twilio_api_base_url: str = field(default_factory=lambda: os.environ.get("TWILIO_API_BASE_URL", ""))
+    # Only for local experiments: never turn signature checks off where Twilio can reach you.
+    twilio_validate_signatures: bool = field(
+        default_factory=lambda: os.environ.get("WAYMARK_TWILIO_VALIDATE_SIGNATURES", "true").strip().lower()
+        not in ("0", "false", "no", "off")
+    )
+    # The public base URL Twilio calls (e.g. https://waymark.example.org); signatures are checked
+    # against it, falling back to the URL the request arrived on.
+    public_url: str = field(default_factory=lambda: os.environ.get("WAYMARK_PUBLIC_URL", "").rstrip("/"))
+    # Keys the hash of phone numbers and encrypts a number while a reply waits to be sent.
+    # Empty: a development key is generated once and kept in var/secret_key.
+    secret_key: str = field(default_factory=lambda: os.environ.get("WAYMARK_SECRET_KEY", ""))
 
 
 def get_settings() -> Settings:
