@@ -3,7 +3,7 @@ REST API to a local stub of it, checked as the person would see them on their ph
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,10 +13,10 @@ from twilio_stub import (
     FROM_NUMBER,
     PUBLIC_URL,
     TwilioStub,
+    open_app,
     sign,
     signed_post,
     sms_params,
-    twilio_settings,
 )
 
 from channels import sms_text
@@ -25,37 +25,10 @@ from channels.models import DeliveryStatus, OutboxMessage, Reminder, SmsConversa
 LONDON = ZoneInfo("Europe/London")
 
 
-class Clock:
-    """Real time plus an offset the test can move forward."""
-
-    def __init__(self):
-        self.offset = timedelta(0)
-
-    def __call__(self) -> datetime:
-        return datetime.now(timezone.utc) + self.offset
-
-    def set(self, moment: datetime) -> None:
-        self.offset = moment - datetime.now(timezone.utc)
-
-
 @pytest.fixture(scope="module")
 def stub():
     with TwilioStub() as running:
         yield running
-
-
-def open_app(settings, assistant, stub):
-    from fastapi.testclient import TestClient
-
-    from waymark.app import create_app
-
-    client = TestClient(create_app(twilio_settings(settings, stub.url), assistant))
-    client.__enter__()
-    channels = client.app.state.twilio
-    channels.poll_seconds = 0.05
-    channels.outbox.base_delay = 0.2
-    channels.clock = Clock()
-    return client
 
 
 @pytest.fixture(scope="module")

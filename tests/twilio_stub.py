@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Optional
 from urllib.parse import parse_qs
@@ -137,3 +138,32 @@ def twilio_settings(settings, stub_url: str, **overrides):
     return replace(settings, twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN,
                    twilio_from_number=FROM_NUMBER, twilio_api_base_url=stub_url, public_url=PUBLIC_URL,
                    secret_key="test-secret-key-not-for-production", **overrides)
+
+
+class Clock:
+    """Real time plus an offset the test can move forward."""
+
+    def __init__(self):
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(timezone.utc) + self.offset
+
+    def set(self, moment: datetime) -> None:
+        self.offset = moment - datetime.now(timezone.utc)
+
+
+def open_app(settings, assistant, stub):
+    """A second app on the session's one loaded model, with Twilio pointed at the stub, fast
+    polling and backoff, and a movable clock. The caller closes it (`__exit__`)."""
+    from fastapi.testclient import TestClient
+
+    from waymark.app import create_app
+
+    client = TestClient(create_app(twilio_settings(settings, stub.url), assistant))
+    client.__enter__()
+    channels = client.app.state.twilio
+    channels.poll_seconds = 0.05
+    channels.outbox.base_delay = 0.2
+    channels.clock = Clock()
+    return client

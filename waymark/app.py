@@ -9,7 +9,7 @@ from typing import AsyncIterator, Optional
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from channels import rest, twilio_common, twilio_sms, webchat
+from channels import rest, twilio_common, twilio_sms, twilio_voice, webchat
 from directory.db import engine_for
 from waymark import health
 from waymark.assistant import Assistant
@@ -65,4 +65,5 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
     app.include_router(rest.router)
     app.include_router(webchat.router)
     app.include_router(twilio_sms.router)
+    app.include_router(twilio_voice.router)
     return app
