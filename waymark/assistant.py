@@ -17,6 +17,7 @@ from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
+from rasa.shared.core.events import BotUttered, SlotSet
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 from rasa_sdk.executor import ActionExecutor
@@ -25,12 +26,23 @@ from rasa_sdk.interfaces import ActionNotFoundException
 
 from directory.db import session_scope
 from directory.seed import SAMPLE_DATA, national_line
+from safety.replies import crisis_reply
+from safety.triage import CrisisType, triage
 from waymark.settings import Settings
 
 log = logging.getLogger(__name__)
 ACTIONS_PACKAGE = "actions"
 FAIL_OPEN_LINE = "national-frank"  # 24/7, any drug: the line to give when Waymark itself fails
 NATIONAL_LINES_FILE = SAMPLE_DATA / "national.yml"
+CRISIS_INTENT = "crisis"
+# The directory records whose numbers the crisis replies use (safety.replies keys them).
+CRISIS_LINES = {
+    "samaritans": "national-samaritans",
+    "shout": "national-shout",
+    "childline": "national-childline",
+    "domestic_abuse": "national-domestic-abuse",
+    "nhs111": "national-nhs111",
+}
 
 
 class StoreNotReachable(RuntimeError):
@@ -125,6 +137,18 @@ def lock_store_for(url: str) -> LockStore:
     return store
 
 
+def crisis_lines(database_url: str) -> dict[str, str]:
+    """Current crisis numbers from the directory. If the directory cannot be read the crisis
+    reply still goes out, with the verified defaults kept beside its wording."""
+    try:
+        with session_scope(database_url) as session:
+            found = {key: national_line(session, service_id) for key, service_id in CRISIS_LINES.items()}
+    except Exception:  # noqa: BLE001 - a crisis reply must never wait on a broken database
+        log.exception("Could not read crisis numbers from the directory; using verified defaults")
+        return {}
+    return {key: number for key, number in found.items() if number}
+
+
 def fail_open_text(database_url: str) -> str:
     """What a person is told when something inside Waymark broke: a real person to ring."""
     name, number = _fail_open_line(database_url)
@@ -172,23 +196,59 @@ class Assistant:
         return cls(agent, actions, settings.database_url)
 
     async def handle(self, sender_id: str, text: str, channel: str = "rest") -> list[dict]:
-        """Run one message through understanding, dialogue and actions; return the replies.
+        """Run one message through crisis triage, understanding, dialogue and actions.
 
-        Fails open: every message here gets an answer, so if the dialogue or the actions
-        break (action server down, database gone) the person gets a helpline instead of
-        silence.
+        Crisis comes first, whatever state the conversation is in (a form half filled, a
+        question pending): deterministic patterns, then the model's `crisis` intent. A crisis
+        message is answered from the reviewed templates without consulting the dialogue, and
+        recorded in the conversation with the `urgent` flag, so the conversation carries on
+        where it was and a human who takes it over sees the flag.
+
+        Fails open: every message gets an answer, so if the dialogue or the actions break
+        (action server down, database gone) the person gets a helpline instead of silence.
         """
         output = CollectingOutputChannel()
         message = UserMessage(text, output, sender_id, input_channel=channel)
         try:
-            replies = list(await self.agent.handle_message(message) or [])
+            replies = await self._handle_in_turn(message)
         except Exception:  # noqa: BLE001 - whatever broke, the person must not be left in silence
             log.exception("The assistant failed on a message; answering with a helpline instead")
-            replies = []
+            replies = list(output.messages)  # a crisis reply already made still goes out
         if not replies:
             log.error("No reply was produced; sending the fail-open helpline reply")
             replies = [{"recipient_id": sender_id, "text": fail_open_text(self.database_url)}]
         return replies
+
+    async def _handle_in_turn(self, message: UserMessage) -> list[dict]:
+        processor = self.agent.processor
+        async with self.agent.lock_store.lock(message.sender_id):
+            match = None if message.text.startswith("/") else triage(message.text)
+            crisis_type: Optional[CrisisType] = match.type if match else None
+            if crisis_type is None:
+                message.parse_data = await processor.parse_message(message)
+                if message.parse_data["intent"].get("name") == CRISIS_INTENT:
+                    crisis_type = CrisisType.GENERAL
+            if crisis_type is not None:
+                await self._answer_crisis(message, crisis_type, rule=match.rule if match else "nlu")
+                return list(message.output_channel.messages)
+            return list(await processor.handle_message(message) or [])
+
+    async def _answer_crisis(self, message: UserMessage, crisis_type: CrisisType, rule: str) -> None:
+        """Send the crisis reply first, then record it (a storage failure cannot stop it)."""
+        log.warning("Crisis reply sent (type=%s, rule=%s)", crisis_type.value, rule)
+        lines = crisis_reply(crisis_type, crisis_lines(self.database_url))
+        for line in lines:
+            await message.output_channel.send_text_message(message.sender_id, line)
+        if message.parse_data is None:
+            message.parse_data = {"text": message.text, "entities": [],
+                                  "intent": {"name": CRISIS_INTENT, "confidence": 1.0}}
+        processor = self.agent.processor
+        tracker = await processor.log_message(message, should_save_tracker=False)
+        for line in lines:
+            tracker.update(BotUttered(line, metadata={"crisis": crisis_type.value}))
+        tracker.update(SlotSet("urgent", True))
+        tracker.update(SlotSet("crisis_type", crisis_type.value))
+        await processor.save_tracker(tracker)
 
     async def actions_respond(self) -> bool:
         """True when the custom actions can be reached (in-process or the action server)."""

@@ -1,0 +1,1 @@
+"""Deterministic crisis triage and the reviewed crisis replies."""

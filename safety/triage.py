@@ -1,0 +1,1145 @@
+"""Deterministic crisis triage: runs on every incoming message, on every channel, before
+any dialogue. Regular expressions and word lists only (no model), so it behaves the same
+every time, can be read and reviewed line by line, and cannot be "trained away".
+
+How it works
+------------
+1. :func:`normalise` turns what people actually type into one plain form: lower case,
+   straight quotes, no accents or emoji, "helpppp" -> "help", SMS spellings expanded
+   ("hes" -> "he is", "cant" -> "cannot", "u" -> "you", "od'd" -> "overdosed", ...).
+2. Each rule is a regular expression over that text, for one :class:`CrisisType`. A rule
+   has a *kind*:
+
+   * ``NOW``    - a state happening now ("not breathing", "won't wake up", "lips blue").
+   * ``EVENT``  - something that happened ("has overdosed", "took a load of tablets",
+     "collapsed"). It may be old news, so it is dropped when the message places it in the
+     past ("last year", "in 2019", "and survived") unless the message also says it is
+     happening now ("again", "right now", "what do I do").
+   * ``INTENT`` - a plan or wish ("want to kill myself", "going to take all my pills").
+
+   A ``NOW`` or ``INTENT`` phrase straight after "was", "found", "used to", "tried to" is
+   treated as an ``EVENT``.
+3. Guards, applied to each match, stop the false alarms that cost trust:
+
+   * general / hypothetical questions: "what do I do *if someone* isn't breathing",
+     "*signs* of an overdose" (a generic subject plus an "if"/"signs of"-type cue; a
+     named person - "if *he* won't wake up" - is never treated as hypothetical);
+   * negation: "I'm *not* suicidal", "he has *never* hit me" (unless followed by "but");
+   * habit: "my dad passes out on the sofa *every night*" (unless "now", "help", ...);
+   * the past and resolved events described above;
+   * rule-specific vetoes for figures of speech ("killing myself *laughing*").
+
+Guards only ever look for clear evidence of "not an emergency"; when in doubt, a rule fires.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+from typing import Optional, Pattern
+
+__all__ = ["CrisisType", "CrisisMatch", "PRIORITY", "triage", "normalise"]
+
+
+class CrisisType(str, Enum):
+    OVERDOSE = "overdose"
+    SUICIDE = "suicide"
+    CHILD_AT_RISK = "child_at_risk"
+    DOMESTIC_ABUSE = "domestic_abuse"
+    # Never produced by the patterns here: the app uses it when the language model
+    # recognises a crisis that no pattern could classify, so it still gets a 999-first reply.
+    GENERAL = "general"
+
+
+PRIORITY: tuple[CrisisType, ...] = (
+    CrisisType.OVERDOSE,
+    CrisisType.CHILD_AT_RISK,
+    CrisisType.SUICIDE,
+    CrisisType.DOMESTIC_ABUSE,
+)
+"""Which type wins when one message matches several, most urgent first.
+
+* OVERDOSE first: someone may stop breathing within minutes. The reply (999, recovery
+  position, naloxone, stay with them) is the only one where seconds change the outcome,
+  and it already starts with 999, which is also the right first step for the others.
+* CHILD_AT_RISK next: a child cannot act for themselves, and a child who swallowed
+  medicine or drugs can seem fine for hours before they get very ill.
+* SUICIDE before DOMESTIC_ABUSE: a risk to life from the person's own hand is usually
+  more immediate; both replies start with 999 if anyone is in danger now.
+"""
+
+
+@dataclass(frozen=True)
+class CrisisMatch:
+    type: CrisisType
+    rule: str
+
+
+# --------------------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------------------
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u02bc": "'", "\u0060": "'", "\u00b4": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+        "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    }
+)
+
+# Words whose double letters are real, so "stilll" -> "still", not "stil".
+_DOUBLE_LETTER_WORDS = frozenset(
+    """
+    all asleep bleeding bloody bottle call called cannot cutting door dropped dropping fall fell
+    feel feeling feels fitting floor floppy free full good goodbye grabbed happen happened hell
+    help hitting hurry kill killed killing look looking need needle needles nodding off pill pills
+    please really see seen sleep sleeping slurring sorry still stopped swallowed tell too wall
+    week weed well will wont yellow agree three cool soon keep been need tonight shall shaking
+    """.split()
+)
+
+# Common SMS / spoken spellings -> plain words. Applied token by token, after apostrophes
+# were handled, so both "he's" and "hes" arrive here as the same token or phrase.
+_SMS = {
+    "hes": "he is", "shes": "she is", "theyre": "they are", "youre": "you are", "ure": "you are",
+    "im": "i am", "iam": "i am", "ive": "i have", "weve": "we have", "theyve": "they have",
+    "hed": "he would", "theyd": "they would", "whos": "who is", "thats": "that is",
+    "theres": "there is", "wheres": "where is",
+    "whats": "what is", "wats": "what is", "wots": "what is",
+    "cant": "cannot", "carnt": "cannot", "cnt": "cannot", "cannae": "cannot", "caint": "cannot",
+    "wont": "will not", "wnt": "will not", "isnt": "is not", "aint": "is not", "int": "is not",
+    "wasnt": "was not", "werent": "were not", "arent": "are not", "dont": "do not",
+    "dnt": "do not", "doesnt": "does not", "dosnt": "does not", "dosent": "does not",
+    "didnt": "did not", "hasnt": "has not", "havent": "have not", "hadnt": "had not",
+    "couldnt": "could not", "wouldnt": "would not", "shouldnt": "should not",
+    "u": "you", "ya": "you", "yu": "you", "ur": "your", "r": "are", "n": "and", "nd": "and",
+    "pls": "please", "plz": "please", "plse": "please", "plss": "please", "pleas": "please",
+    "plez": "please", "pleez": "please",
+    "bc": "because", "bcos": "because", "bcoz": "because", "becuz": "because", "cos": "because",
+    "coz": "because", "cuz": "because", "cus": "because", "cause": "because",
+    "gonna": "going to", "gunna": "going to", "gna": "going to", "goin": "going",
+    "wanna": "want to", "wana": "want to", "gotta": "got to", "imma": "i am going to",
+    "ima": "i am going to", "dunno": "do not know", "idk": "i do not know",
+    "rn": "right now", "atm": "at the moment", "asap": "as soon as possible",
+    "2nite": "tonight", "2night": "tonight", "tonite": "tonight", "tonyt": "tonight",
+    "2day": "today", "2moro": "tomorrow", "tmrw": "tomorrow", "b4": "before",
+    "ppl": "people", "wen": "when", "wiv": "with", "wif": "with", "abt": "about", "nt": "not",
+    "bf": "boyfriend", "gf": "girlfriend", "bro": "brother", "sis": "sister",
+    "mam": "mum", "mom": "mum", "mommy": "mum", "mummy": "mum", "mammy": "mum", "ma": "mum",
+    "kms": "kill myself", "meself": "myself", "myslef": "myself", "mysef": "myself",
+    "tabs": "tablets", "tablet": "tablet", "meds": "meds", "paracetomol": "paracetamol",
+    "paracetemol": "paracetamol", "unconcious": "unconscious", "unconsious": "unconscious",
+    "breating": "breathing", "breahting": "breathing", "brething": "breathing",
+    "breath": "breathe", "sucidal": "suicidal", "suicidle": "suicidal", "suicde": "suicide",
+    "wakeup": "wake up", "narcan": "naloxone", "nyxoid": "naloxone", "prenoxad": "naloxone",
+    "ambo": "ambulance", "amberlance": "ambulance",
+}
+
+# Dropped "g" ("breathin", "wakin"): only for these words, so "skin" or "in" stay as they are.
+_G_DROPPED = frozenset(
+    """
+    breathing waking snoring gurgling fitting shaking responding answering moving going turning
+    choking cutting hurting killing ending nodding gouching overdosing dying coming thinking
+    planning hitting kicking punching threatening drinking using taking gasping twitching
+    bleeding harming burning saying talking crying sleeping trying doing getting kicking
+    shouting screaming rattling slurring foaming sweating
+    """.split()
+)
+
+_EMOJI_AND_SYMBOLS = re.compile(r"[^\x00-\x7f]+")
+_RUN3 = re.compile(r"([a-z])\1{2,}")
+
+
+def _collapse_runs(word: str) -> str:
+    """'helpppp' -> 'help', 'pleeeease' -> 'please', 'stilllll' -> 'still'."""
+    if not _RUN3.search(word):
+        return word
+    single = _RUN3.sub(r"\1", word)
+    double = _RUN3.sub(r"\1\1", word)
+    for candidate in (single, double):
+        if candidate in _DOUBLE_LETTER_WORDS or candidate in _SMS:
+            return candidate
+    # Some words keep a real double letter next to the stretched one ("sleeeep").
+    squeezed = re.sub(r"([a-z])\1+", r"\1", word)
+    for known in _DOUBLE_LETTER_WORDS:
+        if re.sub(r"([a-z])\1+", r"\1", known) == squeezed:
+            return known
+    return single
+
+
+_CONTRACTIONS = [
+    (re.compile(r"\bcan'?t\b"), "cannot"),
+    (re.compile(r"\bwon'?t\b"), "will not"),
+    (re.compile(r"\bain'?t\b"), "is not"),
+    (re.compile(r"\bshan'?t\b"), "shall not"),
+    (re.compile(r"\b(\w+)n't\b"), r"\1 not"),
+    (re.compile(r"\b(he|she|it|that|there|what|who|where|here)'s\b"), r"\1 is"),
+    (re.compile(r"\b(i)'m\b"), r"\1 am"),
+    (re.compile(r"\b(\w+)'re\b"), r"\1 are"),
+    (re.compile(r"\b(\w+)'ve\b"), r"\1 have"),
+    (re.compile(r"\b(i|you|he|she|we|they|it)'ll\b"), r"\1 will"),
+    (re.compile(r"\b(i|you|he|she|we|they)'d\b"), r"\1 would"),
+    # Any other "'s" (possessive or "is"): keep as a separate "s" token.
+    (re.compile(r"\b(\w+)'s\b"), r"\1 s"),
+]
+
+# Overdose spellings, before apostrophes are dropped ("od'd", "OD'ing", "o.d.").
+_OD_FORMS = [
+    (re.compile(r"\bover ?d[oa]s+e?d\b"), "overdosed"),
+    (re.compile(r"\bover ?do(?:s+|z)e?ing\b"), "overdosing"),
+    (re.compile(r"\bo\.?d\.?(?:(?:'|-)d|(?:'|-)?ed)\b"), "overdosed"),
+    (re.compile(r"\bo\.?d\.?(?:'|-)?(?:ing|in)\b"), "overdosing"),
+    (re.compile(r"\bo\.?d\.?'s\b"), "overdoses"),
+    (re.compile(r"\bo\.d\.?(?=\s|$)"), "overdose"),
+    (re.compile(r"\bod\b"), "overdose"),
+]
+
+
+def normalise(text: str) -> str:
+    """One plain, lower-case, single-spaced form of a message, for matching.
+
+    >>> normalise("He\u2019s not breathin!!! helpppp \U0001F62D")
+    'he is not breathing help'
+    """
+    if not text:
+        return ""
+    s = str(text).translate(_QUOTES)
+    # "ODd" / "ODed" are only unambiguous before lower-casing ("odd" is a word).
+    s = re.sub(r"\bO\.?D\.?(?:'(?:d|D|ed|ED)|d|ed)\b", "overdosed", s)
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = s.lower()
+    s = _EMOJI_AND_SYMBOLS.sub(" ", s)
+    s = re.sub(r"[a-z']+", lambda m: _collapse_runs(m.group(0)), s)
+    for pattern, repl in _OD_FORMS:
+        s = pattern.sub(repl, s)
+    for pattern, repl in _CONTRACTIONS:
+        s = pattern.sub(repl, s)
+    s = s.replace("'", "")
+    s = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", s)  # self-harm -> self harm
+    s = re.sub(r"[^a-z0-9]+", " ", s)
+    s = re.sub(r"\b(want|wanna|going|need|have|got|ready|trying|try|able|wish|about|plan|"
+               r"planning|like) 2\b(?! (?:of|or|and|pills|tablets|bags|cans|bottles|days|weeks))",
+               r"\1 to", s)
+    words = []
+    for token in s.split():
+        token = _SMS.get(token, token)
+        if token.endswith("in") and token + "g" in _G_DROPPED:
+            token += "g"
+        words.append(token)
+    return " ".join(words)
+
+
+# --------------------------------------------------------------------------------------
+# Vocabulary used by the rules
+# --------------------------------------------------------------------------------------
+
+NOW, EVENT, INTENT = "now", "event", "intent"
+
+_REL = (
+    r"(?:mate|friend|pal|bestie|son|daughter|boy|girl|lad|lass|brother|sister|dad|father|"
+    r"mum|mother|husband|hubby|wife|partner|boyfriend|girlfriend|fella|fiance|fiancee|"
+    r"missus|cousin|uncle|aunt|auntie|nan|nana|gran|grandad|grandma|grandson|granddaughter|"
+    r"flatmate|housemate|roommate|neighbour|neighbor|client|resident|tenant|service user|"
+    r"patient|guest|kid|child|baby|toddler|ex|stepdad|stepmum|stepson|stepdaughter|bloke|"
+    r"guy|man|woman|person|other half|niece|nephew|colleague|lodger|young person|teenager)"
+)
+_PRON = r"(?:he|she|they|him|her|them)"
+_PERSON = (
+    rf"(?:(?:(?:my|our|his|her|their|the|a|this|that|some|your) (?:\w+ )??{_REL}s?)"
+    rf"|{_PRON}|someone|somebody|mates?|friends?|{_REL}s?|room \w+)"
+)
+_DRUG = (
+    r"(?:pills?|tablets?|meds|medication|medicine|paracetamol|para|co codamol|cocodamol|"
+    r"codamol|codeine|ibuprofen|aspirin|sleeping (?:pills|tablets)|vallies|valium|diazepam|"
+    r"benzos?|xanax|blues|pregabalin|pregab|gabapentin|gabbies|tramadol|oxy|oxycodone|"
+    r"morphine|fentanyl|methadone|script|subutex|bupe|buprenorphine|antidepressants|"
+    r"sertraline|citalopram|amitriptyline|mirtazapine|quetiapine|insulin|lithium|gear|brown|"
+    r"heroin|smack|g|gbl|ghb|ket|ketamine|spice|mamba|coke|cocaine|crack|mdma|molly|mandy|"
+    r"ecstasy|pingers|speed|nitazenes|opiates|opioids|painkillers|pain killers|drugs|stuff|"
+    r"prescriptions?|supply|doses?|them|it|everything|the lot)"
+)
+_CHILD = (
+    r"(?:kids?|kiddies|child|children|baby|babies|babys|bairns?|toddlers?|infant|newborn|"
+    r"little ones?|little (?:boy|girl|brother|sister|lad|un)|grandkids?|grandchild(?:ren)?|"
+    r"grandson|granddaughter|grandaughter|grand daughter|niece|nephew|"
+    r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) ?"
+    r"(?:year|yr|month)s? ?olds?|"
+    r"(?:son|daughter|grandson|granddaughter|brother|sister) is (?:only )?(?:\d|1[0-5]|one|two|"
+    r"three|four|five|six|seven|eight|nine|ten))"
+)
+_PARENT = (
+    r"(?:dad|father|mum|mother|stepdad|step dad|stepmum|step mum|parents?|"
+    r"mums? (?:boyfriend|partner|fella)|dads? (?:girlfriend|partner))"
+)
+_PARTNER = (
+    r"(?:(?:my|her|his|their|our) (?:\w+ ){0,2}?(?:partner|husband|hubby|wife|boyfriend|"
+    r"girlfriend|fella|fiance|fiancee|ex|other half|missus|misses|man|bloke|son|daughter|"
+    r"brother|sister|flatmate|carer)|he|she|they|partner|husband|wife|boyfriend|girlfriend)"
+)
+_YOUNG = (
+    r"(?:i am|i m) (?:only )?(?:[5-9]|1[0-7]|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen)\b"
+)
+_INCAPABLE = (
+    r"(?:out of it|off (?:his|her|their|the|my) (?:face|head|tits|nut|box|trolley)|passed out|"
+    r"wasted|smashed|hammered|paralytic|steaming|unconscious|gouching|nodding out|"
+    r"using|out using|high|stoned|mashed|drunk|out scoring|scoring|gone to score|to score|"
+    r"smoking crack|on the gear|asleep|comatose|(?:go|gone|went|going) (?:and |to )?score)"
+)
+
+
+def _c(pattern: str) -> Pattern[str]:
+    return re.compile(pattern)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    name: str
+    type: CrisisType
+    pattern: Pattern[str]
+    kind: str = NOW
+    also: tuple[Pattern[str], ...] = ()  # each must also occur somewhere in the message
+    unless: tuple[Pattern[str], ...] = ()  # any of these anywhere vetoes the rule
+    unless_calm: tuple[Pattern[str], ...] = ()  # ... vetoes it unless the message is urgent
+    negatable: bool = False
+    negation_in_match: bool = False  # for patterns that start with their subject
+    hypothetical_guard: bool = True
+    habit_guard: bool = False
+
+
+def _rule(name, ctype, pattern, kind=NOW, also=(), unless=(), unless_calm=(), **kw) -> _Rule:
+    return _Rule(
+        name=name,
+        type=ctype,
+        pattern=_c(pattern),
+        kind=kind,
+        also=tuple(_c(p) for p in also),
+        unless=tuple(_c(p) for p in unless),
+        unless_calm=tuple(_c(p) for p in unless_calm),
+        **kw,
+    )
+
+
+OD, SU, CH, DA = (
+    CrisisType.OVERDOSE,
+    CrisisType.SUICIDE,
+    CrisisType.CHILD_AT_RISK,
+    CrisisType.DOMESTIC_ABUSE,
+)
+
+_RULES: tuple[_Rule, ...] = (
+    # ---------------------------------------------------------------- overdose: states now
+    _rule(
+        "od_not_breathing", OD,
+        # "i cannot breathe" is od_cannot_breathe_self, which knows about panic and crying
+        r"(?<!\bi )(?<!\bi could )(?<!\bi can )(?<!\bi do )"
+        r"\b(?:not|no longer|barely|hardly|stopped|stop|stops|stopping|struggling to|"
+        r"cannot|can not|trying to|"
+        r"gasping|gasping to|is not) (?:really |properly )?breath(?:e|ing|es)?\b",
+        habit_guard=True,
+    ),
+    _rule(
+        "od_cannot_breathe_self", OD,
+        r"\bi (?:cannot|can not|could not|can barely|can hardly|am struggling to|am not) "
+        r"(?:really |properly )?breathe?(?:ing)?\b",
+        unless=(r"\b(?:crying|laughing|sobbing|panic attacks?|anxiety|anxious|when i think|"
+                r"thinking about|stress\w*|smell|heat|hot in here)\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_breathing_wrong", OD,
+        r"\bbreathing (?:is |s |are |sounds |seems |looks |feels |has gone |gone |went |really |"
+        r"very |so |all |a bit |well |proper |dead )*(?:weird|funny|strange|odd|slow|shallow|"
+        r"noisy|rattly|rattling|raspy|wrong|not right|irregular|gurgly|gurgling|laboured|labored|"
+        r"horrible|scary|slowing|off)\b"
+        r"|\b(?:weird|funny|strange|odd|slow|shallow|noisy|rattly|raspy|irregular|gurgling|"
+        r"gasping|laboured) breathing\b"
+        r"|\bbreathing (?:funny|weird|strange|odd|really slow|really shallow)"
+        r"|\b(?:gasping|fighting|struggling) for (?:air|breathe|breath)\b",
+        habit_guard=True,
+    ),
+    _rule(
+        "od_colour", OD,
+        r"\b(?:lips?|face|skin|fingers?|finger ?tips|nails|mouth|"
+        r"he|she|they|him|her|room \w+|"
+        + _REL
+        + r"s?) (?:is |are |s |has |have |had |been )?(?:gone |going |turning |turned |went |"
+        r"getting |got |look |looks |looking |gone all |all |really |very |proper |so |"
+        r"like )*(?:blue|grey|gray|purple|bluish|blueish|greyish|bluey|ashen)\b"
+        r"(?! (?:in the face|haired|hair|hoodie|top|jumper|coat|jacket|car|eyes|badge|bin|"
+        r"in (?:his|her|their|my) (?:\d+s|teens|twenties|thirties|forties|fifties)|early|overnight|"
+        r"years ago|with age|at \d+|because|about|lately|these days|since|from (?:the |an |a |my )?"
+        r"(?:ice lolly|lolly|slush\w*|sweets?|dye|paint|pen|ink|wine|juice|blueberr\w*|make ?up|"
+        r"lipstick))\b)"
+        r"|\b(?:blue|grey|gray|purple|bluish|bluey)(?:ish)? (?:lips|face|skin|fingers|fingertips|"
+        r"nails)\b",
+        unless=(r"\bblue in the face\b", r"\bwith worry\b"),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_unresponsive", OD,
+        r"\b(?:unresponsive|unrousable|unrouseable|not responsive)\b",
+        habit_guard=True,
+    ),
+    _rule(
+        "od_person_not_responding", OD,
+        rf"\b{_PERSON} (?:\w+ ){{0,10}}?(?:is |are |s )?(?:still )?(?:not|is not|are not|will not) "
+        r"(?:responding|respond|reacting|react|moving|move|waking|answering me|answer me|"
+        r"opening (?:his|her|their) eyes|open (?:his|her|their) eyes)\b"
+        r"(?! (?:to (?:my|his|her|the) (?:texts|messages|calls|emails)|my (?:texts|messages|calls)"
+        r"|(?:his|her|their) (?:phone|texts|door)|out|in with|in together|house|home|flat|on|"
+        r"from|back)\b)",
+        unless=(r"\bwaiting list\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_wont_wake", OD,
+        r"\b(?:will not|cannot|can not|could not|does not|not|unable to|struggling to|trying to|"
+        r"cannot seem to|can not seem to)(?: (?:get|make))?(?: (?:him|her|them|it|my \w+|"
+        r"the \w+|(?!want|wanna|wish|need|like|bother|have|plan|intend)\w+))?(?: to)? "
+        r"(?:wake|waking|rouse|come round|come around|come to|"
+        r"come back round|respond|be woken|be roused|be brought round|be woke)(?: up)?\b"
+        r"(?! (?:to (?:my|his|her|the) (?:texts|messages|calls|emails)|for|to see|to visit|"
+        r"to the|to my|here|anymore)\b)",
+        unless=(
+            r"\b(?:for (?:school|college|work|his appointments?|her appointments?)|"
+            r"in the mornings?|every morning|mornings)\b",
+            r"\b(?:wish|want|hope|hoping|pray\w*|rather|sleep|bed) (?:\w+ ){0,6}?(?:and )?"
+            r"(?:not|never) wake",
+        ),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_answer_me", OD,
+        r"\b(?:cannot|can not|could not) get (?:him|her|them|my \w+|\w+) to (?:answer|respond|"
+        r"talk|speak|open (?:his|her|their) eyes)\b(?! (?:the|his|her|my)\b (?:phone|door|texts))",
+        habit_guard=True,
+    ),
+    _rule(
+        "od_unconscious", OD,
+        r"\b(?:unconscious|out cold|lifeless|floppy|limp and|gone limp|gone floppy)\b"
+        r"(?! (?:bias|mind|thought|level)\b)",
+        negatable=True,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_fitting", OD,
+        r"\b(?:is|are|s|keeps|keep|started|start|has started|been|now|still|am) (?:\w+ )?"
+        r"(?:fitting|seizing|convulsing|having (?:a |another |)(?:fit|fits|seizure|seizures))\b"
+        r"(?! (?:in|into|the|a|an|new|his|her|my|our|some|them|it|up|out|for|about|over|at|"
+        r"because|if|when|kitchen|carpet|carpets|bathroom|room|of)\b)",
+        unless=(r"\bfitting (?:room|the|a|new)\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_seizure_signs", OD,
+        r"\b(?:jerking|shaking|twitching|convulsing|spasming|thrashing|fitting)(?: \w+){0,3}? "
+        r"(?:on the (?:\w+ )?floor|uncontrollabl\w*|violently|all over|and jerking|and twitching|"
+        r"and (?:will not|not|cannot) (?:respond|wake|stop))\b"
+        r"|\b(?:eyes|eye) (?:are |have |s )?(?:rolling|rolled|gone) (?:back|up)\b",
+        habit_guard=True,
+    ),
+    _rule(
+        "od_no_response", OD,
+        r"\b(?:cannot|can not|could not) (?:get|find) (?:a |any )?(?:response|answer|reaction|pulse)"
+        r" (?:from|out of|off|with)\b|\bno pulse\b|\bcannot find (?:a|his|her|their) pulse\b",
+        habit_guard=True,
+    ),
+    _rule(
+        "od_think_dead", OD,
+        rf"\b(?:think|scared|afraid|worried|fear|looks like|look like) (?:that )?(?:{_PRON}|my (?:\w+ )?"
+        rf"{_REL}|{_REL}) (?:is |s |are |might be |could be |may be |has |might have |may have )?"
+        r"(?:dead|dying|gone|died)\b"
+        r"(?! (?:tired|on|set|right|serious|good|funny|from|to me|out|for|home|to|into|off)\b)",
+        habit_guard=True,
+    ),
+    _rule(
+        "od_someone_dying", OD,
+        r"\b(?:someone|somebody|he|she|they|my (?:\w+ )?" + _REL + r"|" + _REL + r"s?) "
+        r"(?:is |s |are )?(?:\w+ )?dying\b"
+        r"(?! (?:for|to|of|from|with|laugh\w*|inside|slowly|a death|on (?:his|her) feet)\b)",
+        also=(r"\b(?:help|please|emergency|now|quick|quickly|hurry|ambulance|999|what do (?:i|we) do)\b",),
+        unless=(r"\b(?:cancer|liver|hospice|terminal\w*|palliative|disease|illness|dementia|"
+                r"end of life|months to live|weeks to live)\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_used_then_out", OD,
+        r"\b(?:injected|injecting|used|using|smoked|smoking|took|taken|taking|did|done|had|snorted|"
+        r"dropped|swallowed|had a hit|a hit|a bag|a line|a pill|a bomb)(?: \w+){0,3}? "
+        r"(?:and|then|now|after|before) (?:he |she |they |just |has |have |is |s )?"
+        r"(?:passed out|blacked out|collapsed|dropped|keeled over|went over|gone over|gone under|"
+        r"went under|flaked out)\b"
+        r"|\b(?:passed out|blacked out|collapsed|gone over|went over|gone under|went under) "
+        r"(?:\w+ )?(?:after|from|on) (?:\w+ ){0,2}?(?:injecting|using|a hit|a bag|a pill|pills|"
+        r"tablets|gear|heroin|brown|g|gbl|ghb|ket|spice|fentanyl|methadone|benzos|a line|coke|"
+        r"crack|taking)\b",
+        kind=EVENT,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_fit_event", OD,
+        r"\b(?:had|has had|just had|having) (?:a |another |)(?:fit|seizure)\b"
+        r"(?! (?:when|about|at|over|because|if|of)\b )",
+        kind=EVENT,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_snoring_noise", OD,
+        r"\b(?:weird|funny|strange|odd|horrible|scary|deep|rattling|gurgling|gasping|choking|"
+        r"snoring) (?:\w+ )?(?:snoring|gurgling|rattling|choking|gasping|rasping) ?(?:noise|noises|"
+        r"sound|sounds|breath|breathing)?\b"
+        r"|\bmaking (?:a |this |that |these |weird |funny |strange |horrible |loud |really )*"
+        r"(?:snoring|gurgling|rattling|choking|gasping|rasping|snorting) (?:noise|noises|sound|"
+        r"sounds)\b"
+        r"|\b(?:snor\w*|gurgl\w*) (?:really |very |so |all )?(?:weird|funny|strange|odd)\b"
+        r"|\b(?:rattling|gurgling|death rattle) (?:noise|sound|in (?:his|her|their) (?:throat|chest))",
+        unless=(r"\bsnores like\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_snoring_and_sign", OD,
+        r"\bsnor(?:ing|es)\b",
+        also=(r"\b(?:grey|gray|blue|purple|cannot (?:wake|rouse)|will not wake|not respond\w*|"
+              r"not answer\w*|not moving|unconscious)\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_choking_on_sick", OD,
+        r"\b(?:choking|choked|chocking) on (?:his |her |their |my )?(?:own )?(?:sick|vomit|puke|"
+        r"tongue)\b|\bin (?:his|her|their) own (?:sick|vomit)\b|\bfoam\w* (?:at|from) the mouth\b",
+        habit_guard=True,
+    ),
+    _rule(
+        "od_gouching_bad", OD,
+        r"\b(?:gouching|gouging|gauching|nodding out|nodding off|monging|going under|gone under)"
+        r"(?: out)? (?:really |so |proper |very |way too |too )?(?:bad|badly|hard|heavy|heavily|"
+        r"deep|deeply|far)\b",
+        habit_guard=True,
+    ),
+    _rule(
+        "od_gone_under", OD,
+        rf"\b(?:{_PRON}|{_REL}s?) (?:\w+ ){{0,4}}?(?:is |has |s |have )?(?:gone|going|went) under\b",
+        also=(rf"\b{_DRUG}\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_slumped", OD,
+        rf"\b{_PERSON} (?:\w+ ){{0,4}}?(?:slumped|keeled over|face down|crumpled)\b",
+        habit_guard=True,
+    ),
+    _rule(
+        "od_dying", OD,
+        r"\b(?:think|feel like|feels like|scared|afraid|worried) (?:\w+ ){0,3}?(?:is |are |s |am |"
+        r"m |might be |could be )?dying\b(?! (?:for|to|of laugh\w*|laughing|inside|of (?:a |an )?"
+        r"(?:boredom|hangover|embarrassment|shame|thirst|hunger|heat|cold|cringe)))\b",
+        habit_guard=True,
+    ),
+    _rule(
+        "od_heart_chest", OD,
+        r"\b(?:heart|chest) (?:is |s )?(?:going mad|racing|pounding|beating (?:really |so )?fast|"
+        r"going crazy|really tight|tight|hurts|hurting|really hurts|pains?)\b",
+        also=(rf"\b(?:took|taken|had|done|did|after|taking|doing|on) (?:\w+ ){{0,3}}?{_DRUG}\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_overheating", OD,
+        r"\b(?:overheating|over heating|burning up|boiling up)\b",
+        also=(rf"\b{_DRUG}\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_overdosing", OD,
+        r"\b(?:overdosing|having (?:an |a |another )?overdose)\b(?! (?:of|on) (?:confidence|love|"
+        r"sugar|chocolate|caffeine|attitude|cheek|sunshine|drama|nostalgia)\b)",
+        unless=(r"\bkeeps? (?:on )?overdosing\b(?!.*\b(?:now|right now|again)\b)",),
+        negatable=True,
+        habit_guard=True,
+    ),
+    # ---------------------------------------------------------------- overdose: events
+    _rule(
+        "od_overdosed", OD,
+        r"\boverdosed\b|\b(?:had|has had|taken|took|done|did|gone into) (?:an |a |another )?"
+        r"(?:massive |huge |big |serious |bad |deliberate |proper )?overdose\b"
+        r"|\b(?:he|she|they|" + _REL + r"s?) (?:has |have |just |might have |may have |"
+        r"must have |s )?overdose on\b",
+        kind=EVENT,
+        negatable=True,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_took_too_much", OD,
+        r"\b(?:took|taken|takin|taking|had|has had|swallowed|necked|downed|done|did|ate|eaten|"
+        r"snorted|injected|used|smoked|dropped|popped|chucked)(?: (?:loads|lots|a load|a lot|"
+        r"a bit|some|way|far))? (?:too (?:much|many)|more than (?:he|she|i|they) (?:should|can))"
+        r"(?! (?:time|risks|money|notice|credit|interest|sun|to drink|drink|booze|alcohol|of a)\b)",
+        kind=EVENT,
+        negatable=True,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_took_quantity", OD,
+        r"\b(?:took|taken|takin|taking|had|has had|swallowed|necked|downed|done|did|ate|eaten|"
+        r"snorted|injected|used|smoked|dropped|popped|chucked)(?: \w+)?? (?:a handful of|handfuls of|"
+        r"a load of|loads of|load of|a lot of|lots of|a bunch of|heaps of|a whole|the whole|"
+        r"(?:his|her|their|my|your) whole|an entire|a full|a massive|a huge|"
+        r"all (?:of )?(?:his|her|their|my|your|the)|all|double|triple|"
+        r"(?:[2-9]\d|\d{3})(?! ?(?:ml|mls|mg|mcg|g|grams|quid|pounds|p)\b)|"
+        r"(?:twenty|thirty|forty|fifty) |a (?:packet|box|strip|bottle|tub|pack|bag|sheet) of|"
+        r"a bag|a fistful of|more than \w+|another (?:packet|box|strip|bag)|"
+        r"a (?:massive|huge|large|big) (?:amount|number|quantity) of)"
+        rf"(?: \w+){{0,4}}? {_DRUG}\b",
+        kind=EVENT,
+        unless=(r"\bleaflets?\b",),
+        negatable=True,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_collapsed", OD,
+        rf"\b{_PERSON} (?:\w+ ){{0,6}}?(?:has |have |s |is |just |has just |suddenly |now )?"
+        r"(?:collapsed|keeled over|hit the floor|fallen and|fell and will not|"
+        r"dropped(?! (?:his|her|a|the|my|it|out|off|by|in|round|me|them|him|a bag)\b))\b",
+        kind=EVENT,
+        unless=(r"\b(?:deal|roof|ceiling|business|wall|lung|market|talks)s? (?:has |have )?collapsed\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_found", OD,
+        rf"\bfound (?:{_PERSON}|him|her|them) (?:\w+ ){{0,2}}?(?:collapsed|unconscious|slumped|"
+        r"passed out|not breathing|blue|grey|on the (?:\w+ )?floor|in a heap|face down|"
+        r"lying (?:on|in|there)|not moving|not responding|unresponsive|lifeless|cold and|"
+        r"not breathing|dead)\b",
+        kind=EVENT,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_naloxone_given", OD,
+        r"\b(?:i have|we have|i|we|have|has|just|already|they have|she has|he has) "
+        r"(?:given|gave|used|injected|sprayed|done) (?:\w+ )?(?:\w+ )?naloxone\b",
+        kind=EVENT,
+        habit_guard=True,
+    ),
+    # ---------------------------------------------------------------- suicide / self-harm
+    _rule(
+        "su_kill_self", SU,
+        r"\b(?:kill|killing|kil|end|ending|top|topping|off|offing|hang|hanging|hurt|hurting|harm|"
+        r"harming|cut|cutting|burn|burning|stab|stabbing|shoot|shooting|drown|drowning|poison|"
+        r"poisoning|starve|starving|suffocate) (?:my ?self|himself|herself|themselves|themself|"
+        r"theirselves|hisself|me self)\b"
+        r"(?! (?:laughing|with (?:the )?(?:drink|drugs|booze|alcohol|work|worry|stress)|"
+        r"a (?:slice|piece|drink|brew|sandwich|bit)|shaving|on (?:a|the|some)|by accident|"
+        r"accidentally|at (?:the gym|work)|falling|playing|lifting|slowly with)\b)",
+        kind=INTENT,
+        unless=(r"\b(?:killing|kill) (?:him|her|them)(?:self|selves) (?:slowly )?with\b",),
+        negatable=True,
+    ),
+    _rule(
+        "su_self_harm", SU,
+        r"\bself (?:harm|harming|harmed|harms|injur\w*)\b(?! (?:support|services?|groups?|"
+        r"training|awareness|leaflets?|team)\b)"
+        r"|\b(?:cutting|cut|slashing|slit|slitting|burning|scratching) (?:my|his|her|their) "
+        r"(?:arms?|legs?|wrists?|skin|thighs?|stomach)\b"
+        r"|\b(?:took|take|taking|taken) a (?:blade|razor|knife) to (?:my|his|her|their)\b"
+        r"|\bburn myself\b"
+        r"|\bi (?:am|have been|keep|started|been|started to) (?:\w+ )?(?:cutting|cut)"
+        r"(?= *$| (?:again|every|when|and|because|most)\b)",
+        kind=INTENT,
+        unless=(r"\b(?:free|clean) (?:from|of) self harm\b",),
+        unless_calm=(r"\bhow (?:can|do|should|would) (?:i|we) (?:best )?(?:help|support|talk to|"
+                     r"approach|deal with)\b",),
+        negatable=True,
+    ),
+    _rule(
+        "su_suicidal", SU,
+        r"\b(?:i|i am|feel|feeling|felt|been|getting|having|had|got|is|are|s|am|really|so|very|"
+        r"quite|bit|keep|keeps|be|was) (?:\w+ ){0,2}?(?:suicidal|suicide thoughts|thoughts of "
+        r"suicide|thoughts about suicide)\b"
+        r"|\b(?:thinking|thought|think|thinks|considering|planning|plan|contemplating|"
+        r"talking|talks|talked|going on|keeps going on|keep going on|threatening|threatened) "
+        r"(?:about |of |abt )?(?:suicide|killing (?:my|him|her|them)sel(?:f|ves)|ending it|"
+        r"ending my life|taking my (?:own )?life|dying)\b(?! (?:prevention|awareness|bereavement|"
+        r"training|support|risk|statistics|rates?|work|services?|helplines?|charit\w*|research)\b)"
+        r"|\bsuicide (?:note|letter|attempt|plan)\b|\battempt(?:ed|ing)? suicide\b",
+        kind=INTENT,
+        unless=(r"\bsuicide (?:prevention|awareness|bereavement|risk|training)\b.*\?$",),
+        negatable=True,
+        negation_in_match=True,
+    ),
+    _rule(
+        "su_better_off", SU,
+        r"\bbetter off (?:dead|without me|if i (?:was|were|am|wasnt|was not|did not|didnt) "
+        r"(?:dead|gone|here|not here|around|exist|alive|born)|with me gone|if i died|gone)\b"
+        r"|\b(?:better|happier|easier) (?:off )?(?:\w+ )?without me\b"
+        r"|\b(?:better|happier|easier) (?:off )?if i (?:was|were) (?:dead|gone|not here|not around)\b",
+        kind=INTENT,
+    ),
+    _rule(
+        "su_want_die", SU,
+        r"\b(?:wants?|wanna|wanting|wish|wishes|wishing|ready|praying|pray|hopes?|hoping|would rather|"
+        r"rather|going|longing) (?:(?:i|to|could|was|were|just|be|would|am|had|all|it|"
+        r"could just|to just) )*(?:die|died|be dead|was dead|were dead|dead|not wake up|never wake up|"
+        r"not be here|not be alive|not exist|disappear forever|sleep forever|go to sleep forever|"
+        r"go to sleep and (?:not|never) wake(?: up)?"
+        r"(?! (?:up|till|until|before|for (?:a|ages|days|hours))\b)|"
+        r"it all to (?:stop|end)|it to (?:stop|end|be over)|"
+        r"not be around)\b(?! (?:my|your|her|his)\b hair)",
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_dont_want_live", SU,
+        r"\b(?:do not|dont|no longer|never|not) (?:want|wanna|wish) (?:to )?(?:be here|be alive|"
+        r"live|go on|exist|wake up|be around|carry on)\b(?! (?:with|in|near|at|there|here with|"
+        r"on my own|alone|like that|by)\b)",
+        kind=INTENT,
+    ),
+    _rule(
+        "su_no_point", SU,
+        r"\b(?:no|not any|there is no|nothing|what is the|what the|what s the|whats the|"
+        r"not see the|not see any|see no|cannot see the|cannot see any) "
+        r"(?:point|reason|purpose)(?: (?:in|of|to|for))?(?: (?:me|my))? (?:living|life|being alive|"
+        r"going on|carrying on|being here|existing|anymore|any more|anything anymore|trying anymore|"
+        r"to live|to go on|to be here|to carry on|live|for me to live)\b"
+        r"|\b(?:no|not a|there is no) reason for me to (?:live|be here|go on|carry on)\b",
+        kind=INTENT,
+    ),
+    _rule(
+        "su_end_it", SU,
+        r"\b(?:end|ending|finish|finishing) (?:it all|it tonight|it now|my life|my own life|"
+        r"it for good|everything tonight|my self|myself)\b"
+        r"|\b(?:wants?|wanna|going|gonna|will|ready|plans?|planning|thinking|think|thought|feel like|"
+        r"feels like|about|decided|time|tempted|could|might|just|i am|i will) (?:\w+ ){0,2}?"
+        r"(?:end|ending) (?:it|things|everything|me)\b(?! (?:with|between|off|there|on)\b)",
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_take_life", SU,
+        r"\btak(?:e|ing) (?:my|his|her|their) (?:own )?life\b",
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_took_life", SU,
+        r"\b(?:took|taken) (?:my|his|her|their) (?:own )?life\b|\b(?:killed|hanged|hung) "
+        r"(?:him|her|them|my)(?:self|selves)\b(?! laughing| with (?:laughter|drink|drugs|booze))",
+        kind=EVENT,
+    ),
+    _rule(
+        "su_cant_go_on", SU,
+        r"\b(?:cannot|can not|could not) (?:go on|carry on|keep going|do this|do it|live like this|"
+        r"take it|take this|take anymore|take any more|handle (?:it|this|life)|cope)"
+        r"(?= *$| (?:like this|anymore|any more|no more|much longer|living|with (?:life|this|it|"
+        r"living)|i\b|im\b|and\b|everything|its|it is|there is|nothing|tonight|please|help|"
+        r"what is|whats|i have|i am|without|on my own))",
+        kind=INTENT,
+        unless=(r"\bcannot cope with (?:the|my) (?:kids|children|house|work|job)\b",),
+    ),
+    _rule(
+        "su_method", SU,
+        r"\b(?:hang|hanging|jump|jumping|throw|throwing|step|stepping|walk|walking|lie|lying) "
+        r"(?:my ?self |myself )?(?:off|from|in front of|under) (?:a |the |that )?(?:bridge|"
+        r"building|roof|cliff|car park|multi storey|balcony|train|bus|lorry|car|traffic|tracks)\b"
+        r"|\b(?:got|have|bought|found|tied|ready|got the|have the) (?:a |the )?(?:rope|noose|"
+        r"ligature)(?: \w+)?\b"
+        r"|\b(?:will not|not going to|wont) be (?:here|around|alive) (?:tomorrow|much longer|for long|"
+        r"by (?:morning|tomorrow)|next week|anymore|any more)\b"
+        r"|\b(?:this is|saying) goodbye\b|\bgoodbye (?:message|note|letter|text)\b"
+        r"|\bwritten (?:a|my) (?:note|letters?)\b|\bletters to my (?:kids|children|family)\b"
+        r"|\b(?:pills|tablets|meds|rope|noose|blade) (?:are |is )?(?:all )?ready\b"
+        r"|\b(?:good ?bye|bye) (?:everyone|everybody|all|world|cruel world|forever)\b"
+        r"|\b(?:nothing|no one|nobody|noone|nothing left) (?:left )?to live for\b"
+        r"|\b(?:life|my life|living) (?:is not|is no longer|not|is not really|s not) worth (?:living|it)\b"
+        r"|\b(?:going to|want to|gonna|will|thinking of|thinking about|about to|plan to|planning to)"
+        r" (?:just )?(?:drive|driving|crash|crashing|steer) (?:my car |the car |myself |it )?(?:into|off|"
+        r"in front of) (?:a |the )?(?:wall|tree|bridge|river|sea|lorry|traffic|cliff|canal)\b",
+        kind=INTENT,
+    ),
+    _rule(
+        "su_pills_intent", SU,
+        r"\b(?:going to|want to|will|planning to|plan to|thinking (?:of|about)|about to|ready to|"
+        r"tempted to|could|might|gonna) (?:just )?(?:take|taking|swallow|neck|have|down) "
+        r"(?:all|every|the whole|a whole|my whole|loads|a load|the lot|everything|enough)\b"
+        r"(?! (?:\w+ ){0,4}(?:back|to the pharmacy|with me|into|in to)\b)"
+        r"|\b(?:saving|saved|stockpiling|stockpiled|hoarding|hoarded|collecting|storing) "
+        r"(?:up )?(?:my |his |her |their )?(?:pills|tablets|meds|medication|script|methadone)\b"
+        r"|\b(?:pills|tablets|meds|medication) saved\b"
+        r"|\b(?:going to|want to|will|planning to|plan to|about to|thinking of|ready to|gonna) "
+        r"overdose\b(?! on (?:chocolate|sugar|caffeine|coffee|cake|sweets|netflix|tv|telly|love|"
+        r"carbs|crisps|pizza|sunshine|box sets?)\b)|\boverdose on purpose\b",
+        unless_calm=(
+            r"\b(?:worried|worry|worries|scared|afraid|frightened|terrified|fear|fears)\b"
+            r"(?: \w+){0,4}? (?:is |are )?(?:going to|will|might|could|gonna) overdose\b",
+            r"\b(?:one day|some day|someday|eventually|at some point|one of these days)\b",
+        ),
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_nobody_miss", SU,
+        r"\b(?:nobody|no one|noone|no body) (?:would |will |is going to )?(?:miss|care about|notice)"
+        r" (?:me|if i)\b"
+        r"|\b(?:nobody|no one|noone|no body) (?:cares?|would care|will care|gives a \w+) "
+        r"(?:if|whether|that) i (?:am|m|live|die|was|were) ?(?:alive|dead|here|gone|around)?\b",
+        kind=INTENT,
+    ),
+    _rule(
+        "su_done_with_life", SU,
+        r"\b(?:done with|had enough of|tired of|sick of|fed up of|fed up with|hate) "
+        r"(?:my )?(?:life|living|being alive|existing)\b",
+        also=(r"\b(?:die|dead|end|suicid\w*|kill|living|done with life|had enough)\b",),
+        kind=INTENT,
+    ),
+    # ---------------------------------------------------------------- child at risk
+    _rule(
+        "ch_ingested", CH,
+        rf"\b{_CHILD}(?: \w+){{0,5}}? (?:has |have |s |just |might have |may have |think |"
+        r"might of |must have )?(?:swallowed|swallow|ate|eaten|drank|drunk|got into|gotten into|"
+        r"got hold of|has got hold of|chewed|licked|put some|found and ate|took|taken|had)"
+        r"(?: \w+){0,4}? (?:methadone|pills?|tablets?|meds|medicine|medication|vodka|alcohol|"
+        r"drink|booze|drugs|edibles|gummies|gear|crack|spice|weed|a bag|bag|baggie|wrap|script|"
+        r"bupe|subutex|paracetamol|g|gbl|ket|coke|cocaine|valium|diazepam|vallies|his mouth|"
+        r"her mouth)\b",
+        kind=EVENT,
+    ),
+    _rule(
+        "ch_needle", CH,
+        rf"\b{_CHILD}(?: \w+){{0,4}}? (?:found|picked up|stood on|pricked|jabbed|stabbed|"
+        r"played with|touched|got)(?: \w+){0,4}? (?:needles?|syringes?|sharps|works)\b"
+        rf"|\b{_CHILD}(?: \w+){{0,6}}? (?:needles?|syringes?|sharps) (?:lying )?(?:around|"
+        r"everywhere|on the floor)\b",
+        kind=EVENT,
+    ),
+    _rule(
+        "ch_left_alone", CH,
+        rf"\b{_CHILD}(?: \w+){{0,4}}? (?:home alone|left alone|alone|on (?:their|his|her|my|our) own|"
+        r"by (?:them|him|her)sel(?:f|ves)|left in the car|locked in)\b"
+        rf"|\b(?:left|leaves|leaving|leave) (?:(?:the|her|his|their|my|me and my) )?(?:\w+ )?"
+        rf"{_CHILD}? ?(?:\w+ )?(?:alone|on (?:their|our|my|his|her) own|home alone)\b",
+        also=(rf"\b(?:{_INCAPABLE}|gone out|went out|is out|been out|out all night|for days|"
+        r"for hours|hours ago|since yesterday|since last night|needles?)\b",),
+    ),
+    _rule(
+        "ch_carer_incapable", CH,
+        rf"\b(?:too|so|really|completely|totally|that) {_INCAPABLE} to (?:look after|care for|mind|"
+        r"feed|watch|pick up|collect|change)\b"
+        rf"|\b{_CHILD}(?: \w+){{0,6}}? (?:and|while|whilst|but|because|cos|with) (?:\w+ ){{0,3}}?"
+        r"(?:is |s |are |has been |been )?(?:out of it|off (?:his|her|their) (?:face|head|tits|nut)|"
+        r"passed out|wasted|smashed|unconscious|comatose|gouching|nodding out|paralytic|"
+        r"too drunk|hammered|using|smoking crack|high)\b"
+        r"|\b(?:out of it|off (?:his|her|their) (?:face|head|tits|nut)|passed out|wasted|smashed|"
+        r"unconscious|comatose|gouching|nodding out|paralytic|out cold)(?: \w+){0,3}? (?:and|while|"
+        r"whilst|with|but)(?: (?:has|has got|got|is looking after|is minding|is with|looking after|"
+        rf"minding|is in charge of))? (?:(?:the|her|his|their|my|our|a) )?{_CHILD}\b",
+        also=(rf"\b(?:{_CHILD}|look after|care for)\b",),
+    ),
+    _rule(
+        "ch_parent_violence", CH,
+        rf"\b{_PARENT} (?:\w+ ){{0,6}}?(?:hits|hit|hitting|beats|beat|beating|hurts|hurt|hurting|"
+        r"threaten\w* to (?:hurt|hit|kill|beat)|punch\w*|kick\w*|slap\w*|smack\w*|batter\w*|"
+        r"attack\w*|strangl\w*|chok\w*) (?:me|us)\b",
+        negatable=True,
+        negation_in_match=True,
+        unless=(r"\bused to\b",),
+    ),
+    _rule(
+        "ch_violence_to_child", CH,
+        r"\b(?:hits|hitting|beats|beating|hurting|shaking|shook|threaten\w*|shouting at|screaming "
+        r"at|yelling at|kicking off at|going mad at|smack\w*|slap\w*|punch\w*|kick\w*|throwing "
+        r"things at|batter\w*) (?:(?:the|my|our|her|his|their|a) )?"
+        + _CHILD
+        + r"\b",
+        also=(r"\b(?:scared|afraid|frightened|terrified|off (?:his|her) (?:head|face)|drunk|"
+              r"high|knife|weapon|danger|help)\b",),
+        negatable=True,
+        negation_in_match=True,
+    ),
+    _rule(
+        "ch_danger", CH,
+        rf"\b{_CHILD}(?: \w+){{0,3}}? (?:is |are |s )?(?:in danger|not safe|unsafe)\b",
+        unless=(rf"^(?:is|are|would|could|can|will|how) (?:\w+ )?{_CHILD}",),
+    ),
+    _rule(
+        "ch_not_fed", CH,
+        rf"\b{_CHILD}(?: \w+){{0,4}}? (?:has not|have not|not|no|is not) (?:been )?(?:fed|eaten|"
+        r"had (?:any )?food|had anything to eat)\b"
+        rf"|\bno food (?:in the house )?for (?:the |my |our )?{_CHILD}\b",
+    ),
+    _rule(
+        "ch_young_person_danger", CH,
+        rf"\b{_YOUNG}",
+        also=(rf"\b(?:{_PARENT}|nan|gran|grandad)\b",
+              r"\b(?:drunk|passed out|out of it|off (?:her|his) (?:face|head)|out using|"
+              r"been using|has been out|high|wasted|hits|hit me|hurts me|hurting|scared|"
+              r"no food|nothing to eat|home alone|left (?:me|us)|crying)\b"),
+    ),
+    _rule(
+        "ch_drink_drive", CH,
+        r"\b(?:drunk|drinking|high|wasted|smashed|off (?:his|her) (?:face|head)|been using|stoned)"
+        r"(?: \w+){0,6}? (?:driving|drive|drove|in the car|behind the wheel|taken them in the car)\b",
+        also=(rf"\b(?:{_CHILD}|them)\b",),
+    ),
+    _rule(
+        "ch_wont_return_child", CH,
+        rf"\b(?:high|drunk|off (?:his|her) (?:face|head)|wasted|smashed|out of it)\b(?: \w+){{0,4}}?"
+        r" (?:will not|refuses to|not) (?:give|bring) (?:him|her|them|the \w+) back\b",
+        also=(rf"\b{_CHILD}\b",),
+    ),
+    # ---------------------------------------------------------------- domestic abuse
+    _rule(
+        "da_violence", DA,
+        rf"\b{_PARTNER}(?: \w+){{0,3}}? (?:hits|hit|hitting|punches|punched|punching|kicks|kicked|"
+        r"kicking|slaps|slapped|slapping|beats|beat|beating|batters|battered|battering|strangles|"
+        r"strangled|strangling|chokes|choked|choking|pushes|pushed|shoves|shoved|throws things at|"
+        r"threw \w+ at|attacks|attacked|attacking|assaults|assaulted|assaulting|hurts|hurt|hurting|"
+        r"bites|bit|headbutted|headbutts|rapes|raped|raping|grabbed|grabs|drags|dragged|spat on|"
+        r"abusing|abuses|abused|sexually assaulted|sexually assaulting|controlling|"
+        r"burned|burnt|stabbed|knocks|knocked|smacks|smacked|strangle|choke|beat up|beats up) "
+        r"(?:me|us|her|him|them)\b(?! (?:with the news|with it|off|on snap)\b)"
+        rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:broke|broken|fractured|cracked|burnt|burned|split|"
+        r"bust|busted) my (?:nose|jaw|ribs?|arm|wrist|fingers?|cheekbone|eye socket|teeth|tooth|"
+        r"lip|head)\b"
+        rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:gave me|has given me|left me with) (?:a )?(?:black eyes?|"
+        r"bruises|a split lip|a broken)\b"
+        rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:threw|throws|throwing|thrown|chucked|lobbed) "
+        r"(?:\w+ ){0,3}?at (?:me|us|my head)\b",
+        kind=EVENT,
+        negatable=True,
+        negation_in_match=True,
+        unless=(r"\b(?:used to|when i was (?:little|young|a kid|a child|small))\b.*\b(?:now|ago)\b",
+                r"\bhits? me up\b"),
+    ),
+    _rule(
+        "da_threat", DA,
+        r"\b(?:threaten\w*|threatning) (?:me|us|to (?:kill|hurt|hit|stab|beat|burn|batter|strangle|"
+        r"shoot|do|knife|smash) (?:me|us|my)|me with (?:a |his |her |the )?(?:knife|blade|weapon|"
+        r"bat|hammer|gun|bottle|glass|screwdriver))\b"
+        r"|\b(?:said|says|saying|told me|tells me|keeps saying) (?:\w+ ){0,2}?(?:would|will|is going "
+        r"to|going to|gonna) (?:kill|hurt|hit|stab|beat|batter|get) (?:me|us)\b",
+        negatable=True,
+        negation_in_match=True,
+    ),
+    _rule(
+        "da_fear", DA,
+        r"\b(?:scared|afraid|frightened|terrified|petrified|fear)(?: \w+){0,3}? "
+        r"(?:he|she|they|my (?:\w+ )?(?:partner|husband|wife|boyfriend|girlfriend|ex|fella|son)) "
+        r"(?:will|is going to|going to|gonna|might|would|may|is gonna|could) (?:hurt|kill|hit|attack|"
+        r"beat|batter|come back|find me|get me|do something)\b"
+        r"|\b(?:scared|afraid|frightened|terrified|petrified) (?:of (?:him|her|my (?:\w+ )?"
+        r"(?:partner|husband|wife|boyfriend|girlfriend|ex|fella|missus|son))|to go (?:back )?home|"
+        r"for my life|to be at home|to go back)\b",
+        negatable=True,
+        negation_in_match=True,
+    ),
+    _rule(
+        "da_will_kill_me", DA,
+        r"\b(?:he|she|they|my (?:\w+ )?(?:partner|husband|wife|boyfriend|girlfriend|ex|fella|"
+        r"missus|son)) (?:will|is going to|going to|gonna|would) (?:kill|hurt|batter|beat|stab) me\b",
+        unless=(r"\b(?:mum|dad|nan|gran|boss|teacher) will kill me if\b",),
+        negatable=True,
+        negation_in_match=True,
+    ),
+    _rule(
+        "da_control", DA,
+        rf"\b{_PARTNER} (?:\w+ ){{0,2}}?(?:will not|does not|not|never) (?:let|allow) me (?:to )?"
+        r"(?:\w+ )?(?:leave|go out|go anywhere|see (?:my|anyone|friends|family)|have (?:my |any )?"
+        r"(?:money|phone|keys)|use (?:my |the )?phone|out of (?:the house|his sight|her sight)|"
+        r"talk to|have (?:a|my own))\b"
+        rf"|\b{_PARTNER} (?:\w+ ){{0,2}}?(?:takes|took|taken|has taken|controls|keeps|smashed|broke) "
+        r"(?:all )?my (?:phone|money|bank card|card|benefits|passport|keys|wages)\b"
+        rf"|\b{_PARTNER} (?:\w+ ){{0,2}}?(?:locked|locks|locking|has locked) me (?:in|out)\b",
+        unless=(rf"\b(?:my )?(?:{_PARENT}|nan|gran|landlord|hostel|clinic|doctor|gp) (?:will not|"
+                r"does not|not|never) (?:let|allow) me\b",),
+    ),
+    _rule(
+        "da_named", DA,
+        r"\b(?:i am|i have been|i ve been|i|she is|he is|living|stuck|trapped|being) (?:\w+ )?"
+        r"(?:in|with|experiencing|suffering) (?:a |an )?(?:violent|abusive|controlling) "
+        r"(?:relationship|partner|husband|wife|boyfriend|girlfriend)\b"
+        r"|\b(?:(?:my|her|his) (?:partner|husband|wife|boyfriend|girlfriend|fella|ex)|he|she) "
+        r"(?:is|s|has been|gets|can be|turns|becomes) (?:\w+ )?(?:violent|abusive)\b"
+        r"|\b(?:i am|i m|she is|i have been) (?:being )?(?:abused|beaten|battered|raped)\b",
+        negatable=True,
+        negation_in_match=True,
+    ),
+    _rule(
+        "da_get_away", DA,
+        r"\b(?:need|have|got|want) to (?:get away|escape|flee|leave) (?:from )?(?:him|her|them|my "
+        r"(?:partner|husband|wife|boyfriend|girlfriend|fella))(?: \w+)?? (?:tonight|now|today|right "
+        r"now|before (?:he|she)|as soon as possible)\b"
+        r"|\bneed (?:a |an emergency )?refuge (?:tonight|now|today)\b",
+    ),
+)
+
+
+# --------------------------------------------------------------------------------------
+# Guards
+# --------------------------------------------------------------------------------------
+
+_NEGATOR = re.compile(r"\b(?:not|never|no|nobody|no longer|without|hardly)\b")
+_BUT = re.compile(r"\b(?:but|though|although|except)\b")
+
+_PAST_LEAD = re.compile(
+    r"\b(?:was|were|had been|found|used to|tried to|attempted to|when (?:i|he|she) was|"
+    r"did|nearly|almost|could)\s*(?:\w+\s*){0,2}$"
+)
+
+_PAST_IN_MATCH = re.compile(
+    r"\b(?:was|were|used to|tried to|attempted to|had been|self harmed|stopped breathing)\b"
+)
+_IF_I_WAS = re.compile(r"\bif (?:i|he|she|they) (?:was|were)\b")
+
+_PAST = re.compile(
+    r"\b(?:last (?:year|month|week|weekend|summer|winter|spring|autumn|christmas|new year|time|"
+    r"friday|saturday|sunday|monday|tuesday|wednesday|thursday)"
+    r"|(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|few|couple of|many|several) "
+    r"(?:years?|months?|weeks?) (?:ago|back)"
+    r"|years ago|months ago|weeks ago|ages ago|a while (?:ago|back)|long time ago|years back"
+    r"|this (?:month|year)|earlier this (?:week|month|year)"
+    r"|in (?:19|20)\d\d|back in|as a (?:kid|child|teen|teenager)|growing up|used to|once|"
+    r"never again|twice|three times|many times|before(?= *$| (?:and|but|so|can|could|should|is|"
+    r"what|where|how|i|he|she))"
+    r"|when (?:i|he|she|we|they) (?:was|were) (?:\w+ )?(?:\d+|little|young|younger|a kid|"
+    r"a child|a teenager|teenagers|kids|small|at school|in)"
+    r"|in (?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
+)
+_RESOLVED = re.compile(
+    r"\b(?:survived|recovered|revived|pulled through|(?:in|out of|left|from) (?:the )?hospital|"
+    r"discharged|doing (?:well|better|ok|okay|fine|great|much better)|(?:better|fine|ok|okay) now|"
+    r"since then|been (?:clean|sober|off)|off (?:the )?gear since|died|passed away|funeral|"
+    r"bereave\w*|anniversary|rip|lost (?:him|her|them|my \w+)|still haunts|still think about)\b"
+)
+_URGENT = re.compile(
+    r"\b(?:right now|just now|at the moment|tonight|this (?:morning|afternoon|evening)|earlier|"
+    r"(?:\d+|ten|five|twenty|few|couple of) (?:mins?|minutes|hours?) ago|an hour ago|"
+    r"half an hour|what do (?:i|we) do|what (?:should|can) (?:i|we) do|what now|"
+    r"ambulance (?:is )?(?:coming|called|on (?:its|the) way|here)|call(?:ed|ing)? (?:an )?ambulance|"
+    r"999|hurry|quick|quickly|as soon as possible|(?<!never )again|still (?:not|unconscious|blue|grey|"
+    r"fitting|will not|is not|out|asleep|on the floor))\b"
+)
+_HABIT = re.compile(
+    r"\b(?:every (?:night|morning|day|evening|weekend|time)|most (?:nights|days|mornings|evenings|"
+    r"weekends)|always|usually|normally|in the mornings|like normal|as normal)\b"
+)
+_HABIT_OVERRIDE = re.compile(r"\b(?:now|help|please|emergency|scared|panicking)\b")
+
+_CONDITIONAL = re.compile(r"\b(?:if|when|whenever|in case|what if|whether|once)\b")
+_INFO = re.compile(
+    r"\b(?:signs?|symptoms?|how (?:do|can|would|will|to|does|should)|difference|learn|training|"
+    r"train|course|leaflets?|awareness|information|info|advice|tips|policy|what (?:is|are|does)|"
+    r"explain|prevent\w*|best way|spot|spotting|recognise|recognize)\b"
+)
+_INFO_NEEDS_GENERIC_SUBJECT = re.compile(
+    r"\b(?:is there|are there|helplines?|support for|services? for|groups? for|number for|"
+    r"who (?:can|do|should) (?:i|we) (?:call|ring|contact|refer))\b"
+)
+_GENERIC_SUBJECT = re.compile(
+    r"\b(?:someone|somebody|anyone|anybody|person|people|you|one|your \w+|"
+    r"a (?:friend|mate|client|resident|tenant|loved one|family member|child|kid|baby|young person|"
+    r"patient|service user|guest)|residents|clients|women|men)\b"
+)
+_SPECIFIC_SUBJECT = re.compile(
+    r"\b(?:he|she|him|her|i|we|me|my|our|his|mates?|room \w+)\b"
+)
+
+
+def _words_before(text: str, position: int, count: int) -> str:
+    return " ".join(text[:position].split()[-count:])
+
+
+def _last_start(pattern: Pattern[str], text: str) -> int:
+    last = -1
+    for m in pattern.finditer(text):
+        last = m.start()
+    return last
+
+
+def _is_hypothetical(text: str, m: re.Match) -> bool:
+    """'what do you do if someone isn't breathing', 'signs someone has taken too much'."""
+    before = _words_before(text, m.start(), 10)
+    if not (
+        _CONDITIONAL.search(before)
+        or _INFO.search(before)
+        or _INFO_NEEDS_GENERIC_SUBJECT.search(before)
+    ):
+        return False
+    scope = f"{before} {m.group(0)}"
+    generic = _last_start(_GENERIC_SUBJECT, scope)
+    specific = _last_start(_SPECIFIC_SUBJECT, scope)
+    if specific > generic:
+        return False  # "what do I do if HE won't wake up" is treated as real
+    if generic >= 0:
+        return True
+    return bool(_INFO.search(before))  # no subject at all: "signs of ..." is information
+
+
+def _is_negated(rule: _Rule, text: str, m: re.Match) -> bool:
+    """'I'm not suicidal', 'he has never hit me' - unless a 'but' follows the negation."""
+    scope = _words_before(text, m.start(), 4)
+    if rule.negation_in_match:
+        scope = f"{scope} {m.group(0)}"
+    negators = list(_NEGATOR.finditer(scope))
+    if not negators:
+        return False
+    return not _BUT.search(scope[negators[-1].end():])
+
+
+def _kind_here(rule: _Rule, text: str, m: re.Match) -> str:
+    """NOW/INTENT phrases told in the past tense ("was suicidal", "found him unconscious",
+    "tried to kill himself") are events: the past/resolved guard then applies."""
+    if rule.kind == EVENT:
+        return EVENT
+    if _PAST_LEAD.search(_words_before(text, m.start(), 4)):
+        return EVENT
+    if _PAST_IN_MATCH.search(_IF_I_WAS.sub(" ", m.group(0))):
+        return EVENT
+    return rule.kind
+
+
+def _fires(rule: _Rule, text: str, m: re.Match) -> bool:
+    if any(p.search(text) for p in rule.unless):
+        return False
+    if not all(p.search(text) for p in rule.also):
+        return False
+    if any(p.search(text) for p in rule.unless_calm) and not _URGENT.search(text):
+        return False
+    if rule.negatable and _is_negated(rule, text, m):
+        return False
+    if rule.hypothetical_guard and _is_hypothetical(text, m):
+        return False
+    if _kind_here(rule, text, m) == EVENT:
+        if (_PAST.search(text) or _RESOLVED.search(text)) and not _URGENT.search(text):
+            return False
+    if rule.habit_guard and _HABIT.search(text):
+        if not (_URGENT.search(text) or _HABIT_OVERRIDE.search(text)):
+            return False
+    return True
+
+
+def _first_firing(rule: _Rule, text: str) -> bool:
+    return any(_fires(rule, text, m) for m in rule.pattern.finditer(text))
+
+
+def triage(text: str) -> Optional[CrisisMatch]:
+    """The crisis in a message, if there is one, else None.
+
+    When a message matches several types, the most urgent wins (see :data:`PRIORITY`).
+    Never raises on odd input: anything that is not text is treated as text.
+    """
+    normalised = normalise(text if isinstance(text, str) else ("" if text is None else str(text)))
+    if not normalised:
+        return None
+    found: dict[CrisisType, str] = {}
+    for rule in _RULES:
+        if rule.type in found:
+            continue
+        if _first_firing(rule, normalised):
+            found[rule.type] = rule.name
+    for crisis_type in PRIORITY:
+        if crisis_type in found:
+            return CrisisMatch(crisis_type, found[crisis_type])
+    return None
