@@ -147,6 +147,29 @@ def test_invalid_or_missing_signature_is_refused_and_nothing_happens(sms, stub, 
     assert stub.to(number) == [] and rows(sms, SmsConversation, number) == []
 
 
+def test_signature_checks_go_off_only_when_asked_and_say_so_loudly(settings, assistant, stub, caplog, number):
+    import logging
+
+    with caplog.at_level(logging.WARNING):
+        app = open_app(settings, assistant, stub, twilio_validate_signatures=False)
+    try:
+        assert "TWILIO SIGNATURE VALIDATION IS OFF" in caplog.text
+        assert any(r.levelno == logging.CRITICAL for r in caplog.records)
+        assert app.post("/twilio/sms", data=sms_params(number, "hello")).status_code == 200  # unsigned
+        assert "Waymark" in stub.wait_for(number)[0].body
+    finally:
+        app.__exit__(None, None, None)
+
+
+def test_a_messaging_service_can_send_instead_of_a_number(settings, assistant, stub, number):
+    app = open_app(settings, assistant, stub, twilio_from_number="", twilio_messaging_service_sid="MG" + "1" * 32)
+    try:
+        text(app, number, "hello")
+        assert stub.wait_for(number)[0].sender == "MG" + "1" * 32
+    finally:
+        app.__exit__(None, None, None)
+
+
 def test_missing_fields_are_a_clear_400_and_nothing_is_stored(sms, stub, assistant, number):
     no_body = signed_post(sms, "/twilio/sms", sms_params(number, None))
     assert no_body.status_code == 400 and "Missing required field(s): Body" in no_body.json()["detail"]
@@ -302,3 +325,12 @@ def test_a_reminder_can_be_cancelled(sms, stub, number):
         assert [r.status for r in rows(sms, Reminder, number)] == ["cancelled"]
     finally:
         clock.offset -= timedelta(days=2)
+
+
+def test_a_crisis_by_text_gets_999_first_and_still_opens_discreetly(sms, stub, number):
+    text(sms, number, "hes gone grey and making a weird snoring noise, i cant get him to answer")
+    first = stub.wait_for(number)[0]
+    assert "Call 999" in first.body[:60]  # visible on the lock screen, before anything else
+    assert "recovery position" in " ".join(m.body for m in stub.wait_for(number))
+    for message in stub.to(number):
+        assert_phone_friendly(message.body)

@@ -135,9 +135,10 @@ def sms_params(number: str, body: Optional[str], **extra) -> dict:
 def twilio_settings(settings, stub_url: str, **overrides):
     from dataclasses import replace
 
-    return replace(settings, twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN,
-                   twilio_from_number=FROM_NUMBER, twilio_api_base_url=stub_url, public_url=PUBLIC_URL,
-                   secret_key="test-secret-key-not-for-production", **overrides)
+    values = dict(twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN, twilio_from_number=FROM_NUMBER,
+                  twilio_api_base_url=stub_url, public_url=PUBLIC_URL,
+                  secret_key="test-secret-key-not-for-production")
+    return replace(settings, **{**values, **overrides})
 
 
 class Clock:
@@ -153,14 +154,14 @@ class Clock:
         self.offset = moment - datetime.now(timezone.utc)
 
 
-def open_app(settings, assistant, stub):
+def open_app(settings, assistant, stub, **overrides):
     """A second app on the session's one loaded model, with Twilio pointed at the stub, fast
     polling and backoff, and a movable clock. The caller closes it (`__exit__`)."""
     from fastapi.testclient import TestClient
 
     from waymark.app import create_app
 
-    client = TestClient(create_app(twilio_settings(settings, stub.url), assistant))
+    client = TestClient(create_app(twilio_settings(settings, stub.url, **overrides), assistant))
     client.__enter__()
     channels = client.app.state.twilio
     channels.poll_seconds = 0.05
