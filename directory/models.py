@@ -197,7 +197,7 @@ class Schedule(Base):
     opens_at = Column(Time)
     closes_at = Column(Time)
     schedule_link = Column(String(512))
-    attending_type = Column(String(64))  # e.g. "drop-in", "appointment"
+    attending_type = Column(Text)  # e.g. "drop-in", "appointment" (free text in HSDS)
     notes = Column(Text)
 
     service = relationship("Service", back_populates="schedules")
@@ -278,7 +278,7 @@ class CostOption(Base):
     valid_to = Column(Date)
     option = Column(Text)
     currency = Column(String(3))
-    amount = Column(Numeric(10, 2))
+    amount = Column(Numeric(10, 2, asdecimal=False))  # floats: SQLite has no decimals
     amount_description = Column(Text)
 
     service = relationship("Service", back_populates="cost_options")
@@ -328,3 +328,67 @@ class Postcode(Base):
     longitude = Column(Float, nullable=False)
     town = Column(String(128), index=True)
     region = Column(String(128))
+
+
+# --- Waymark's own tables for looking after the directory (not part of the ORUK feed) ---
+
+
+class ReviewItem(Base):
+    """The review queue: things a person should look at before trusting a listing.
+
+    kind "report": a member of the public reported a problem (POST /oruk/services/{id}/report).
+    kind "classification": an import could only guess the service's taxonomy terms from words
+    in its text (or found none), so an editor should confirm them.
+    kind "data": an import dropped or doubted a value (e.g. coordinates outside the UK).
+    An open item is resolved by an editor; imports resolve their own stale flags.
+    """
+
+    __tablename__ = "review_item"
+    id = _id()
+    kind = Column(String(32), nullable=False, index=True)  # report, classification, data
+    resource_type = Column(String(64), nullable=False, default="service")
+    resource_id = Column(String(64), nullable=False, index=True)
+    detail = Column(Text, nullable=False)
+    suggested = Column(Text)  # e.g. the guessed codes, "need:treatment substance:alcohol"
+    reporter_contact = Column(String(255))  # only if the reporter chose to leave one
+    status = Column(String(16), nullable=False, default="open", index=True)  # open, resolved
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    created_by = Column(String(255), nullable=False)
+    resolved_at = Column(DateTime(timezone=True))
+    resolved_by = Column(String(255))
+    resolution = Column(Text)
+
+
+class FeedRecord(Base):
+    """Which import source last delivered a service, so `--full-feed` can retire only that
+    source's services that have disappeared (never the national lines or another feed's)."""
+
+    __tablename__ = "feed_record"
+    source = Column(String(128), primary_key=True)
+    service_id = Column(String(64), ForeignKey("service.id"), primary_key=True)
+    last_seen_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class EditorAccount(Base):
+    """Someone allowed to change listings: role "editor", or "admin" (can also add users)."""
+
+    __tablename__ = "editor_account"
+    id = _id()
+    name = Column(String(128), nullable=False, unique=True)
+    email = Column(String(255))
+    password_hash = Column(String(128), nullable=False)  # bcrypt
+    role = Column(String(16), nullable=False, default="editor")
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class EditorToken(Base):
+    """A bearer token handed out by POST /editor/token. Only its SHA-256 is stored."""
+
+    __tablename__ = "editor_token"
+    token_hash = Column(String(64), primary_key=True)
+    account_id = Column(String(64), ForeignKey("editor_account.id"), nullable=False, index=True)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+
+    account = relationship("EditorAccount")

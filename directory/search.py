@@ -230,3 +230,34 @@ def national_services(session: Session, need: Optional[str] = None) -> list[Serv
         .order_by(Service.name)
     )
     return list(session.scalars(stmt))
+
+
+def successor_id(session: Session, service_id: str) -> Optional[str]:
+    """The id recorded as this service's successor (attribute feature:successor), if any."""
+    return session.scalar(
+        select(Attribute.value).where(
+            Attribute.link_entity == "service",
+            Attribute.link_id == service_id,
+            Attribute.taxonomy_term_id == term("feature:successor").id,
+        )
+    )
+
+
+def resolve_successor(session: Session, service_id: str, max_hops: int = 10) -> Optional[Service]:
+    """The service to offer when someone asks for `service_id`.
+
+    Closed services are never offered; their successor is. An active service is itself; a
+    closed or inactive one leads along its chain of successors to the first active service.
+    None when the chain ends without one (or loops), or the service is unknown.
+    """
+    seen: set[str] = set()
+    current: Optional[str] = service_id
+    while current and current not in seen and len(seen) <= max_hops:
+        seen.add(current)
+        service = session.get(Service, current)
+        if service is None:
+            return None
+        if service.status == ACTIVE:
+            return service
+        current = successor_id(session, current)
+    return None

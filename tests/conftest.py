@@ -78,6 +78,65 @@ def client(settings, assistant):
         yield test_client
 
 
+# --- the directory's import, API and editing tests (issue 3) ---------------------------------
+
+# Open Referral's HSDS 3.0 schemas and examples live beside the repository, never inside it.
+HSDS_DIR = ROOT.parent / "shared" / "data" / "hsds-3.0"
+POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture(scope="session")
+def hsds_dir() -> Path:
+    """The HSDS 3.0 folder (schema/, examples/), read in place. Skips only off CI."""
+    if not (HSDS_DIR / "schema").is_dir() or not (HSDS_DIR / "examples").is_dir():
+        if running_in_ci():
+            pytest.fail(f"HSDS 3.0 schemas and examples must be at {HSDS_DIR} in CI")
+        pytest.skip(f"HSDS 3.0 schemas/examples not found at {HSDS_DIR} (they sit beside the repository)")
+    return HSDS_DIR
+
+
+@pytest.fixture
+def fresh_directory(tmp_path) -> str:
+    """A directory database of this test's own (national lines + sample area), for tests
+    that change listings; returns its URL."""
+    from directory import seed
+    from directory.db import create_schema, engine_for, session_scope
+
+    url = f"sqlite:///{tmp_path / 'directory.db'}"
+    create_schema(engine_for(url))
+    with session_scope(url) as session:
+        seed.seed_national(session)
+        seed.seed_sample(session)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL database of this test run's own on 127.0.0.1:5432, dropped afterwards.
+
+    Skips when the server does not answer, except on CI (CI=true), where it fails."""
+    import socket
+    import uuid
+
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
+        import psycopg2
+
+        admin = psycopg2.connect(f"{POSTGRES_SERVER}/test", connect_timeout=5)
+    except Exception as e:  # noqa: BLE001 - any failure means "no server here"
+        if running_in_ci():
+            pytest.fail(f"PostgreSQL must answer on 127.0.0.1:5432 in CI: {e}")
+        pytest.skip(f"PostgreSQL not answering on 127.0.0.1:5432: {e}")
+    admin.autocommit = True
+    name = f"waymark_directory_{uuid.uuid4().hex[:10]}"
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{POSTGRES_SERVER}/{name}"
+    finally:
+        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright's sync API keeps an event loop running in the main
     thread, which the asyncio tests must not find there."""

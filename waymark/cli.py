@@ -106,6 +106,89 @@ def _directory_import_postcodes(args: argparse.Namespace) -> int:
     return 0
 
 
+def _directory_import(args: argparse.Namespace) -> int:
+    from directory import oruk_import
+    from directory.db import create_schema, engine_for, session_scope
+
+    url = get_settings().database_url
+    create_schema(engine_for(url))
+    path = Path(args.path)
+    source = args.source or oruk_import.default_source(path)
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r  {done}/{total} services", end="", flush=True)
+
+    try:
+        records = oruk_import.read_records(path, args.format)
+        print(f"Importing {len(records)} service(s) from {path} as source '{source}'"
+              + (" (full feed: services missing from it become inactive)" if args.full_feed else ""))
+        with session_scope(url) as session:
+            report = oruk_import.import_records(session, records, source, who=args.who,
+                                                full_feed=args.full_feed, progress=progress)
+    except (oruk_import.FeedError, OSError, UnicodeDecodeError) as e:
+        print(f"\nwaymark: nothing was imported: {e}", file=sys.stderr)
+        return 1
+    print(f"\r{report}")
+    return 0
+
+
+def _directory_stale(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from directory import stale
+    from directory.db import create_schema, engine_for, session_scope
+
+    settings = get_settings()
+    days = args.days if args.days is not None else settings.stale_after_days
+    create_schema(engine_for(settings.database_url))
+    with session_scope(settings.database_url) as session:
+        groups = stale.stale_listings(session, days)
+        print(stale.format_report(groups, days, date.today()))
+    return 0
+
+
+def _directory_review(args: argparse.Namespace) -> int:
+    from directory import editing
+    from directory.db import create_schema, engine_for, session_scope
+
+    url = get_settings().database_url
+    create_schema(engine_for(url))
+    with session_scope(url) as session:
+        items = editing.open_review_items(session, kind=args.kind)
+        if not items:
+            print("Nothing waiting for review.")
+        for item in items:
+            suggested = f" (suggested: {item.suggested})" if item.suggested else ""
+            print(f"[{item.kind}] {item.resource_id}: {item.detail}{suggested}  (id {item.id}, "
+                  f"{item.created_at:%Y-%m-%d}, by {item.created_by})")
+    return 0
+
+
+def _users_add(args: argparse.Namespace) -> int:
+    import getpass
+
+    from directory import editing
+    from directory.db import create_schema, engine_for, session_scope
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {args.name}: ")
+        if getpass.getpass("Again: ") != password:
+            print("waymark: the passwords did not match; nobody was added", file=sys.stderr)
+            return 1
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    url = get_settings().database_url
+    create_schema(engine_for(url))
+    try:
+        with session_scope(url) as session:
+            account = editing.add_account(session, args.name, password, args.role, email=args.email)
+            print(f"Added {account.role} '{account.name}'")
+    except editing.EditingError as e:
+        print(f"waymark: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _purge(args: argparse.Namespace) -> int:
     from waymark.assistant import tracker_store_for
     from waymark.privacy import purge_conversations
@@ -149,6 +232,31 @@ def build_parser() -> argparse.ArgumentParser:
     pcs = dsub.add_parser("import-postcodes", help="load postcodes/districts with coordinates from a CSV")
     pcs.add_argument("path", help="CSV with postcode, latitude and longitude columns (names detected)")
     pcs.set_defaults(func=_directory_import_postcodes)
+    imp = dsub.add_parser("import", help="import services from an ORUK/HSDS 3.0 JSON feed or the CSV template")
+    imp.add_argument("path", help="JSON (one service, a list, or a page with 'contents') or CSV file")
+    imp.add_argument("--format", choices=("oruk", "csv"), default="oruk", help="file format (default oruk)")
+    imp.add_argument("--source", default=None,
+                     help="name of this feed, e.g. leeds-council (default: the file name); --full-feed "
+                          "only retires services this source delivered before")
+    imp.add_argument("--full-feed", action="store_true",
+                     help="the file is the source's whole directory: mark its services missing from it inactive")
+    imp.add_argument("--who", default=None, help="name recorded in the audit trail (default import:SOURCE)")
+    imp.set_defaults(func=_directory_import)
+    stale_p = dsub.add_parser("stale", help="list listings not verified recently, by organisation, oldest first")
+    stale_p.add_argument("--days", type=int, default=None,
+                         help="stale after this many days (default WAYMARK_STALE_AFTER_DAYS, 90)")
+    stale_p.set_defaults(func=_directory_stale)
+    review = dsub.add_parser("review", help="list the open review queue (reports, classification, data)")
+    review.add_argument("--kind", choices=("report", "classification", "data"), default=None)
+    review.set_defaults(func=_directory_review)
+
+    users = sub.add_parser("users", help="editor accounts for the directory editing API")
+    usub = users.add_subparsers(dest="users_command", required=True)
+    add = usub.add_parser("add", help="add an editor (password read from stdin, or asked for)")
+    add.add_argument("name", help="login name")
+    add.add_argument("--role", choices=("editor", "admin"), default="editor", help="editor (default) or admin")
+    add.add_argument("--email", default=None, help="email, recorded as assurer when they verify a listing")
+    add.set_defaults(func=_users_add)
     return parser
 
 
