@@ -6,7 +6,9 @@ SHELL := /bin/bash
 
 VENV        := .venv
 BIN         := $(VENV)/bin
+DEPS        := $(VENV)/.deps-installed
 INSTALLED   := $(VENV)/.installed
+PACKAGES    := $(wildcard */__init__.py)
 MODEL       := models/waymark.tar.gz
 DATABASE    := var/waymark.db
 TRAIN_INPUT := config.yml $(shell find bot nlu_data -name '*.yml' 2>/dev/null)
@@ -34,7 +36,7 @@ model: $(MODEL) ## train the Rasa model if its inputs changed
 database: $(DATABASE) ## create and seed the demo directory under var/
 
 # Find Python 3.10 (Rasa 3.6 supports nothing newer): PATH first, then pyenv's versions.
-$(INSTALLED): pyproject.toml constraints.txt
+$(DEPS): pyproject.toml constraints.txt
 	@py=""; \
 	for c in python3.10 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10*/bin/python3.10 2>/dev/null) /usr/bin/python3.10 /usr/local/bin/python3.10; do \
 	  if "$$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; then py="$$c"; break; fi; \
@@ -49,6 +51,12 @@ $(INSTALLED): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --upgrade "pip<25"
 	$(BIN)/pip install --progress-bar on -c constraints.txt -e ".[test]"
 	$(BIN)/pip check
+	touch $@
+
+# The project itself, installed editable; redone (in seconds) when a package is added,
+# so the `waymark` command can import it.
+$(INSTALLED): $(DEPS) $(PACKAGES)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 # Trains into a scratch folder, then swaps the file in whole, so a running app or test
