@@ -24,6 +24,31 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+async def chat_loop(assistant, sender: str, read=input, write=print) -> None:
+    """The terminal conversation: numbered buttons, Ctrl-D or /quit to stop."""
+    buttons: list[dict] = []
+    while True:
+        try:
+            text = read("you> ").strip()
+        except EOFError:
+            break
+        if text in ("/quit", "/exit"):
+            break
+        if not text:
+            continue
+        if text.isdigit() and 0 < int(text) <= len(buttons):
+            text = buttons[int(text) - 1]["payload"]
+        replies = await assistant.handle(sender, text, channel="cmdline")
+        buttons = []
+        for reply in replies:
+            if reply.get("text"):
+                write(f"waymark> {reply['text']}")
+            for button in reply.get("buttons", []):
+                buttons.append(button)
+                write(f"   {len(buttons)}. {button['title']}")
+    write("")
+
+
 def _chat(args: argparse.Namespace) -> int:
     from waymark.assistant import Assistant
     from waymark.logs import configure_logging
@@ -32,31 +57,7 @@ def _chat(args: argparse.Namespace) -> int:
     print("Loading the assistant (about 20 seconds)...", flush=True)
     assistant = Assistant.load(get_settings())
     print("Type a message. Ctrl-D or /quit to stop. A number picks a button.\n")
-
-    async def loop() -> None:
-        buttons: list[dict] = []
-        while True:
-            try:
-                text = input("you> ").strip()
-            except EOFError:
-                break
-            if text in ("/quit", "/exit"):
-                break
-            if not text:
-                continue
-            if text.isdigit() and 0 < int(text) <= len(buttons):
-                text = buttons[int(text) - 1]["payload"]
-            replies = await assistant.handle(args.sender, text, channel="cmdline")
-            buttons = []
-            for reply in replies:
-                if reply.get("text"):
-                    print(f"waymark> {reply['text']}")
-                for button in reply.get("buttons", []):
-                    buttons.append(button)
-                    print(f"   {len(buttons)}. {button['title']}")
-        print()
-
-    asyncio.run(loop())
+    asyncio.run(chat_loop(assistant, args.sender))
     return 0
 
 
