@@ -71,7 +71,7 @@ def audit(session: Session, resource_type: str, resource_id: str, action: str, w
 
 
 def add_account(session: Session, name: str, password: str, role: str = "editor",
-                email: Optional[str] = None) -> EditorAccount:
+                email: Optional[str] = None, who: str = "waymark users add") -> EditorAccount:
     name = (name or "").strip()
     if not name:
         raise EditingError("a name is needed")
@@ -87,7 +87,7 @@ def add_account(session: Session, name: str, password: str, role: str = "editor"
                             password_hash=bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode())
     session.add(account)
     session.flush()
-    audit(session, "editor_account", account.id, "create", "waymark users add", "role", None, role)
+    audit(session, "editor_account", account.id, "create", who, "role", None, role)
     return account
 
 

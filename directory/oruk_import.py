@@ -672,11 +672,13 @@ def _sync_attributes(session: Session, w: _Writer, link_entity: str, link_id: st
         if clash is not None:
             ident = _derived_id(link_entity, link_id, ident)
         wanted_ids.add(ident)
-        values = {k: spec[k] for k in ("taxonomy_term_id", "link_type", "value", "label")}
+        values = {k: spec[k] for k in ("taxonomy_term_id", "link_type", "value")}
         if ident in existing:
+            # The label only says which import made it; our own terms read back from a feed
+            # (even our own published one) keep the label they were first given.
             changed |= w.assign(existing[ident], values, "attribute")
         else:
-            session.add(Attribute(id=ident, link_id=link_id, link_entity=link_entity, **values))
+            session.add(Attribute(id=ident, link_id=link_id, link_entity=link_entity, label=spec["label"], **values))
             w.audit("attribute", ident, "create", "taxonomy_term_id", None, spec["taxonomy_term_id"])
             changed = True
     for ident, attr in existing.items():

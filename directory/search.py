@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Optional
+from typing import Optional, Sequence
 
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session, selectinload
@@ -95,6 +95,50 @@ def is_stale(assured: Optional[date], today: date, stale_after_days: int) -> boo
     return assured is None or (today - assured) > timedelta(days=stale_after_days)
 
 
+def nearest_locations(
+    session: Session,
+    latitude: float,
+    longitude: float,
+    max_distance_km: float,
+    filters: Sequence = (),
+    statuses: Optional[Sequence[str]] = (ACTIVE,),
+    exclude_confidential: bool = False,
+) -> list[tuple[str, tuple[float, str]]]:
+    """[(service_id, (distance_km, location_id))] within `max_distance_km`, nearest first, one
+    entry per service (its nearest location). `filters` are extra WHERE clauses on Service;
+    `statuses=None` means any status. The ORUK API excludes confidential locations, so their
+    distance from a chosen point can never be probed."""
+    lat_delta = max_distance_km / 111.0
+    lon_delta = max_distance_km / (111.0 * max(0.1, math.cos(math.radians(latitude))))
+    conditions = [
+        Location.latitude.between(latitude - lat_delta, latitude + lat_delta),
+        Location.longitude.between(longitude - lon_delta, longitude + lon_delta),
+        *filters,
+    ]
+    if statuses is not None:
+        conditions.append(Service.status.in_(list(statuses)) if len(statuses) > 1 else Service.status == statuses[0])
+    if exclude_confidential:
+        conditions.append(~exists().where(and_(
+            Attribute.link_entity == "location",
+            Attribute.link_id == Location.id,
+            Attribute.taxonomy_term_id == term("feature:confidential-address").id,
+        )))
+    stmt = (
+        select(Service.id, Location.id, Location.latitude, Location.longitude)
+        .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
+        .join(Location, Location.id == ServiceAtLocation.location_id)
+        .where(*conditions)
+    )
+    nearest: dict[str, tuple[float, str]] = {}
+    for service_id, location_id, lat, lon in session.execute(stmt):
+        distance = haversine_km(latitude, longitude, lat, lon)
+        if distance <= max_distance_km and (
+            service_id not in nearest or distance < nearest[service_id][0]
+        ):
+            nearest[service_id] = (distance, location_id)
+    return sorted(nearest.items(), key=lambda kv: kv[1][0])
+
+
 def search(
     session: Session,
     query: SearchQuery,
@@ -103,27 +147,8 @@ def search(
 ) -> list[ServiceMatch]:
     """Active services nearest to the query point, nearest first."""
     now = now or datetime.now(hours.LONDON)
-    lat_delta = query.max_distance_km / 111.0
-    lon_delta = query.max_distance_km / (111.0 * max(0.1, math.cos(math.radians(query.latitude))))
-    stmt = (
-        select(Service.id, Location.id, Location.latitude, Location.longitude)
-        .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
-        .join(Location, Location.id == ServiceAtLocation.location_id)
-        .where(
-            Service.status == ACTIVE,
-            Location.latitude.between(query.latitude - lat_delta, query.latitude + lat_delta),
-            Location.longitude.between(query.longitude - lon_delta, query.longitude + lon_delta),
-            *_filters(query),
-        )
-    )
-    nearest: dict[str, tuple[float, str]] = {}
-    for service_id, location_id, lat, lon in session.execute(stmt):
-        distance = haversine_km(query.latitude, query.longitude, lat, lon)
-        if distance <= query.max_distance_km and (
-            service_id not in nearest or distance < nearest[service_id][0]
-        ):
-            nearest[service_id] = (distance, location_id)
-    ordered = sorted(nearest.items(), key=lambda kv: kv[1][0])
+    ordered = nearest_locations(session, query.latitude, query.longitude, query.max_distance_km,
+                                _filters(query))
 
     results: list[ServiceMatch] = []
     # Load details in small batches, so an open-now filter can look past closed services.

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from channels import rest, twilio_common, twilio_sms, twilio_voice, webchat
+from directory import api_editor, api_oruk
 from directory.db import engine_for
 from waymark import health
 from waymark.assistant import Assistant
@@ -66,4 +67,6 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
     app.include_router(webchat.router)
     app.include_router(twilio_sms.router)
     app.include_router(twilio_voice.router)
+    app.include_router(api_oruk.router)
+    app.include_router(api_editor.router)
     return app

@@ -1,0 +1,146 @@
+"""The Open Referral UK read API, mounted at /oruk (HSDS 3.0 shapes).
+
+    GET  /oruk/                          version and profile
+    GET  /oruk/services                  paged; search, taxonomy_term_id, taxonomy_id,
+                                         organization_id, modified_after, status,
+                                         postcode + proximity (metres)
+    GET  /oruk/services/{id}             one service, everything nested
+    GET  /oruk/service_at_locations      paged; same filters
+    POST /oruk/services/{id}/report      "report a problem with this listing" (review queue)
+
+Confidential addresses never appear: a location with feature:confidential-address is left
+out of every response, and never counts towards a distance filter.
+"""
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any, Optional
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from pydantic import BaseModel, constr
+from sqlalchemy.orm import Session
+
+from directory import editing, oruk_export, oruk_queries
+from directory.api_deps import get_session
+from directory.geo import resolve_place
+from directory.search import DEFAULT_MAX_DISTANCE_KM
+
+router = APIRouter(prefix="/oruk", tags=["Open Referral UK"])
+MAX_PER_PAGE = 500
+STATUSES = ("active", "inactive", "defunct", "temporarily closed")
+
+
+class ProblemReport(BaseModel):
+    problem: constr(strip_whitespace=True, min_length=3, max_length=2000)  # type: ignore[valid-type]
+    contact: Optional[constr(strip_whitespace=True, max_length=255)] = None  # type: ignore[valid-type]
+
+
+class ReportReceived(BaseModel):
+    status: str = "received"
+    message: str = "Thank you. Someone who looks after the directory will check this listing."
+
+
+def _page(total: int, page: int, per_page: int, contents: list[Any]) -> dict:
+    total_pages = max(1, math.ceil(total / per_page))
+    return {
+        "total_items": total,
+        "total_pages": total_pages,
+        "page_number": page,
+        "size": len(contents),
+        "first_page": page == 1,
+        "last_page": page >= total_pages,
+        "empty": not contents,
+        "contents": contents,
+    }
+
+
+def _filters(session: Session, search: Optional[str], taxonomy_term_id: Optional[str], taxonomy_id: Optional[str],
+             organization_id: Optional[str], modified_after: Optional[str], status: Optional[str],
+             postcode: Optional[str], proximity: Optional[float]) -> oruk_queries.ServiceFilter:
+    moment = None
+    if modified_after:
+        try:
+            moment = datetime.fromisoformat(modified_after.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise HTTPException(400, f"modified_after '{modified_after}' is not a date-time "
+                                     "(e.g. 2026-11-01T00:00:00Z)") from None
+    if status and status not in STATUSES:
+        raise HTTPException(400, f"status must be one of: {', '.join(STATUSES)}")
+    near = None
+    if postcode:
+        place = resolve_place(session, postcode)
+        if place is None or place.kind == "town":
+            raise HTTPException(400, f"postcode '{postcode}' is not one we know")
+        km = proximity / 1000.0 if proximity is not None else DEFAULT_MAX_DISTANCE_KM
+        if km <= 0:
+            raise HTTPException(400, "proximity must be a positive number of metres")
+        near = (place.latitude, place.longitude, km)
+    elif proximity is not None:
+        raise HTTPException(400, "proximity needs a postcode to measure from")
+    return oruk_queries.ServiceFilter(search=search, taxonomy_term_id=taxonomy_term_id, taxonomy_id=taxonomy_id,
+                                      organization_id=organization_id, modified_after=moment, status=status,
+                                      near=near)
+
+
+@router.get("/")
+def api_info() -> dict:
+    return {"version": oruk_export.HSDS_VERSION, "profile": oruk_export.ORUK_PROFILE,
+            "openapi_url": "/openapi.json"}
+
+
+@router.get("/services")
+def list_services(
+    search: Optional[str] = None,
+    taxonomy_term_id: Optional[str] = None,
+    taxonomy_id: Optional[str] = None,
+    organization_id: Optional[str] = None,
+    modified_after: Optional[str] = None,
+    status: Optional[str] = None,
+    postcode: Optional[str] = None,
+    proximity: Optional[float] = Query(None, description="metres from the postcode's centre"),
+    page: int = Query(1, ge=1),
+    per_page: int = Query(50, ge=1, le=MAX_PER_PAGE),
+    session: Session = Depends(get_session),
+) -> dict:
+    f = _filters(session, search, taxonomy_term_id, taxonomy_id, organization_id, modified_after, status,
+                 postcode, proximity)
+    total, services = oruk_queries.list_services(session, f, page, per_page)
+    return _page(total, page, per_page, [oruk_export.service_list_item(s) for s in services])
+
+
+@router.get("/services/{service_id}")
+def get_service(service_id: str, session: Session = Depends(get_session)) -> dict:
+    service = oruk_export.load_full(session, service_id)
+    if service is None:
+        raise HTTPException(404, f"no service with id '{service_id}'")
+    return oruk_export.service_full(session, service)
+
+
+@router.get("/service_at_locations")
+def list_service_at_locations(
+    search: Optional[str] = None,
+    taxonomy_term_id: Optional[str] = None,
+    taxonomy_id: Optional[str] = None,
+    organization_id: Optional[str] = None,
+    modified_after: Optional[str] = None,
+    status: Optional[str] = None,
+    postcode: Optional[str] = None,
+    proximity: Optional[float] = Query(None, description="metres from the postcode's centre"),
+    page: int = Query(1, ge=1),
+    per_page: int = Query(50, ge=1, le=MAX_PER_PAGE),
+    session: Session = Depends(get_session),
+) -> dict:
+    f = _filters(session, search, taxonomy_term_id, taxonomy_id, organization_id, modified_after, status,
+                 postcode, proximity)
+    total, sals = oruk_queries.list_service_at_locations(session, f, page, per_page)
+    return _page(total, page, per_page, [oruk_export.service_at_location_item(s) for s in sals])
+
+
+@router.post("/services/{service_id}/report", status_code=202, response_model=ReportReceived)
+def report_problem(service_id: str, report: ProblemReport, session: Session = Depends(get_session)) -> ReportReceived:
+    try:
+        editing.report_problem(session, service_id, report.problem, report.contact)
+    except editing.NotFound as e:
+        raise HTTPException(404, str(e)) from None
+    return ReportReceived()
