@@ -24,7 +24,7 @@ def test_stale_listings_grouped_by_organisation_oldest_first(fresh_directory):
         alcohol.contacts.append(Contact(name="Pat Example", email="pat@example.org"))
         pharmacy = s.get(Service, "sample-leeds-pharmacy-nsp")
         pharmacy.assured_date = date(2026, 3, 1)
-        closed = s.get(Service, "sample-manchester-pharmacy-nsp")
+        closed = s.get(Service, "sample-manchester-chemsex")
         closed.assured_date, closed.status = date(2025, 1, 1), "defunct"  # closed: nobody to chase
     with session_scope(fresh_directory) as s:
         groups = stale.stale_listings(s, days=90, today=date(2026, 11, 23))
