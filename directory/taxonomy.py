@@ -38,6 +38,8 @@ NEEDS = {
     "pregnancy": "Pregnancy and maternity",
     "prison-release": "Leaving prison",
     "employment": "Employment and training",
+    "criminal-justice": "Criminal justice: custody, courts and probation",
+    "user-involvement": "Having a say: service user forums",
 }
 
 SUBSTANCES = {
