@@ -1,23 +1,37 @@
-"""Journey: find a local service for a need, a substance and a place."""
+"""Journey: find a local service for a need, a substance and a place.
+
+Every journey that ends in "the nearest place that can help" comes through here, after the
+`find_service_form` has made sure we know where. Who is asking changes what we search for
+(a young person gets the young people's service, a parent gets a service that gives
+naloxone to families) and what we add (a referral route for a professional).
+"""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
 
+from actions import journey_words as words
 from actions import replies
-from actions.common import directory_session, helpline_for, latest_text
+from actions.common import directory_session, helpline_for, latest_intent, latest_text
+from actions.context import PERSONA_BUTTONS, PRO, UNSAID, YOUNG, FAMILY, clean_persona, detect_persona, persona_of
 from directory import geo, hours, search
+from directory.models import Service
 from directory.taxonomy import NEEDS, SUBSTANCES
 from waymark.settings import get_settings
 
 # Adult services should not offer a young people's service to an adult, and vice versa.
-AUDIENCE_FOR_NEED = {"treatment": "adult", "needle-exchange": "adult"}
+AUDIENCE_FOR_NEED = {"treatment": "adult", "needle-exchange": "adult", "family-support": "family"}
 OFFER_PERSON_BUTTON = {"title": "Talk to a person", "payload": "/ask_human"}
+# Needs whose right answer depends on who is asking: we ask once, lightly, if we don't know.
+ASK_WHO_FOR = {"naloxone"}
+# A child worried about a parent, or a young carer, gets the young person's route.
+YOUNG_ROUTE = {"treatment", "family-support", "carers-assessment", "young-people"}
 
 
 def _clean_code(value: Optional[str], known: dict) -> Optional[str]:
@@ -26,49 +40,237 @@ def _clean_code(value: Optional[str], known: dict) -> Optional[str]:
     return value if value in known else None
 
 
+# Answers within a journey (where, who for) rather than the start of a new one.
+FOLLOW_UP_INTENTS = {"inform_place", "inform_persona", "nlu_fallback"}
+
+
+def journey_intent(tracker: Tracker) -> Optional[str]:
+    """The intent that started the journey we are in ("tell_waiting", "find_service", ...)."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if name and name not in FOLLOW_UP_INTENTS:
+                return name
+    return None
+
+
+def need_of(tracker: Tracker) -> str:
+    return _clean_code(tracker.get_slot("need"), NEEDS) or "treatment"
+
+
+def route(need: str, persona: Optional[str]) -> Tuple[str, Optional[str]]:
+    """What to search for: (need code, audience code or None)."""
+    if persona == YOUNG and need in YOUNG_ROUTE:
+        return "young-people", "young-person"
+    if persona == PRO and need == "treatment":
+        return need, "professional"
+    return need, AUDIENCE_FOR_NEED.get(need)
+
+
+def find_matches(session: Session, place: geo.Place, need: str, persona: Optional[str],
+                 substance: Optional[str], now: datetime) -> List[search.ServiceMatch]:
+    search_need, audience = route(need, persona)
+    settings = get_settings()
+
+    def run(audience_code: Optional[str], with_substance: bool) -> List[search.ServiceMatch]:
+        query = search.SearchQuery(
+            latitude=place.latitude, longitude=place.longitude, need=search_need,
+            substance=substance if with_substance and search_need == "treatment" else None,
+            audience=audience_code, limit=10,
+        )
+        return search.search(session, query, now=now, stale_after_days=settings.stale_after_days)
+
+    matches = run(audience, True)
+    if not matches and audience == "professional":
+        matches = run(None, True)
+    if not matches and substance and search_need == "treatment":
+        matches = run(audience, False)
+    if need == "family-support":  # support for the family first; the council's carers team is its own journey
+        matches.sort(key=lambda m: "need:carers-assessment" in m.codes)
+    if need == "naloxone" and matches:
+        wanted = words.NALOXONE_FEATURE.get(persona or "", "feature:naloxone-clients")
+        matches.sort(key=lambda m: wanted not in m.codes)  # stable: nearest that fits first
+    return matches
+
+
+def referral_route_text(session: Session, match: search.ServiceMatch) -> str:
+    service = session.get(Service, match.service_id)
+    include = next((a.value for a in service.attributes
+                    if a.taxonomy_term_id and a.taxonomy_term_id.endswith("feature:referral-include") and a.value),
+                   None) if service else None
+    return words.referral_route(
+        match.name, match.phone, match.codes, include,
+        service.eligibility_description if service else None,
+        service.minimum_age if service else None, service.maximum_age if service else None,
+    )
+
+
+def childline_text(session: Session, now: datetime) -> Optional[str]:
+    line = session.get(Service, "national-childline")
+    if line is None or line.status != "active" or not line.phones:
+        return None
+    return words.childline_line(line.name, line.phones[0].number, hours.is_open(line.schedules, now))
+
+
+def samaritans_text(session: Session) -> Optional[str]:
+    line = session.get(Service, "national-samaritans")
+    if line is None or line.status != "active" or not line.phones:
+        return None
+    return words.samaritans_line(line.name, line.phones[0].number)
+
+
 class ActionFindService(Action):
     def name(self) -> Text:
         return "action_find_service"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        need = _clean_code(tracker.get_slot("need"), NEEDS) or "treatment"
+        need = need_of(tracker)
+        persona = persona_of(tracker)
         substance = _clean_code(tracker.get_slot("substance"), SUBSTANCES)
         place_text = tracker.get_slot("place") or latest_text(tracker)
         now = datetime.now(hours.LONDON)
-        settings = get_settings()
+        events: List[Dict[Text, Any]] = []
+        if persona and persona != clean_persona(tracker.get_slot("persona")):
+            events.append(SlotSet("persona", persona))
         with directory_session() as session:
             place = geo.resolve_place(session, place_text)
             if place is None:
                 dispatcher.utter_message(text=replies.unknown_place_reply(place_text))
-                return [SlotSet("place", None)]
-            query = search.SearchQuery(
-                latitude=place.latitude,
-                longitude=place.longitude,
-                need=need,
-                substance=substance if need == "treatment" else None,
-                audience=AUDIENCE_FOR_NEED.get(need),
-                limit=3,
-            )
-            matches = search.search(session, query, now=now, stale_after_days=settings.stale_after_days)
+                return events + [SlotSet("place", None)]
+            if journey_intent(tracker) == "tell_waiting":
+                from actions.waiting import waiting_reply
+
+                waiting_reply(dispatcher, session, place, now)
+                return events + [SlotSet("place", place.label)]
+            matches = find_matches(session, place, need, persona, substance, now)
             if not matches:
                 line = helpline_for(session, substance)
                 dispatcher.utter_message(
-                    text=replies.no_match_reply(need, place.label, line.name if line else None,
+                    text=replies.no_match_reply(route(need, persona)[0], place.label, line.name if line else None,
                                                 line.phones[0].number if line else None),
                     buttons=[OFFER_PERSON_BUTTON],
                 )
-                return [SlotSet("place", place.label)]
-        best = matches[0]
-        dispatcher.utter_message(text=replies.service_reply(best, place.label, now))
+                if persona == YOUNG:
+                    self._say(dispatcher, childline_text(session, now))
+                return events + [SlotSet("place", place.label)]
+            best = matches[0]
+            dispatcher.utter_message(text=replies.service_reply(best, place.label, now))
+            follow_ups = self._follow_ups(session, best, need, persona, now)
         expect = replies.what_to_expect(best)
         if expect:
-            dispatcher.utter_message(text=expect, buttons=[OFFER_PERSON_BUTTON])
-        return [SlotSet("place", place.label), SlotSet("need", need)]
+            dispatcher.utter_message(text=expect, buttons=[] if follow_ups else [OFFER_PERSON_BUTTON])
+        for text, buttons in follow_ups:
+            dispatcher.utter_message(text=text, buttons=buttons)
+        return events + [SlotSet("place", place.label), SlotSet("need", need),
+                         SlotSet("last_service_id", best.service_id)]
+
+    @staticmethod
+    def _say(dispatcher: CollectingDispatcher, text: Optional[str]) -> None:
+        if text:
+            dispatcher.utter_message(text=text)
+
+    @staticmethod
+    def _follow_ups(session: Session, best: search.ServiceMatch, need: str, persona: Optional[str],
+                    now: datetime) -> List[Tuple[str, list]]:
+        """Extra messages for this journey and this person, each with its buttons."""
+        out: List[Tuple[str, list]] = []
+        if need == "naloxone":
+            tip = words.NALOXONE_TIP.get(persona or "", words.NALOXONE_TIP["self"])
+            out.append((f"{words.naloxone_fit(best, persona)} {tip}", []))
+        elif need == "needle-exchange":
+            extra = words.needle_exchange_extra(best)
+            if extra:
+                out.append((extra, []))
+        elif need == "family-support" and persona != YOUNG:
+            out.append((words.FAMILY_EXTRA, words.buttons([("Carer's assessment", "/ask_carer_info"),
+                                                            ("Naloxone", "/ask_naloxone")])))
+        elif need == "mental-health":
+            line = samaritans_text(session)
+            if line:
+                out.append((line, []))
+        if persona == PRO:
+            out.append((referral_route_text(session, best), []))
+            out.append((words.OFFER_CLIENT_TEXT, words.buttons([("Yes, short version", "/request_client_text")])))
+        elif persona == YOUNG:
+            line = childline_text(session, now)
+            if line:
+                out.append((line, words.buttons([("Is it private?", "/ask_confidentiality")])))
+        if out and not out[-1][1]:
+            out[-1] = (out[-1][0], [OFFER_PERSON_BUTTON])
+        return out
+
+
+class ActionAskPlace(Action):
+    """Asks where, in the words this journey needs (where they'll live after prison, ...)."""
+
+    def name(self) -> Text:
+        return "action_ask_place"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=words.ask_place(need_of(tracker), persona_of(tracker)))
+        return []
+
+
+class ActionAskPersona(Action):
+    """Asks once, lightly, who it is for; every choice can be ignored."""
+
+    def name(self) -> Text:
+        return "action_ask_persona"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=words.ASK_PERSONA, buttons=PERSONA_BUTTONS)
+        return []
+
+
+# Intents that start another journey: while we are asking where, these are not an answer.
+NOT_A_PLACE_INTENTS = {
+    "ask_naloxone", "ask_carer_info", "ask_family_support", "ask_young_people", "ask_confidentiality",
+    "ask_referral_route", "ask_open_now", "ask_phone_number", "ask_directions", "ask_advocacy",
+    "ask_complaint", "ask_legal_advice", "ask_have_a_say", "ask_housing", "ask_prison_release",
+    "ask_pregnancy", "ask_mental_health", "ask_employment", "tell_waiting", "tell_relapse",
+    "ask_human", "greet", "goodbye", "thank", "bot_challenge", "out_of_scope", "crisis",
+    "request_client_text",
+}
+
+
+def requested_before_latest_message(tracker: Tracker) -> Optional[str]:
+    """The slot we had asked for when the person sent their latest message."""
+    events = list(tracker.events or [])
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=None)
+    if last_user is None:
+        return None
+    requested = None
+    for event in events[:last_user]:
+        if event.get("event") == "slot" and event.get("name") == "requested_slot":
+            requested = event.get("value")
+        elif event.get("event") == "active_loop" and not event.get("name"):
+            requested = None
+    return requested
 
 
 class ValidateFindServiceForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_find_service_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        slots = [s for s in domain_slots if s != "persona"]
+        asking = tracker.get_slot("requested_slot") == "persona"
+        if asking or (need_of(tracker) in ASK_WHO_FOR and tracker.get_slot("persona") is None
+                      and persona_of(tracker) is None):
+            return ["persona"] + slots
+        return slots
+
+    async def extract_persona(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> Dict[Text, Any]:
+        if requested_before_latest_message(tracker) != "persona":
+            return {}  # we have not asked yet: this message is not the answer
+        return {"persona": persona_of(tracker) or UNSAID}
+
+    def validate_persona(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: DomainDict) -> Dict[Text, Any]:
+        value = clean_persona(slot_value) or detect_persona(latest_text(tracker))
+        return {"persona": value or UNSAID}
 
     async def extract_place(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         """Find a place in the message text itself, so 'near ls14ap' works even when the
@@ -80,7 +282,8 @@ class ValidateFindServiceForm(FormValidationAction):
             place = geo.resolve_place(session, text)
         if place is not None:
             return {"place": place.label}
-        if tracker.get_slot("requested_slot") == "place" and text and not text.startswith("/"):
+        if (requested_before_latest_message(tracker) == "place" and text and not text.startswith("/")
+                and latest_intent(tracker) not in NOT_A_PLACE_INTENTS):
             return {"place": text}
         return {}
 

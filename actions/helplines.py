@@ -9,10 +9,13 @@ from datetime import datetime
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import directory_session, helpline_for, latest_intent
+from actions.context import YOUNG, persona_of
+from directory.models import Service
 from directory import hours
 
 NOT_UNDERSTOOD = "Sorry, I didn't understand that. I'm an automated assistant, so I may have missed what you meant."
@@ -25,13 +28,17 @@ class ActionOfferHelpline(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         intent = latest_intent(tracker)
-        if intent == "nlu_fallback":
+        if intent in ("nlu_fallback", "inform_date"):  # a bare date with nothing asked for
             dispatcher.utter_message(text=NOT_UNDERSTOOD)
         elif intent == "out_of_scope":
             dispatcher.utter_message(text=CANNOT_HELP)
         now = datetime.now(hours.LONDON)
         with directory_session() as session:
             line = helpline_for(session, tracker.get_slot("substance"))
+            if persona_of(tracker) == YOUNG:  # under 18: Childline first, if it is listed
+                childline = session.get(Service, "national-childline")
+                if childline is not None and childline.status == "active" and childline.phones:
+                    line = childline
             if line is None:
                 dispatcher.utter_message(text="If you need help now, ring NHS 111. In an emergency, ring 999.")
                 return []
@@ -40,4 +47,4 @@ class ActionOfferHelpline(Action):
                 text=f"You can talk to a real person at {line.name}. Ring {line.phones[0].number}. "
                 f"It is confidential. {when}"
             )
-        return []
+            return [SlotSet("last_service_id", line.id)]

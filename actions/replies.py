@@ -22,6 +22,11 @@ NEED_WORDS = {
     "mental-health": "mental health service",
     "young-people": "young people's service",
     "mutual-aid": "support group",
+    "pregnancy": "specialist midwife",
+    "prison-release": "team for people leaving prison",
+    "employment": "work and training service",
+    "criminal-justice": "custody and courts team",
+    "user-involvement": "user forum",
 }
 
 
@@ -84,7 +89,8 @@ def what_to_expect(match: ServiceMatch) -> Optional[str]:
 
 def no_match_reply(need: Optional[str], place_label: str, line_name: Optional[str], line_number: Optional[str]) -> str:
     what = NEED_WORDS.get(need or "treatment", "service")
-    text = f"Sorry, I couldn't find a {what} near {place_label} in my directory."
+    article = "an" if what[0] in "aeiou" else "a"
+    text = f"Sorry, I couldn't find {article} {what} near {place_label} in my directory."
     if line_name and line_number:
         text += f" You can ring {line_name} on {line_number} to talk it through."
     return text

@@ -1,0 +1,116 @@
+"""Journey: families and carers. "Am I a carer?", what a carer's assessment is, and who to
+ask: the council where the person being cared for lives, so we ask where that is.
+Young carers get the young person's route."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import journey_words as words
+from actions import replies
+from actions.common import directory_session, latest_intent, latest_text
+from actions.context import YOUNG, persona_of
+from actions.find_service import (NOT_A_PLACE_INTENTS, OFFER_PERSON_BUTTON, childline_text, find_matches,
+                                  requested_before_latest_message)
+from directory import geo, hours, search
+from directory.models import Service
+from waymark.settings import get_settings
+
+CARERS_LINE = "national-carers-uk"
+
+
+class ActionCarerInfo(Action):
+    def name(self) -> Text:
+        return "action_carer_info"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=words.carer_intro(persona_of(tracker)))
+        return []
+
+
+class ActionAskCaredForPlace(Action):
+    def name(self) -> Text:
+        return "action_ask_cared_for_place"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        if persona_of(tracker) == YOUNG:
+            dispatcher.utter_message(text=words.ASK_PLACE_DEFAULT)
+        else:
+            dispatcher.utter_message(text=words.ASK_CARED_FOR_PLACE)
+        return []
+
+
+class ValidateCarersAssessmentForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_carers_assessment_form"
+
+    async def extract_cared_for_place(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                      domain: DomainDict) -> Dict[Text, Any]:
+        if requested_before_latest_message(tracker) != "cared_for_place":
+            return {}
+        text = latest_text(tracker)
+        if not text or text.startswith("/") or latest_intent(tracker) in NOT_A_PLACE_INTENTS:
+            return {}
+        return {"cared_for_place": text}
+
+    def validate_cared_for_place(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> Dict[Text, Any]:
+        text = str(slot_value or "")
+        with directory_session() as session:
+            place = geo.resolve_place(session, text)
+        if place is None:
+            dispatcher.utter_message(text=replies.unknown_place_reply(text))
+            return {"cared_for_place": None}
+        return {"cared_for_place": place.label}
+
+
+class ActionFindCarersAssessment(Action):
+    def name(self) -> Text:
+        return "action_find_carers_assessment"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        persona = persona_of(tracker)
+        place_text = tracker.get_slot("cared_for_place") or ""
+        now = datetime.now(hours.LONDON)
+        with directory_session() as session:
+            place = geo.resolve_place(session, place_text)
+            if place is None:
+                dispatcher.utter_message(text=replies.unknown_place_reply(place_text))
+                return [SlotSet("cared_for_place", None)]
+            if persona == YOUNG:  # young carers: the young people's service helps them ask
+                matches = find_matches(session, place, "young-people", persona, None, now)
+                if matches:
+                    dispatcher.utter_message(text=replies.service_reply(matches[0], place.label, now))
+                line = childline_text(session, now)
+                if line:
+                    dispatcher.utter_message(text=line, buttons=[OFFER_PERSON_BUTTON])
+                return [SlotSet("last_service_id", matches[0].service_id)] if matches else []
+            query = search.SearchQuery(latitude=place.latitude, longitude=place.longitude,
+                                       need="carers-assessment", limit=1, max_distance_km=15)
+            matches = search.search(session, query, now=now, stale_after_days=get_settings().stale_after_days)
+            line = session.get(Service, CARERS_LINE)
+            line_ok = line is not None and line.status == "active" and line.phones
+            if not matches:
+                dispatcher.utter_message(
+                    text=words.no_carers_team_reply(place.label, line.name if line_ok else None,
+                                                    line.phones[0].number if line_ok else None),
+                    buttons=[OFFER_PERSON_BUTTON])
+                dispatcher.utter_message(text=words.NATIONS_NOTE)
+                return []
+            best = matches[0]
+            dispatcher.utter_message(text=words.carers_assessment_reply(
+                best.name, best.phone, place.label, replies.opening_line(best, now)))
+            expect = replies.what_to_expect(best)
+            if expect:
+                dispatcher.utter_message(text=expect)
+            if line_ok:
+                dispatcher.utter_message(
+                    text=f"{line.name} can also help you ask: {line.phones[0].number}. "
+                    + ("They're open now." if hours.is_open(line.schedules, now) else "They're closed now."),
+                    buttons=words.buttons([("Family support", "/ask_family_support"), ("Naloxone", "/ask_naloxone")]))
+            return [SlotSet("last_service_id", best.service_id)]

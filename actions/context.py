@@ -1,0 +1,172 @@
+"""Who is asking, remembered for the conversation.
+
+The same question gets a different right answer for a person who uses drugs, for someone
+who cares about them, for a young person and for a professional. We recognise it from how
+people write ("my son", "my client", "im 15"), keep it in the `persona` slot, and ask at
+most once, lightly, and only where the answer depends on it.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import latest_intent, latest_text
+
+SELF, FAMILY, YOUNG, PRO = "self", "family", "young-person", "professional"
+PERSONAS = (SELF, FAMILY, YOUNG, PRO)
+UNSAID = "not-said"  # we asked once and they did not say: never ask again
+ADULT_AGE = 18
+
+_PRO = re.compile(
+    r"\b(my|our|a|the) (patients?|clients?|service users?|residents?|tenants?|caseload|detainees?)\b"
+    r"|\bi(?:'m| am|m) an? (gp|nurse|doctor|receptionist|support worker|key ?worker|social worker"
+    r"|housing officer|probation officer|hostel worker|outreach worker|paramedic|police officer"
+    r"|custody sergeant|pharmacist|midwife|teacher|health visitor|care coordinator)\b"
+    r"|\b(i work (in|at|for)|for (my )?work|as a professional|take referrals|make a referral"
+    r"|refer (a|my|our|someone|somebody)|referral (route|form|pathway)|custody suite|our hostel)\b"
+    r"|\b(i'?m|i am) (from|with) (the )?(gp|hostel|housing|probation|police|council)\b"
+)
+_YOUNG = re.compile(
+    r"\b(young carer|at school|in year (?:[7-9]|1[0-3])|my teacher|sixth form|im a kid|i'm a kid"
+    r"|im a teenager|i'm a teenager|under 18|under eighteen)\b"
+)
+_AGE = re.compile(
+    r"\b(?:i(?:'m| am|m)|aged?|age is)\s+(\d{1,2})\b(?!\s*(?:mins?|minutes?|miles?|hours?|hrs?|days?"
+    r"|weeks?|wks?|months?|years? (?:clean|sober|off|on|using|drinking)|pounds|quid|units?|pints?|cans?"
+    r"|bottles?|grams?|g\b|mg|ml|bags?|%|percent))"
+    r"|\b(\d{1,2})\s*(?:yo|y/o|yrs? old|years? old|year old)\b"
+)
+_SELF_USE = re.compile(
+    r"\b(i|im|i'm|i am|ive|i've) (use|using|drink|drinking|smoke|smoking|take|taking|inject|injecting"
+    r"|on the|on a script|been using|been drinking|relapsed|need (help|a detox|clean|some help))\b"
+    r"|\bmy (own )?(drinking|use|using|habit|script|methadone|recovery|key ?worker)\b"
+    r"|\b(for me|for myself|its me|it's me|it is me|just me|myself)\b"
+)
+_FAMILY = re.compile(
+    r"\b(my|our) (son|sons|daughter|daughters|husband|wife|partner|boyfriend|girlfriend|brother|sister"
+    r"|mum|mam|mom|mother|dad|father|parents?|child|children|kids?|friend|mate|best mate|nephew|niece"
+    r"|grandson|granddaughter|grandchild|uncle|auntie|aunt|cousin|fiance|fiancee|loved one|other half"
+    r"|flatmate|step ?son|step ?daughter|step ?dad|step ?mum)\b"
+    r"|\b(someone i care about|someone i love|for a friend|for a family member|i'?m a carer|i am a carer"
+    r"|i'?m (a|his|her) (mum|mam|dad|parent|partner|wife|husband|sister|brother)|as a parent)\b"
+)
+_PARENT = re.compile(r"\bmy (mum|mam|mom|mother|dad|father|parents?|step ?dad|step ?mum)\b")
+
+
+def _lower(text: str) -> str:
+    return re.sub(r"\s+", " ", (text or "").lower().replace("’", "'"))
+
+
+def detect_age(text: str) -> Optional[int]:
+    match = _AGE.search(_lower(text))
+    if not match:
+        return None
+    age = int(match.group(1) or match.group(2))
+    return age if 8 <= age <= 99 else None
+
+
+def detect_persona(text: str, age: Optional[int] = None) -> Optional[str]:
+    """Who is asking, from the words alone; None when the message does not say."""
+    t = _lower(text)
+    if not t or t.startswith("/"):
+        return None
+    age = age if age is not None else detect_age(t)
+    if _PRO.search(t):
+        return PRO
+    if _YOUNG.search(t) or (age is not None and age < ADULT_AGE):
+        return YOUNG
+    if _SELF_USE.search(t):
+        return SELF
+    if _FAMILY.search(t):
+        return FAMILY
+    return None
+
+
+def clean_persona(value: Any) -> Optional[str]:
+    if isinstance(value, list):
+        value = next((v for v in value if v in PERSONAS), value[-1] if value else None)
+    if value in PERSONAS:
+        return value
+    if isinstance(value, str):  # an unmapped entity such as "my stepson"
+        return detect_persona(value)
+    return None
+
+
+def persona_of(tracker: Tracker) -> Optional[str]:
+    """The remembered persona, or what the latest message says."""
+    known = clean_persona(tracker.get_slot("persona"))
+    if known:
+        return known
+    return detect_persona(latest_text(tracker), _age(tracker))
+
+
+def _age(tracker: Tracker) -> Optional[int]:
+    try:
+        return int(tracker.get_slot("age")) if tracker.get_slot("age") is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _entity_persona(tracker: Tracker) -> Optional[str]:
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") == "persona":
+            value = clean_persona(entity.get("value"))
+            if value:
+                return value
+    return None
+
+
+def context_events(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """Slot events for what the latest message tells us about who is asking.
+
+    An explicit answer (inform_persona, a button) replaces what we thought; a passing
+    mention only fills a gap, so a parent who later says "i drink too" is not turned into
+    someone else mid-conversation. Being under 18, or writing as a professional, always
+    counts: a child worried about a parent gets the young person's route.
+    """
+    text = latest_text(tracker)
+    intent = latest_intent(tracker)
+    events: List[Dict[Text, Any]] = []
+    age = detect_age(text)
+    if age is not None and age != _age(tracker):
+        events.append(SlotSet("age", age))
+    slot = tracker.get_slot("persona")
+    current = slot if slot in PERSONAS else None
+    explicit = _entity_persona(tracker)
+    if intent == "ask_referral_route":
+        explicit = PRO
+    detected = detect_persona(text, age)
+    if age is not None and age < ADULT_AGE:
+        found, strong = YOUNG, True
+    elif detected in (YOUNG, PRO):
+        found, strong = detected, True
+    else:
+        found, strong = explicit or detected, explicit is not None and intent in ("inform_persona", "ask_referral_route")
+    if found and found != current and (current is None or strong):
+        events.append(SlotSet("persona", found))
+    elif slot not in (None, UNSAID) and current is None and not found:
+        events.append(SlotSet("persona", None))  # a value we cannot use
+    return events
+
+
+class ActionExtractContext(Action):
+    """Custom slot mapping for `persona` and `age`: runs on every message, no directory."""
+
+    def name(self) -> Text:
+        return "action_extract_context"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        return context_events(tracker)
+
+
+PERSONA_BUTTONS = [
+    {"title": "For me", "payload": '/inform_persona{"persona": "self"}'},
+    {"title": "For someone I care about", "payload": '/inform_persona{"persona": "family"}'},
+    {"title": "I'm under 18", "payload": '/inform_persona{"persona": "young-person"}'},
+    {"title": "For my work", "payload": '/inform_persona{"persona": "professional"}'},
+]

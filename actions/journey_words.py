@@ -1,0 +1,365 @@
+"""The words of each journey, as plain functions of what the directory says. Tested alone.
+
+Facts come from Waymark's design notes ("Facts the assistant relies on"); phone numbers
+always come from directory records passed in, never from this file. Short sentences,
+person-first, SMS-sized.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterable, Optional
+
+from directory import hours
+from directory.search import ServiceMatch
+
+SELF, FAMILY, YOUNG, PRO = "self", "family", "young-person", "professional"
+
+# --- who is asking ----------------------------------------------------------------------
+
+ASK_PERSONA = "Who is it for? It helps me give you the right answer."
+
+PERSONA_THANKS = {
+    SELF: "Thanks. I'll keep that in mind.",
+    FAMILY: "Thanks. Families and carers can get help in their own right, not just the person who uses.",
+    YOUNG: "Thanks for telling me. Young people have their own services, and they are confidential.",
+    PRO: "Thanks. I'll give you referral routes: who can refer, how, and what to include.",
+}
+
+PERSONA_NEXT = {
+    SELF: [("Find help near me", '/find_service{"need": "treatment"}'),
+           ("Clean needles", '/find_service{"need": "needle-exchange"}'),
+           ("Naloxone", "/ask_naloxone")],
+    FAMILY: [("Support for me", "/ask_family_support"),
+             ("Carer's assessment", "/ask_carer_info"),
+             ("Naloxone", "/ask_naloxone")],
+    YOUNG: [("Help near me", "/ask_young_people"),
+            ("Is it private?", "/ask_confidentiality"),
+            ("Talk to someone", "/ask_human")],
+    PRO: [("Referral route", "/ask_referral_route"),
+          ("Naloxone for staff", "/ask_naloxone"),
+          ("Custody referrals", '/ask_referral_route{"need": "criminal-justice"}')],
+}
+
+
+def buttons(pairs: Iterable[tuple[str, str]]) -> list[dict]:
+    return [{"title": t, "payload": p} for t, p in pairs]
+
+
+# --- naloxone ---------------------------------------------------------------------------
+
+NALOXONE_WHAT = (
+    "Naloxone is a medicine that can undo an overdose from heroin, methadone or other opioids "
+    "for a short time. It comes as an injection or a nose spray."
+)
+NALOXONE_WHO = (
+    "Drug services can give you a kit without a prescription. Anyone who might need it to save "
+    "a life can get one: the person who uses, family, friends, carers, and hostel or outreach staff. "
+    "Some pharmacies and needle exchanges give kits too."
+)
+NALOXONE_NOT_CRISIS = "If someone has overdosed now, ring 999."
+
+NALOXONE_TIP = {
+    SELF: "Keep your kit with you, and show the people you use with where it is.",
+    FAMILY: "Family and friends can get a kit too. Ask them to show you how to use it.",
+    YOUNG: "You can ask a young people's worker about naloxone. They can talk it through with you.",
+    PRO: "Staff in hostels, housing and outreach can get kits and training for the team. Ask for naloxone training.",
+}
+
+NALOXONE_FEATURE = {
+    SELF: "feature:naloxone-clients",
+    FAMILY: "feature:naloxone-families",
+    YOUNG: "feature:naloxone-families",
+    PRO: "feature:naloxone-training",
+}
+
+
+def naloxone_intro() -> str:
+    return f"{NALOXONE_WHAT} {NALOXONE_WHO}"
+
+
+def naloxone_fit(match: ServiceMatch, persona: Optional[str]) -> str:
+    """What this service offers to this person, from its listing."""
+    if persona == PRO and "feature:naloxone-training" in match.codes:
+        return "They train staff to use naloxone and can supply kits."
+    if persona in (FAMILY, YOUNG) and "feature:naloxone-families" in match.codes:
+        return "They give naloxone kits to family and friends."
+    if persona in (FAMILY, YOUNG, PRO):
+        return "Ring first to check they can give a kit to you."
+    return "They give out naloxone kits."
+
+
+# --- harm reduction ---------------------------------------------------------------------
+
+def needle_exchange_extra(match: ServiceMatch) -> Optional[str]:
+    parts = []
+    if "need:naloxone" in match.codes:
+        parts.append("They can give you naloxone too.")
+    if "pharmacy" in match.name.lower():
+        parts.append("It's a pharmacy scheme: ask at the counter.")
+    return " ".join(parts) or None
+
+
+# --- families and carers ----------------------------------------------------------------
+
+CARER_WHAT = (
+    "If you give unpaid help to someone, you're a carer. That counts even if they're your son, "
+    "partner or parent, and even if they say they're fine."
+)
+CARER_ASSESSMENT = (
+    "You can ask the council for a carer's assessment. It's free. It's about your needs, not theirs. "
+    "It can happen even if the person you care for doesn't want help."
+)
+YOUNG_CARER = (
+    "If you're under 18 and help look after someone, you're a young carer. "
+    "You can ask for a young carer's needs assessment. A young people's service can help you ask."
+)
+ASK_CARED_FOR_PLACE = (
+    "Where does the person you care for live? The assessment is done by their council. "
+    "A town or postcode is fine."
+)
+NATIONS_NOTE = "Wales and Scotland have their own rules, so ask their council."
+
+
+def carer_intro(persona: Optional[str]) -> str:
+    if persona == YOUNG:
+        return YOUNG_CARER
+    return f"{CARER_WHAT} {CARER_ASSESSMENT}"
+
+
+def carers_assessment_reply(name: str, phone: Optional[str], place_label: str, opening: str) -> str:
+    ring = f"Ring {phone}" if phone else "Get in touch"
+    return (
+        f"For someone who lives in {place_label}: {name}. {ring} and say you'd like a carer's assessment. "
+        f"{opening}"
+    ).strip()
+
+
+def no_carers_team_reply(place_label: str, line_name: Optional[str], line_number: Optional[str]) -> str:
+    text = (
+        f"I don't have the carers team for {place_label} yet. Ring the council for {place_label} "
+        "and ask adult social care for a carer's assessment."
+    )
+    if line_name and line_number:
+        text += f" {line_name} can help you ask: {line_number}."
+    return text
+
+
+FAMILY_EXTRA = "You can also ask for a carer's assessment, and for a naloxone kit for the house."
+
+# --- young people -----------------------------------------------------------------------
+
+CONFIDENTIAL_YOUNG = (
+    "What you tell a young people's service stays private. They won't tell your parents or school "
+    "just because you asked for help. The one limit: if they think you or someone else is in serious "
+    "danger, they may have to tell someone to keep you safe. Ask them to explain their rules at the start."
+)
+CONFIDENTIAL_ADULT = (
+    "Drug and alcohol services are confidential. They don't tell your family, your boss or the police "
+    "that you asked for help. The one limit: if someone is in serious danger, they may have to tell "
+    "someone. Ask them to explain their rules at the start."
+)
+CONFIDENTIAL_BOT = "I'm an automated assistant. You don't have to give me your name."
+
+
+def confidentiality_reply(persona: Optional[str]) -> str:
+    body = CONFIDENTIAL_YOUNG if persona == YOUNG else CONFIDENTIAL_ADULT
+    return f"{body} {CONFIDENTIAL_BOT}"
+
+
+def childline_line(name: str, number: str, open_now: bool) -> str:
+    when = "They're open now." if open_now else "Ring to check when they're open."
+    return f"You can also talk to {name} about anything. It's free and private: {number}. {when}"
+
+
+# --- frontline staff --------------------------------------------------------------------
+
+REFERRAL_WAYS = {
+    "access:referral-phone": "by phone",
+    "access:referral-form": "with their referral form",
+    "access:referral-email": "by email",
+}
+
+
+def referral_route(
+    name: str,
+    phone: Optional[str],
+    codes: set[str],
+    include: Optional[str],
+    eligibility: Optional[str],
+    min_age: Optional[int],
+    max_age: Optional[int],
+) -> str:
+    """Who can refer, how, what to include and who it is for, for a professional."""
+    ways = [w for code, w in REFERRAL_WAYS.items() if code in codes]
+    parts = [f"How to refer to {name}."]
+    if ways:
+        how = ", ".join(ways[:-1]) + (" or " if len(ways) > 1 else "") + ways[-1]
+        parts.append(f"Refer {how}" + (f" on {phone}." if phone and "by phone" in ways else "."))
+    elif phone:
+        parts.append(f"Ring {phone}.")
+    if "access:self-referral" in codes:
+        parts.append("The person can ring them too.")
+    else:
+        parts.append("The person can't ring them direct: you need to refer.")
+    if include:
+        parts.append(f"Include: {include.rstrip('.')}.")
+    if eligibility:
+        parts.append(f"Who it's for: {eligibility.rstrip('.')}.")
+    elif min_age or max_age:
+        if min_age and max_age:
+            parts.append(f"Ages {min_age} to {max_age}.")
+        elif min_age:
+            parts.append(f"Ages {min_age} and over.")
+        else:
+            parts.append(f"Up to age {max_age}.")
+    return " ".join(parts)
+
+
+OFFER_CLIENT_TEXT = "Want a short version to text to your client?"
+CLIENT_TEXT_NOTE = "I can't send texts from here yet. Copy this into a text to them:"
+
+
+def client_text(name: str, phone: Optional[str], walk_in: bool, address: Optional[str], opening_hours: str) -> str:
+    """An SMS-sized summary a worker can send to a client."""
+    parts = [f"{name.replace(' (sample)', '')}:"]
+    if phone:
+        parts.append(f"ring {phone}" + (" or walk in." if walk_in else "."))
+    elif walk_in:
+        parts.append("walk in.")
+    if address:
+        parts.append(f"{address}.")
+    if opening_hours:
+        parts.append(f"{opening_hours}.")
+    return " ".join(parts)
+
+
+# --- wider needs ------------------------------------------------------------------------
+
+WIDER_INTRO = {
+    "housing": "If you're sleeping rough or might lose your home, an outreach or housing team can help. "
+               "Using drugs or alcohol doesn't stop you getting help.",
+    "prison-release": "Leaving prison: what matters most is the release date, where you'll live, and keeping "
+                      "any script going. Tell the prison team and the drug service where you'll live the "
+                      "release date, so your script doesn't stop.",
+    "pregnancy": "You won't be judged for asking. A specialist midwife can help you plan, alongside your drug "
+                 "service and GP. Talk to them before you change what you take.",
+    "mental-health": "Your mood and your drug or alcohol use can be looked at together. "
+                     "You shouldn't have to sort one out first.",
+    "employment": "Work, training and volunteering can be part of recovery. There's help with CVs, courses "
+                  "and getting back to work.",
+    "advocacy": "An advocate is on your side. They help you say what you want and make sure you're heard. "
+                "They don't work for the service.",
+    "user-involvement": "Services should listen to the people who use them. At a user forum you can tell them "
+                        "what works and what needs to change.",
+    "criminal-justice": "Here is who takes drug and alcohol referrals from custody and the courts.",
+    "family-support": "Families and carers can get support in their own right, even if the person "
+                      "you're worried about doesn't want help.",
+    "young-people": "Young people have their own services. They are not the same as adult ones, and they are private.",
+}
+
+ASK_PLACE = {
+    "prison-release": "Where will you (or they) live after release? A town or postcode is fine.",
+    "carers-assessment": ASK_CARED_FOR_PLACE,
+}
+ASK_PLACE_DEFAULT = "Where are you? A postcode like LS1 4AP or a town name is fine."
+
+
+def ask_place(need: Optional[str], persona: Optional[str]) -> str:
+    if need in ASK_PLACE:
+        return ASK_PLACE[need]
+    if persona == PRO:
+        return "Which area is it for? A postcode like LS1 4AP or a town name is fine."
+    if persona == FAMILY:
+        return "Where do you (or they) live? A postcode like LS1 4AP or a town name is fine."
+    return ASK_PLACE_DEFAULT
+
+
+COMPLAINT = (
+    "You have a right to be heard. Start by asking the service for its complaints process. "
+    "You can ask for it in writing. If that doesn't sort it, an independent advocate can help "
+    "you take it further."
+)
+
+
+def legal_reply(name: str, number: str, description: Optional[str], notes: Optional[str]) -> str:
+    parts = [description or f"{name} gives advice about drug law and your rights.",
+             f"Ring {name} on {number}."]
+    if notes:
+        parts.append(notes)
+    return " ".join(parts)
+
+
+def samaritans_line(name: str, number: str) -> str:
+    return f"If you're struggling right now, {name} are there any time: {number}."
+
+
+# --- waiting and staying in -------------------------------------------------------------
+
+WAITING_INTRO = "Waiting is hard, and it's easy to lose heart. Here's what you can do in the meantime."
+RELAPSE = (
+    "Thank you for telling me. Lots of people use again after a break. It doesn't undo what you've done, "
+    "and nobody should judge you for it. You can go back to your service, or any service, today."
+)
+RELAPSE_NALOXONE = "If you use opioids, keep a naloxone kit with you and don't use alone."
+REMINDER_OFFER = "Would you like a reminder before your appointment?"
+REMINDER_ASK_DATE = "When is the appointment? For example: Tuesday, or 14 March."
+REMINDER_UNSURE = "Sorry, I couldn't work out that date. Try a day like Tuesday, or a date like 14 March."
+REMINDER_NO = "OK. If you miss it, ring them and ask for a new time. You can message me any time."
+
+
+def waiting_option(label: str, name: str, phone: Optional[str], detail: str) -> str:
+    ring = f" Ring {phone}." if phone else ""
+    return f"{label}: {name}. {detail}{ring}".replace("..", ".")
+
+
+def online_option(name: str, number: str, notes: Optional[str]) -> str:
+    extra = f" {notes}" if notes else ""
+    return f"Talk now: {name} on {number}, free and private.{extra}"
+
+
+def reminder_set(when_text: str) -> str:
+    return (
+        f"OK. I'll try to remind you here {when_text}. Put it in your phone too, in case my message doesn't reach you."
+    )
+
+
+def reminder_message(day_text: str) -> str:
+    return f"Reminder: your appointment is {day_text}. If you can't go, ring them to change it. Good luck."
+
+
+# --- service details (journey 10) -------------------------------------------------------
+
+NO_SERVICE_YET = "I haven't suggested a service yet. Tell me what you need and where, and I'll find one."
+
+
+def open_now_reply(name: str, is_open: bool, next_opens: Optional[datetime], now: datetime, weekly: str) -> str:
+    if is_open:
+        text = f"Yes, {name} is open now."
+    elif next_opens is not None:
+        text = f"{name} is closed now. It opens {hours.describe_time(next_opens, now)}."
+    else:
+        text = f"{name} is closed now. Ring to check when it opens."
+    if weekly:
+        text += f" Hours: {weekly}."
+    return text
+
+
+def number_reply(name: str, phone: Optional[str], text_number: Optional[str]) -> str:
+    if not phone and not text_number:
+        return f"I don't have a number for {name}."
+    parts = [f"{name}:"]
+    if phone:
+        parts.append(f"ring {phone}.")
+    if text_number:
+        parts.append(f"Text {text_number}.")
+    return " ".join(parts)
+
+
+def directions_reply(name: str, address: Optional[str], postcode: Optional[str], phone: Optional[str]) -> str:
+    if not address:
+        ask = f"Ring {phone} and they'll tell you where to go." if phone else "Ring them to ask where to go."
+        return f"{name} keeps its address private to keep people safe. {ask}"
+    text = f"{name} is at {address}."
+    if postcode:
+        text += f" Put {postcode} into a maps app for directions."
+    return text

@@ -1,0 +1,54 @@
+"""Journey: "is it open now", "what's the number again", "how do I get there", about the
+service we last suggested (kept in the `last_service_id` slot)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
+
+from actions import journey_words as words
+from actions.common import directory_session, latest_intent
+from directory import hours, search
+from directory.models import Service
+from waymark.settings import get_settings
+
+
+def load_match(session: Session, service_id: Optional[str], now: Optional[datetime] = None) -> Optional[search.ServiceMatch]:
+    """The service as a search result (address hidden if confidential), or None."""
+    if not service_id:
+        return None
+    service = session.get(Service, service_id)
+    if service is None:
+        return None
+    location = service.service_at_locations[0].location if service.service_at_locations else None
+    return search.describe(service, location, 0.0, now or datetime.now(hours.LONDON),
+                           get_settings().stale_after_days)
+
+
+class ActionServiceDetails(Action):
+    def name(self) -> Text:
+        return "action_service_details"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        now = datetime.now(hours.LONDON)
+        with directory_session() as session:
+            match = load_match(session, tracker.get_slot("last_service_id"), now)
+            if match is None:
+                dispatcher.utter_message(text=words.NO_SERVICE_YET)
+                return []
+            if session.get(Service, match.service_id).status != "active":
+                dispatcher.utter_message(text=f"{match.name} may have closed. Ask me to look again.")
+                return []
+        intent = latest_intent(tracker)
+        if intent == "ask_open_now":
+            text = words.open_now_reply(match.name, match.open_now, match.next_opens, now, match.hours)
+        elif intent == "ask_directions":
+            text = words.directions_reply(match.name, match.address, match.postcode, match.phone)
+        else:
+            text = words.number_reply(match.name, match.phone, match.text_number)
+        dispatcher.utter_message(text=text)
+        return []

@@ -1,0 +1,25 @@
+"""Journeys with a short, honest introduction before the local search: housing and sleeping
+rough, leaving prison, pregnancy, mental health, work after treatment, advocacy, having a
+say, families, young people and custody referrals. The introduction depends on the need;
+`action_find_service` then finds the nearest place."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import journey_words as words
+from actions.find_service import need_of
+
+
+class ActionJourneyIntro(Action):
+    def name(self) -> Text:
+        return "action_journey_intro"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        text = words.WIDER_INTRO.get(need_of(tracker))
+        if text:
+            dispatcher.utter_message(text=text)
+        return []

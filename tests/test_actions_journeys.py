@@ -1,0 +1,328 @@
+"""Each journey's custom action against the real seeded demo directory.
+
+The actions open their own directory sessions on WAYMARK_DATABASE_URL, which conftest points
+at the seeded test database; trackers and dispatchers are rasa_sdk's own.
+"""
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import ReminderScheduled, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.advocacy import ActionComplaint, ActionLegalAdvice
+from actions.carers import ActionAskCaredForPlace, ActionCarerInfo, ActionFindCarersAssessment, ValidateCarersAssessmentForm
+from actions.context import ActionExtractContext
+from actions.find_service import ActionAskPlace, ActionFindService, ValidateFindServiceForm
+from actions.helplines import ActionOfferHelpline
+from actions.naloxone import ActionNaloxoneInfo
+from actions.persona import ActionAcknowledgePersona
+from actions.service_details import ActionServiceDetails
+from actions.staff import ActionClientText
+from actions.waiting import (ActionAppointmentReminder, ActionRelapse, ActionSetReminder, ActionWaitingIntro,
+                             ValidateReminderForm, parse_day, reminder_time)
+from actions.wider_needs import ActionJourneyIntro
+from actions.young_people import ActionConfidentiality
+from directory import hours
+
+DOMAIN = {"forms": {"find_service_form": {"required_slots": ["place"]},
+                    "carers_assessment_form": {"required_slots": ["cared_for_place"]},
+                    "reminder_form": {"required_slots": ["appointment_date"]}},
+          "slots": {}}
+
+
+def user(text: str, intent: str = "", entities=None) -> dict:
+    return {"event": "user", "text": text,
+            "parse_data": {"text": text, "intent": {"name": intent}, "entities": entities or []}}
+
+
+def make_tracker(text: str = "", intent: str = "", slots: dict | None = None, entities=None,
+                 events: list | None = None) -> Tracker:
+    events = list(events or []) + [user(text, intent, entities)]
+    return Tracker("test", dict(slots or {}), {"text": text, "intent": {"name": intent}, "entities": entities or []},
+                   events, False, None, {}, "action_listen")
+
+
+def run(action, tracker: Tracker):
+    dispatcher = CollectingDispatcher()
+    result = action.run(dispatcher, tracker, DOMAIN)
+    if asyncio.iscoroutine(result):
+        result = asyncio.run(result)
+    return dispatcher.messages, result
+
+
+def said(messages) -> str:
+    return " ".join(m.get("text") or "" for m in messages)
+
+
+def slots_of(events) -> dict:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+@pytest.fixture(autouse=True)
+def _directory(seeded_directory):
+    return seeded_directory
+
+
+# --- who is asking --------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, intent, persona", [
+    ("my son uses crack", "ask_family_support", "family"),
+    ("im 14 and my mum drinks too much", "ask_young_people", "young-person"),
+    ("how do i refer a patient for detox", "ask_referral_route", "professional"),
+    ("i want help with my drinking", "find_service", "self"),
+])
+def test_context_recognises_who_is_asking(text, intent, persona):
+    _, events = run(ActionExtractContext(), make_tracker(text, intent))
+    assert slots_of(events)["persona"] == persona
+
+
+def test_context_keeps_persona_but_a_child_is_always_a_young_person():
+    _, events = run(ActionExtractContext(), make_tracker("i drink too", "find_service", {"persona": "family"}))
+    assert "persona" not in slots_of(events)
+    _, events = run(ActionExtractContext(), make_tracker("im 15 btw", "inform_persona", {"persona": "family"}))
+    assert slots_of(events) == {"age": 15, "persona": "young-person"}
+
+
+def test_acknowledge_persona_offers_next_steps_for_that_person():
+    messages, _ = run(ActionAcknowledgePersona(),
+                      make_tracker('/inform_persona{"persona": "family"}', "inform_persona",
+                                   {"persona": "family"}))
+    assert "in their own right" in said(messages)
+    assert {"Carer's assessment", "Naloxone"} <= {b["title"] for b in messages[0]["buttons"]}
+
+
+def test_form_asks_who_it_is_for_once_for_naloxone_only():
+    form = ValidateFindServiceForm()
+    required = asyncio.run(form.required_slots(["place"], CollectingDispatcher(),
+                                               make_tracker("naloxone", "ask_naloxone", {"need": "naloxone"}), DOMAIN))
+    assert required == ["persona", "place"]
+    for slots in ({"need": "naloxone", "persona": "not-said"}, {"need": "treatment"}):
+        tracker = make_tracker("help", "find_service", slots)
+        assert asyncio.run(form.required_slots(["place"], CollectingDispatcher(), tracker, DOMAIN)) == ["place"]
+
+
+def test_an_unanswered_who_is_it_for_is_not_asked_again():
+    asked = [{"event": "slot", "name": "requested_slot", "value": "persona"}]
+    tracker = make_tracker("dunno", "nlu_fallback", {"need": "naloxone", "requested_slot": "persona"}, events=asked)
+    result = asyncio.run(ValidateFindServiceForm().extract_persona(CollectingDispatcher(), tracker, DOMAIN))
+    assert result == {"persona": "not-said"}
+
+
+def test_ask_place_uses_the_words_of_the_journey():
+    messages, _ = run(ActionAskPlace(), make_tracker("", "", {"need": "prison-release"}))
+    assert "after release" in said(messages)
+
+
+# --- find a service (journey 1), harm reduction (2), naloxone (3) ---------------------
+
+def test_find_service_says_how_to_get_in_and_what_to_expect():
+    messages, events = run(ActionFindService(), make_tracker("LS1 4AP", "inform_place",
+                                                            {"need": "treatment", "substance": "alcohol", "place": "LS1 4AP"}))
+    text = said(messages)
+    assert "Kirkgate Recovery Hub" in text and "walk in" in text and "What to expect" in text
+    assert slots_of(events)["last_service_id"] == "sample-leeds-recovery-hub"
+
+
+def test_needle_exchange_is_harm_reduction_without_a_lecture():
+    messages, _ = run(ActionFindService(), make_tracker("LS6", "inform_place", {"need": "needle-exchange", "place": "LS6"}))
+    text = said(messages)
+    assert "Headingley Pharmacy Needle Exchange" in text and "pharmacy scheme" in text and "naloxone too" in text
+    assert "rehab" not in text.lower() and "stop" not in text.lower()
+
+
+def test_naloxone_info_says_families_and_staff_can_get_it():
+    text = said(run(ActionNaloxoneInfo(), make_tracker("what is naloxone", "ask_naloxone"))[0])
+    assert "without a prescription" in text and "family" in text and "hostel" in text and "999" in text
+
+
+@pytest.mark.parametrize("persona, place, expected, fit", [
+    ("family", "Manchester", "Moss Side Family Support", "family and friends"),
+    ("professional", "Leeds", "Kirkgate Recovery Hub", "train staff"),
+    ("self", "LS6", "Headingley Pharmacy Needle Exchange", "give out naloxone"),
+])
+def test_naloxone_answer_depends_on_who_is_asking(persona, place, expected, fit):
+    messages, _ = run(ActionFindService(), make_tracker(place, "inform_place",
+                                                       {"need": "naloxone", "persona": persona, "place": place}))
+    text = said(messages)
+    assert expected in text and fit in text
+
+
+# --- families and carers (4) -----------------------------------------------------------
+
+def test_carer_info_explains_the_assessment_and_asks_where_the_cared_for_person_lives():
+    text = said(run(ActionCarerInfo(), make_tracker("am i a carer", "ask_carer_info"))[0])
+    assert "carer's assessment" in text and "free" in text and "doesn't want help" in text
+    asked = said(run(ActionAskCaredForPlace(), make_tracker("", "", {}))[0])
+    assert "person you care for live" in asked
+
+
+def test_carers_assessment_goes_to_the_council_where_the_cared_for_person_lives():
+    messages, events = run(ActionFindCarersAssessment(),
+                           make_tracker("Manchester", "inform_place", {"cared_for_place": "Manchester", "place": "Leeds"}))
+    text = said(messages)
+    assert "Manchester Carers' Assessments" in text and "0161 496 0600" in text
+    assert "Carers UK" in text and "0808 808 7777" in text
+
+
+def test_carers_form_takes_a_place_only_as_the_answer():
+    asked = [{"event": "slot", "name": "requested_slot", "value": "cared_for_place"}]
+    form = ValidateCarersAssessmentForm()
+    tracker = make_tracker("leeds", "inform_place", events=asked)
+    assert asyncio.run(form.extract_cared_for_place(CollectingDispatcher(), tracker, DOMAIN)) == {"cared_for_place": "leeds"}
+    assert form.validate_cared_for_place("leeds", CollectingDispatcher(), tracker, DOMAIN) == {"cared_for_place": "Leeds"}
+
+
+def test_family_support_puts_family_services_first_and_offers_more():
+    messages, _ = run(ActionFindService(), make_tracker("Leeds", "inform_place",
+                                                       {"need": "family-support", "persona": "family", "place": "Leeds"}))
+    assert messages[0]["text"].startswith("Nearest to Leeds: Families First Leeds")
+    assert "carer's assessment" in said(messages)
+
+
+# --- young people (5) ------------------------------------------------------------------
+
+def test_young_person_gets_young_peoples_service_and_childline():
+    messages, _ = run(ActionFindService(), make_tracker("leeds", "inform_place",
+                                                       {"need": "treatment", "persona": "young-person", "place": "Leeds"}))
+    text = said(messages)
+    assert "Leeds Young People's Drug and Alcohol Service" in text and "Kirkgate" not in text
+    assert "Childline" in text and "0800 1111" in text
+
+
+def test_young_carer_gets_the_young_persons_route():
+    messages, _ = run(ActionFindCarersAssessment(), make_tracker("leeds", "inform_place",
+                                                                {"cared_for_place": "Leeds", "persona": "young-person"}))
+    text = said(messages)
+    assert "Young People's" in text and "Childline" in text and "Carers' Assessments" not in text
+
+
+def test_confidentiality_and_its_limits_for_a_young_person():
+    messages, _ = run(ActionConfidentiality(), make_tracker("will they tell my parents", "ask_confidentiality",
+                                                           {"persona": "young-person"}))
+    text = said(messages)
+    assert "won't tell your parents" in text and "serious danger" in text and "0800 1111" in text
+
+
+# --- advocacy and rights (6), wider needs (7) ------------------------------------------
+
+def test_complaint_and_legal_advice():
+    assert "complaints process" in said(run(ActionComplaint(), make_tracker("complain", "ask_complaint"))[0])
+    text = said(run(ActionLegalAdvice(), make_tracker("i got arrested", "ask_legal_advice"))[0])
+    assert "Release" in text and "020 7324 2989" in text
+
+
+@pytest.mark.parametrize("need, intro, service", [
+    ("pregnancy", "specialist midwife", "Leeds Specialist Midwives"),
+    ("prison-release", "release date", "Leeds Release and Continuity Team"),
+    ("mental-health", "looked at together", "Aire Dual Diagnosis Team"),
+    ("employment", "Work, training", "Recovery into Work Leeds"),
+    ("housing", "sleeping rough", "Leeds Street Outreach and Housing Team"),
+    ("user-involvement", "user forum", "Leeds Service User Voice Forum"),
+    ("advocacy", "advocate", "Leeds Advocacy and Rights Project"),
+])
+def test_wider_needs_introduce_then_find_the_specialist_service(need, intro, service):
+    assert intro in said(run(ActionJourneyIntro(), make_tracker("", "", {"need": need}))[0])
+    messages, _ = run(ActionFindService(), make_tracker("LS1", "inform_place", {"need": need, "place": "LS1"}))
+    assert service in said(messages)
+
+
+def test_mental_health_also_gives_samaritans_from_the_directory():
+    messages, _ = run(ActionFindService(), make_tracker("LS1", "inform_place", {"need": "mental-health", "place": "LS1"}))
+    assert "116 123" in said(messages)
+
+
+# --- waiting and staying in (8) --------------------------------------------------------
+
+def test_waiting_gets_interim_options_and_a_reminder_offer():
+    tracker = make_tracker("LS1", "inform_place", {"place": "LS1"},
+                           events=[user("they said a month wait", "tell_waiting")])
+    assert "meantime" in said(run(ActionWaitingIntro(), tracker)[0])
+    messages, _ = run(ActionFindService(), tracker)
+    text = said(messages)
+    assert "Drop in: Kirkgate Recovery Hub" in text and "Peer support: Harehills" in text and "FRANK" in text
+    assert any(b["payload"] == "/request_reminder" for b in messages[-1]["buttons"])
+
+
+def test_reminder_is_scheduled_the_day_before():
+    tracker = make_tracker("friday", "", {"appointment_date": "2030-01-11"})
+    messages, events = run(ActionSetReminder(), tracker)
+    assert events[0]["event"] == "reminder" and events[0]["date_time"].startswith("2030-01-10T10:00")
+    assert "phone too" in said(messages)
+    assert "tomorrow" in said(run(ActionAppointmentReminder(), make_tracker("", "", {}))[0])
+
+
+def test_reminder_form_understands_everyday_dates():
+    monday = date(2026, 11, 23)
+    assert parse_day("tuesday", monday) == date(2026, 11, 24)
+    assert parse_day("next fri", monday) == date(2026, 11, 27)
+    assert parse_day("14th march", monday) == date(2027, 3, 14)
+    assert parse_day("3/12", monday) == date(2026, 12, 3)
+    assert parse_day("in a month", monday) is None
+    late = datetime(2026, 11, 23, 20, 0, tzinfo=hours.LONDON)
+    assert reminder_time(date(2026, 11, 24), late) > late
+    form = ValidateReminderForm()
+    assert form.validate_appointment_date("banana", CollectingDispatcher(), make_tracker(), DOMAIN) == {"appointment_date": None}
+
+
+def test_relapse_is_met_without_judgement():
+    messages, events = run(ActionRelapse(), make_tracker("ive relapsed", "tell_relapse", {"substance": "opioids"}))
+    text = said(messages)
+    assert "Thank you for telling me" in text and "naloxone" in text
+    assert slots_of(events) == {"need": "treatment"}
+
+
+# --- frontline staff (9) ---------------------------------------------------------------
+
+def test_staff_get_the_referral_route_and_a_client_text():
+    messages, events = run(ActionFindService(), make_tracker(
+        "how do i refer a patient for alcohol detox in Leeds", "ask_referral_route",
+        {"need": "treatment", "substance": "alcohol", "place": "Leeds", "persona": "professional"}))
+    text = said(messages)
+    assert "How to refer to" in text and "Include: Name, date of birth" in text and "Ages 18 and over" in text
+    assert any(b["payload"] == "/request_client_text" for m in messages for b in m.get("buttons") or [])
+    service_id = slots_of(events)["last_service_id"]
+    short = said(run(ActionClientText(), make_tracker("yes", "request_client_text", {"last_service_id": service_id}))[0])
+    assert "ring 0113 496" in short
+
+
+def test_custody_referrals_go_to_the_team_that_holds_them_now():
+    messages, _ = run(ActionFindService(), make_tracker("leeds", "inform_place",
+                                                       {"need": "criminal-justice", "place": "Leeds",
+                                                        "persona": "professional"}))
+    text = said(messages)
+    assert "Custody" in text or "Release and Continuity" in text
+    assert "How to refer to" in text
+
+
+# --- opening hours, number, directions (10), and never a dead end (11) ----------------
+
+@pytest.mark.parametrize("intent, expected", [
+    ("ask_phone_number", "ring 0113 496 0100"),
+    ("ask_directions", "Put LS1 7AA into a maps app"),
+    ("ask_open_now", "Hours: Mon–Wed, Fri 9am–5pm"),
+])
+def test_service_details_about_the_last_service(intent, expected):
+    messages, _ = run(ActionServiceDetails(), make_tracker("?", intent, {"last_service_id": "sample-leeds-recovery-hub"}))
+    assert expected in said(messages)
+
+
+def test_confidential_address_is_never_given_as_directions():
+    messages, _ = run(ActionServiceDetails(), make_tracker("where is it", "ask_directions",
+                                                          {"last_service_id": "sample-leeds-womens-group"}))
+    text = said(messages)
+    assert "private" in text and "LS7" not in text
+
+
+def test_no_service_yet_is_not_a_dead_end():
+    assert "Tell me what you need" in said(run(ActionServiceDetails(), make_tracker("number?", "ask_phone_number"))[0])
+
+
+def test_young_person_asking_for_a_human_gets_childline():
+    messages, events = run(ActionOfferHelpline(), make_tracker("can i talk to someone", "ask_human",
+                                                             {"persona": "young-person"}))
+    assert "Childline" in said(messages)
+    assert slots_of(events)["last_service_id"] == "national-childline"
