@@ -8,7 +8,9 @@ it turns what a person types ("LS1 4AP", "ls1", "Leeds") into a point on the map
 """
 from __future__ import annotations
 
+import math
 import uuid
+from typing import Optional
 
 from sqlalchemy import (
     Boolean,
@@ -23,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    event,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
@@ -107,6 +110,9 @@ class Location(Base):
     url = Column(String(512))
     latitude = Column(Float)
     longitude = Column(Float)
+    # Waymark's own: the grid square the point is in (geo_cell_for), kept up to date on every
+    # ORM write, so a distance search reads only nearby squares (see directory.search).
+    geo_cell = Column(Integer)
 
     addresses = relationship("Address", back_populates="location", cascade="all, delete-orphan")
     accessibility = relationship(
@@ -120,7 +126,29 @@ class Location(Base):
         overlaps="attributes",
     )
 
-    __table_args__ = (Index("ix_location_lat_lon", "latitude", "longitude"),)
+    __table_args__ = (
+        # Covers the first step of a distance search (directory.search.nearest_locations).
+        Index("ix_location_geo_cell", "geo_cell", "latitude", "longitude", "id"),
+    )
+
+
+# The grid behind Location.geo_cell: squares of 0.05 degrees of latitude (5.6 km) by 0.08 of
+# longitude (about 5.3 km across England). A cell number is row * 10000 + column, so the cells
+# of one row are consecutive numbers and a search box is one index range per row.
+CELL_LAT = 0.05
+CELL_LON = 0.08
+
+
+def geo_cell_for(latitude: Optional[float], longitude: Optional[float]) -> Optional[int]:
+    if latitude is None or longitude is None:
+        return None
+    return int(math.floor((latitude + 90.0) / CELL_LAT)) * 10000 + int(math.floor((longitude + 180.0) / CELL_LON))
+
+
+@event.listens_for(Location, "before_insert")
+@event.listens_for(Location, "before_update")
+def _keep_geo_cell(_mapper, _connection, location: "Location") -> None:
+    location.geo_cell = geo_cell_for(location.latitude, location.longitude)
 
 
 class ServiceAtLocation(Base):

@@ -11,15 +11,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Optional, Sequence
 
-from sqlalchemy import and_, exists, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from directory import hours
 from directory.geo import haversine_km
-from directory.models import Attribute, Location, Service, ServiceAtLocation
-from directory.taxonomy import term
+from directory.models import Attribute, Location, Service, ServiceAtLocation, geo_cell_for
+from directory.taxonomy import TAXONOMY_ID, TERMS, term
+
+WAYMARK_PREFIX = f"{TAXONOMY_ID}:"
 
 DEFAULT_MAX_DISTANCE_KM = 40.0
+FIRST_RADIUS_KM = 5.0
 ACTIVE = "active"
 
 
@@ -95,6 +98,15 @@ def is_stale(assured: Optional[date], today: date, stale_after_days: int) -> boo
     return assured is None or (today - assured) > timedelta(days=stale_after_days)
 
 
+def _in_cells(lat_min: float, lat_max: float, lon_min: float, lon_max: float):
+    """Location.geo_cell within the box: one index range per grid row (see models.geo_cell_for)."""
+    first, last = geo_cell_for(lat_min, lon_min), geo_cell_for(lat_max, lon_max)
+    col_min, col_max = first % 10000, last % 10000
+    ranges = [Location.geo_cell.between(row * 10000 + col_min, row * 10000 + col_max)
+              for row in range(first // 10000, last // 10000 + 1)]
+    return or_(*ranges) if len(ranges) > 1 else ranges[0]
+
+
 def nearest_locations(
     session: Session,
     latitude: float,
@@ -107,14 +119,16 @@ def nearest_locations(
     """[(service_id, (distance_km, location_id))] within `max_distance_km`, nearest first, one
     entry per service (its nearest location). `filters` are extra WHERE clauses on Service;
     `statuses=None` means any status. The ORUK API excludes confidential locations, so their
-    distance from a chosen point can never be probed."""
+    distance from a chosen point can never be probed.
+    """
     lat_delta = max_distance_km / 111.0
     lon_delta = max_distance_km / (111.0 * max(0.1, math.cos(math.radians(latitude))))
-    conditions = [
+    in_box = [
+        _in_cells(latitude - lat_delta, latitude + lat_delta, longitude - lon_delta, longitude + lon_delta),
         Location.latitude.between(latitude - lat_delta, latitude + lat_delta),
         Location.longitude.between(longitude - lon_delta, longitude + lon_delta),
-        *filters,
     ]
+    conditions = list(filters)
     if statuses is not None:
         conditions.append(Service.status.in_(list(statuses)) if len(statuses) > 1 else Service.status == statuses[0])
     if exclude_confidential:
@@ -123,19 +137,22 @@ def nearest_locations(
             Attribute.link_id == Location.id,
             Attribute.taxonomy_term_id == term("feature:confidential-address").id,
         )))
-    stmt = (
+    joined = (
         select(Service.id, Location.id, Location.latitude, Location.longitude)
         .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
         .join(Location, Location.id == ServiceAtLocation.location_id)
-        .where(*conditions)
     )
     nearest: dict[str, tuple[float, str]] = {}
-    for service_id, location_id, lat, lon in session.execute(stmt):
-        distance = haversine_km(latitude, longitude, lat, lon)
-        if distance <= max_distance_km and (
-            service_id not in nearest or distance < nearest[service_id][0]
-        ):
-            nearest[service_id] = (distance, location_id)
+
+    def take(rows) -> None:
+        for service_id, location_id, lat, lon in rows:
+            distance = haversine_km(latitude, longitude, lat, lon)
+            if distance <= max_distance_km and (
+                service_id not in nearest or distance < nearest[service_id][0]
+            ):
+                nearest[service_id] = (distance, location_id)
+
+    take(session.execute(joined.where(*in_box, *conditions)))
     return sorted(nearest.items(), key=lambda kv: kv[1][0])
 
 
@@ -145,14 +162,33 @@ def search(
     now: Optional[datetime] = None,
     stale_after_days: int = 90,
 ) -> list[ServiceMatch]:
-    """Active services nearest to the query point, nearest first."""
-    now = now or datetime.now(hours.LONDON)
-    ordered = nearest_locations(session, query.latitude, query.longitude, query.max_distance_km,
-                                _filters(query))
+    """Active services nearest to the query point, nearest first.
 
+    The search looks within FIRST_RADIUS_KM first and widens up to max_distance_km only
+    when fewer than `limit` services qualify there. Everything within the radius searched is
+    ranked, so what comes back is exactly the nearest `limit`: a service further out can never
+    be nearer than one found inside.
+    """
+    now = now or datetime.now(hours.LONDON)
+    radius = min(FIRST_RADIUS_KM, query.max_distance_km)
+    while True:
+        ordered = nearest_locations(session, query.latitude, query.longitude, radius, _filters(query))
+        wide_enough = radius >= query.max_distance_km
+        if len(ordered) >= query.limit or wide_enough:
+            results = _matches(session, query, ordered, now, stale_after_days)
+            if len(results) >= query.limit or wide_enough:
+                return results
+        # Widen to where `limit` should be found if services are spread evenly (area grows
+        # with the square of the radius), with a margin; at least double each time.
+        found = max(len(ordered), 0.5)
+        radius = min(max(radius * 2, radius * math.sqrt(1.5 * query.limit / found)), query.max_distance_km)
+
+
+def _matches(session: Session, query: SearchQuery, ordered: list, now: datetime,
+             stale_after_days: int) -> list[ServiceMatch]:
     results: list[ServiceMatch] = []
     # Load details in small batches, so an open-now filter can look past closed services.
-    batch = max(query.limit * 2, 10)
+    batch = query.limit if query.open_at is None else max(query.limit * 2, 10)
     for start in range(0, len(ordered), batch):
         chunk = ordered[start : start + batch]
         services = _load(session, [sid for sid, _ in chunk])
@@ -161,17 +197,18 @@ def search(
             for loc in session.scalars(
                 select(Location)
                 .where(Location.id.in_([loc_id for _, (_, loc_id) in chunk]))
-                .options(selectinload(Location.addresses), selectinload(Location.attributes))
+                .options(selectinload(Location.addresses),
+                         selectinload(Location.attributes).options(lazyload(Attribute.taxonomy_term)))
             )
         }
         for service_id, (distance, location_id) in chunk:
-            match = describe(
-                services[service_id], locations[location_id], distance, now, stale_after_days
-            )
             if query.open_at is not None and not hours.is_open(
                 services[service_id].schedules, query.open_at
             ):
                 continue
+            match = describe(
+                services[service_id], locations[location_id], distance, now, stale_after_days
+            )
             results.append(match)
             if len(results) >= query.limit:
                 return results
@@ -185,15 +222,24 @@ def _load(session: Session, ids: list[str]) -> dict[str, Service]:
         .options(
             selectinload(Service.phones),
             selectinload(Service.schedules),
-            selectinload(Service.attributes),
+            selectinload(Service.attributes).options(lazyload(Attribute.taxonomy_term)),
             selectinload(Service.organization),
         )
     )
     return {s.id: s for s in session.scalars(stmt)}
 
 
+def attribute_code(attribute: Attribute) -> Optional[str]:
+    """The taxonomy code of an attribute; Waymark's own are read from the term id, without
+    loading the term."""
+    term_id = attribute.taxonomy_term_id or ""
+    if term_id.startswith(WAYMARK_PREFIX) and term_id[len(WAYMARK_PREFIX):] in TERMS:
+        return term_id[len(WAYMARK_PREFIX):]
+    return attribute.taxonomy_term.code if attribute.taxonomy_term is not None else None
+
+
 def service_codes(service: Service) -> set[str]:
-    return {a.taxonomy_term.code for a in service.attributes if a.taxonomy_term is not None}
+    return {code for code in map(attribute_code, service.attributes) if code}
 
 
 def _phone(service: Service, kind: str) -> Optional[str]:
@@ -213,7 +259,7 @@ def describe(
     codes = service_codes(service)
     address = postcode = None
     if location is not None:
-        location_codes = {a.taxonomy_term.code for a in location.attributes if a.taxonomy_term}
+        location_codes = {code for code in map(attribute_code, location.attributes) if code}
         if "feature:confidential-address" not in location_codes and location.addresses:
             addr = location.addresses[0]
             postcode = addr.postal_code
