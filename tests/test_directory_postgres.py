@@ -1,0 +1,85 @@
+"""The directory on PostgreSQL (the scale path), against the real server on 127.0.0.1:5432:
+migrations, seeding, imports (and all-or-nothing rejection), search, successors and the ORUK
+API. Skipped when no server answers, except on CI (CI=true), where it must run."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from directory import editing, oruk_import, search, seed
+from directory.db import create_schema, engine_for, session_scope
+from directory.models import Metadata, Service
+from support import ROOT
+from test_directory_migrations import _differences
+
+pytestmark = pytest.mark.scale
+
+
+@pytest.fixture(scope="module")
+def pg_directory(postgres_url):
+    create_schema(engine_for(postgres_url))
+    with session_scope(postgres_url) as s:
+        seed.seed_national(s)
+        seed.seed_sample(s)
+    return postgres_url
+
+
+def test_migrations_match_the_models_on_postgres(pg_directory):
+    engine = engine_for(pg_directory)
+    assert engine.dialect.name == "postgresql"
+    create_schema(engine)  # again: nothing to do
+    assert _differences(engine) == []
+
+
+def test_search_and_successor_on_postgres(pg_directory):
+    with session_scope(pg_directory) as s:
+        results = search.search(s, search.SearchQuery(53.797, -1.548, need="needle-exchange"))
+        assert results and results[0].distance_km <= results[-1].distance_km
+        assert "sample-leeds-pharmacy-nsp" in {r.service_id for r in results}
+        editing.close_service(s, "sample-leeds-mutual-aid", "test", successor_id="sample-leeds-recovery-hub")
+    with session_scope(pg_directory) as s:
+        assert search.resolve_successor(s, "sample-leeds-mutual-aid").id == "sample-leeds-recovery-hub"
+
+
+def test_import_update_and_rejection_on_postgres(pg_directory, hsds_dir, tmp_path):
+    record = json.loads((hsds_dir / "examples" / "service_full.json").read_text())
+    with session_scope(pg_directory) as s:
+        assert oruk_import.import_records(s, [record], source="pg-example").created == 1
+    record["name"] = "Community Counselling (renamed)"
+    with session_scope(pg_directory) as s:
+        assert oruk_import.import_records(s, [record], source="pg-example", who="pg-test").updated == 1
+    with session_scope(pg_directory) as s:
+        change = s.scalar(select(Metadata).where(Metadata.updated_by == "pg-test", Metadata.field_name == "name"))
+        assert change.replacement_value == "Community Counselling (renamed)"
+        before = s.scalar(select(func.count()).select_from(Metadata))
+    bad = [dict(record, id="pg-new-one"), dict(record, id="pg-bad", status="closed")]
+    with pytest.raises(oruk_import.FeedError, match="status"):
+        with session_scope(pg_directory) as s:
+            oruk_import.import_records(s, bad, source="pg-example")
+    with session_scope(pg_directory) as s:
+        assert s.get(Service, "pg-new-one") is None
+        assert s.scalar(select(func.count()).select_from(Metadata)) == before
+    with session_scope(pg_directory) as s:
+        template = ROOT / "directory" / "sample_data" / "import_template.csv"
+        assert oruk_import.import_path(s, template, fmt="csv", source="pg-template").created == 2
+
+
+def test_oruk_api_on_postgres(pg_directory, hsds_dir):
+    from fastapi.testclient import TestClient
+
+    from test_directory_oruk_api import HSDS
+    from waymark.app import create_app
+    from waymark.settings import Settings
+
+    hsds = HSDS(hsds_dir)
+    api = TestClient(create_app(Settings(database_url=pg_directory)))
+    page = api.get("/oruk/services", params={"postcode": "LS1 4AP", "proximity": 3000}).json()
+    hsds.validate("/services", page)
+    assert page["contents"]
+    full = api.get("/oruk/services/sample-leeds-recovery-hub").json()
+    hsds.validate("/services/{id}", full)
+    assert api.get("/oruk/services", params={"modified_after": "2999-01-01T00:00:00Z"}).json()["empty"]
+    sals = api.get("/oruk/service_at_locations", params={"taxonomy_term_id": "need:treatment"}).json()
+    hsds.validate("/service_at_locations", sals)
