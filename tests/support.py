@@ -32,3 +32,53 @@ def run_async(coroutine):
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_waymark(port: int, env: dict | None = None, output=None):
+    """`waymark serve` as a user runs it, in its own process group (so nothing outlives it)."""
+    import subprocess
+    import sys
+
+    return subprocess.Popen([str(Path(sys.executable).parent / "waymark"), "serve", "--port", str(port)],
+                            cwd=ROOT, env=env or dict(os.environ), stdout=output or subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+
+def wait_healthy(port: int, proc, timeout: float = 180) -> None:
+    """Wait until GET /healthz is 200; fail early if the process dies."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while True:
+        assert proc.poll() is None, f"waymark on port {port} exited during start-up"
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, f"waymark on port {port} not healthy after {timeout} s"
+        time.sleep(1)
+
+
+def stop_waymark(procs) -> None:
+    """Ctrl-C each server; kill its process group only if it will not stop."""
+    import signal
+    import subprocess
+
+    for proc in procs:
+        proc.send_signal(signal.SIGINT)
+    for proc in procs:
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)

@@ -5,19 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
-from support import ROOT, running_in_ci
+from support import free_port, running_in_ci, start_waymark, stop_waymark, wait_healthy
 
 pytestmark = pytest.mark.scale
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
@@ -49,12 +44,6 @@ def tracker_database():
     admin.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _post(port: int, sender: str, text: str) -> list:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/webhooks/rest/webhook",
@@ -69,33 +58,14 @@ def _post(port: int, sender: str, text: str) -> list:
 def two_instances(tracker_database, seeded_directory):
     env = {**os.environ, "WAYMARK_TRACKER_STORE_URL": tracker_database,
            "WAYMARK_LOCK_STORE_URL": REDIS, "WAYMARK_LOG_LEVEL": "WARNING"}
-    waymark = str(Path(sys.executable).parent / "waymark")
-    ports = [_free_port(), _free_port()]
-    procs = [subprocess.Popen([waymark, "serve", "--port", str(p)], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True) for p in ports]
+    ports = [free_port(), free_port()]
+    procs = [start_waymark(port, env) for port in ports]
     try:
-        deadline = time.monotonic() + 300
         for port, proc in zip(ports, procs):
-            while True:
-                assert proc.poll() is None, "an instance exited during start-up"
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                assert time.monotonic() < deadline, "instances did not become healthy"
-                time.sleep(1)
+            wait_healthy(port, proc, timeout=300)
         yield ports
     finally:
-        for proc in procs:
-            proc.send_signal(signal.SIGINT)
-        for proc in procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        stop_waymark(procs)
 
 
 def _tracker_events(database_url: str, sender: str) -> list[dict]:
