@@ -17,7 +17,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help run test model database chat constraints clean browser-deps
+.PHONY: help run test model database chat constraints clean browser-deps bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -83,6 +83,11 @@ browser-deps: ## install chromium (apt, needs root) and axe-core (npm) for the b
 	  if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
 	  else echo "note: no npm: the accessibility check will be skipped"; fi; \
 	fi
+
+# Directory search at 1,000 / 10,000 / 50,000 services on SQLite and (when it answers) PostgreSQL;
+# results in benchmarks/results/directory_search.json. Postcode districts from ../shared/data.
+bench: $(INSTALLED) ## benchmark the directory's nearest-service search (SQLite and PostgreSQL)
+	$(BIN)/python benchmarks/directory_search.py --sizes 1000,10000,50000 $(BENCH_ARGS)
 
 constraints: ## re-pin constraints.txt from the current virtualenv
 	(echo "# The whole environment, pinned: install with pip install -c constraints.txt -e '.[test]'"; \
