@@ -9,9 +9,10 @@ import urllib.request
 from support import free_port, start_waymark, stop_waymark, wait_healthy
 
 
-def test_serve_starts_answers_and_stops_cleanly_on_ctrl_c(seeded_directory):
+def test_serve_starts_answers_and_stops_cleanly_on_ctrl_c(seeded_directory, tmp_path):
     port = free_port()
-    proc = start_waymark(port, output=subprocess.PIPE)
+    log = open(tmp_path / "serve.log", "w")  # a file, not a pipe nobody reads (it would fill and block)
+    proc = start_waymark(port, output=log)
     try:
         wait_healthy(port, proc)
         request = urllib.request.Request(
@@ -24,6 +25,7 @@ def test_serve_starts_answers_and_stops_cleanly_on_ctrl_c(seeded_directory):
         assert "Kirkgate Recovery Hub" in replies[0]["text"]
     finally:
         stop_waymark([proc])  # SIGINT: what Ctrl-C sends
+        log.close()
     assert proc.returncode is not None
     # No orphans: nothing is left in the process group the server started.
     time.sleep(0.5)
