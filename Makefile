@@ -66,9 +66,12 @@ $(MODEL): $(INSTALLED) $(TRAIN_INPUT)
 	mv models/.training/waymark.tar.gz $@
 	touch $@
 
-$(DATABASE): $(INSTALLED)
+# Re-run when a migration is added: `init` upgrades an existing database in place, and
+# seeding is idempotent, so a developer's var/ keeps working after a schema change.
+$(DATABASE): $(INSTALLED) $(wildcard directory/migrations/versions/*.py)
 	$(BIN)/waymark directory init
 	$(BIN)/waymark directory seed --national --sample
+	touch $@
 
 # Browser tests use Debian's chromium (never a downloaded browser) and axe-core from npm.
 # Without root or npm they are skipped on a developer's machine; on CI (CI=true) they fail.
