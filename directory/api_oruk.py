@@ -55,9 +55,25 @@ def _page(total: int, page: int, per_page: int, contents: list[Any]) -> dict:
     }
 
 
-def _filters(session: Session, search: Optional[str], taxonomy_term_id: Optional[str], taxonomy_id: Optional[str],
-             organization_id: Optional[str], modified_after: Optional[str], status: Optional[str],
-             postcode: Optional[str], proximity: Optional[float]) -> oruk_queries.ServiceFilter:
+class Paging:
+    """The ORUK paging parameters, shared by every list endpoint."""
+
+    def __init__(self, page: int = Query(1, ge=1), per_page: int = Query(50, ge=1, le=MAX_PER_PAGE)):
+        self.page, self.per_page = page, per_page
+
+
+def listing_filter(
+    search: Optional[str] = None,
+    taxonomy_term_id: Optional[str] = None,
+    taxonomy_id: Optional[str] = None,
+    organization_id: Optional[str] = None,
+    modified_after: Optional[str] = None,
+    status: Optional[str] = None,
+    postcode: Optional[str] = None,
+    proximity: Optional[float] = Query(None, description="metres from the postcode's centre"),
+    session: Session = Depends(get_session),
+) -> oruk_queries.ServiceFilter:
+    """The ORUK list filters, shared by /services and /service_at_locations."""
     moment = None
     if modified_after:
         try:
@@ -90,23 +106,10 @@ def api_info() -> dict:
 
 
 @router.get("/services")
-def list_services(
-    search: Optional[str] = None,
-    taxonomy_term_id: Optional[str] = None,
-    taxonomy_id: Optional[str] = None,
-    organization_id: Optional[str] = None,
-    modified_after: Optional[str] = None,
-    status: Optional[str] = None,
-    postcode: Optional[str] = None,
-    proximity: Optional[float] = Query(None, description="metres from the postcode's centre"),
-    page: int = Query(1, ge=1),
-    per_page: int = Query(50, ge=1, le=MAX_PER_PAGE),
-    session: Session = Depends(get_session),
-) -> dict:
-    f = _filters(session, search, taxonomy_term_id, taxonomy_id, organization_id, modified_after, status,
-                 postcode, proximity)
-    total, services = oruk_queries.list_services(session, f, page, per_page)
-    return _page(total, page, per_page, [oruk_export.service_list_item(s) for s in services])
+def list_services(f: oruk_queries.ServiceFilter = Depends(listing_filter), paging: Paging = Depends(),
+                  session: Session = Depends(get_session)) -> dict:
+    total, services = oruk_queries.list_services(session, f, paging.page, paging.per_page)
+    return _page(total, paging.page, paging.per_page, [oruk_export.service_list_item(s) for s in services])
 
 
 @router.get("/services/{service_id}")
@@ -118,23 +121,10 @@ def get_service(service_id: str, session: Session = Depends(get_session)) -> dic
 
 
 @router.get("/service_at_locations")
-def list_service_at_locations(
-    search: Optional[str] = None,
-    taxonomy_term_id: Optional[str] = None,
-    taxonomy_id: Optional[str] = None,
-    organization_id: Optional[str] = None,
-    modified_after: Optional[str] = None,
-    status: Optional[str] = None,
-    postcode: Optional[str] = None,
-    proximity: Optional[float] = Query(None, description="metres from the postcode's centre"),
-    page: int = Query(1, ge=1),
-    per_page: int = Query(50, ge=1, le=MAX_PER_PAGE),
-    session: Session = Depends(get_session),
-) -> dict:
-    f = _filters(session, search, taxonomy_term_id, taxonomy_id, organization_id, modified_after, status,
-                 postcode, proximity)
-    total, sals = oruk_queries.list_service_at_locations(session, f, page, per_page)
-    return _page(total, page, per_page, [oruk_export.service_at_location_item(s) for s in sals])
+def list_service_at_locations(f: oruk_queries.ServiceFilter = Depends(listing_filter), paging: Paging = Depends(),
+                              session: Session = Depends(get_session)) -> dict:
+    total, sals = oruk_queries.list_service_at_locations(session, f, paging.page, paging.per_page)
+    return _page(total, paging.page, paging.per_page, [oruk_export.service_at_location_item(s) for s in sals])
 
 
 @router.post("/services/{service_id}/report", status_code=202, response_model=ReportReceived)
