@@ -161,8 +161,11 @@ def test_signature_checks_go_off_only_when_asked_and_say_so_loudly(settings, ass
         app.__exit__(None, None, None)
 
 
-def test_a_messaging_service_can_send_instead_of_a_number(settings, assistant, stub, number):
-    app = open_app(settings, assistant, stub, twilio_from_number="", twilio_messaging_service_sid="MG" + "1" * 32)
+def test_a_messaging_service_can_send_instead_of_a_number(settings, assistant, stub, number, fresh_directory):
+    # A database of its own: the module's app polls the shared outbox and would send this
+    # reply first, from its own number (in production every instance has the same settings).
+    app = open_app(settings, assistant, stub, database_url=fresh_directory,
+                   twilio_from_number="", twilio_messaging_service_sid="MG" + "1" * 32)
     try:
         text(app, number, "hello")
         assert stub.wait_for(number)[0].sender == "MG" + "1" * 32
