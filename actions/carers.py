@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import journey_words as words
 from actions import replies
-from actions.common import directory_session, latest_intent, latest_text
+from actions.common import directory_session, latest_intent, latest_text, validated_place
 from actions.context import YOUNG, persona_of
 from actions.find_service import (NOT_A_PLACE_INTENTS, OFFER_PERSON_BUTTON, childline_text, find_matches,
                                   requested_before_latest_message)
@@ -60,13 +60,7 @@ class ValidateCarersAssessmentForm(FormValidationAction):
 
     def validate_cared_for_place(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> Dict[Text, Any]:
-        text = str(slot_value or "")
-        with directory_session() as session:
-            place = geo.resolve_place(session, text)
-        if place is None:
-            dispatcher.utter_message(text=replies.unknown_place_reply(text))
-            return {"cared_for_place": None}
-        return {"cared_for_place": place.label}
+        return validated_place("cared_for_place", slot_value, dispatcher)
 
 
 class ActionFindCarersAssessment(Action):

@@ -38,3 +38,18 @@ def helpline_for(session: Session, substance: Optional[str]) -> Optional[Service
         if service is not None and service.status == "active" and service.phones:
             return service
     return None
+
+
+def validated_place(slot: str, slot_value, dispatcher) -> dict:
+    """Form validation for any place slot: keep the place's label if the directory knows
+    where it is, otherwise say so politely and ask again (slot cleared)."""
+    from actions import replies
+    from directory import geo
+
+    text = slot_value[0] if isinstance(slot_value, list) else str(slot_value or "")
+    with directory_session() as session:
+        place = geo.resolve_place(session, text)
+    if place is None:
+        dispatcher.utter_message(text=replies.unknown_place_reply(text))
+        return {slot: None}
+    return {slot: place.label}

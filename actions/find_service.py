@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from actions import journey_words as words
 from actions import replies
-from actions.common import directory_session, helpline_for, latest_intent, latest_text
+from actions.common import directory_session, helpline_for, latest_intent, latest_text, validated_place
 from actions.context import PERSONA_BUTTONS, PRO, UNSAID, YOUNG, FAMILY, clean_persona, detect_persona, persona_of
 from directory import geo, hours, search
 from directory.models import Service
@@ -288,10 +288,4 @@ class ValidateFindServiceForm(FormValidationAction):
         return {}
 
     def validate_place(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        text = slot_value[0] if isinstance(slot_value, list) else str(slot_value or "")
-        with directory_session() as session:
-            place = geo.resolve_place(session, text)
-        if place is None:
-            dispatcher.utter_message(text=replies.unknown_place_reply(text))
-            return {"place": None}
-        return {"place": place.label}
+        return validated_place("place", slot_value, dispatcher)
