@@ -19,8 +19,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import List, Literal, Optional
 
-from fastapi import APIRouter, Depends, HTTPException
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordRequestForm
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, confloat, conint, constr
 from sqlalchemy.orm import Session
 
@@ -28,18 +28,12 @@ from directory import editing
 from directory.api_deps import get_session
 from directory.models import EditorAccount, Service
 from directory.search import successor_id
+from waymark.auth import LoginThrottle, Token, login_throttle, require_role, sign_in
 
 router = APIRouter(prefix="/editor", tags=["directory editing"])
-_bearer = HTTPBearer(auto_error=False)
 
 Text255 = constr(strip_whitespace=True, max_length=255)
 LongText = constr(strip_whitespace=True, max_length=5000)
-
-
-class Token(BaseModel):
-    access_token: str
-    token_type: str = "bearer"
-    expires_at: datetime
 
 
 class PhoneIn(BaseModel):
@@ -104,7 +98,7 @@ class ResolveIn(BaseModel):
 class AccountIn(BaseModel):
     name: constr(strip_whitespace=True, min_length=1, max_length=128)  # type: ignore[valid-type]
     password: constr(min_length=10, max_length=72)  # type: ignore[valid-type]
-    role: Literal["editor", "admin"] = "editor"
+    role: Literal["editor", "admin", "agent", "staff"] = "editor"
     email: Optional[Text255] = None  # type: ignore[valid-type]
 
 
@@ -140,19 +134,8 @@ class ReviewItemOut(BaseModel):
     created_by: str
 
 
-def current_editor(credentials: Optional[HTTPAuthorizationCredentials] = Depends(_bearer),
-                   session: Session = Depends(get_session)) -> EditorAccount:
-    account = editing.account_for_token(session, credentials.credentials) if credentials else None
-    if account is None:
-        raise HTTPException(401, "Sign in first: POST /editor/token, then send 'Authorization: Bearer <token>'",
-                            headers={"WWW-Authenticate": "Bearer"})
-    return account
-
-
-def current_admin(account: EditorAccount = Depends(current_editor)) -> EditorAccount:
-    if account.role != "admin":
-        raise HTTPException(403, "Only an admin can do this")
-    return account
+current_editor = require_role(*editing.EDITING_ROLES)
+current_admin = require_role("admin")
 
 
 def _who(account: EditorAccount) -> str:
@@ -182,12 +165,10 @@ class _Errors:
 
 
 @router.post("/token", response_model=Token)
-def login(form: OAuth2PasswordRequestForm = Depends(), session: Session = Depends(get_session)) -> Token:
-    account = editing.authenticate(session, form.username, form.password)
-    if account is None:
-        raise HTTPException(401, "Wrong name or password", headers={"WWW-Authenticate": "Bearer"})
-    token, expires = editing.issue_token(session, account)
-    return Token(access_token=token, expires_at=expires)
+def login(request: Request, form: OAuth2PasswordRequestForm = Depends(), session: Session = Depends(get_session),
+          throttle: LoginThrottle = Depends(login_throttle)) -> Token:
+    """The same sign-in as /auth/token (kept for editors' scripts)."""
+    return sign_in(request, form, session, throttle)
 
 
 @router.post("/services", response_model=ServiceOut, status_code=201)

@@ -34,7 +34,10 @@ from directory.models import (
 from directory.seed import ensure_taxonomy
 from directory.taxonomy import TERMS, term
 
-ROLES = ("editor", "admin")
+# editor: keeps listings current; admin: also adds accounts and sees the commissioner's reports;
+# agent: a helpline worker on the handover console; staff: frontline staff on the /staff page.
+ROLES = ("editor", "admin", "agent", "staff")
+EDITING_ROLES = ("editor", "admin")
 TOKEN_MINUTES = int(os.environ.get("WAYMARK_EDITOR_TOKEN_MINUTES", "120"))
 EDITABLE_FIELDS = ("name", "alternate_name", "description", "url", "email", "application_process",
                    "eligibility_description", "minimum_age", "maximum_age", "fees_description",

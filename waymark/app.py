@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from channels import rest, twilio_common, twilio_sms, twilio_voice, webchat
 from directory import api_editor, api_oruk
 from directory.db import engine_for
-from waymark import health
+from waymark import auth, health
 from waymark.assistant import Assistant
 from waymark.limits import add_limits
 from waymark.logs import configure_logging
@@ -24,14 +24,14 @@ log = logging.getLogger(__name__)
 
 async def purge_daily(assistant: Assistant, retention_days: int) -> None:
     """Retention when serving: delete old conversations now and then once a day."""
-    from waymark.privacy import purge_conversations
+    from waymark.privacy import purge_everything
 
     while True:
         try:
-            removed = await asyncio.to_thread(
-                purge_conversations, assistant.agent.tracker_store, retention_days * 86400)
-            if removed:
-                log.info("Retention: deleted %d conversation(s) older than %d days", removed, retention_days)
+            removed = await asyncio.to_thread(purge_everything, assistant.agent.tracker_store,
+                                              assistant.database_url, retention_days * 86400)
+            if any(removed.values()):
+                log.info("Retention: deleted past %d days: %s", retention_days, removed)
         except Exception:  # noqa: BLE001 - retention must never take the service down
             log.exception("Retention purge failed; will try again tomorrow")
         await asyncio.sleep(86400)
@@ -60,9 +60,11 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
     app.state.settings = settings
     app.state.assistant = assistant
     add_limits(app, settings.max_body_bytes, settings.requests_per_minute_per_ip)
+    auth.reject_cross_site_posts(app)
     add_security_headers(app)  # added last = outermost, so refusals carry the headers too
     app.mount("/static", StaticFiles(directory=webchat.STATIC), name="static")
     app.include_router(health.router)
+    app.include_router(auth.router)
     app.include_router(rest.router)
     app.include_router(webchat.router)
     app.include_router(twilio_sms.router)

@@ -192,13 +192,23 @@ def _users_add(args: argparse.Namespace) -> int:
 
 def _purge(args: argparse.Namespace) -> int:
     from waymark.assistant import tracker_store_for
-    from waymark.privacy import purge_conversations
+    from waymark.privacy import PrivacyIncomplete, purge_everything
 
     settings = get_settings()
     days = args.days if args.days is not None else settings.retention_days
-    removed = purge_conversations(tracker_store_for(settings.tracker_store_url), days * 86400)
-    print(f"Deleted {removed} conversation(s) untouched for more than {days} days")
-    return 0
+    try:
+        removed = purge_everything(tracker_store_for(settings.tracker_store_url), settings.database_url,
+                                   days * 86400)
+    except PrivacyIncomplete as e:
+        print(f"waymark: {e}; run it again once they answer", file=sys.stderr)
+        removed, failed = e.done, 1
+    else:
+        failed = 0
+    conversations = removed.pop("conversations", 0)
+    print(f"Deleted {conversations} conversation(s) untouched for more than {days} days")
+    for store, rows in removed.items():
+        print(f"Deleted {rows} {store} row(s) older than {days} days")
+    return failed
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -217,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--sender", default="terminal", help="conversation id to use (default: terminal)")
     chat.set_defaults(func=_chat)
 
-    purge = sub.add_parser("purge", help="delete conversations older than the retention period")
+    purge = sub.add_parser("purge", help="delete conversations and per-person rows (SMS, ...) past the retention period")
     purge.add_argument("--days", type=int, default=None,
                        help="retention in days (default WAYMARK_RETENTION_DAYS, 30)")
     purge.set_defaults(func=_purge)
@@ -251,11 +261,15 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--kind", choices=("report", "classification", "data"), default=None)
     review.set_defaults(func=_directory_review)
 
-    users = sub.add_parser("users", help="editor accounts for the directory editing API")
+    users = sub.add_parser("users", help="accounts: directory editors, admins, helpline agents, staff")
     usub = users.add_subparsers(dest="users_command", required=True)
-    add = usub.add_parser("add", help="add an editor (password read from stdin, or asked for)")
+    add = usub.add_parser("add", help="add an account (password read from stdin, or asked for)")
     add.add_argument("name", help="login name")
-    add.add_argument("--role", choices=("editor", "admin"), default="editor", help="editor (default) or admin")
+    from directory.editing import ROLES
+
+    add.add_argument("--role", choices=ROLES, default="editor",
+                     help="editor (default: changes listings), admin (also accounts and reports), "
+                          "agent (helpline console) or staff (staff lookup page)")
     add.add_argument("--email", default=None, help="email, recorded as assurer when they verify a listing")
     add.set_defaults(func=_users_add)
     return parser

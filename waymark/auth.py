@@ -1,0 +1,168 @@
+"""Signing in for the people who run Waymark: editors, admins, helpline agents and staff.
+
+    POST /auth/token   name + password (form) -> a bearer token that expires, and the role
+    GET  /auth/me      who the token belongs to
+
+Accounts and tokens live in the directory database (`directory.editing`): passwords are
+bcrypt hashes and only a SHA-256 of each token is stored. Pages keep the token in the tab's
+sessionStorage and send it as `Authorization: Bearer …`, never as a cookie, so a page on
+another site cannot make a signed-in browser act (no ambient credentials: the classic CSRF
+hole does not exist). `reject_cross_site_posts` also refuses any state-changing request whose
+Origin is another site, as a second lock.
+
+Sign-in is rate limited per address and per name: after `MAX_FAILURES` wrong passwords in
+`FAILURE_WINDOW_SECONDS`, further tries wait, with a polite 429, so passwords can't be guessed
+at speed.
+"""
+from __future__ import annotations
+
+import time
+from collections import deque
+from datetime import datetime
+from typing import Callable, Deque, Dict, Optional
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordRequestForm
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from directory import editing
+from directory.api_deps import get_session
+from directory.models import EditorAccount
+
+router = APIRouter(prefix="/auth", tags=["signing in"])
+_bearer = HTTPBearer(auto_error=False)
+MAX_FAILURES = 5
+FAILURE_WINDOW_SECONDS = 15 * 60
+TOO_MANY_TRIES = ("Too many wrong passwords. Please wait 15 minutes and try again, "
+                  "or ask an admin to reset your password.")
+SIGN_IN_FIRST = "Sign in first: POST /auth/token, then send 'Authorization: Bearer <token>'"
+# Twilio's webhooks carry no Origin header; browsers send one on every cross-site POST.
+UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: datetime
+    role: str
+    name: str
+
+
+class Me(BaseModel):
+    name: str
+    role: str
+
+
+class LoginThrottle:
+    """Counts recent failed sign-ins per address and per account name (in memory, per instance)."""
+
+    def __init__(self, max_failures: int = MAX_FAILURES, window: float = FAILURE_WINDOW_SECONDS):
+        self.max_failures, self.window = max_failures, window
+        self.failures: Dict[str, Deque[float]] = {}
+
+    def _recent(self, key: str, now: float) -> Deque[float]:
+        times = self.failures.setdefault(key, deque())
+        while times and now - times[0] > self.window:
+            times.popleft()
+        return times
+
+    def blocked(self, *keys: str, now: Optional[float] = None) -> bool:
+        now = time.monotonic() if now is None else now
+        return any(len(self._recent(key, now)) >= self.max_failures for key in keys)
+
+    def failed(self, *keys: str, now: Optional[float] = None) -> None:
+        now = time.monotonic() if now is None else now
+        for key in keys:
+            self._recent(key, now).append(now)
+        if len(self.failures) > 50_000:  # forget the quietest keys rather than grow for ever
+            for key in [k for k, v in self.failures.items() if not v][:25_000]:
+                del self.failures[key]
+
+    def succeeded(self, *keys: str) -> None:
+        for key in keys:
+            self.failures.pop(key, None)
+
+
+def login_throttle(request: Request) -> LoginThrottle:
+    if not hasattr(request.app.state, "login_throttle"):
+        request.app.state.login_throttle = LoginThrottle()
+    return request.app.state.login_throttle
+
+
+def sign_in(request: Request, form: OAuth2PasswordRequestForm, session: Session,
+            throttle: LoginThrottle) -> Token:
+    """Check a name and password (rate limited) and hand out a token. Used by /auth/token and
+    the older /editor/token."""
+    keys = (f"ip:{request.client.host if request.client else 'unknown'}", f"name:{form.username.lower()}")
+    if throttle.blocked(*keys):
+        raise HTTPException(429, TOO_MANY_TRIES, headers={"Retry-After": str(FAILURE_WINDOW_SECONDS)})
+    account = editing.authenticate(session, form.username, form.password)
+    if account is None:
+        throttle.failed(*keys)
+        raise HTTPException(401, "Wrong name or password", headers={"WWW-Authenticate": "Bearer"})
+    throttle.succeeded(*keys)
+    token, expires = editing.issue_token(session, account)
+    editing.audit(session, "editor_account", account.id, "sign_in", f"{account.role}:{account.name}")
+    return Token(access_token=token, expires_at=expires, role=account.role, name=account.name)
+
+
+@router.post("/token", response_model=Token)
+def token(request: Request, form: OAuth2PasswordRequestForm = Depends(), session: Session = Depends(get_session),
+          throttle: LoginThrottle = Depends(login_throttle)) -> Token:
+    return sign_in(request, form, session, throttle)
+
+
+def signed_in(credentials: Optional[HTTPAuthorizationCredentials] = Depends(_bearer),
+              session: Session = Depends(get_session)) -> EditorAccount:
+    account = editing.account_for_token(session, credentials.credentials) if credentials else None
+    if account is None:
+        raise HTTPException(401, SIGN_IN_FIRST, headers={"WWW-Authenticate": "Bearer"})
+    return account
+
+
+def require_role(*roles: str) -> Callable[..., EditorAccount]:
+    """A dependency that lets through only accounts with one of `roles` (an admin always may)."""
+    allowed = set(roles) | {"admin"}
+
+    def check(account: EditorAccount = Depends(signed_in)) -> EditorAccount:
+        if account.role not in allowed:
+            raise HTTPException(403, f"This needs the {' or '.join(sorted(allowed))} role.")
+        return account
+
+    return check
+
+
+def who(account: EditorAccount) -> str:
+    """How an account is named in audit rows: 'agent:sam'."""
+    return f"{account.role}:{account.name}"
+
+
+@router.get("/me", response_model=Me)
+def me(account: EditorAccount = Depends(signed_in)) -> Me:
+    return Me(name=account.name, role=account.role)
+
+
+def _same_site(origin: str, request: Request) -> bool:
+    parsed = urlparse(origin)
+    host = request.headers.get("host", "")
+    return parsed.netloc == host or origin in _allowed_origins(request)
+
+
+def _allowed_origins(request: Request) -> set[str]:
+    public = getattr(request.app.state.settings, "public_url", "")
+    return {public} if public else set()
+
+
+def reject_cross_site_posts(app: FastAPI) -> None:
+    """Refuse state-changing requests that a page on another site made a browser send."""
+
+    @app.middleware("http")
+    async def same_origin_only(request: Request, call_next):
+        origin = request.headers.get("origin")
+        if request.method in UNSAFE_METHODS and origin is not None and (
+                origin == "null" or not _same_site(origin, request)):
+            return JSONResponse({"detail": "Requests from other websites are not accepted here."}, status_code=403)
+        return await call_next(request)
