@@ -19,6 +19,7 @@ from actions.find_service import (NOT_A_PLACE_INTENTS, OFFER_PERSON_BUTTON, chil
                                   requested_before_latest_message)
 from directory import geo, hours, search
 from directory.models import Service
+from insights import record_demand
 from waymark.settings import get_settings
 
 CARERS_LINE = "national-carers-uk"
@@ -87,6 +88,8 @@ class ActionFindCarersAssessment(Action):
             query = search.SearchQuery(latitude=place.latitude, longitude=place.longitude,
                                        need="carers-assessment", limit=1, max_distance_km=15)
             matches = search.search(session, query, now=now, stale_after_days=get_settings().stale_after_days)
+            record_demand("carers-assessment", matched=bool(matches), area=place.label, persona=persona,
+                          channel=tracker.get_latest_input_channel())  # anonymous counts; never raises
             line = session.get(Service, CARERS_LINE)
             line_ok = line is not None and line.status == "active" and line.phones
             if not matches:

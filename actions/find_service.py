@@ -23,6 +23,7 @@ from actions.context import PERSONA_BUTTONS, PRO, UNSAID, YOUNG, FAMILY, clean_p
 from directory import geo, hours, search
 from directory.models import Service
 from directory.taxonomy import NEEDS, SUBSTANCES
+from insights import record_demand
 from waymark.settings import get_settings
 
 # Adult services should not offer a young people's service to an adult, and vice versa.
@@ -143,6 +144,8 @@ class ActionFindService(Action):
                 waiting_reply(dispatcher, session, place, now)
                 return events + [SlotSet("place", place.label)]
             matches = find_matches(session, place, need, persona, substance, now)
+            record_demand(need, matched=bool(matches), substance=substance, area=place.label, persona=persona,
+                          channel=tracker.get_latest_input_channel())  # anonymous counts; never raises
             if not matches:
                 line = helpline_for(session, substance)
                 dispatcher.utter_message(

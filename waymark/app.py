@@ -12,6 +12,8 @@ from fastapi.staticfiles import StaticFiles
 from channels import rest, twilio_common, twilio_sms, twilio_voice, webchat
 from directory import api_editor, api_oruk
 from directory.db import engine_for
+from insights import api as insights_api
+from insights.models import create_tables as create_insights_tables
 from waymark import auth, health
 from waymark.assistant import Assistant
 from waymark.limits import add_limits
@@ -46,6 +48,7 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging()
         health.check_database(engine_for(settings.database_url))
+        create_insights_tables(engine_for(settings.database_url))  # anonymous demand counts
         if app.state.assistant is None:
             log.info("Loading the assistant from %s", settings.model_path)
             app.state.assistant = Assistant.load(settings)
@@ -71,4 +74,5 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
     app.include_router(twilio_voice.router)
     app.include_router(api_oruk.router)
     app.include_router(api_editor.router)
+    app.include_router(insights_api.router)
     return app

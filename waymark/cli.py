@@ -63,9 +63,11 @@ def _chat(args: argparse.Namespace) -> int:
 
 def _directory_init(args: argparse.Namespace) -> int:
     from directory.db import create_schema, engine_for
+    from insights.models import create_tables as create_insights_tables
 
     url = get_settings().database_url
     create_schema(engine_for(url))
+    create_insights_tables(engine_for(url))
     print(f"Directory tables ready in {url}")
     return 0
 
@@ -272,6 +274,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "agent (helpline console) or staff (staff lookup page)")
     add.add_argument("--email", default=None, help="email, recorded as assurer when they verify a listing")
     add.set_defaults(func=_users_add)
+
+    from insights.cli import add_report_command
+
+    add_report_command(sub)
     return parser
 
 
