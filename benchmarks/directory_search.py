@@ -36,7 +36,7 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 from sqlalchemy import insert  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from directory import search  # noqa: E402
+from directory import search, search_index  # noqa: E402
 from directory.db import create_schema, make_engine  # noqa: E402
 from directory.models import (  # noqa: E402
     Attribute,
@@ -125,28 +125,35 @@ def generate(url: str, n: int, districts: list, seed: int = 42) -> None:
                 conn.execute(insert(model), rows)
             log(f"\r  generated {min(n, start + batch):,}/{n:,} services", end="")
     log("")
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
-    else:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
+    with engine.begin() as conn:  # the core inserts above bypass the ORM hook that keeps it in step
+        log(f"  search table: {search_index.rebuild(conn):,} rows")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
     engine.dispose()
 
 
-def run_queries(url: str, districts: list, count: int, seed: int = 7) -> dict:
+def run_queries(url: str, districts: list, count: int, seed: int = 7, profile: bool = False) -> dict:
     rng = random.Random(seed)
     engine = make_engine(url)
     timings, found = [], []
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
     now = datetime(2026, 11, 24, 11, 0, tzinfo=timezone.utc)
     with Session(engine, future=True) as session:
         for i in range(count + 20):
             _, lat, lon = rng.choice(districts)
             query = search.SearchQuery(lat, lon, need=rng.choice(QUERY_NEEDS),
                                        substance=rng.choice(QUERY_SUBSTANCES), limit=10)
+            if profiler is not None and i >= 20:
+                profiler.enable()
             started = time.perf_counter()
             results = search.search(session, query, now=now)
             elapsed = (time.perf_counter() - started) * 1000
+            if profiler is not None:
+                profiler.disable()
             if i >= 20:  # the first few warm the caches
                 timings.append(elapsed)
                 found.append(len(results))
@@ -155,6 +162,11 @@ def run_queries(url: str, districts: list, count: int, seed: int = 7) -> dict:
             session.expunge_all()
     log("")
     engine.dispose()
+    if profiler is not None:
+        import pstats
+
+        log("  where the time goes (cProfile, timed searches only; profiling slows them down):")
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
     timings.sort()
     return {
         "queries": count,
@@ -193,6 +205,8 @@ def main(argv=None) -> int:
     parser.add_argument("--postgres-server", default="postgresql://postgres@127.0.0.1:5432",
                         help="PostgreSQL server to create a scratch database on")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--profile", action="store_true",
+                        help="print a cProfile summary of the searches on SQLite at the largest size")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"results file (default {RESULTS})")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -209,7 +223,8 @@ def main(argv=None) -> int:
             started = time.perf_counter()
             generate(url, n, districts)
             log(f"  generated in {time.perf_counter() - started:.1f} s; searching")
-            run = {"database": "sqlite", "services": n, **run_queries(url, districts, args.queries)}
+            profile = args.profile and n == max(sizes)
+            run = {"database": "sqlite", "services": n, **run_queries(url, districts, args.queries, profile=profile)}
             log(f"  p50 {run['p50_ms']} ms, p95 {run['p95_ms']} ms, p99 {run['p99_ms']} ms")
             results["runs"].append(run)
         if args.no_postgres:

@@ -27,7 +27,7 @@ from sqlalchemy import (
     Time,
     event,
 )
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import Session, declarative_base, relationship
 
 Base = declarative_base()
 
@@ -149,6 +149,41 @@ def geo_cell_for(latitude: Optional[float], longitude: Optional[float]) -> Optio
 @event.listens_for(Location, "before_update")
 def _keep_geo_cell(_mapper, _connection, location: "Location") -> None:
     location.geo_cell = geo_cell_for(location.latitude, location.longitude)
+
+
+class SearchEntry(Base):
+    """Waymark's own search table, derived from the directory: for every service at a location
+    with coordinates, one row under the code "*" and one under each of the service's need and
+    feature codes ("need:treatment", "feature:naloxone-families").
+
+    A search reads the rows of its need or feature (or "*") in the grid squares around the
+    point, in primary-key order: on SQLite the table is stored in that order (WITHOUT ROWID),
+    and each row holds the point, the status, all the service's codes (" need:treatment
+    substance:alcohol ", for the other filters) and whether the address is confidential, so
+    a search joins nothing and skips other needs' services. Kept in step on every ORM flush
+    (directory.search_index); writes that bypass the ORM call search_index.rebuild afterwards.
+    """
+
+    __tablename__ = "search_entry"
+    code = Column(String(64), primary_key=True)  # "*", or one of the service's need/feature codes
+    geo_cell = Column(Integer, primary_key=True)
+    place_id = Column(String(64), primary_key=True)  # the service_at_location id
+    service_id = Column(String(64), nullable=False, index=True)
+    location_id = Column(String(64), nullable=False, index=True)
+    status = Column(String(32), nullable=False)
+    latitude = Column(Float, nullable=False)
+    longitude = Column(Float, nullable=False)
+    codes = Column(Text, nullable=False)
+    confidential = Column(Boolean, nullable=False)
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_search_entries(session: Session, _flush_context) -> None:
+    from directory.search_index import after_flush
+
+    after_flush(session)
 
 
 class ServiceAtLocation(Base):

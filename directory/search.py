@@ -1,22 +1,39 @@
 """Nearest-service search: the one query the assistant, the staff page and the ORUK API share.
 
-Plain SQL on any database (no PostGIS): a bounding box on the indexed latitude/longitude
-narrows the candidates, taxonomy filters are EXISTS sub-queries on `attribute`, and the exact
-great-circle distance orders what is left.
+Plain SQL on any database (no PostGIS). The search table (models.SearchEntry, kept in step by
+directory.search_index) has a row per service-at-location under each of the service's need and
+feature codes, holding the grid cell, the point, the status and all its codes. A search reads
+the rows of its need (or feature) in the grid squares around the point in key order, checks
+the other filters on the same rows, and ranks what is left by exact great-circle distance.
+Details for the few results are then read with four plain queries. The statements are built
+once and reused: building one costs about as much as running it.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, timedelta
-from typing import Optional, Sequence
+from typing import NamedTuple, Optional, Sequence
 
-from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy import and_, bindparam, exists, false, or_, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, selectinload
 
 from directory import hours
-from directory.geo import haversine_km
-from directory.models import Attribute, Location, Service, ServiceAtLocation, geo_cell_for
+from directory.geo import EARTH_RADIUS_KM
+from directory.models import (
+    Address,
+    Attribute,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    SearchEntry,
+    Service,
+    geo_cell_for,
+)
+from directory.search_index import ANY
 from directory.taxonomy import TAXONOMY_ID, TERMS, term
 
 WAYMARK_PREFIX = f"{TAXONOMY_ID}:"
@@ -24,6 +41,9 @@ WAYMARK_PREFIX = f"{TAXONOMY_ID}:"
 DEFAULT_MAX_DISTANCE_KM = 40.0
 FIRST_RADIUS_KM = 5.0
 ACTIVE = "active"
+# Features a person can ask for by name (SearchQuery.features); the rest are bookkeeping.
+SEARCHABLE_FEATURES = ("naloxone-clients", "naloxone-families", "naloxone-training", "women-only",
+                       "child-friendly")
 
 
 @dataclass
@@ -36,6 +56,8 @@ class SearchQuery:
     self_referral: bool = False
     walk_in: bool = False
     women_only: bool = False
+    # Every one of these features, e.g. ("naloxone-families",) (see SEARCHABLE_FEATURES)
+    features: Sequence[str] = ()
     open_at: Optional[datetime] = None  # only services open at this moment
     max_distance_km: float = DEFAULT_MAX_DISTANCE_KM
     limit: int = 10
@@ -67,44 +89,150 @@ class ServiceMatch:
     codes: set[str] = field(default_factory=set)
 
 
-def _has_term(code: str):
-    return exists().where(
-        and_(
-            Attribute.link_entity == "service",
-            Attribute.link_id == Service.id,
-            Attribute.taxonomy_term_id == term(code).id,
-        )
-    )
+class UnknownFilter(ValueError):
+    """A search asked for a need, substance, audience or feature the taxonomy does not have."""
 
 
-def _filters(query: SearchQuery) -> list:
-    filters = []
+def _code(group: str, value: str) -> str:
+    code = f"{group}:{value}"
+    if code not in TERMS or (group == "feature" and value not in SEARCHABLE_FEATURES):
+        known = SEARCHABLE_FEATURES if group == "feature" else [c.split(":", 1)[1] for c in TERMS
+                                                                 if c.startswith(group + ":")]
+        raise UnknownFilter(f"There is no {group} called {value!r}. Known: {', '.join(known)}.")
+    return code
+
+
+def required_codes(query: SearchQuery) -> list[str]:
+    """The Waymark codes a service must carry to match the query's filters."""
+    codes = []
     if query.need:
-        filters.append(_has_term(f"need:{query.need}"))
+        codes.append(_code("need", query.need))
     if query.substance:
-        filters.append(_has_term(f"substance:{query.substance}"))
+        codes.append(_code("substance", query.substance))
     if query.audience:
-        filters.append(_has_term(f"audience:{query.audience}"))
+        codes.append(_code("audience", query.audience))
     if query.self_referral:
-        filters.append(_has_term("access:self-referral"))
+        codes.append("access:self-referral")
     if query.walk_in:
-        filters.append(_has_term("access:walk-in"))
+        codes.append("access:walk-in")
     if query.women_only:
-        filters.append(_has_term("feature:women-only"))
-    return filters
+        codes.append("feature:women-only")
+    for feature in query.features:
+        feature = feature[len("feature:"):] if feature.startswith("feature:") else feature
+        codes.append(_code("feature", feature))
+    return list(dict.fromkeys(codes))
 
 
 def is_stale(assured: Optional[date], today: date, stale_after_days: int) -> bool:
     return assured is None or (today - assured) > timedelta(days=stale_after_days)
 
 
-def _in_cells(lat_min: float, lat_max: float, lon_min: float, lon_max: float):
-    """Location.geo_cell within the box: one index range per grid row (see models.geo_cell_for)."""
+def _cell_ranges(lat_min: float, lat_max: float, lon_min: float, lon_max: float) -> list[tuple[int, int]]:
+    """The grid cells within the box: one range of cell numbers per grid row (see
+    models.geo_cell_for: a cell is row * 10000 + column)."""
     first, last = geo_cell_for(lat_min, lon_min), geo_cell_for(lat_max, lon_max)
     col_min, col_max = first % 10000, last % 10000
-    ranges = [Location.geo_cell.between(row * 10000 + col_min, row * 10000 + col_max)
-              for row in range(first // 10000, last // 10000 + 1)]
-    return or_(*ranges) if len(ranges) > 1 else ranges[0]
+    return [(row * 10000 + col_min, row * 10000 + col_max) for row in range(first // 10000, last // 10000 + 1)]
+
+
+@lru_cache(maxsize=512)
+def _candidate_statement(cell_rows: int, code_count: int, status_count: int, exclude_confidential: bool):
+    """The box query with bound parameters, built once per shape: building a SQLAlchemy
+    statement costs about as much as running this one, so searches reuse it (and SQLAlchemy's
+    compiled form of it)."""
+    entry = SearchEntry
+    ranges = [entry.geo_cell.between(bindparam(f"cell_lo_{i}"), bindparam(f"cell_hi_{i}")) for i in range(cell_rows)]
+    stmt = select(entry.service_id, entry.location_id, entry.latitude, entry.longitude, entry.codes,
+                  entry.confidential).where(
+        entry.code == bindparam("lead"),
+        or_(*ranges) if len(ranges) > 1 else ranges[0],
+        entry.latitude.between(bindparam("lat_lo"), bindparam("lat_hi")),
+        entry.longitude.between(bindparam("lon_lo"), bindparam("lon_hi")),
+    )
+    if status_count == 1:
+        stmt = stmt.where(entry.status == bindparam("status"))
+    elif status_count > 1:
+        stmt = stmt.where(entry.status.in_(bindparam("statuses", expanding=True)))
+    if exclude_confidential:
+        stmt = stmt.where(entry.confidential == false())
+    for i in range(code_count):
+        stmt = stmt.where(entry.codes.like(bindparam(f"code_{i}"), escape="/"))
+    return stmt
+
+
+def _lead(codes: Sequence[str]) -> tuple[str, list[str]]:
+    """(the code whose search rows to read, the codes left to check on each row). A feature is
+    rarer than a need; without either, every place's "*" row is read."""
+    lead = next((c for prefix in ("feature:", "need:") for c in codes if c.startswith(prefix)), ANY)
+    return lead, [c for c in codes if c != lead]
+
+
+def _like_code(code: str) -> str:
+    escaped = code.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"% {escaped} %"
+
+
+class Candidate(NamedTuple):
+    """A service's nearest qualifying location, before its details are read."""
+
+    distance_km: float
+    location_id: str
+    codes: str  # SearchEntry.codes
+    confidential: bool
+
+
+def _candidates(
+    connection: Connection,
+    latitude: float,
+    longitude: float,
+    max_distance_km: float,
+    codes: Sequence[str] = (),
+    filters: Sequence = (),
+    statuses: Optional[Sequence[str]] = (ACTIVE,),
+    exclude_confidential: bool = False,
+) -> list[tuple[str, Candidate]]:
+    """[(service_id, Candidate)] within `max_distance_km`, nearest first (ties by id), one per
+    service (its nearest location)."""
+    lat_delta = max_distance_km / 111.0
+    lon_delta = max_distance_km / (111.0 * max(0.1, math.cos(math.radians(latitude))))
+    cells = _cell_ranges(latitude - lat_delta, latitude + lat_delta, longitude - lon_delta, longitude + lon_delta)
+    statuses = list(statuses) if statuses is not None else []
+    lead, codes = _lead(codes)
+    stmt = _candidate_statement(len(cells), len(codes), len(statuses), exclude_confidential)
+    params = {"lead": lead, "lat_lo": latitude - lat_delta, "lat_hi": latitude + lat_delta,
+              "lon_lo": longitude - lon_delta, "lon_hi": longitude + lon_delta}
+    for i, (low, high) in enumerate(cells):
+        params[f"cell_lo_{i}"], params[f"cell_hi_{i}"] = low, high
+    for i, code in enumerate(codes):
+        params[f"code_{i}"] = _like_code(code)
+    if len(statuses) == 1:
+        params["status"] = statuses[0]
+    elif statuses:
+        params["statuses"] = statuses
+    if filters:  # the ORUK API's own conditions on Service: a one-off statement
+        stmt = stmt.join(Service, Service.id == SearchEntry.service_id).where(*filters)
+    # Haversine with the query point's terms worked out once (geo.haversine_km, inlined).
+    p1, l1 = math.radians(latitude), math.radians(longitude)
+    cos_p1 = math.cos(p1)
+    sin, cos, asin, sqrt, radians = math.sin, math.cos, math.asin, math.sqrt, math.radians
+    nearest: dict[str, Candidate] = {}
+    for service_id, location_id, lat, lon, entry_codes, confidential in connection.execute(stmt, params).all():
+        p2 = radians(lat)
+        a = sin((p2 - p1) / 2) ** 2 + cos_p1 * cos(p2) * sin((radians(lon) - l1) / 2) ** 2
+        distance = 2 * EARTH_RADIUS_KM * asin(sqrt(a))
+        if distance <= max_distance_km:
+            known = nearest.get(service_id)
+            if known is None or distance < known.distance_km:
+                nearest[service_id] = Candidate(distance, location_id, entry_codes, bool(confidential))
+    return sorted(nearest.items(), key=lambda kv: (kv[1].distance_km, kv[0]))
+
+
+def _connection(session: Session) -> Connection:
+    """The session's connection, after flushing pending changes (as an ORM query would), so a
+    search sees what this session has just written."""
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()
+    return session.connection()
 
 
 def nearest_locations(
@@ -115,45 +243,17 @@ def nearest_locations(
     filters: Sequence = (),
     statuses: Optional[Sequence[str]] = (ACTIVE,),
     exclude_confidential: bool = False,
+    codes: Sequence[str] = (),
 ) -> list[tuple[str, tuple[float, str]]]:
     """[(service_id, (distance_km, location_id))] within `max_distance_km`, nearest first, one
     entry per service (its nearest location). `filters` are extra WHERE clauses on Service;
-    `statuses=None` means any status. The ORUK API excludes confidential locations, so their
-    distance from a chosen point can never be probed.
+    `codes` are Waymark codes every service must carry; `statuses=None` means any status. The
+    ORUK API excludes confidential locations, so their distance from a chosen point can never
+    be probed.
     """
-    lat_delta = max_distance_km / 111.0
-    lon_delta = max_distance_km / (111.0 * max(0.1, math.cos(math.radians(latitude))))
-    in_box = [
-        _in_cells(latitude - lat_delta, latitude + lat_delta, longitude - lon_delta, longitude + lon_delta),
-        Location.latitude.between(latitude - lat_delta, latitude + lat_delta),
-        Location.longitude.between(longitude - lon_delta, longitude + lon_delta),
-    ]
-    conditions = list(filters)
-    if statuses is not None:
-        conditions.append(Service.status.in_(list(statuses)) if len(statuses) > 1 else Service.status == statuses[0])
-    if exclude_confidential:
-        conditions.append(~exists().where(and_(
-            Attribute.link_entity == "location",
-            Attribute.link_id == Location.id,
-            Attribute.taxonomy_term_id == term("feature:confidential-address").id,
-        )))
-    joined = (
-        select(Service.id, Location.id, Location.latitude, Location.longitude)
-        .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
-        .join(Location, Location.id == ServiceAtLocation.location_id)
-    )
-    nearest: dict[str, tuple[float, str]] = {}
-
-    def take(rows) -> None:
-        for service_id, location_id, lat, lon in rows:
-            distance = haversine_km(latitude, longitude, lat, lon)
-            if distance <= max_distance_km and (
-                service_id not in nearest or distance < nearest[service_id][0]
-            ):
-                nearest[service_id] = (distance, location_id)
-
-    take(session.execute(joined.where(*in_box, *conditions)))
-    return sorted(nearest.items(), key=lambda kv: kv[1][0])
+    found = _candidates(_connection(session), latitude, longitude, max_distance_km, codes, filters,
+                        statuses, exclude_confidential)
+    return [(sid, (c.distance_km, c.location_id)) for sid, c in found]
 
 
 def search(
@@ -167,15 +267,17 @@ def search(
     The search looks within FIRST_RADIUS_KM first and widens up to max_distance_km only
     when fewer than `limit` services qualify there. Everything within the radius searched is
     ranked, so what comes back is exactly the nearest `limit`: a service further out can never
-    be nearer than one found inside.
+    be nearer than one found inside. Raises UnknownFilter for a code the taxonomy lacks.
     """
     now = now or datetime.now(hours.LONDON)
+    codes = required_codes(query)
+    connection = _connection(session)
     radius = min(FIRST_RADIUS_KM, query.max_distance_km)
     while True:
-        ordered = nearest_locations(session, query.latitude, query.longitude, radius, _filters(query))
+        ordered = _candidates(connection, query.latitude, query.longitude, radius, codes)
         wide_enough = radius >= query.max_distance_km
         if len(ordered) >= query.limit or wide_enough:
-            results = _matches(session, query, ordered, now, stale_after_days)
+            results = _matches(connection, query, ordered, now, stale_after_days)
             if len(results) >= query.limit or wide_enough:
                 return results
         # Widen to where `limit` should be found if services are spread evenly (area grows
@@ -184,49 +286,62 @@ def search(
         radius = min(max(radius * 2, radius * math.sqrt(1.5 * query.limit / found)), query.max_distance_km)
 
 
-def _matches(session: Session, query: SearchQuery, ordered: list, now: datetime,
-             stale_after_days: int) -> list[ServiceMatch]:
+def _matches(connection: Connection, query: SearchQuery, ordered: list[tuple[str, Candidate]],
+             now: datetime, stale_after_days: int) -> list[ServiceMatch]:
     results: list[ServiceMatch] = []
-    # Load details in small batches, so an open-now filter can look past closed services.
+    # Read details in small batches, so an open-now filter can look past closed services.
     batch = query.limit if query.open_at is None else max(query.limit * 2, 10)
     for start in range(0, len(ordered), batch):
         chunk = ordered[start : start + batch]
-        services = _load(session, [sid for sid, _ in chunk])
-        locations = {
-            loc.id: loc
-            for loc in session.scalars(
-                select(Location)
-                .where(Location.id.in_([loc_id for _, (_, loc_id) in chunk]))
-                .options(selectinload(Location.addresses),
-                         selectinload(Location.attributes).options(lazyload(Attribute.taxonomy_term)))
-            )
-        }
-        for service_id, (distance, location_id) in chunk:
-            if query.open_at is not None and not hours.is_open(
-                services[service_id].schedules, query.open_at
-            ):
+        details = _details(connection, chunk)
+        for service_id, candidate in chunk:
+            service, phones, schedules, address = details[service_id]
+            if query.open_at is not None and not hours.is_open(schedules, query.open_at):
                 continue
-            match = describe(
-                services[service_id], locations[location_id], distance, now, stale_after_days
-            )
-            results.append(match)
+            results.append(_match(service, phones, schedules, address, _split(candidate.codes),
+                                  candidate.distance_km, now, stale_after_days))
             if len(results) >= query.limit:
                 return results
     return results
 
 
-def _load(session: Session, ids: list[str]) -> dict[str, Service]:
-    stmt = (
-        select(Service)
-        .where(Service.id.in_(ids))
-        .options(
-            selectinload(Service.phones),
-            selectinload(Service.schedules),
-            selectinload(Service.attributes).options(lazyload(Attribute.taxonomy_term)),
-            selectinload(Service.organization),
-        )
-    )
-    return {s.id: s for s in session.scalars(stmt)}
+def _split(codes: str) -> set[str]:
+    return set(codes.split())
+
+
+_IDS = bindparam("ids", expanding=True)
+# Built once (see _candidate_statement): the details of a page of results, in four plain queries.
+_SERVICES = (select(Service.id, Service.name, Service.description, Service.application_process,
+                    Service.assured_date, Service.alert, Organization.name.label("organization"))
+             .outerjoin(Organization, Organization.id == Service.organization_id)
+             .where(Service.id.in_(_IDS)))
+_PHONES = select(Phone.service_id, Phone.number, Phone.type).where(Phone.service_id.in_(_IDS))
+_SCHEDULES = select(Schedule.service_id, Schedule.freq, Schedule.byday, Schedule.opens_at, Schedule.closes_at,
+                    Schedule.valid_from, Schedule.valid_to).where(Schedule.service_id.in_(_IDS))
+_ADDRESSES = (select(Address.location_id, Address.address_1, Address.city, Address.postal_code)
+              .where(Address.location_id.in_(_IDS)))
+
+
+def _details(connection: Connection, chunk: list[tuple[str, Candidate]]) -> dict:
+    """{service_id: (service row, phone rows, schedule rows, address row or None)}."""
+    ids = {"ids": [sid for sid, _ in chunk]}
+    services = {row.id: row for row in connection.execute(_SERVICES, ids).all()}
+    phones: dict[str, list] = {}
+    for row in connection.execute(_PHONES, ids).all():
+        phones.setdefault(row.service_id, []).append(row)
+    schedules: dict[str, list] = {}
+    for row in connection.execute(_SCHEDULES, ids).all():
+        schedules.setdefault(row.service_id, []).append(row)
+    public = [c.location_id for _, c in chunk if not c.confidential]
+    addresses: dict[str, object] = {}
+    if public:
+        for row in connection.execute(_ADDRESSES, {"ids": public}).all():
+            addresses.setdefault(row.location_id, row)  # a location's first address
+    return {
+        sid: (services[sid], phones.get(sid, []), schedules.get(sid, []),
+              None if c.confidential else addresses.get(c.location_id))
+        for sid, c in chunk
+    }
 
 
 def attribute_code(attribute: Attribute) -> Optional[str]:
@@ -242,11 +357,52 @@ def service_codes(service: Service) -> set[str]:
     return {code for code in map(attribute_code, service.attributes) if code}
 
 
-def _phone(service: Service, kind: str) -> Optional[str]:
-    for phone in service.phones:
+def _phone(phones: Sequence, kind: str) -> Optional[str]:
+    for phone in phones:
         if (phone.type or "voice") == kind:
             return phone.number
     return None
+
+
+def _match(service, phones: Sequence, schedules: Sequence, address, codes: set[str], distance_km: float,
+           now: datetime, stale_after_days: int) -> ServiceMatch:
+    """A result from a service's fields (an ORM object or a row), its phones, hours, the
+    address to show (None when confidential or unknown) and its codes."""
+    postcode = address.postal_code if address is not None else None
+    text = (", ".join(p for p in (address.address_1, address.city, address.postal_code) if p)
+            if address is not None else None)
+    return ServiceMatch(
+        service_id=service.id,
+        name=service.name,
+        organization=service.organization,
+        description=service.description,
+        distance_km=distance_km,
+        phone=_phone(phones, "voice"),
+        text_number=_phone(phones, "text"),
+        address=text,
+        postcode=postcode,
+        open_now=hours.is_open(schedules, now),
+        next_opens=hours.next_opening(schedules, now),
+        hours=hours.weekly_summary(schedules),
+        self_referral="access:self-referral" in codes,
+        walk_in="access:walk-in" in codes,
+        application_process=service.application_process,
+        assured_date=service.assured_date,
+        stale=is_stale(service.assured_date, now.date(), stale_after_days),
+        alert=service.alert,
+        is_sample="feature:sample-data" in codes,
+        codes=codes,
+    )
+
+
+class _ServiceFields(NamedTuple):
+    id: str
+    name: str
+    organization: Optional[str]
+    description: Optional[str]
+    application_process: Optional[str]
+    assured_date: Optional[date]
+    alert: Optional[str]
 
 
 def describe(
@@ -256,35 +412,26 @@ def describe(
     now: datetime,
     stale_after_days: int = 90,
 ) -> ServiceMatch:
-    codes = service_codes(service)
-    address = postcode = None
+    """A loaded service as a search result (used for "tell me about the one you suggested")."""
+    address = None
     if location is not None:
         location_codes = {code for code in map(attribute_code, location.attributes) if code}
         if "feature:confidential-address" not in location_codes and location.addresses:
-            addr = location.addresses[0]
-            postcode = addr.postal_code
-            address = ", ".join(p for p in (addr.address_1, addr.city, addr.postal_code) if p)
-    return ServiceMatch(
-        service_id=service.id,
-        name=service.name,
-        organization=service.organization.name if service.organization else None,
-        description=service.description,
-        distance_km=distance_km,
-        phone=_phone(service, "voice"),
-        text_number=_phone(service, "text"),
-        address=address,
-        postcode=postcode,
-        open_now=hours.is_open(service.schedules, now),
-        next_opens=hours.next_opening(service.schedules, now),
-        hours=hours.weekly_summary(service.schedules),
-        self_referral="access:self-referral" in codes,
-        walk_in="access:walk-in" in codes,
-        application_process=service.application_process,
-        assured_date=service.assured_date,
-        stale=is_stale(service.assured_date, now.date(), stale_after_days),
-        alert=service.alert,
-        is_sample="feature:sample-data" in codes,
-        codes=codes,
+            address = location.addresses[0]
+    fields = _ServiceFields(service.id, service.name, service.organization.name if service.organization else None,
+                            service.description, service.application_process, service.assured_date,
+                            service.alert)
+    return _match(fields, service.phones, service.schedules, address, service_codes(service), distance_km,
+                  now, stale_after_days)
+
+
+def _has_term(code: str):
+    return exists().where(
+        and_(
+            Attribute.link_entity == "service",
+            Attribute.link_id == Service.id,
+            Attribute.taxonomy_term_id == term(code).id,
+        )
     )
 
 
