@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from channels.dependencies import get_assistant
 from waymark.assistant import Assistant
 from waymark.limits import TOO_FAST, RateLimiter
+from waymark.privacy import PrivacyIncomplete
 from waymark.settings import get_settings
 
 router = APIRouter(tags=["web chat"])
@@ -57,5 +58,9 @@ async def delete_conversation(sender: str, assistant: Assistant = Depends(get_as
     """
     if not 0 < len(sender) <= 128:
         raise HTTPException(status_code=422, detail="That is not a conversation id.")
-    await assistant.forget(sender)
+    try:
+        await assistant.forget(sender)
+    except PrivacyIncomplete:
+        raise HTTPException(status_code=503, detail="Sorry, I could not erase everything just now. "
+                            "Please try again in a few minutes.") from None
     return Response(status_code=204)

@@ -52,3 +52,240 @@ async def test_purge_works_on_the_in_memory_store():
     await _conversation(store, "recent", now - 60)
     assert purge_conversations(store, 30 * 86400, now=now) == 1
     assert set(await store.keys()) == {"recent"}
+
+
+# --- retention over every store, and a person's own delete (issue 7) ---------------------------
+
+DAY = 86400
+
+
+def _channel_db(tmp_path):
+    from channels.models import create_tables
+    from directory.db import engine_for
+
+    url = f"sqlite:///{tmp_path / 'channels.db'}"
+    create_tables(engine_for(url))
+    return url
+
+
+def _add(url, *rows):
+    from sqlalchemy.orm import Session
+
+    from directory.db import engine_for
+
+    with Session(engine_for(url), future=True) as session:
+        session.add_all(rows)
+        session.commit()
+
+
+def _all(url, model):
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from directory.db import engine_for
+
+    with Session(engine_for(url), future=True) as session:
+        return session.execute(select(model)).scalars().all()
+
+
+def _sms_rows_old_and_new(now):
+    """Old and recent rows of every kind in the SMS tables, labelled by what they say."""
+    from datetime import datetime, timedelta
+
+    from channels.models import DeliveryStatus, OutboxMessage, Reminder, SmsConversation
+
+    at = datetime.utcfromtimestamp(now)
+    old, recent = at - timedelta(days=40), at - timedelta(days=2)
+
+    def text(label, status, created, person="p-old"):
+        return OutboxMessage(person_hash=person, body=label, status=status, created_at=created,
+                             next_attempt_at=created, sent_at=created if status == "sent" else None)
+
+    return [
+        text("old sent", "sent", old), text("old failed", "failed", old), text("old cancelled", "cancelled", old),
+        text("old delivered", "delivered", old), text("old pending", "pending", old, person="p-waiting"),
+        text("recent sent", "sent", recent, person="p-recent"),
+        Reminder(person_hash="p-old", body="old sent", status="sent", due_at=old, created_at=old),
+        Reminder(person_hash="p-old", body="old cancelled", status="cancelled", due_at=old, created_at=old),
+        Reminder(person_hash="p-remind", body="old scheduled", status="scheduled", due_at=at + timedelta(days=1),
+                 created_at=old),
+        Reminder(person_hash="p-recent", body="recent cancelled", status="cancelled", due_at=recent,
+                 created_at=recent),
+        DeliveryStatus(message_sid="SMold", person_hash="p-old", status="delivered", received_at=old),
+        DeliveryStatus(message_sid="SMnew", person_hash="p-recent", status="delivered", received_at=recent),
+        SmsConversation(person_hash="p-old", last_choices='[{"title": "x"}]', updated_at=old),
+        SmsConversation(person_hash="p-stopped", opted_out=True, last_choices='[{"title": "x"}]', updated_at=old),
+        SmsConversation(person_hash="p-recent", updated_at=recent),
+        # Row untouched for long (same choices each time), but written to last week: still in use.
+        SmsConversation(person_hash="p-busy", last_choices='[{"title": "y"}]', updated_at=old),
+        text("busy recent", "sent", recent, person="p-busy"),
+        SmsConversation(person_hash="p-waiting", updated_at=old),  # a text still waiting to go
+        SmsConversation(person_hash="p-remind", updated_at=old),  # a reminder still to come
+    ]
+
+
+def test_purge_of_the_sms_tables_removes_only_what_is_past_retention(tmp_path):
+    from channels.models import DeliveryStatus, OutboxMessage, Reminder, SmsConversation
+    from waymark.privacy import cutoff_for, purge_sms_tables
+
+    url = _channel_db(tmp_path)
+    now = time.time()
+    _add(url, *_sms_rows_old_and_new(now))
+    removed = purge_sms_tables(url, cutoff_for(30 * DAY, now))
+
+    assert sorted(m.body for m in _all(url, OutboxMessage)) == ["busy recent", "old pending", "recent sent"]
+    assert sorted(r.body for r in _all(url, Reminder)) == ["old scheduled", "recent cancelled"]
+    assert [d.message_sid for d in _all(url, DeliveryStatus)] == ["SMnew"]
+    kept = {c.person_hash: c for c in _all(url, SmsConversation)}
+    assert set(kept) == {"p-stopped", "p-recent", "p-busy", "p-waiting", "p-remind"}
+    # An opt-out outlives retention (carriers expect STOP to hold), but only as a hash and a flag.
+    assert kept["p-stopped"].opted_out and kept["p-stopped"].last_choices == "[]"
+    assert removed == 4 + 2 + 1 + 1
+    assert purge_sms_tables(url, cutoff_for(30 * DAY, now)) == 0  # nothing left to do
+
+
+def test_purge_of_the_sms_tables_is_a_no_op_before_twilio_made_them(tmp_path):
+    from waymark.privacy import cutoff_for, purge_sms_tables
+
+    assert purge_sms_tables(f"sqlite:///{tmp_path / 'empty.db'}", cutoff_for(30 * DAY)) == 0
+
+
+async def test_waymark_purge_covers_conversations_sms_tables_and_registered_stores(tmp_path, monkeypatch, capsys):
+    from channels.models import OutboxMessage
+    from waymark import cli, privacy
+
+    url = _channel_db(tmp_path)
+    tracker_url = f"sqlite:///{tmp_path / 'conversations.db'}"
+    monkeypatch.setenv("WAYMARK_DATABASE_URL", url)
+    monkeypatch.setenv("WAYMARK_TRACKER_STORE_URL", tracker_url)
+    now = time.time()
+    store = tracker_store_for(tracker_url)
+    await _conversation(store, "sms:p-old", now - 40 * DAY)
+    await _conversation(store, "web-recent", now - 2 * DAY)
+    _add(url, *_sms_rows_old_and_new(now))
+    cutoffs = []
+    monkeypatch.setitem(privacy.PURGERS, "handover", lambda engine, cutoff: cutoffs.append(cutoff) or 3)
+
+    assert cli.main(["purge", "--days", "30"]) == 0
+    out = capsys.readouterr().out
+    assert "Deleted 1 conversation(s) untouched for more than 30 days" in out
+    assert "Deleted 8 sms row(s)" in out and "Deleted 3 handover row(s)" in out
+    assert set(await store.keys()) == {"web-recent"}
+    assert len(_all(url, OutboxMessage)) == 3
+    assert abs(cutoffs[0].timestamp() - privacy.cutoff_for(30 * DAY, now).timestamp()) < 60
+
+
+async def test_a_store_that_fails_does_not_stop_the_others_and_purge_says_so(tmp_path, monkeypatch, capsys):
+    from waymark import cli, privacy
+
+    url = _channel_db(tmp_path)
+    monkeypatch.setenv("WAYMARK_DATABASE_URL", url)
+    monkeypatch.setenv("WAYMARK_TRACKER_STORE_URL", f"sqlite:///{tmp_path / 'conversations.db'}")
+    _add(url, *_sms_rows_old_and_new(time.time()))
+
+    def broken(engine, cutoff):
+        raise RuntimeError("handover tables locked")
+
+    monkeypatch.setitem(privacy.PURGERS, "handover", broken)
+    assert cli.main(["purge"]) == 1
+    captured = capsys.readouterr()
+    assert "Could not purge in: handover" in captured.err
+    assert "Deleted 8 sms row(s)" in captured.out  # the other stores were still purged
+
+
+def test_web_chat_delete_erases_the_tracker_and_every_registered_store(client, assistant, monkeypatch):
+    import uuid
+
+    from support import run_async
+
+    from waymark import privacy
+
+    sender = uuid.uuid4().hex
+    run_async(_conversation(assistant.agent.tracker_store, sender, time.time()))
+    assert run_async(assistant.has_conversation(sender))
+    asked = []
+    monkeypatch.setitem(privacy.ERASERS, "handover", lambda engine, who: asked.append(who) or 1)
+    assert client.delete(f"/webhooks/rest/conversations/{sender}").status_code == 204
+    assert not run_async(assistant.has_conversation(sender))
+    assert asked == [sender]
+
+
+def test_web_chat_delete_that_cannot_finish_says_so_politely(client, assistant, monkeypatch):
+    import uuid
+
+    from support import run_async
+
+    from waymark import privacy
+
+    sender = uuid.uuid4().hex
+    run_async(_conversation(assistant.agent.tracker_store, sender, time.time()))
+
+    def broken(engine, who):
+        raise RuntimeError("database down")
+
+    monkeypatch.setitem(privacy.ERASERS, "handover", broken)
+    response = client.delete(f"/webhooks/rest/conversations/{sender}")
+    assert response.status_code == 503 and "try again" in response.json()["detail"]
+
+
+def test_erasing_a_number_reaches_its_texts_and_calls_but_keeps_an_opt_out(tmp_path):
+    from channels.models import DeliveryStatus, OutboxMessage, Reminder, SmsConversation
+    from waymark.privacy import erase_person
+
+    url = _channel_db(tmp_path)
+    store = tracker_store_for("memory")
+    now = time.time()
+    import asyncio
+
+    for sender in ("sms:p-old", "voice:p-old", "sms:p-recent"):
+        asyncio.run(_conversation(store, sender, now))
+    _add(url, *_sms_rows_old_and_new(now))
+    _add(url, SmsConversation(person_hash="p-gone", opted_out=True, last_choices='[{"title": "z"}]'))
+
+    done = erase_person(store, url, "sms:p-old")
+    assert done["conversations"] == 2 and done["sms"] == 4 + 2 + 1 + 1
+    assert set(store.store) == {"sms:p-recent"}
+    for model in (OutboxMessage, Reminder, DeliveryStatus, SmsConversation):
+        assert not [r for r in _all(url, model) if r.person_hash == "p-old"], model.__tablename__
+    assert any(r.person_hash == "p-recent" for r in _all(url, OutboxMessage))  # others untouched
+
+    erase_person(store, url, "voice:p-gone")
+    [kept] = [c for c in _all(url, SmsConversation) if c.person_hash == "p-gone"]
+    assert kept.opted_out and kept.last_choices == "[]"
+    # A web chat id never reaches the SMS tables, whatever it looks like.
+    assert erase_person(store, url, "p-recent")["sms"] == 0
+
+
+def test_texting_delete_erases_the_calls_too_and_an_opt_out_holds(settings, assistant):
+    from support import run_async
+    from twilio_stub import TwilioStub, open_app, signed_post, sms_params
+
+    from channels.models import OutboxMessage, SmsConversation
+
+    number = "+447700900777"
+    with TwilioStub() as stub:
+        sms = open_app(settings, assistant, stub)
+        try:
+            person = sms.app.state.twilio.identity.hash_number(number)
+            store = assistant.agent.tracker_store
+            for channel in ("sms", "voice"):  # they texted, and rang once
+                run_async(_conversation(store, f"{channel}:{person}", time.time()))
+                assert run_async(assistant.has_conversation(f"{channel}:{person}"))
+            for body in ("STOP", "DELETE"):
+                assert signed_post(sms, "/twilio/sms", sms_params(number, body)).status_code == 200
+                sms.portal.call(sms.app.state.twilio.idle)
+            assert not run_async(assistant.has_conversation(f"sms:{person}"))
+            assert not run_async(assistant.has_conversation(f"voice:{person}"))
+            channels = sms.app.state.twilio
+            with channels.session() as session:
+                [row] = session.query(SmsConversation).filter_by(person_hash=person).all()
+                assert row.opted_out and row.last_choices == "[]"
+                assert session.query(OutboxMessage).filter_by(person_hash=person, status="pending").count() == 0
+            # Still opted out after DELETE: a new text gets no answer.
+            sent = len(stub.to(number))
+            signed_post(sms, "/twilio/sms", sms_params(number, "hello"))
+            sms.portal.call(channels.idle)
+            time.sleep(0.5)
+            assert len(stub.to(number)) == sent
+        finally:
+            sms.__exit__(None, None, None)

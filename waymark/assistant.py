@@ -275,9 +275,14 @@ class Assistant:
         store = self.agent.tracker_store
         return getattr(store, "_tracker_store", store)  # unwrap Rasa's fail-safe wrapper
 
-    async def forget(self, sender_id: str) -> None:
-        """Erase one conversation's history: a person's "delete my data"."""
-        erase_conversation(self._store(), sender_id)
+    async def forget(self, sender_id: str) -> dict[str, int]:
+        """A person's "delete my data": their conversation history and their rows in every
+        per-person table (waymark.privacy.erase_person; raises PrivacyIncomplete)."""
+        import asyncio
+
+        from waymark.privacy import erase_person
+
+        return await asyncio.to_thread(erase_person, self._store(), self.database_url, sender_id)
 
     async def has_conversation(self, sender_id: str) -> bool:
         return sender_id in set(await self._store().keys())
