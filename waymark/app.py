@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from channels import rest, twilio_common, twilio_sms, twilio_voice, webchat
+from channels import staff as staff_page
 from directory import api_editor, api_oruk
 from directory.db import engine_for
 from insights import api as insights_api
@@ -70,6 +71,7 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
     app.include_router(auth.router)
     app.include_router(rest.router)
     app.include_router(webchat.router)
+    app.include_router(staff_page.router)
     app.include_router(twilio_sms.router)
     app.include_router(twilio_voice.router)
     app.include_router(api_oruk.router)
