@@ -43,6 +43,21 @@ def test_search_and_successor_on_postgres(pg_directory):
         assert search.resolve_successor(s, "sample-leeds-mutual-aid").id == "sample-leeds-recovery-hub"
 
 
+def test_search_table_and_feature_filter_on_postgres(pg_directory):
+    """The search table is filled by the migrations and seed, and follows a closure at once."""
+    with session_scope(pg_directory) as s:
+        families = search.search(s, search.SearchQuery(53.797, -1.548, need="naloxone", features=["naloxone-families"]))
+        assert "sample-leeds-families" in {r.service_id for r in families}
+        assert "sample-leeds-pharmacy-nsp" not in {r.service_id for r in families}  # naloxone for clients only
+        editing.close_service(s, "sample-leeds-families", "test")
+        after = search.search(s, search.SearchQuery(53.797, -1.548, need="naloxone", features=["naloxone-families"]))
+        assert "sample-leeds-families" not in {r.service_id for r in after} and after
+    with session_scope(pg_directory) as s:
+        editing.reactivate_service(s, "sample-leeds-families", "test")
+        again = search.search(s, search.SearchQuery(53.797, -1.548, need="family-support"))
+        assert "sample-leeds-families" in {r.service_id for r in again}
+
+
 def test_import_update_and_rejection_on_postgres(pg_directory, hsds_dir, tmp_path):
     record = json.loads((hsds_dir / "examples" / "service_full.json").read_text())
     with session_scope(pg_directory) as s:

@@ -129,3 +129,176 @@ def test_distance_limit(db):
     near = search.search(db, search.SearchQuery(place.latitude, place.longitude, max_distance_km=5))
     assert near and all(r.distance_km <= 5 for r in near)
     assert not any("Manchester" in (r.address or "") for r in near)
+
+
+# --- Feature filter, refused filters, and the search table kept in step with every write ---
+
+LEEDS = (53.7997, -1.5492)  # LS1, the city centre
+
+
+def _names(db, **filters):
+    return [r.name for r in search.search(db, search.SearchQuery(*LEEDS, **filters))]
+
+
+def test_feature_filter_finds_naloxone_for_families_and_staff_training(db):
+    families = _names(db, need="naloxone", features=["naloxone-families"])
+    assert "Families First Leeds (sample)" in families and "Kirkgate Recovery Hub (sample)" in families
+    assert "Headingley Pharmacy Needle Exchange (sample)" not in families  # supplies clients only
+    training = _names(db, features=["feature:naloxone-training"])
+    assert "Leeds Street Outreach and Housing Team (sample)" in training
+    assert "Families First Leeds (sample)" not in training
+    both = _names(db, features=["naloxone-families", "naloxone-training"])
+    assert both and set(both) <= set(families) & set(training)
+
+
+@pytest.mark.parametrize("filters, word", [
+    ({"need": "needle exchange"}, "needle-exchange"),
+    ({"substance": "heroin"}, "opioids"),
+    ({"features": ["sample-data"]}, "naloxone-families"),
+])
+def test_a_filter_the_directory_does_not_know_is_refused_by_name(db, filters, word):
+    with pytest.raises(search.UnknownFilter, match=word):
+        search.search(db, search.SearchQuery(*LEEDS, **filters))
+
+
+def _every_service_by_hand(db, query):
+    """The nearest `limit` matches worked out the slow way, from the directory's own tables."""
+    from sqlalchemy import select
+
+    from directory.models import Service
+
+    wanted = set(search.required_codes(query))
+    best = []
+    for service in db.scalars(select(Service).where(Service.status == "active")):
+        if not wanted <= search.service_codes(service):
+            continue
+        distances = [geo.haversine_km(query.latitude, query.longitude, sal.location.latitude, sal.location.longitude)
+                     for sal in service.service_at_locations if sal.location.latitude is not None]
+        if distances and min(distances) <= query.max_distance_km:
+            best.append((min(distances), service.id))
+    return [sid for _, sid in sorted(best)[:query.limit]]
+
+
+@pytest.mark.parametrize("point", [LEEDS, (53.4794, -2.2453), (53.65, -1.9)])  # Leeds, Manchester, between
+@pytest.mark.parametrize("filters", [
+    {}, {"need": "treatment"}, {"need": "treatment", "substance": "alcohol"}, {"need": "naloxone"},
+    {"audience": "family"}, {"self_referral": True, "walk_in": True}, {"features": ["naloxone-clients"]},
+    {"need": "mutual-aid", "max_distance_km": 80},
+])
+def test_search_returns_exactly_the_nearest_matching_services(db, point, filters):
+    query = search.SearchQuery(*point, limit=4, **filters)
+    results = search.search(db, query)
+    assert [r.service_id for r in results] == _every_service_by_hand(db, query)
+    assert results or point != LEEDS
+    assert all(r.distance_km <= query.max_distance_km for r in results)
+
+
+def _search_table_is_up_to_date(db) -> None:
+    from sqlalchemy import select
+
+    from directory import search_index
+    from directory.models import SearchEntry, Service
+
+    def key(row):
+        return tuple(row[k] for k in ("code", "place_id", "service_id", "location_id", "status", "geo_cell",
+                                      "latitude", "longitude", "codes", "confidential"))
+
+    db.flush()
+    stored = {key(dict(r._mapping)) for r in db.execute(select(SearchEntry.__table__))}
+    fresh = {key(r) for r in search_index.entries_for(db.connection(), list(db.scalars(select(Service.id))))}
+    assert stored == fresh
+
+
+def test_an_editor_change_is_searchable_at_once(db):
+    from directory import editing
+    from directory.models import Attribute, Location, new_id
+    from directory.taxonomy import term
+
+    _search_table_is_up_to_date(db)
+    editing.create_service(db, {"name": "Wellington Street Drop-in (test)"}, "test-editor",
+                           codes=["need:needle-exchange", "substance:opioids", "access:walk-in"],
+                           location=editing.LocationInput(address_1="1 Wellington Street", city="Leeds",
+                                                          postcode="LS1 4AP", latitude=53.7965, longitude=-1.5530),
+                           service_id="test-wellington")
+    found = search.search(db, search.SearchQuery(*LEEDS, need="needle-exchange", substance="opioids"))
+    assert found[0].service_id == "test-wellington" and found[0].address == "1 Wellington Street, Leeds, LS1 4AP"
+
+    editing.update_service(db, "test-wellington", {}, "test-editor", codes=["need:naloxone", "access:walk-in"])
+    assert "test-wellington" not in {r.service_id for r in search.search(
+        db, search.SearchQuery(*LEEDS, need="needle-exchange"))}
+    assert "test-wellington" in {r.service_id for r in search.search(db, search.SearchQuery(*LEEDS, need="naloxone"))}
+
+    place = db.get(Location, db.get(search.Service, "test-wellington").service_at_locations[0].location_id)
+    place.latitude, place.longitude = 53.4794, -2.2453  # the team moves to Manchester
+    moved = search.search(db, search.SearchQuery(53.4794, -2.2453, need="naloxone"))
+    assert moved[0].service_id == "test-wellington" and moved[0].distance_km < 0.1
+    assert "test-wellington" not in {r.service_id for r in search.search(
+        db, search.SearchQuery(*LEEDS, need="naloxone", max_distance_km=20))}
+
+    place.attributes.append(Attribute(id=new_id(), link_id=place.id, link_entity="location", link_type="feature",
+                                      taxonomy_term_id=term("feature:confidential-address").id))
+    hidden = search.search(db, search.SearchQuery(53.4794, -2.2453, need="naloxone"))[0]
+    assert hidden.service_id == "test-wellington" and hidden.address is None and hidden.postcode is None
+    _search_table_is_up_to_date(db)
+
+    editing.suspend_service(db, "test-wellington", "test-editor")
+    assert "test-wellington" not in {r.service_id for r in search.search(
+        db, search.SearchQuery(53.4794, -2.2453, need="naloxone"))}
+    editing.reactivate_service(db, "test-wellington", "test-editor")
+    editing.close_service(db, "test-wellington", "test-editor", successor_id="sample-leeds-recovery-hub")
+    offered = {r.service_id for r in search.search(db, search.SearchQuery(53.4794, -2.2453, need="naloxone",
+                                                                         max_distance_km=80))}
+    assert "test-wellington" not in offered and "sample-leeds-recovery-hub" in offered
+    _search_table_is_up_to_date(db)
+
+
+def test_a_removed_place_leaves_the_search(db):
+    service = db.get(search.Service, "sample-leeds-pharmacy-nsp")
+    assert "sample-leeds-pharmacy-nsp" in {r.service_id for r in search.search(
+        db, search.SearchQuery(*LEEDS, need="needle-exchange"))}
+    for sal in list(service.service_at_locations):
+        service.service_at_locations.remove(sal)
+    assert "sample-leeds-pharmacy-nsp" not in {r.service_id for r in search.search(
+        db, search.SearchQuery(*LEEDS, need="needle-exchange"))}
+    _search_table_is_up_to_date(db)
+
+
+def test_an_import_is_searchable_at_once(db):
+    from directory import oruk_import
+    from support import ROOT
+
+    template = ROOT / "directory" / "sample_data" / "import_template.csv"
+    oruk_import.import_path(db, template, fmt="csv", source="search-test")
+    armley = geo.resolve_place(db, "LS12")
+    found = search.search(db, search.SearchQuery(armley.latitude, armley.longitude, need="needle-exchange",
+                                                 features=["naloxone-clients"]))
+    assert found[0].service_id == "template-armley-drop-in"
+    _search_table_is_up_to_date(db)
+
+
+def test_a_directory_from_before_the_search_table_is_searchable_after_upgrading(tmp_path):
+    from alembic import command
+    from sqlalchemy import insert
+    from sqlalchemy.orm import Session
+
+    from directory.db import alembic_config, create_schema, make_engine
+    from directory.models import Attribute, Location, Service, ServiceAtLocation, TaxonomyTerm
+    from directory.taxonomy import term
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0001")
+        connection.execute(insert(Service), [{"id": "old-hub", "name": "Old Hub", "status": "active"}])
+        connection.execute(insert(Location), [{"id": "old-site", "location_type": "physical",
+                                               "latitude": 53.8, "longitude": -1.55}])
+        connection.execute(insert(ServiceAtLocation), [{"id": "old-sal", "service_id": "old-hub",
+                                                        "location_id": "old-site"}])
+        connection.execute(insert(TaxonomyTerm), [{"id": term("need:treatment").id, "code": "need:treatment",
+                                                   "name": "Drug and alcohol treatment"}])
+        connection.execute(insert(Attribute), [{"id": "old-attr", "link_id": "old-hub", "link_entity": "service",
+                                                "taxonomy_term_id": term("need:treatment").id}])
+    create_schema(engine)
+    with Session(engine, future=True) as session:
+        found = search.search(session, search.SearchQuery(*LEEDS, need="treatment"))
+        assert [r.service_id for r in found] == ["old-hub"]
+        _search_table_is_up_to_date(session)
