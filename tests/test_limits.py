@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from support import WEBHOOK
+from support import ROOT, WEBHOOK
 
 from waymark.limits import RateLimiter
 
@@ -48,3 +48,81 @@ def test_one_address_flooding_gets_a_polite_429_with_security_headers(settings, 
         assert "wait a few seconds" in refused.json()["detail"]
         assert "frame-ancestors" in refused.headers["content-security-policy"]
         assert client.get("/healthz").status_code == 200  # probes are never limited
+
+
+# --- JSON nesting and import file size (issue 7) ------------------------------------------------
+
+def test_json_depth_counts_brackets_outside_strings_only():
+    from waymark.limits import json_depth_exceeds
+
+    assert not json_depth_exceeds(b'{"a": [[1], {"b": 2}]}', 3)
+    assert json_depth_exceeds(b'{"a": [[1], {"b": [2]}]}', 3)
+    assert not json_depth_exceeds(b'{"message": "[[[[[[{{{{\\"[[[["}', 1)  # text, not nesting
+    assert json_depth_exceeds(b"[" * 40, 32) and not json_depth_exceeds(b"[" * 32 + b"]" * 32, 32)
+
+
+def _deep(levels: int) -> str:
+    return "[" * levels + "1" + "]" * levels
+
+
+def test_deeply_nested_json_gets_a_polite_400_and_reaches_nothing(client, assistant):
+    from support import run_async
+
+    sender = uuid.uuid4().hex
+    body = '{"sender": "%s", "message": "hi", "extra": %s}' % (sender, _deep(5000))
+    for headers in ({"content-type": "application/json"}, {}):  # FastAPI parses a body with no type as JSON
+        response = client.post(WEBHOOK, content=body.encode(), headers=headers)
+        assert response.status_code == 400, response.text
+        assert "nested too deeply" in response.json()["detail"] and "simpler JSON" in response.json()["detail"]
+    assert not run_async(assistant.has_conversation(sender))
+    # Ordinary nesting is fine, and brackets typed in a message are just text.
+    assert client.post(WEBHOOK, json={"sender": sender, "message": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[hi"}
+                       ).status_code == 200
+
+
+def test_deep_json_to_report_a_problem_queues_nothing(client):
+    from sqlalchemy import func, select
+
+    from directory.db import session_scope
+    from directory.models import ReviewItem
+    from waymark.settings import get_settings
+
+    def queued():
+        with session_scope(get_settings().database_url) as session:
+            return session.execute(select(func.count()).select_from(ReviewItem)).scalar()
+
+    before = queued()
+    body = '{"problem": "The number is wrong", "contact": %s}' % _deep(200)
+    response = client.post("/oruk/services/sample-leeds-alcohol-service/report", content=body.encode(),
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 400 and "nested too deeply" in response.json()["detail"]
+    assert queued() == before
+
+
+def test_an_import_file_over_the_limit_is_refused_and_nothing_is_written(fresh_directory, tmp_path, monkeypatch,
+                                                                         capsys):
+    from sqlalchemy import func, select
+
+    from directory.db import session_scope
+    from directory.models import Postcode, Service
+    from waymark import cli
+
+    def counts():
+        with session_scope(fresh_directory) as session:
+            return [session.execute(select(func.count()).select_from(m)).scalar() for m in (Service, Postcode)]
+
+    before = counts()
+    monkeypatch.setenv("WAYMARK_DATABASE_URL", fresh_directory)
+    monkeypatch.setenv("WAYMARK_MAX_IMPORT_BYTES", "1000")
+    template = ROOT / "directory" / "sample_data" / "import_template.csv"
+    postcodes = ROOT / "directory" / "sample_data" / "sample_postcodes.csv"
+    for argv in (["directory", "import", str(template), "--format", "csv"],
+                 ["directory", "import-postcodes", str(postcodes)]):
+        assert cli.main(argv) == 1
+        err = capsys.readouterr().err
+        assert "nothing was imported" in err and "larger than the 1,000 bytes" in err, err
+        assert "WAYMARK_MAX_IMPORT_BYTES" in err
+    assert counts() == before
+    monkeypatch.setenv("WAYMARK_MAX_IMPORT_BYTES", "100000")  # within the limit it imports
+    assert cli.main(["directory", "import", str(template), "--format", "csv"]) == 0
+    assert counts()[0] > before[0]

@@ -63,7 +63,7 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
     app = FastAPI(title="Waymark", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.assistant = assistant
-    add_limits(app, settings.max_body_bytes, settings.requests_per_minute_per_ip)
+    add_limits(app, settings.max_body_bytes, settings.requests_per_minute_per_ip, settings.max_json_depth)
     auth.reject_cross_site_posts(app)
     add_security_headers(app)  # added last = outermost, so refusals carry the headers too
     app.mount("/static", StaticFiles(directory=webchat.STATIC), name="static")

@@ -92,6 +92,7 @@ def _directory_seed(args: argparse.Namespace) -> int:
 def _directory_import_postcodes(args: argparse.Namespace) -> int:
     from directory import postcodes
     from directory.db import create_schema, engine_for, session_scope
+    from waymark.limits import ImportTooLarge, check_import_size
 
     url = get_settings().database_url
     create_schema(engine_for(url))
@@ -100,9 +101,10 @@ def _directory_import_postcodes(args: argparse.Namespace) -> int:
         print(f"\r  {done}/{total} postcodes", end="", flush=True)
 
     try:
+        check_import_size(Path(args.path), get_settings().max_import_bytes)
         with session_scope(url) as session:
             count = postcodes.import_csv(session, Path(args.path), progress=progress)
-    except (postcodes.PostcodeImportError, OSError) as e:
+    except (postcodes.PostcodeImportError, ImportTooLarge, OSError) as e:
         print(f"\nwaymark: nothing was imported: {e}", file=sys.stderr)
         return 1
     print(f"\rLoaded {count} postcodes from {args.path}")
@@ -112,6 +114,7 @@ def _directory_import_postcodes(args: argparse.Namespace) -> int:
 def _directory_import(args: argparse.Namespace) -> int:
     from directory import oruk_import
     from directory.db import create_schema, engine_for, session_scope
+    from waymark.limits import ImportTooLarge, check_import_size
 
     url = get_settings().database_url
     create_schema(engine_for(url))
@@ -122,13 +125,14 @@ def _directory_import(args: argparse.Namespace) -> int:
         print(f"\r  {done}/{total} services", end="", flush=True)
 
     try:
+        check_import_size(path, get_settings().max_import_bytes)
         records = oruk_import.read_records(path, args.format)
         print(f"Importing {len(records)} service(s) from {path} as source '{source}'"
               + (" (full feed: services missing from it become inactive)" if args.full_feed else ""))
         with session_scope(url) as session:
             report = oruk_import.import_records(session, records, source, who=args.who,
                                                 full_feed=args.full_feed, progress=progress)
-    except (oruk_import.FeedError, OSError, UnicodeDecodeError) as e:
+    except (oruk_import.FeedError, ImportTooLarge, OSError, UnicodeDecodeError) as e:
         print(f"\nwaymark: nothing was imported: {e}", file=sys.stderr)
         return 1
     print(f"\r{report}")

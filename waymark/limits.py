@@ -1,13 +1,17 @@
-"""Limits on the public endpoints: request size and request rate, each with a polite answer.
+"""Limits on what comes in: request size, JSON nesting, request rate, import file size,
+each with a polite answer.
 
 Rate limits are per instance (a token bucket in memory per client address and per
-conversation); behind a load balancer each instance applies its own share.
+conversation); behind a load balancer each instance applies its own share. JSON nesting is
+checked before any parser sees the body: Python's parser gives up with a RecursionError (a
+crash, not a clear refusal) on a few thousand levels, which fit easily in the size limit.
 """
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -15,6 +19,54 @@ from fastapi.responses import JSONResponse
 TOO_LARGE = "That request is too large for me. Please send a shorter message."
 TOO_FAST = "You're sending messages very quickly. Please wait a few seconds and try again."
 MAX_TRACKED_KEYS = 50_000
+DEFAULT_MAX_JSON_DEPTH = 32
+_OPEN, _CLOSE, _QUOTE, _BACKSLASH = (ord("["), ord("{")), (ord("]"), ord("}")), ord('"'), ord("\\")
+
+
+def too_deep(limit: int) -> str:
+    return (f"That request is nested too deeply for me (more than {limit} levels of brackets). "
+            "Please send simpler JSON.")
+
+
+def json_depth_exceeds(body: bytes, limit: int) -> bool:
+    """True when brackets outside strings nest deeper than `limit` (the body need not be
+    valid JSON: a malformed body is left for the parser to refuse)."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    depth, in_string, escaped = 0, False, False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == _BACKSLASH:
+                escaped = True
+            elif byte == _QUOTE:
+                in_string = False
+        elif byte == _QUOTE:
+            in_string = True
+        elif byte in _OPEN:
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in _CLOSE:
+            depth -= 1
+    return False
+
+
+class ImportTooLarge(ValueError):
+    """An import file over WAYMARK_MAX_IMPORT_BYTES: refused before anything is read."""
+
+
+def check_import_size(path: Path, max_bytes: int) -> None:
+    size = Path(path).stat().st_size
+    if size > max_bytes:
+        raise ImportTooLarge(
+            f"{path} is {_megabytes(size)}, larger than the {_megabytes(max_bytes)} an import may be "
+            "(WAYMARK_MAX_IMPORT_BYTES). Split the file, or raise the limit if this machine has the memory.")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size:,} bytes"
 
 
 @dataclass
@@ -44,7 +96,15 @@ class RateLimiter:
         return allowed
 
 
-def add_limits(app: FastAPI, max_body_bytes: int, per_ip_per_minute: int) -> None:
+def _is_json(request: Request) -> bool:
+    """As FastAPI decides: a JSON media type, or none at all (it then parses the body as JSON)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return content_type in ("", "application/json") or (content_type.startswith("application/")
+                                                        and content_type.endswith("+json"))
+
+
+def add_limits(app: FastAPI, max_body_bytes: int, per_ip_per_minute: int,
+               max_json_depth: int = DEFAULT_MAX_JSON_DEPTH) -> None:
     limiter = RateLimiter(per_minute=per_ip_per_minute, burst=max(10, per_ip_per_minute // 4))
     app.state.ip_limiter = limiter
 
@@ -58,6 +118,8 @@ def add_limits(app: FastAPI, max_body_bytes: int, per_ip_per_minute: int) -> Non
                 body = await request.body()  # chunked: Starlette caches it for the handler
                 if len(body) > max_body_bytes:
                     return JSONResponse({"detail": TOO_LARGE}, status_code=413)
+            if _is_json(request) and json_depth_exceeds(await request.body(), max_json_depth):
+                return JSONResponse({"detail": too_deep(max_json_depth)}, status_code=400)
         if request.url.path not in ("/healthz",) and not request.url.path.startswith("/static/"):
             client = request.client.host if request.client else "unknown"
             if not limiter.allow(client):

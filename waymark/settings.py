@@ -56,6 +56,14 @@ class Settings:
     max_message_chars: int = field(
         default_factory=lambda: int(os.environ.get("WAYMARK_MAX_MESSAGE_CHARS", "2000"))
     )
+    # Deeper JSON bodies are refused with a 400 before parsing (waymark/limits.py).
+    max_json_depth: int = field(
+        default_factory=lambda: int(os.environ.get("WAYMARK_MAX_JSON_DEPTH", "32"))
+    )
+    # `waymark directory import` and `import-postcodes` refuse larger files (they are read whole).
+    max_import_bytes: int = field(
+        default_factory=lambda: int(os.environ.get("WAYMARK_MAX_IMPORT_BYTES", str(200 * 1000 * 1000)))
+    )
     # --- Twilio SMS and voice (channels/twilio_*.py); without credentials those routes answer 503.
     twilio_account_sid: str = field(default_factory=lambda: os.environ.get("TWILIO_ACCOUNT_SID", ""))
     twilio_auth_token: str = field(default_factory=lambda: os.environ.get("TWILIO_AUTH_TOKEN", ""))
