@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 from rasa.core.actions.action import ActionExecutionRejection
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.lock_store import InMemoryLockStore, LockError, LockStore, RedisLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.events import BotUttered, SlotSet
 from rasa.shared.exceptions import RasaException
@@ -48,6 +48,12 @@ CRISIS_LINES = {
     "domestic_abuse": "national-domestic-abuse",
     "nhs111": "national-nhs111",
 }
+
+
+# When the conversation locks (Redis, with several instances) do not answer, no turn can run
+# safely; the person is asked to try again, with a person to ring meanwhile.
+LOCKS_UNAVAILABLE = ("Sorry, I can't answer just now. Please try again in a few minutes. "
+                     "To talk to a person now, ring {name} on {number}, any time. In an emergency, call 999.")
 
 
 class StoreNotReachable(RuntimeError):
@@ -216,6 +222,9 @@ class Assistant:
         message = UserMessage(text, output, sender_id, input_channel=channel)
         try:
             replies = await self._handle_in_turn(message)
+        except LockError:  # the lock store did not answer, so the turn never started
+            log.error("The conversation lock store does not answer; asking the person to try again")
+            replies = list(output.messages) or self._answer_without_lock(message)
         except Exception:  # noqa: BLE001 - whatever broke, the person must not be left in silence
             log.exception("The assistant failed on a message; answering with a helpline instead")
             replies = list(output.messages)  # a crisis reply already made still goes out
@@ -223,6 +232,19 @@ class Assistant:
             log.error("No reply was produced; sending the fail-open helpline reply")
             replies = [{"recipient_id": sender_id, "text": fail_open_text(self.database_url)}]
         return replies
+
+    def _answer_without_lock(self, message: UserMessage) -> list[dict]:
+        """No lock, so no dialogue and nothing recorded: a crisis still gets its reply first;
+        anyone else is asked to try again, with a person to ring now."""
+        match = None if message.text.startswith("/") else triage(message.text)
+        if match is not None:
+            log.warning("Crisis reply sent without the conversation lock (type=%s, rule=%s)",
+                        match.type.value, match.rule)
+            lines = crisis_reply(match.type, crisis_lines(self.database_url))
+        else:
+            name, number = _fail_open_line(self.database_url)
+            lines = [LOCKS_UNAVAILABLE.format(name=name, number=number)]
+        return [{"recipient_id": message.sender_id, "text": line} for line in lines]
 
     async def _handle_in_turn(self, message: UserMessage) -> list[dict]:
         processor = self.agent.processor

@@ -41,5 +41,14 @@ async def healthz(request: Request) -> JSONResponse:
     except DatabaseNotReady:
         checks["database"] = False
     healthy = all(checks.values())
-    return JSONResponse({"status": "ok" if healthy else "unavailable", "checks": checks},
-                        status_code=200 if healthy else 503)
+    body: dict = {"status": "ok" if healthy else "unavailable", "checks": checks}
+    if not healthy:  # for the operator reading the probe; no addresses or credentials in it
+        body["reasons"] = {name: WHY_NOT[name] for name, ok in checks.items() if not ok}
+    return JSONResponse(body, status_code=200 if healthy else 503)
+
+
+WHY_NOT = {
+    "model": "the assistant's model is not loaded yet",
+    "actions": "the custom actions (action server) do not answer",
+    "database": "the directory database does not answer, or has no tables",
+}
