@@ -179,7 +179,7 @@
     var heading = set(node, ".name", item.name);
     heading.id = id + "-name";
     node.querySelector("article").setAttribute("aria-labelledby", heading.id);
-    set(node, ".distance", item.distance_text);
+    set(node, ".distance", item.distance_text ? item.distance_text + "." : "");
     set(node, ".org", item.organization ? "Run by " + item.organization + "." : "");
     if (item.alert) { set(node, ".alert-note", "Notice: " + item.alert).hidden = false; }
     node.querySelector(".sample-note").hidden = !item.is_sample;
@@ -198,7 +198,10 @@
     set(node, ".who", r.who_can_refer);
     set(node, ".how", howToRefer(r));
     set(node, ".include", r.include || "Ask the service when you ring.");
-    set(node, ".eligibility", [r.eligibility, r.ages].filter(Boolean).join(". ") || "Not stated.");
+    var womenOnly = item.tags.indexOf("Women only") >= 0 ? "Women only" : null;
+    var forWhom = [r.eligibility, r.ages, womenOnly].filter(Boolean)
+      .map(function (part) { return part.replace(/\.$/, ""); });
+    set(node, ".eligibility", forWhom.length ? forWhom.join(". ") + "." : "Not stated.");
     set(node, ".expect", r.what_to_expect || "Not stated.");
     set(node, ".tags", item.tags.join(" · "));
     wireText(node, item, id);
