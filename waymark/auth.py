@@ -106,6 +106,9 @@ def sign_in(request: Request, form: OAuth2PasswordRequestForm, session: Session,
     throttle.succeeded(*keys)
     token, expires = editing.issue_token(session, account)
     editing.audit(session, "editor_account", account.id, "sign_in", f"{account.role}:{account.name}")
+    # Committed before the reply: get_session's own commit runs after the response is sent, and
+    # a page uses its new token at once.
+    session.commit()
     return Token(access_token=token, expires_at=expires, role=account.role, name=account.name)
 
 

@@ -1,15 +1,21 @@
 // Waymark web chat. Posts to the REST webhook and shows the replies.
 // The conversation id and transcript live in this browser only (localStorage, no cookies),
 // so a reload keeps the conversation; "Quick exit" and "Delete" clear them.
+// Once the conversation has started, a helpline worker's lines (during a handover) arrive
+// live from the updates stream; the last line's id is remembered so a reload neither loses
+// nor repeats them.
 (function () {
   "use strict";
-  var KEYS = { sender: "waymark.sender", transcript: "waymark.transcript" };
+  var KEYS = { sender: "waymark.sender", transcript: "waymark.transcript", lastLine: "waymark.lastLine" };
+  var RECONNECT_MS = 5000;
   var log = document.getElementById("log");
   var form = document.getElementById("composer");
   var input = document.getElementById("message");
   var typing = document.getElementById("typing");
   var transcript = load();
   var sender = localStorage.getItem(KEYS.sender) || newSender();
+  var updates = null; // the EventSource for worker lines
+  var reconnectTimer = null;
 
   function newSender() {
     var id = (window.crypto && crypto.randomUUID) ? crypto.randomUUID()
@@ -23,6 +29,7 @@
   }
 
   function remember(entry) {
+    if (entry.name) { entry = { who: entry.who, text: entry.text, name: entry.name }; }
     transcript.push(entry);
     localStorage.setItem(KEYS.transcript, JSON.stringify(transcript.slice(-200)));
   }
@@ -30,6 +37,7 @@
   function forgetLocally() {
     localStorage.removeItem(KEYS.sender);
     localStorage.removeItem(KEYS.transcript);
+    localStorage.removeItem(KEYS.lastLine);
     transcript = [];
   }
 
@@ -38,7 +46,8 @@
     div.className = "msg " + entry.who;
     var who = document.createElement("span");
     who.className = "who";
-    who.textContent = { user: "You", bot: "Waymark", agent: "Helpline worker", error: "Waymark" }[entry.who] || "";
+    who.textContent = ({ user: "You", bot: "Waymark", agent: "Helpline worker", error: "Waymark" }[entry.who] || "") +
+      (entry.who === "agent" && entry.name ? " (" + entry.name + ")" : "");
     div.appendChild(who);
     div.appendChild(document.createTextNode(entry.text));
     log.appendChild(div);
@@ -47,7 +56,7 @@
   }
 
   function add(entry) {
-    remember({ who: entry.who, text: entry.text });
+    remember({ who: entry.who, text: entry.text, name: entry.name });
     entry.live = true;
     show(entry);
   }
@@ -71,8 +80,43 @@
     log.appendChild(wrap);
   }
 
+  // --- a helpline worker's lines, live (server-sent events; the random sender id is the key) ---
+
+  function lastLine() {
+    var n = parseInt(localStorage.getItem(KEYS.lastLine), 10);
+    return isNaN(n) ? 0 : n;
+  }
+
+  function listen() {
+    if (updates || !window.EventSource) { return; }
+    var url = "/webhooks/rest/conversations/" + encodeURIComponent(sender) + "/updates?after=" + lastLine();
+    var source = new EventSource(url);
+    updates = source;
+    source.addEventListener("line", function (event) {
+      var line;
+      try { line = JSON.parse(event.data); } catch (e) { return; }
+      if (!line || typeof line.id !== "number" || line.id <= lastLine()) { return; }
+      localStorage.setItem(KEYS.lastLine, String(line.id));
+      add({ who: line.who === "agent" ? "agent" : "bot", text: line.text, name: line.who === "agent" ? line.name : null,
+            buttons: line.buttons });
+    });
+    source.addEventListener("error", function () {
+      // The browser reconnects by itself after the stream ends; if it gives up, try again later.
+      if (source.readyState === EventSource.CLOSED && updates === source) {
+        updates = null;
+        reconnectTimer = setTimeout(function () { reconnectTimer = null; listen(); }, RECONNECT_MS);
+      }
+    });
+  }
+
+  function stopListening() {
+    if (reconnectTimer) { clearTimeout(reconnectTimer); reconnectTimer = null; }
+    if (updates) { updates.close(); updates = null; }
+  }
+
   function send(message, shown) {
     add({ who: "user", text: shown || message });
+    listen();
     typing.hidden = false;
     return fetch("/webhooks/rest/webhook", {
       method: "POST",
@@ -103,6 +147,7 @@
   });
 
   document.getElementById("quick-exit").addEventListener("click", function (event) {
+    stopListening();
     forgetLocally();
     // replace(): the back button does not come back to this page.
     window.location.replace(event.currentTarget.getAttribute("data-exit-url"));
@@ -123,6 +168,7 @@
       .then(function (res) {
         confirmBox.hidden = true;
         if (!res.ok) { throw new Error("delete failed"); }
+        stopListening();
         forgetLocally();
         sender = newSender();
         log.textContent = "";
@@ -134,5 +180,6 @@
   });
 
   transcript.forEach(show);
+  if (transcript.length) { listen(); }
   input.focus();
 })();

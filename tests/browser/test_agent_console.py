@@ -1,0 +1,262 @@
+"""The helpline agent console and the person's web chat during a warm handover, in a real
+browser: two pages (a person, a helpline worker) on one served app, talking live."""
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+# A Wednesday, 11:00 in the UK: the sample helpline (Mon–Fri 09:00–21:00) is open, whatever
+# the time CI runs. The served app shares this process, and handover.clock reads this pin.
+OPEN_TIME = "2026-11-25T11:00:00"
+PASSWORD = "a long test password"
+
+
+@pytest.fixture(autouse=True)
+def helpline_open(monkeypatch):
+    monkeypatch.setenv("WAYMARK_HANDOVER_CLOCK", OPEN_TIME)
+
+
+def _account(settings, role: str) -> str:
+    from directory import editing
+    from directory.db import session_scope
+
+    name = f"Sam-{uuid.uuid4().hex[:4]}"
+    with session_scope(settings.database_url) as session:
+        editing.add_account(session, name, PASSWORD, role)
+    return name
+
+
+@pytest.fixture
+def agent(settings, seeded_directory) -> str:
+    return _account(settings, "agent")
+
+
+@pytest.fixture
+def console_context(browser):
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
+def open_console(context, live_server):
+    console = context.new_page()
+    console.set_default_timeout(20_000)
+    console.csp_errors = []
+    console.on("console", lambda msg: "Content Security Policy" in msg.text and console.csp_errors.append(msg.text))
+    console.goto(live_server + "/console")
+    return console
+
+
+def sign_in(console, name: str, password: str = PASSWORD) -> None:
+    console.get_by_label("Name", exact=True).fill(name)
+    console.get_by_label("Password", exact=True).fill(password)
+    console.get_by_role("button", name="Sign in").click()
+
+
+def ask(page, text: str) -> None:
+    page.get_by_label("Your message").fill(text)
+    page.get_by_label("Your message").press("Enter")
+
+
+def ask_for_a_person(page, settings) -> tuple[str, str]:
+    """The person asks for a human and agrees to share the summary; returns the handover's
+    id and the summary the worker should see."""
+    from directory.db import session_scope
+    from handover import desk
+
+    ask(page, "can I talk to a real person")
+    page.get_by_role("button", name="Yes, share it").click()
+    expect(page.get_by_role("log")).to_contain_text("You're in the queue")
+    sender = page.evaluate("localStorage.getItem('waymark.sender')")
+    with session_scope(settings.database_url) as session:
+        handover = desk.current(session, sender)
+        assert handover is not None and handover.status == "waiting"
+        return handover.id, handover.summary
+
+
+def test_agent_claims_talks_and_ends_live_without_reloads(page, console_context, live_server, settings, agent):
+    console = open_console(console_context, live_server)
+    sign_in(console, agent)
+    expect(console.get_by_text(f"Signed in as {agent}")).to_be_visible()
+    expect(console.locator("#live-state")).to_contain_text("Live")
+    console.evaluate("window.notReloaded = true")
+
+    handover_id, summary = ask_for_a_person(page, settings)
+
+    # The new conversation appears in the queue by itself.
+    waiting = console.locator(f'#waiting [data-handover-id="{handover_id}"]')
+    expect(waiting).to_be_visible()
+    expect(waiting).to_contain_text(summary)
+    expect(waiting).to_contain_text("Northern Drug and Alcohol Helpline")
+    expect(waiting).to_contain_text("waiting")
+
+    waiting.get_by_role("button", name="Claim").click()
+    expect(console.locator("#conversation-summary")).to_have_text(summary)
+    expect(console.locator(f'#active [data-handover-id="{handover_id}"]')).to_contain_text("with you")
+    expect(console.locator("#waiting").locator(f'[data-handover-id="{handover_id}"]')).to_have_count(0)
+    # The person's talk with the assistant is there (they agreed to share it).
+    expect(console.locator("#transcript .line.person").first).to_contain_text("can I talk to a real person")
+    expect(page.locator(".msg.bot").last).to_contain_text(f"{agent} from the helpline has joined")
+
+    # Worker -> person, live.
+    console.get_by_label("Reply to the person").fill("Hello, I'm here. What's on your mind?")
+    console.get_by_role("button", name="Send reply").click()
+    agent_line = page.locator(".msg.agent").last
+    expect(agent_line).to_contain_text("Hello, I'm here. What's on your mind?")
+    expect(agent_line.locator(".who")).to_have_text(f"Helpline worker ({agent})")
+
+    # Person -> worker, live; the assistant stays silent.
+    bot_lines = page.locator(".msg.bot").count()
+    ask(page, "I want to cut down on my drinking")
+    expect(console.locator("#transcript .line.person").last).to_have_text("PersonI want to cut down on my drinking")
+    expect(page.locator("#typing")).to_be_hidden()
+    page.wait_for_timeout(2500)  # longer than the stream's poll: nothing late arrives either
+    assert page.locator(".msg.bot").count() == bot_lines
+
+    # A private note is marked private and never reaches the person.
+    console.get_by_label("Private note").fill("Wants to cut down, not stop.")
+    console.get_by_role("button", name="Add private note").click()
+    expect(console.locator("#transcript .line.note")).to_contain_text("the person does not see this")
+
+    # A service from the directory, sent as a message.
+    console.get_by_label("Place or postcode").fill("LS1 4AP")
+    console.get_by_role("button", name="Look up services").click()
+    listing = console.locator("#listings li").filter(has_text="Kirkgate Recovery Hub")
+    listing.get_by_role("button", name="Send to the person").click()
+    expect(page.locator(".msg.agent").last).to_contain_text("Kirkgate Recovery Hub")
+
+    # A reload of the person's page neither loses nor repeats the worker's lines.
+    page.reload()
+    expect(page.locator(".msg.agent")).to_have_count(2)
+    page.wait_for_timeout(2500)
+    expect(page.locator(".msg.agent")).to_have_count(2)
+
+    console.get_by_role("button", name="End conversation").click()
+    expect(console.locator("#conversation")).to_be_hidden()
+    expect(console.locator(f'[data-handover-id="{handover_id}"]')).to_have_count(0)
+    expect(page.locator(".msg.bot").last).to_contain_text("Did you get what you needed?")
+    page.get_by_role("group", name="Choices").last.get_by_role("button", name="Yes", exact=True).click()
+    expect(page.locator(".msg.bot").last).to_contain_text("Thank you. I'm glad.")
+
+    assert "Wants to cut down" not in page.get_by_role("log").inner_text()
+    assert console.evaluate("window.notReloaded") is True
+    assert console.csp_errors == [] and page.csp_errors == []
+    assert page.context.cookies() == [] and console_context.cookies() == []
+
+
+def test_keyboard_only_claim_reply_and_end(page, console_context, live_server, settings, agent):
+    console = open_console(console_context, live_server)
+    expect(console.get_by_label("Name", exact=True)).to_be_focused()
+    console.keyboard.type(agent)
+    console.keyboard.press("Tab")
+    console.keyboard.type(PASSWORD)
+    console.keyboard.press("Enter")
+    expect(console.locator("#queue-heading")).to_be_focused()
+
+    handover_id, _ = ask_for_a_person(page, settings)
+    claim = console.locator(f'#waiting [data-handover-id="{handover_id}"] button')
+    expect(claim).to_be_visible()
+    for _ in range(60):  # Tab through the page until the claim button has focus
+        console.keyboard.press("Tab")
+        if console.evaluate("document.activeElement.getAttribute('data-action')") == f"waiting:{handover_id}":
+            break
+    expect(claim).to_be_focused()
+    console.keyboard.press("Enter")
+    expect(console.locator("#conversation-heading")).to_be_focused()
+
+    console.keyboard.press("Tab")  # the transcript
+    console.keyboard.press("Tab")  # the reply box
+    expect(console.get_by_label("Reply to the person")).to_be_focused()
+    console.keyboard.type("Hi, it's the helpline. I'm reading your note now.")
+    console.keyboard.press("Control+Enter")
+    expect(page.locator(".msg.agent").last).to_contain_text("I'm reading your note now.")
+
+    console.get_by_role("button", name="End conversation").focus()
+    console.keyboard.press("Enter")
+    expect(page.locator(".msg.bot").last).to_contain_text("Did you get what you needed?")
+
+
+def test_a_conversation_someone_else_claimed_says_so(page, browser, console_context, live_server, settings, agent):
+    other = _account(settings, "agent")
+    console = open_console(console_context, live_server)
+    sign_in(console, agent)
+    handover_id, _ = ask_for_a_person(page, settings)
+    expect(console.locator(f'#waiting [data-handover-id="{handover_id}"]')).to_be_visible()
+
+    # A second worker on a connection whose live updates have stalled: their queue is stale.
+    slow = browser.new_context()
+    slow.route("**/console/api/events*", lambda route: route.abort())
+    stale = open_console(slow, live_server)
+    sign_in(stale, other)
+    stale_claim = stale.locator(f'#waiting [data-handover-id="{handover_id}"]').get_by_role("button", name="Claim")
+    expect(stale_claim).to_be_visible()
+
+    console.locator(f'#waiting [data-handover-id="{handover_id}"]').get_by_role("button", name="Claim").click()
+    expect(console.locator("#conversation")).to_be_visible()
+    stale_claim.click()
+    expect(stale.get_by_role("alert")).to_contain_text("Someone else has already claimed this conversation")
+    expect(stale.get_by_role("alert")).to_contain_text(agent)
+    expect(stale.locator("#conversation")).to_be_hidden()
+    slow.close()
+    console.get_by_role("button", name="End conversation").click()
+    expect(page.locator(".msg.bot").last).to_contain_text("Did you get what you needed?")
+
+
+def test_sign_in_problems_are_explained_and_sign_out_forgets_the_token(console_context, live_server, settings, agent):
+    editor = _account(settings, "editor")
+    console = open_console(console_context, live_server)
+    sign_in(console, agent, "not the password")
+    expect(console.get_by_role("alert")).to_have_text("That name or password is wrong. Please try again.")
+    sign_in(console, editor)
+    expect(console.get_by_role("alert")).to_contain_text("It needs the agent role")
+    expect(console.locator("#main")).to_be_hidden()
+
+    sign_in(console, agent)
+    expect(console.get_by_text(f"Signed in as {agent}")).to_be_visible()
+    stored = console.evaluate("sessionStorage.getItem('waymark.console')")
+    assert stored and json.loads(stored)["token"]
+    assert console_context.cookies() == []
+    console.reload()  # the tab keeps its sign-in
+    expect(console.get_by_text(f"Signed in as {agent}")).to_be_visible()
+    console.get_by_role("button", name="Sign out").click()
+    expect(console.get_by_label("Name", exact=True)).to_be_visible()
+    assert console.evaluate("sessionStorage.getItem('waymark.console')") is None
+
+    # A token that stops working (expired, revoked) sends the worker back to sign in.
+    sign_in(console, agent)
+    expect(console.get_by_text(f"Signed in as {agent}")).to_be_visible()
+    console.evaluate("""() => { const a = JSON.parse(sessionStorage.getItem('waymark.console'));
+                               a.token = 'revoked'; sessionStorage.setItem('waymark.console', JSON.stringify(a)); }""")
+    console.reload()
+    expect(console.get_by_role("alert")).to_have_text("Your sign-in has ended. Please sign in again.")
+
+
+def test_console_accessibility_and_small_screens(page, browser, live_server, settings, agent, axe_path):
+    handover_id, _ = ask_for_a_person(page, settings)
+    context = browser.new_context(bypass_csp=True)  # axe is injected as a script
+    console = open_console(context, live_server)
+    console.add_script_tag(path=str(axe_path))
+    sign_in_result = console.evaluate("async () => JSON.stringify(await axe.run(document))")
+    sign_in(console, agent)
+    console.locator(f'#waiting [data-handover-id="{handover_id}"]').get_by_role("button", name="Claim").click()
+    expect(console.locator("#conversation-summary")).to_be_visible()
+    console.get_by_label("Private note").fill("Checking the page.")
+    console.get_by_role("button", name="Add private note").click()
+    expect(console.locator("#transcript .line.note")).to_be_visible()
+    desk_result = console.evaluate("async () => JSON.stringify(await axe.run(document))")
+
+    widths = {}
+    for width, height in ((1024, 768), (320, 568)):
+        console.set_viewport_size({"width": width, "height": height})
+        widths[width] = console.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    console.get_by_role("button", name="End conversation").click()
+    expect(console.locator("#conversation")).to_be_hidden()
+    context.close()
+
+    for result in (sign_in_result, desk_result):
+        violations = [v for v in json.loads(result)["violations"] if v["impact"] in ("serious", "critical")]
+        assert violations == [], [(v["id"], v["help"]) for v in violations]
+    assert widths == {1024: True, 320: True}
