@@ -294,3 +294,20 @@ def test_waymark_report_refuses_bad_dates_and_writes_nothing(url, tmp_path):
     assert bad.returncode == 2 and "after the 'to' date" in bad.stderr and not out.exists()
     helped = waymark("report", "--help", url=url)
     assert helped.returncode == 0 and "--from DATE" in helped.stdout and "fewer than 5" in helped.stdout
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------
+
+def test_counts_and_reports_on_postgres(postgres_url):
+    create_schema(engine_for(postgres_url))
+    record(postgres_url, 6, area="LS6 1AA", matched=False)
+    record(postgres_url, 7, need="naloxone", area="M1", matched=True, channel="twilio_voice")
+    record(postgres_url, 1, need="housing", area="Leeds", matched=False)
+    make_handover_table(postgres_url)
+    unmet = {r["area"]: r["unmet"] for r in build(postgres_url, "unmet").rows}
+    assert unmet == {"LS6": "hidden", "Leeds": "fewer than 5"}  # LS6 hides Leeds from the total
+    demand = {r["area"]: r["requests"] for r in build(postgres_url, "demand").rows}
+    assert demand == {"LS6": "hidden", "M1": 7, "Leeds": "fewer than 5"}
+    assert build(postgres_url, "handovers").rows == []
+    for name in queries.REPORTS:
+        export.to_csv(build(postgres_url, name))  # every report builds and writes on PostgreSQL
