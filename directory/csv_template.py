@@ -95,13 +95,17 @@ def read_csv(path: Path) -> list[dict]:
     text = Path(path).read_text(encoding="utf-8-sig")
     lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
     reader = csv.DictReader(io.StringIO("\n".join(lines)))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        fieldnames, rows = reader.fieldnames, list(reader)
+    except csv.Error as e:  # a NUL byte, a field past csv's size limit, ...
+        raise _error(reader.line_num, "", "file", f"cannot be read as CSV ({e})") from None
+    header = [h.strip() for h in (fieldnames or [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise _error(1, "", missing[0], f"the header has no '{missing[0]}' column (expected columns: "
                      f"{', '.join(COLUMNS)})")
     records: dict[str, dict] = {}
-    for line, raw in enumerate(reader, start=2):
+    for line, raw in enumerate(rows, start=2):
         row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k}
         if not any(row.values()):
             continue

@@ -117,6 +117,8 @@ def read_records(path: Path, fmt: str = "oruk") -> list[dict]:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as e:
         raise FeedError(str(path), None, f"not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
+    except RecursionError:  # Python's parser gives up on a few thousand nested brackets
+        raise FeedError(str(path), None, "nested too deeply to be a service feed") from None
     return records_from_json(data)
 
 

@@ -36,7 +36,10 @@ def _read_rows(path: Path) -> tuple[list[str], list[dict]]:
     text = path.read_text(encoding="utf-8-sig")
     lines = [line for line in text.splitlines() if not line.startswith("#")]
     reader = csv.DictReader(io.StringIO("\n".join(lines)))
-    return list(reader.fieldnames or []), list(reader)
+    try:
+        return list(reader.fieldnames or []), list(reader)
+    except csv.Error as e:  # a NUL byte, a field past csv's size limit, ...
+        raise PostcodeImportError(f"{path}, line {reader.line_num}: cannot be read as CSV ({e})") from None
 
 
 def import_csv(
