@@ -16,15 +16,17 @@ from functools import lru_cache
 from datetime import date, datetime, timedelta
 from typing import NamedTuple, Optional, Sequence
 
-from sqlalchemy import and_, bindparam, exists, false, or_, select
+from sqlalchemy import and_, bindparam, exists, false, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, selectinload
 
 from directory import hours
 from directory.geo import EARTH_RADIUS_KM
 from directory.models import (
+    Accessibility,
     Address,
     Attribute,
+    Language,
     Location,
     Organization,
     Phone,
@@ -58,6 +60,8 @@ class SearchQuery:
     women_only: bool = False
     # Every one of these features, e.g. ("naloxone-families",) (see SEARCHABLE_FEATURES)
     features: Sequence[str] = ()
+    language: Optional[str] = None  # listed by the service: a code ("pl") or a name ("Polish")
+    accessibility: Optional[str] = None  # a word in the place's accessibility notes ("wheelchair")
     open_at: Optional[datetime] = None  # only services open at this moment
     max_distance_km: float = DEFAULT_MAX_DISTANCE_KM
     limit: int = 10
@@ -275,6 +279,8 @@ def search(
     radius = min(FIRST_RADIUS_KM, query.max_distance_km)
     while True:
         ordered = _candidates(connection, query.latitude, query.longitude, radius, codes)
+        if query.language or query.accessibility:
+            ordered = _spoken_and_accessible(connection, query, ordered)
         wide_enough = radius >= query.max_distance_km
         if len(ordered) >= query.limit or wide_enough:
             results = _matches(connection, query, ordered, now, stale_after_days)
@@ -284,6 +290,35 @@ def search(
         # with the square of the radius), with a margin; at least double each time.
         found = max(len(ordered), 0.5)
         radius = min(max(radius * 2, radius * math.sqrt(1.5 * query.limit / found)), query.max_distance_km)
+
+
+def _spoken_and_accessible(connection: Connection, query: SearchQuery,
+                           ordered: list[tuple[str, Candidate]]) -> list[tuple[str, Candidate]]:
+    """The candidates whose service lists the language asked for, and whose (nearest) place
+    mentions the accessibility word asked for. Rarely asked, so read from the ORUK tables."""
+    if query.language:
+        wanted = query.language.strip().lower()
+        speaking: set[str] = set()
+        for chunk in _chunks([sid for sid, _ in ordered]):
+            speaking.update(connection.scalars(select(Language.service_id).where(
+                Language.service_id.in_(chunk),
+                or_(func.lower(Language.code) == wanted, func.lower(Language.name) == wanted))))
+        ordered = [(sid, c) for sid, c in ordered if sid in speaking]
+    if query.accessibility:
+        word = query.accessibility.strip().lower()
+        accessible: set[str] = set()
+        for chunk in _chunks(sorted({c.location_id for _, c in ordered})):
+            accessible.update(connection.scalars(select(Accessibility.location_id).where(
+                Accessibility.location_id.in_(chunk),
+                or_(func.lower(Accessibility.description).contains(word, autoescape=True),
+                    func.lower(Accessibility.details).contains(word, autoescape=True)))))
+        ordered = [(sid, c) for sid, c in ordered if c.location_id in accessible]
+    return ordered
+
+
+def _chunks(ids: list, size: int = 500):
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
 
 
 def _matches(connection: Connection, query: SearchQuery, ordered: list[tuple[str, Candidate]],

@@ -302,3 +302,19 @@ def test_a_directory_from_before_the_search_table_is_searchable_after_upgrading(
         found = search.search(session, search.SearchQuery(*LEEDS, need="treatment"))
         assert [r.service_id for r in found] == ["old-hub"]
         _search_table_is_up_to_date(session)
+
+
+def test_language_and_accessibility_filters(db):
+    from directory.models import Accessibility, Language, Service, new_id
+
+    hub = db.get(Service, "sample-leeds-recovery-hub")
+    hub.languages.append(Language(id=new_id(), code="pl", name="Polish"))
+    families = db.get(Service, "sample-leeds-families")
+    families.service_at_locations[0].location.accessibility.append(
+        Accessibility(id=new_id(), description="Step-free entrance and a wheelchair accessible toilet"))
+    db.flush()
+    assert _names(db, language="Polish") == ["Kirkgate Recovery Hub (sample)"]
+    assert _names(db, need="treatment", language="PL") == ["Kirkgate Recovery Hub (sample)"]
+    assert _names(db, need="treatment", language="Urdu") == []
+    assert _names(db, accessibility="Wheelchair") == ["Families First Leeds (sample)"]
+    assert _names(db, need="treatment", accessibility="wheelchair") == []
