@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sqlalchemy import Boolean, Column, DateTime, MetaData, String, Table, inspe
 from directory.db import create_schema, engine_for, session_scope
 from directory.models import Metadata, Service
 from insights import export, queries, record_demand
+from insights.recording import flush
 from insights.models import DemandCount
 from support import ROOT
 
@@ -37,14 +39,17 @@ def url(tmp_path) -> str:
 def record(url, times, need="treatment", matched=True, area="LS6", day=DAY, **extra):
     for _ in range(times):
         assert record_demand(need, matched=matched, area=area, day=day, database_url=url, **extra)
+    assert flush()
 
 
 def build(url, name, k=5, dr=WEEK):
+    assert flush()
     with session_scope(url) as s:
         return queries.build(s, name, dr, k)
 
 
 def demand_rows(url):
+    assert flush()
     with session_scope(url) as s:
         return [dict(r._mapping) for r in s.execute(select(DemandCount.__table__))]
 
@@ -86,10 +91,13 @@ def test_a_failure_to_record_is_logged_without_personal_data_and_never_raises(tm
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the database folder should be")
     with caplog.at_level(logging.WARNING):
-        counted = record_demand("treatment", matched=True, area="LS1 4AP", persona="self",
-                                database_url=f"sqlite:///{blocked}/sub/demand.db")
-    assert counted is False
-    assert "Could not record demand" in caplog.text
+        started = time.monotonic()
+        taken = record_demand("treatment", matched=True, area="LS1 4AP", persona="self",
+                              database_url=f"sqlite:///{blocked}/sub/demand.db")
+        assert taken is True and time.monotonic() - started < 0.5  # the reply never waits for it
+        assert flush()
+        assert record_demand("treatment", matched=True, area="LS1", day="not a date") is False
+    assert "Could not record demand" in caplog.text and "1 request(s) not counted" in caplog.text
     assert "LS1" not in caplog.text and "4AP" not in caplog.text
 
 

@@ -10,6 +10,7 @@ from directory import editing
 from directory.db import session_scope
 from directory.models import Metadata
 from insights import record_demand
+from insights.recording import flush
 
 PASSWORD = "correct horse battery"
 DAY = date(2026, 11, 18)
@@ -33,6 +34,7 @@ def api(fresh_directory):
         record_demand("treatment", matched=True, area="Leeds", persona="self", channel="twilio_sms",
                       day=DAY, database_url=fresh_directory)
     record_demand("housing", matched=False, area="M1", day=DAY, database_url=fresh_directory)
+    assert flush()
     return TestClient(create_app(Settings(database_url=fresh_directory)))
 
 

@@ -5,11 +5,12 @@ from sqlalchemy import func, select
 
 from directory.db import session_scope
 from insights.models import DemandCount
-from insights.recording import uk_today
+from insights.recording import flush, uk_today
 from support import say, texts
 
 
 def _count(url, **where) -> int:
+    assert flush()
     with session_scope(url) as s:
         stmt = select(func.coalesce(func.sum(DemandCount.requests), 0))
         for name, value in where.items():

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from directory import editing
 from directory.db import session_scope
 from insights import record_demand
-from insights.recording import uk_today
+from insights.recording import flush, uk_today
 
 PASSWORD = "correct horse battery"
 
@@ -25,6 +25,7 @@ def admin(settings) -> str:
     day = uk_today() - timedelta(days=1)
     for _ in range(7):
         record_demand("needle-exchange", matched=False, area="LS7 3AB", persona="self", channel="rest", day=day)
+    assert flush()
     return name
 
 
