@@ -48,6 +48,7 @@
     lastEventId = null;
     $("main").hidden = true;
     $("account").hidden = true;
+    liveState("Connecting…");
     $("sign-in").hidden = false;
     $("conversation").hidden = true;
     $("password").value = "";

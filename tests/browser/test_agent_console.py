@@ -223,11 +223,15 @@ def test_sign_in_problems_are_explained_and_sign_out_forgets_the_token(console_c
     expect(console.get_by_text(f"Signed in as {agent}")).to_be_visible()
     console.get_by_role("button", name="Sign out").click()
     expect(console.get_by_label("Name", exact=True)).to_be_visible()
+    expect(console.get_by_role("button", name="Sign out")).to_be_hidden()
+    expect(console.get_by_role("heading", name="Queue")).to_be_hidden()
     assert console.evaluate("sessionStorage.getItem('waymark.console')") is None
 
     # A token that stops working (expired, revoked) sends the worker back to sign in.
     sign_in(console, agent)
     expect(console.get_by_text(f"Signed in as {agent}")).to_be_visible()
+    expect(console.locator("#live-state")).to_contain_text("Live")
+    expect(console.get_by_role("alert")).to_be_hidden()
     console.evaluate("""() => { const a = JSON.parse(sessionStorage.getItem('waymark.console'));
                                a.token = 'revoked'; sessionStorage.setItem('waymark.console', JSON.stringify(a)); }""")
     console.reload()
