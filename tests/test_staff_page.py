@@ -45,8 +45,8 @@ def sign_in(client: TestClient, name: str) -> dict:
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-def search(client: TestClient, **params) -> dict:
-    response = client.get("/staff/api/search", params=params)
+def search(client: TestClient, **ask) -> dict:
+    response = client.post("/staff/api/search", json=ask)
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -120,10 +120,10 @@ def test_a_professionals_only_route_says_the_person_cannot_refer_themselves(fres
 def test_filters_narrow_the_results(fresh_directory):
     client = app_for(fresh_directory)
     everything = search(client, area="Leeds", need="treatment", within_miles=25)
-    women = search(client, area="Leeds", need="treatment", women_only="true")
+    women = search(client, area="Leeds", need="treatment", women_only=True)
     assert women["listings"] and len(women["listings"]) < len(everything["listings"])
     assert all("Women only" in listing["tags"] for listing in women["listings"])
-    walk_in = search(client, area="Leeds", need="treatment", walk_in="true")
+    walk_in = search(client, area="Leeds", need="treatment", walk_in=True)
     assert walk_in["listings"] and all(listing["referral"]["walk_in"] for listing in walk_in["listings"])
     assert len(walk_in["listings"]) < len(everything["listings"])
     young = search(client, area="Leeds", need="treatment", audience="young-person")
@@ -135,10 +135,10 @@ def test_filters_narrow_the_results(fresh_directory):
 
 def test_open_now_keeps_only_services_open_at_this_moment(fresh_directory):
     client = app_for(fresh_directory)
-    housing = search(client, area="LS1 4AP", need="housing", open_now="true")
+    housing = search(client, area="LS1 4AP", need="housing", open_now=True)
     assert "Leeds Street Outreach and Housing Team (sample)" in names(housing)  # 24/7
     everything = search(client, area="Leeds", need="treatment")
-    open_now = search(client, area="Leeds", need="treatment", open_now="true")
+    open_now = search(client, area="Leeds", need="treatment", open_now=True)
     assert names(open_now) == [x["name"] for x in everything["listings"] if x["open_now"]]
 
 
@@ -163,7 +163,7 @@ def test_a_closed_service_is_never_shown_and_its_successor_is(fresh_directory):
 
 
 def test_a_confidential_address_is_never_shown(fresh_directory):
-    results = search(app_for(fresh_directory), area="Leeds", need="treatment", women_only="true")
+    results = search(app_for(fresh_directory), area="Leeds", need="treatment", women_only=True)
     group = next(x for x in results["listings"] if x["id"] == "sample-leeds-womens-group")
     assert group["address"] is None and "Confidential" not in str(group)
 
@@ -175,20 +175,20 @@ def test_a_confidential_address_is_never_shown(fresh_directory):
     ("   ", "Type an area first"),
 ])
 def test_an_unknown_area_gets_a_specific_polite_answer(fresh_directory, area, expected):
-    response = app_for(fresh_directory).get("/staff/api/search", params={"area": area})
+    response = app_for(fresh_directory).post("/staff/api/search", json={"area": area})
     assert response.status_code == 422
     assert response.json()["detail"].startswith(expected)
 
 
 def test_an_unknown_filter_value_is_named_in_the_answer(fresh_directory):
-    response = app_for(fresh_directory).get("/staff/api/search", params={"area": "LS1", "substance": "tea"})
+    response = app_for(fresh_directory).post("/staff/api/search", json={"area": "LS1", "substance": "tea"})
     assert response.status_code == 422
     assert response.json()["detail"].startswith('Sorry, "tea" is not a substance Waymark knows. Choose one of: alcohol,')
 
 
 def test_when_nothing_local_matches_the_national_lines_are_offered(fresh_directory):
     results = search(app_for(fresh_directory), area="LS1 4AP", need="family-support", within_miles=1,
-                     women_only="true")
+                     women_only=True)
     assert results["listings"] == [] and results["count"] == 0
     assert results["summary"].startswith("No local services match near LS1 4AP with these filters.")
     national = [x["name"] for x in results["national"]]

@@ -2,7 +2,7 @@
 
     GET  /staff                     the page (staff.html, staff.js, staff.css under /static)
     GET  /staff/api/choices         the filter choices (needs, substances, audiences, distances)
-    GET  /staff/api/search          area + need + filters -> listings with referral routes
+    POST /staff/api/search          area + need + filters -> listings with referral routes
     POST /staff/api/text            text listing details to a client (staff or admin account)
 
 Searching is open, like the ORUK feed: it shows only what the public directory publishes.
@@ -16,9 +16,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, conlist, constr
+from pydantic import BaseModel, confloat, conint, conlist, constr
 from sqlalchemy.orm import Session
 
 from channels.staff import lookup, texting
@@ -78,6 +78,19 @@ class Listing(BaseModel):
     sms_summary: str
 
 
+class SearchAsk(BaseModel):
+    area: constr(strip_whitespace=True, max_length=100) = ""  # type: ignore[valid-type]
+    need: Optional[constr(max_length=40)] = None  # type: ignore[valid-type]
+    substance: Optional[constr(max_length=40)] = None  # type: ignore[valid-type]
+    audience: Optional[constr(max_length=40)] = None  # type: ignore[valid-type]
+    open_now: bool = False
+    self_referral: bool = False
+    walk_in: bool = False
+    women_only: bool = False
+    within_miles: confloat(gt=0, le=100) = lookup.DEFAULT_MILES  # type: ignore[valid-type]
+    limit: conint(ge=1, le=lookup.MAX_RESULTS) = 10  # type: ignore[valid-type]
+
+
 class SearchResults(BaseModel):
     place: str
     place_kind: str
@@ -132,30 +145,19 @@ def staff_choices() -> Choices:
                    default_miles=lookup.DEFAULT_MILES)
 
 
-@router.get("/staff/api/search", response_model=SearchResults)
-def staff_search(
-    request: Request,
-    area: str = Query("", max_length=100, description="postcode, postcode district or town"),
-    need: Optional[str] = Query(None, max_length=40),
-    substance: Optional[str] = Query(None, max_length=40),
-    audience: Optional[str] = Query(None, max_length=40),
-    open_now: bool = False,
-    self_referral: bool = False,
-    walk_in: bool = False,
-    women_only: bool = False,
-    within_miles: float = Query(lookup.DEFAULT_MILES, gt=0, le=100),
-    limit: int = Query(10, ge=1, le=lookup.MAX_RESULTS),
-    session: Session = Depends(get_session),
-) -> SearchResults:
+@router.post("/staff/api/search", response_model=SearchResults)
+def staff_search(request: Request, ask: SearchAsk, session: Session = Depends(get_session)) -> SearchResults:
+    """POST, not GET: the area (often a full postcode) never appears in a URL or an access log."""
+    area = ask.area
     if not area.strip():
         raise HTTPException(422, "Type an area first: a postcode like LS1 4AP, a district like LS1, or a town.")
     choices = lookup.choices()
     filters = lookup.Filters(
-        area=area, need=_code(need, choices["needs"], "need"),
-        substance=_code(substance, choices["substances"], "substance"),
-        audience=_code(audience, choices["audiences"], "group of people"),
-        open_now=open_now, self_referral=self_referral, walk_in=walk_in, women_only=women_only,
-        within_miles=within_miles, limit=limit,
+        area=area, need=_code(ask.need, choices["needs"], "need"),
+        substance=_code(ask.substance, choices["substances"], "substance"),
+        audience=_code(ask.audience, choices["audiences"], "group of people"),
+        open_now=ask.open_now, self_referral=ask.self_referral, walk_in=ask.walk_in, women_only=ask.women_only,
+        within_miles=ask.within_miles, limit=ask.limit,
     )
     try:
         outcome = lookup.find(session, filters, request.app.state.settings.stale_after_days)

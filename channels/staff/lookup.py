@@ -141,10 +141,10 @@ def find(session: Session, filters: Filters, stale_after_days: int, now: Optiona
     listings = [listing_for(session, match, now) for match in matches]
     national: list[Listing] = []
     if not listings:
-        national = [national_listing(service, now, stale_after_days)
+        national = [listing_without_distance(service, now, stale_after_days)
                     for service in search.national_services(session, filters.need or None)]
         if not national and filters.need:
-            national = [national_listing(service, now, stale_after_days)
+            national = [listing_without_distance(service, now, stale_after_days)
                         for service in search.national_services(session, "treatment")]
     return SearchOutcome(place.label, place.kind, listings, national)
 
@@ -159,7 +159,7 @@ def listings_by_id(session: Session, ids: list[str], stale_after_days: int,
         service = search.resolve_successor(session, service_id)
         if service is None:
             raise UnknownListing(service_id)
-        found.append(national_listing(service, now, stale_after_days))
+        found.append(listing_without_distance(service, now, stale_after_days))
     return found
 
 
@@ -168,7 +168,7 @@ def listing_for(session: Session, match: search.ServiceMatch, now: datetime) -> 
     return _listing(match, service, now)
 
 
-def national_listing(service: Service, now: datetime, stale_after_days: int) -> Listing:
+def listing_without_distance(service: Service, now: datetime, stale_after_days: int) -> Listing:
     """A listing without a distance (a helpline, or a service picked by id)."""
     location = service.service_at_locations[0].location if service.service_at_locations else None
     match = search.describe(service, location, 0.0, now, stale_after_days)

@@ -35,7 +35,7 @@ TOO_MANY = ("You have sent a lot of texts in a short time. Please wait a few min
 NOT_SET_UP = ("Texting is not set up on this server (Twilio settings are missing), so the details "
               "can't be sent by text. Please print them or read them out instead.")
 SENT = "Sent. The client should get the text in a minute or two. Waymark has not kept the number."
-INTRO = "Here are the details you asked for."
+INTRO = "Here are the details you were given."
 
 
 class BadNumber(ValueError):

@@ -11,7 +11,6 @@
   var nationalEl = $("national");
   var template = $("listing-template");
   var printButton = $("print");
-  var lastQuery = "";
   var uid = 0;
 
   // --- the sign-in token ------------------------------------------------------------------
@@ -100,16 +99,15 @@
 
   // --- searching ----------------------------------------------------------------------------
 
-  function queryString() {
-    var params = new URLSearchParams();
-    ["area", "need", "substance", "audience", "within_miles"].forEach(function (name) {
+  function searchAsk() {
+    var ask = {};
+    ["area", "need", "substance", "audience"].forEach(function (name) {
       var value = $(name).value.trim();
-      if (value) { params.set(name, value); }
+      if (value) { ask[name] = value; }
     });
-    ["open_now", "self_referral", "walk_in", "women_only"].forEach(function (name) {
-      if ($(name).checked) { params.set(name, "true"); }
-    });
-    return params.toString();
+    ask.within_miles = Number($("within_miles").value) || 25;
+    ["open_now", "self_referral", "walk_in", "women_only"].forEach(function (name) { ask[name] = $(name).checked; });
+    return ask;
   }
 
   function areaError(text) {
@@ -128,10 +126,14 @@
       return;
     }
     areaError("");
-    lastQuery = queryString();
     statusLine.textContent = "Searching…";
     $("search-button").disabled = true;
-    fetch("/staff/api/search?" + lastQuery).then(function (res) {
+    // POST, so the area (often a full postcode) never sits in a URL, the history or a log.
+    fetch("/staff/api/search", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(searchAsk())
+    }).then(function (res) {
       return res.json().then(function (data) {
         if (!res.ok) {
           var text = message(data, "Sorry, the search did not work. Please try again.");

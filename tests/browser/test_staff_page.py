@@ -246,3 +246,5 @@ def test_nothing_is_loaded_from_elsewhere(staff_page, staff_server):
     search_for(staff_page, "LS1 4AP")
     expect(staff_page.get_by_role("article").first).to_be_visible()
     assert requests and all(url.startswith(staff_server["base"]) for url in requests), requests
+    # The area travels in a POST body: a postcode never sits in a URL, the history or an access log.
+    assert not any("LS1" in url or "4AP" in url for url in requests + [staff_page.url]), requests
