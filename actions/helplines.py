@@ -1,7 +1,8 @@
-"""Journey: a person asks for a human, or the assistant could not understand them.
+"""Journey: the assistant could not understand, or cannot help: say so honestly.
 
-Until the warm handover exists, the honest offer is the right helpline's number, taken from
-the directory (so a changed number is changed in one place), with when it is open.
+The honest answer is the right helpline's number, taken from the directory (so a changed
+number is changed in one place), with whether it is open now, and a button to be passed to a
+real person (the warm handover, `actions/handover.py`).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from actions.context import YOUNG, persona_of
 from directory.models import Service
 from directory import hours
 
+OFFER_PERSON_BUTTON = {"title": "Talk to a person here", "payload": "/ask_human"}
 NOT_UNDERSTOOD = "Sorry, I didn't understand that. I'm an automated assistant, so I may have missed what you meant."
 CANNOT_HELP = "Sorry, I can't help with that. I'm an automated assistant that finds drug and alcohol help."
 
@@ -45,6 +47,7 @@ class ActionOfferHelpline(Action):
             when = "They are open now." if hours.is_open(line.schedules, now) else "They are closed now."
             dispatcher.utter_message(
                 text=f"You can talk to a real person at {line.name}. Ring {line.phones[0].number}. "
-                f"It is confidential. {when}"
+                f"It is confidential. {when}",
+                buttons=[OFFER_PERSON_BUTTON],
             )
             return [SlotSet("last_service_id", line.id)]

@@ -25,6 +25,7 @@ from channels.dependencies import get_assistant
 from channels.models import DeliveryStatus, OutboxMessage, Reminder, SmsConversation, to_naive_utc
 from channels.reminders import is_cancel_request, parse_reminder
 from channels.twilio_common import TwilioChannels, choices_of, get_channels, require, signed_form
+from handover import desk as handover_desk
 from waymark.assistant import Assistant
 
 log = logging.getLogger(__name__)
@@ -150,11 +151,17 @@ class SmsTurn:
             return
         message = sms_text.choice_from_reply(self.text, choices) or self.text
         replies = await self.assistant.handle(sender_id(self.person), message, channel=CHANNEL)
+        self._keep_number_for_handover()
         texts = [r["text"] for r in replies if r.get("text")]
         buttons = [b for r in replies for b in (r.get("buttons") or [])]
-        # Custom payloads (e.g. a future handover) are not for SMS: the handover work hooks in here.
-        if texts or buttons:
+        if texts or buttons:  # nothing while a helpline worker has the conversation
             self.reply(texts, buttons)
+
+    def _keep_number_for_handover(self) -> None:
+        """An open handover needs the number (encrypted) so the worker's replies can be texted."""
+        with self.channels.session() as session:
+            handover_desk.attach_contact(session, sender_id(self.person), self.channels.identity.encrypt(self.number))
+            session.commit()
 
 
 @router.post("/twilio/sms", response_class=Response)

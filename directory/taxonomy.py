@@ -84,6 +84,7 @@ FEATURES = {
     "referral-include": "What to include in a referral",
     "sample-data": "Sample data, not a real service",
     "national": "National service",
+    "live-handover": "Helpline that takes conversations handed over by Waymark",
 }
 
 TERMS: dict[str, Term] = {}

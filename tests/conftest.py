@@ -141,3 +141,23 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright's sync API keeps an event loop running in the main
     thread, which the asyncio tests must not find there."""
     items.sort(key=lambda item: "/browser/" in str(item.fspath))
+
+
+# --- the warm handover (issue 5) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def handover_time(monkeypatch):
+    """Pin the handover's clock (naive UTC), which decides whether a helpline is open:
+    `handover_time("2026-11-25T11:00")` is a Wednesday morning, when the sample helplines are
+    open. Call it again to move time on."""
+    from datetime import datetime
+
+    from handover import clock
+
+    def at(iso: str) -> datetime:
+        moment = datetime.fromisoformat(iso)
+        monkeypatch.setattr(clock, "utc_now", lambda: moment)
+        return moment
+
+    return at

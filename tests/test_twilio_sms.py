@@ -119,7 +119,8 @@ def test_a_text_is_answered_by_text_through_twilios_api(sms, stub, assistant, nu
     assert all(row.status == "sent" and row.to_encrypted is None and row.body == "" for row in sent)  # wiped
 
 
-def test_buttons_become_numbered_choices_and_a_number_picks_one(sms, stub, number):
+def test_buttons_become_numbered_choices_and_a_number_picks_one(sms, stub, number, handover_time):
+    handover_time("2026-11-28T20:00")  # Saturday evening: the helpline is closed, so the 24/7 lines are given
     text(sms, number, "hi")
     [greeting] = stub.wait_for(number)
     assert "Reply 1 for help with drugs or alcohol, 2 for clean needles or 3 for talk to a person." in greeting.body

@@ -65,7 +65,8 @@ def assert_listening(root: ET.Element) -> ET.Element:
     return gather
 
 
-def test_a_whole_call(phone, stub, assistant):
+def test_a_whole_call(phone, stub, assistant, handover_time):
+    handover_time("2026-11-28T20:00")  # Saturday evening: no helpline to put the caller through to
     call = Call(phone)
     greeting = call.post("/twilio/voice")
     assert_listening(greeting)

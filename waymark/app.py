@@ -12,6 +12,10 @@ from fastapi.staticfiles import StaticFiles
 from channels import rest, twilio_common, twilio_sms, twilio_voice, webchat
 from channels import staff as staff_page
 from directory import api_editor, api_oruk
+from handover import api as handover_api
+from handover import relay as handover_relay
+from handover import voice as handover_voice
+from handover.models import create_tables as create_handover_tables
 from directory.db import engine_for
 from insights import api as insights_api
 from insights.models import create_tables as create_insights_tables
@@ -53,10 +57,14 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
         if app.state.assistant is None:
             log.info("Loading the assistant from %s", settings.model_path)
             app.state.assistant = Assistant.load(settings)
+        await asyncio.to_thread(create_handover_tables, engine_for(settings.database_url))
         purging = asyncio.create_task(purge_daily(app.state.assistant, settings.retention_days))
         await twilio_common.start(app)  # SMS outbox and reminder loops; nothing without Twilio settings
+        app.state.voice_transfer = handover_voice.make_transfer(app)
+        watching = asyncio.create_task(handover_relay.watch_queue(app), name="handover-queue")
         log.info("Waymark is ready")
         yield
+        watching.cancel()
         await twilio_common.stop(app)
         purging.cancel()
 
@@ -67,6 +75,7 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
     auth.reject_cross_site_posts(app)
     add_security_headers(app)  # added last = outermost, so refusals carry the headers too
     app.mount("/static", StaticFiles(directory=webchat.STATIC), name="static")
+    app.mount("/console/static", StaticFiles(directory=handover_api.STATIC), name="console-static")
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(rest.router)
@@ -76,5 +85,7 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
     app.include_router(twilio_voice.router)
     app.include_router(api_oruk.router)
     app.include_router(api_editor.router)
+    app.include_router(handover_api.router)
+    app.include_router(handover_voice.router)
     app.include_router(insights_api.router)
     return app

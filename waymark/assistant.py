@@ -26,6 +26,8 @@ from rasa_sdk.interfaces import ActionNotFoundException
 
 from directory.db import session_scope
 from directory.seed import SAMPLE_DATA, national_line
+from handover.conversation import Desk
+from handover.wording import FAILED_QUEUED
 from safety.replies import crisis_reply
 from safety.triage import CrisisType, triage
 from waymark.settings import Settings
@@ -35,6 +37,7 @@ ACTIONS_PACKAGE = "actions"
 FAIL_OPEN_LINE = "national-frank"  # 24/7, any drug: the line to give when Waymark itself fails
 NATIONAL_LINES_FILE = SAMPLE_DATA / "national.yml"
 CRISIS_INTENT = "crisis"
+OFFER_PERSON = {"title": "Talk to a person", "payload": "/ask_human"}
 # The model's crisis intent is a second net. Measured on the near-miss corpus, it fires on
 # figures of speech ("nearly died laughing") at lower confidence, so only a near-certain
 # prediction counts; see tests/test_crisis_first.py for the whole-path false-alarm count
@@ -186,6 +189,7 @@ class Assistant:
         self.agent = agent
         self.actions = actions
         self.database_url = database_url
+        self.desk = Desk(database_url)
 
     @classmethod
     def load(cls, settings: Settings, lock_store: Optional[LockStore] = None) -> "Assistant":
@@ -220,15 +224,16 @@ class Assistant:
         """
         output = CollectingOutputChannel()
         message = UserMessage(text, output, sender_id, input_channel=channel)
+        quiet = False  # a helpline worker has the conversation: silence is intended
         try:
-            replies = await self._handle_in_turn(message)
+            replies, quiet = await self._handle_in_turn(message)
         except LockError:  # the lock store did not answer, so the turn never started
             log.error("The conversation lock store does not answer; asking the person to try again")
             replies = list(output.messages) or self._answer_without_lock(message)
         except Exception:  # noqa: BLE001 - whatever broke, the person must not be left in silence
             log.exception("The assistant failed on a message; answering with a helpline instead")
             replies = list(output.messages)  # a crisis reply already made still goes out
-        if not replies:
+        if not replies and not quiet:
             log.error("No reply was produced; sending the fail-open helpline reply")
             replies = [{"recipient_id": sender_id, "text": fail_open_text(self.database_url)}]
         return replies
@@ -246,20 +251,24 @@ class Assistant:
             lines = [LOCKS_UNAVAILABLE.format(name=name, number=number)]
         return [{"recipient_id": message.sender_id, "text": line} for line in lines]
 
-    async def _handle_in_turn(self, message: UserMessage) -> list[dict]:
+    async def _handle_in_turn(self, message: UserMessage) -> tuple[list[dict], bool]:
+        """The replies, and whether saying nothing is intended (a worker has the conversation)."""
         processor = self.agent.processor
         async with self.agent.lock_store.lock(message.sender_id):
             match = None if message.text.startswith("/") else triage(message.text)
             crisis_type: Optional[CrisisType] = match.type if match else None
             if crisis_type is None:
+                routed = self.desk.route(message.sender_id, message.text, message.input_channel or "rest")
+                if routed is not None:
+                    return routed.replies, True
                 message.parse_data = await processor.parse_message(message)
                 intent = message.parse_data["intent"]
                 if intent.get("name") == CRISIS_INTENT and intent.get("confidence", 0) >= CRISIS_NLU_CONFIDENCE:
                     crisis_type = CrisisType.GENERAL
             if crisis_type is not None:
                 await self._answer_crisis(message, crisis_type, rule=match.rule if match else "nlu")
-                return list(message.output_channel.messages)
-            return list(await processor.handle_message(message) or [])
+                return list(message.output_channel.messages), False
+            return list(await processor.handle_message(message) or []), False
 
     async def _answer_crisis(self, message: UserMessage, crisis_type: CrisisType, rule: str) -> None:
         """Send the crisis reply first, then record it (a storage failure cannot stop it)."""
@@ -267,6 +276,13 @@ class Assistant:
         lines = crisis_reply(crisis_type, crisis_lines(self.database_url))
         for line in lines:
             await message.output_channel.send_text_message(message.sender_id, line)
+        try:
+            in_handover = self.desk.flag_crisis(message.sender_id, crisis_type.value, message.text)
+        except Exception:  # noqa: BLE001 - the reply has gone; flagging must not undo it
+            log.exception("Could not flag the handover as urgent")
+            in_handover = False
+        if not in_handover:  # offer a person, unless one is already with them or on the way
+            message.output_channel.messages[-1]["buttons"] = [OFFER_PERSON]
         if message.parse_data is None:
             message.parse_data = {"text": message.text, "entities": [],
                                   "intent": {"name": CRISIS_INTENT, "confidence": 1.0}}

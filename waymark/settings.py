@@ -64,6 +64,10 @@ class Settings:
     max_import_bytes: int = field(
         default_factory=lambda: int(os.environ.get("WAYMARK_MAX_IMPORT_BYTES", str(200 * 1000 * 1000)))
     )
+    # Warm handover: a person waiting this long is told nobody has picked up, and offered alternatives.
+    handover_timeout_minutes: int = field(
+        default_factory=lambda: int(os.environ.get("WAYMARK_HANDOVER_TIMEOUT_MINUTES", "10"))
+    )
     # --- Twilio SMS and voice (channels/twilio_*.py); without credentials those routes answer 503.
     twilio_account_sid: str = field(default_factory=lambda: os.environ.get("TWILIO_ACCOUNT_SID", ""))
     twilio_auth_token: str = field(default_factory=lambda: os.environ.get("TWILIO_AUTH_TOKEN", ""))

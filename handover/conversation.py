@@ -1,0 +1,208 @@
+"""The handover's part of every message a person sends, run by the assistant after crisis
+triage and before the dialogue.
+
+While a human has the conversation, the message goes to them and the assistant says nothing.
+While an offer is open, the answer to it (share the summary / connect without it / change it,
+or a callback when the helpline is closed) is read here, deterministically, on every channel:
+it is a button's payload, a numbered choice on SMS, or a plain "yes". After a worker ends the
+conversation, the one-tap feedback answer is read here too. Everything else goes on to the
+dialogue, so a person waiting in the queue still gets directory answers.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Optional
+
+from directory.db import session_scope
+from directory.models import Service
+from directory.seed import national_line
+from handover import clock, desk, wording
+from handover.models import ACTIVE, EDITING, OFFERED, WAITING, Handover
+
+log = logging.getLogger(__name__)
+MAX_NOTE_CHARS = 500
+
+_PAYLOAD = re.compile(r'^/(handover_consent|handover_feedback)(\{.*\})?$', re.DOTALL)
+_YES = re.compile(r"^\s*(y|ye|yes|yeah|yea|yep|ya|ok|okay|k|sure|fine|go on|go ahead|please|yes please|share it|"
+                  r"thats fine|that's fine|that is fine|sounds good|do it)\b[\s.!]*$", re.IGNORECASE)
+_NO = re.compile(r"^\s*(n|no|nah|nope|no thanks?|dont|don't|do not|without it|dont share|don't share|"
+                 r"connect without it)\b[\s.!]*$", re.IGNORECASE)
+_EDIT = re.compile(r"^\s*(edit|change|change it|edit it|let me change it|i want to change it)\b[\s.!]*$", re.IGNORECASE)
+_CANCEL = re.compile(r"\b(cancel|stop waiting|leave the queue|never ?mind|dont want a person|don't want a person|"
+                     r"no longer need)\b", re.IGNORECASE)
+
+
+@dataclass
+class Routed:
+    """What the handover did with a message: replies to send (possibly none, on purpose)."""
+
+    replies: list[dict] = field(default_factory=list)
+
+
+def read_choice(text: str, payload_intent: str, key: str) -> Optional[str]:
+    """A button's payload ("/handover_consent{"choice": "yes"}") or the same said in words."""
+    match = _PAYLOAD.match(text.strip())
+    if match:
+        if match.group(1) != payload_intent:
+            return None
+        try:
+            return str(json.loads(match.group(2) or "{}").get(key) or "") or None
+        except ValueError:
+            return None
+    if _CANCEL.search(text):
+        return "cancel"
+    if _EDIT.match(text):
+        return "edit"
+    if _YES.match(text):
+        return "yes"
+    if _NO.match(text):
+        return "no"
+    return None
+
+
+def any_time_text(session) -> str:
+    return wording.any_time_lines(national_line(session, "national-samaritans"), national_line(session, "national-frank"))
+
+
+class Desk:
+    """The handover as the assistant sees it (times from `handover.clock`, which tests move)."""
+
+    def __init__(self, database_url: str):
+        self.database_url = database_url
+        self._tables_ready = False
+
+    def _ensure_tables(self) -> None:
+        """The queue's tables, created on first use (the app also creates them at start-up)."""
+        if not self._tables_ready:
+            from directory.db import engine_for
+            from handover.models import create_tables
+
+            create_tables(engine_for(self.database_url))
+            self._tables_ready = True
+
+    @staticmethod
+    def clock() -> datetime:
+        return clock.utc_now()
+
+    def route(self, sender_id: str, text: str, channel: str) -> Optional[Routed]:
+        """Handle the message here (a Routed, perhaps with no replies) or return None for the dialogue."""
+        now = self.clock()
+        self._ensure_tables()
+        with session_scope(self.database_url) as session:
+            handover = desk.current(session, sender_id)
+            if handover is None:
+                return self._feedback(session, sender_id, text, now)
+            if handover.status == ACTIVE:
+                desk.add_message(session, handover, "person", text, now=now)
+                return Routed([])  # the worker has the conversation: the assistant stays silent
+            if handover.status == EDITING:
+                return self._edited(session, handover, sender_id, text, now)
+            if handover.status == OFFERED:
+                return self._answer_offer(session, handover, sender_id, text, now)
+            if handover.status == WAITING:
+                return self._while_waiting(session, handover, sender_id, text, now)
+        return None
+
+    def flag_crisis(self, sender_id: str, crisis_type: str, text: str) -> bool:
+        """A crisis message during a handover: flagged at once (a waiting person moves to the
+        front of the queue) and the worker sees the message. True if a person is with them or
+        on the way."""
+        self._ensure_tables()
+        with session_scope(self.database_url) as session:
+            handover = desk.flag_urgent(session, sender_id, crisis_type)
+            if handover is not None and handover.status == ACTIVE:
+                desk.add_message(session, handover, "person", text, now=self.clock())
+                desk.add_message(session, handover, "note", f"Waymark sent its {crisis_type.replace('_', ' ')} "
+                                 "crisis reply to this message.", author_name="Waymark", now=self.clock())
+            return handover is not None and handover.status in (ACTIVE, WAITING)
+
+    def queue_after_failure(self, sender_id: str, channel: str, urgent: bool = False) -> bool:
+        """Fail open: the assistant broke, so a person looks at this conversation (no summary)."""
+        try:
+            self._ensure_tables()
+            with session_scope(self.database_url) as session:
+                desk.enqueue_without_offer(session, sender_id, channel, reason="failed", urgent=urgent, now=self.clock())
+            return True
+        except Exception:  # noqa: BLE001 - the database may be what broke
+            log.exception("Could not queue a failed conversation for a person")
+            return False
+
+    # --- the steps ----------------------------------------------------------------------------
+
+    def _reply(self, sender_id: str, text: str, buttons: list[dict] = ()) -> dict:
+        reply = {"recipient_id": sender_id, "text": text}
+        if buttons:
+            reply["buttons"] = list(buttons)
+        return reply
+
+    def _helpline_name(self, session, handover: Handover) -> str:
+        service = session.get(Service, handover.helpline_id) if handover.helpline_id else None
+        return service.name if service is not None else "the helpline"
+
+    def _queued_reply(self, session, handover: Handover, sender_id: str, now: datetime) -> Routed:
+        wait = desk.estimate(session, handover, now)
+        text = wording.queued(self._helpline_name(session, handover), wait, shared=handover.consent != "no")
+        log.info("Handover queued (urgent=%s, %d ahead)", handover.urgent, wait.ahead)
+        return Routed([self._reply(sender_id, text, [wording.LEAVE_QUEUE_BUTTON])])
+
+    def _answer_offer(self, session, handover: Handover, sender_id: str, text: str, now: datetime) -> Optional[Routed]:
+        choice = read_choice(text, "handover_consent", "choice")
+        if handover.offer_kind == "callback":
+            if choice in ("callback", "yes"):
+                desk.request_callback(session, handover, now)
+                desk.close_out_of_hours(handover, now)
+                return Routed([self._reply(sender_id, wording.CALLBACK_TAKEN)])
+            if choice in ("cancel", "no"):
+                desk.decline(handover, now)
+                return Routed([self._reply(sender_id, wording.NO_THANKS)])
+        elif choice in ("yes", "no"):
+            desk.queue(session, handover, choice, now)
+            return self._queued_reply(session, handover, sender_id, now)
+        elif choice == "edit":
+            desk.start_editing(handover)
+            return Routed([self._reply(sender_id, wording.ASK_EDIT)])
+        elif choice == "cancel":
+            desk.decline(handover, now)
+            return Routed([self._reply(sender_id, wording.NO_THANKS)])
+        # Something else entirely: the offer lapses and the dialogue answers.
+        desk.decline(handover, now)
+        return None
+
+    def _edited(self, session, handover: Handover, sender_id: str, text: str, now: datetime) -> Routed:
+        if read_choice(text, "handover_consent", "choice") == "cancel":
+            desk.decline(handover, now)
+            return Routed([self._reply(sender_id, wording.NO_THANKS)])
+        note = text.strip()
+        if len(note) > MAX_NOTE_CHARS:
+            return Routed([self._reply(sender_id, wording.EDITED_TOO_LONG)])
+        desk.queue(session, handover, "edited", now, summary=note)
+        return self._queued_reply(session, handover, sender_id, now)
+
+    def _while_waiting(self, session, handover: Handover, sender_id: str, text: str, now: datetime) -> Optional[Routed]:
+        choice = read_choice(text, "handover_consent", "choice") if (text.startswith("/") or _CANCEL.search(text)) else None
+        if choice == "cancel":
+            desk.decline(handover, now)
+            return Routed([self._reply(sender_id, wording.LEFT_QUEUE)])
+        if choice == "wait":
+            return Routed([self._reply(sender_id, wording.KEEP_WAITING)])
+        if choice == "callback":
+            desk.request_callback(session, handover, now)
+            desk.close_out_of_hours(handover, now)
+            return Routed([self._reply(sender_id, wording.CALLBACK_TAKEN)])
+        if choice == "yes":  # "Connect" pressed again: they are already in the queue
+            return self._queued_reply(session, handover, sender_id, now)
+        return None  # waiting people still get the assistant's answers
+
+    def _feedback(self, session, sender_id: str, text: str, now: datetime) -> Optional[Routed]:
+        ended = desk.awaiting_feedback(session, sender_id, now)
+        if ended is None:
+            return None
+        choice = read_choice(text, "handover_feedback", "got_help")
+        if choice not in ("yes", "no"):
+            return None
+        desk.record_feedback(ended, choice == "yes")
+        return Routed([self._reply(sender_id, wording.FEEDBACK_THANKS[choice == "yes"])])

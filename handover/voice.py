@@ -1,0 +1,148 @@
+"""A warm transfer on a phone call.
+
+The caller hears who they are being put through to and the short summary, and presses 1 to
+share it (or 2 not to). The call is then connected with <Dial><Number url=…>: when the
+helpline worker answers, Twilio first plays them the whisper (the summary, if the caller
+agreed) and only then joins the two. If nobody answers, the caller hears the 24/7 lines.
+
+POST /twilio/voice/handover?handover=ID        the caller's 1 or 2 (signed by Twilio)
+POST /twilio/voice/whisper?handover=ID         what the worker hears before connecting
+POST /twilio/voice/handover/done?handover=ID   how the <Dial> ended
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request, Response
+from twilio.twiml.voice_response import VoiceResponse
+
+from channels.twilio_common import TwilioChannels, get_channels, require, signed_form
+from channels.twilio_voice import VOICE, for_speech
+from directory import editing
+from directory.db import session_scope
+from directory.models import Service
+from handover import clock, desk, helplines, summary
+from handover.conversation import any_time_text
+from handover.models import ACTIVE, ENDED, EXPIRED, Handover
+
+log = logging.getLogger(__name__)
+router = APIRouter(tags=["voice"])
+CHANNEL = "twilio_voice"
+CONSENT_PATH, WHISPER_PATH, DONE_PATH = "/twilio/voice/handover", "/twilio/voice/whisper", "/twilio/voice/handover/done"
+RING_SECONDS = 30
+
+
+def _url(path: str, handover_id: str) -> str:
+    return f"{path}?{urlencode({'handover': handover_id})}"
+
+
+def _twiml(response: VoiceResponse) -> Response:
+    return Response(str(response), media_type="application/xml")
+
+
+async def _facts(app: Any, sender_id: str) -> summary.Facts:
+    assistant = getattr(app.state, "assistant", None)
+    tracker = await assistant.agent.tracker_store.retrieve(sender_id) if assistant is not None else None
+    if tracker is None:
+        return summary.Facts()
+    return summary.facts_from(tracker.current_slot_values(), [e.as_dict() for e in tracker.events])
+
+
+def make_transfer(app: Any):
+    """The hook the voice channel asks when a caller wants a person (`app.state.voice_transfer`).
+    Returns None when no helpline can take the call now: the assistant then gives a number."""
+
+    async def transfer(sender_id: str, form: dict) -> Optional[VoiceResponse]:
+        facts = await _facts(app, sender_id)
+        now = clock.utc_now()
+        with session_scope(app.state.settings.database_url) as session:
+            choice = helplines.choose(session, facts.persona, clock.aware(now))
+            if choice is None or not choice.open_now or not choice.voice_number:
+                return None
+            names = editing.service_names(session, facts.offered_ids)
+            text = summary.summary_text(facts, [names.get(i, "") for i in facts.offered_ids])
+            handover = desk.offer(session, sender_id, CHANNEL, text, helpline_id=choice.service.id,
+                                  urgent=facts.urgent, crisis_type=facts.crisis_type, persona=facts.persona,
+                                  need=facts.need, area=summary.area_of(facts.place), now=now)
+            handover_id, name = handover.id, choice.service.name
+        response = VoiceResponse()
+        gather = response.gather(input="dtmf speech", num_digits=1, timeout=6, action=_url(CONSENT_PATH, handover_id),
+                                 method="POST", action_on_empty_result=True, language=VOICE["language"])
+        gather.say(f"I can put you through to a real person at {for_speech(name)} now. So you don't have to "
+                   f"repeat yourself, I can tell them this: {for_speech(text)}", **VOICE)
+        gather.say("Press 1 to share that, or 2 to be put through without it.", **VOICE)
+        response.redirect(_url(CONSENT_PATH, handover_id), method="POST")
+        return response
+
+    return transfer
+
+
+def _said_yes(form: dict) -> bool:
+    digits = (form.get("Digits") or "").strip()
+    speech = (form.get("SpeechResult") or "").strip().lower()
+    return digits == "1" or speech.startswith(("yes", "yeah", "ok", "okay", "share", "sure"))
+
+
+@router.post(CONSENT_PATH, response_class=Response)
+async def consent(request: Request, handover: str, form: dict = Depends(signed_form),
+                  channels: TwilioChannels = Depends(get_channels)) -> Response:
+    """1 (or "yes") shares the summary; anything else, silence included, connects without it."""
+    require(form, "CallSid")
+    now = clock.utc_now()
+    with session_scope(request.app.state.settings.database_url) as session:
+        row = session.get(Handover, handover)
+        service = session.get(Service, row.helpline_id) if row is not None and row.helpline_id else None
+        number = next((p.number for p in service.phones if p.type == "voice"), None) if service else None
+        if row is None or number is None:
+            return _twiml(_nobody(session, "Sorry, I can't put you through just now."))
+        desk.queue(session, row, "yes" if _said_yes(form) else "no", now)
+        row.status, row.claimed_at, row.claimed_by = ACTIVE, now, f"phone:{service.name}"[:128]
+        desk.audit(session, row.id, "voice_transfer", "waymark", row.consent)
+        shared = row.consent == "yes"
+    response = VoiceResponse()
+    response.say("Thank you. Putting you through now." + (" I'll tell them what you've told me." if shared else ""), **VOICE)
+    dial = response.dial(timeout=RING_SECONDS, action=_url(DONE_PATH, handover), method="POST")
+    dial.number(number, url=_url(WHISPER_PATH, handover), method="POST")
+    log.info("Voice handover: putting a caller through (summary shared: %s)", shared)
+    return _twiml(response)
+
+
+@router.post(WHISPER_PATH, response_class=Response)
+async def whisper(request: Request, handover: str, form: dict = Depends(signed_form),
+                  channels: TwilioChannels = Depends(get_channels)) -> Response:
+    """Played to the helpline worker only, before the caller is connected."""
+    with session_scope(request.app.state.settings.database_url) as session:
+        row = session.get(Handover, handover)
+        text = (row.summary if row is not None and row.summary else "The caller chose not to share a summary.")
+        if row is not None:
+            desk.audit(session, row.id, "whisper", "waymark")
+    response = VoiceResponse()
+    response.say(f"Waymark is putting a caller through. {for_speech(text)}", **VOICE)
+    return _twiml(response)
+
+
+def _nobody(session, opening: str) -> VoiceResponse:
+    response = VoiceResponse()
+    response.say(f"{opening} {for_speech(any_time_text(session))} Goodbye.", **VOICE)
+    response.hangup()
+    return response
+
+
+@router.post(DONE_PATH, response_class=Response)
+async def dial_done(request: Request, handover: str, form: dict = Depends(signed_form),
+                    channels: TwilioChannels = Depends(get_channels)) -> Response:
+    status = form.get("DialCallStatus", "")
+    now = clock.utc_now()
+    with session_scope(request.app.state.settings.database_url) as session:
+        row = session.get(Handover, handover)
+        answered = status == "completed"
+        if row is not None:
+            row.status, row.ended_at = (ENDED if answered else EXPIRED), now
+        if answered:
+            response = VoiceResponse()
+            response.say("Thank you for calling. Take care. Goodbye.", **VOICE)
+            response.hangup()
+            return _twiml(response)
+        return _twiml(_nobody(session, "I'm sorry, nobody could answer just now."))
