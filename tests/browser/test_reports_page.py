@@ -89,3 +89,17 @@ def test_no_serious_accessibility_violations_on_the_reports_page(browser, live_s
     violations = [v for v in json.loads(result)["violations"] if v["impact"] in ("serious", "critical")]
     context.close()
     assert violations == [], [(v["id"], v["help"]) for v in violations]
+
+
+def test_the_date_filter_changes_what_is_shown_and_refuses_backwards_dates(reports_page, live_server, admin):
+    page = reports_page
+    sign_in(page, live_server, admin)
+    expect(page.locator("#report-unmet")).to_contain_text("LS7")
+    page.get_by_label("From", exact=True).fill("2020-01-06")
+    page.get_by_label("To", exact=True).fill("2020-01-19")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("status")).to_contain_text("Showing 2020-01-06 to 2020-01-19")
+    expect(page.locator("#report-unmet")).to_contain_text("No unmet need recorded in these dates.")
+    page.get_by_label("From", exact=True).fill("2020-02-01")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("status")).to_have_text("The 'from' date is after the 'to' date.")
