@@ -319,3 +319,19 @@ def test_counts_and_reports_on_postgres(postgres_url):
     assert build(postgres_url, "handovers").rows == []
     for name in queries.REPORTS:
         export.to_csv(build(postgres_url, name))  # every report builds and writes on PostgreSQL
+
+
+def test_handover_figures_read_the_handover_desks_own_table(url):
+    from handover import models as handover_models
+
+    handover_models.create_tables(engine_for(url))
+    start = datetime(2026, 11, 17, 9, 0)
+    with session_scope(url) as s:
+        for i in range(6):
+            queued = start + timedelta(hours=i)
+            s.add(handover_models.Handover(
+                sender_id=f"web-{i}", channel="rest", status="ended", created_at=queued, queued_at=queued,
+                claimed_at=queued + timedelta(minutes=2 * (i + 1)), feedback="yes"))
+    week = build(url, "handovers").rows[0]
+    assert (week["week"], week["handovers"], week["median_wait"], week["p90_wait"]) == ("2026-11-16", 6, 7.0, 12.0)
+    assert (week["lost"], week["feedback_yes"], week["feedback_no"]) == (0, 6, 0)
