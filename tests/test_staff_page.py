@@ -13,6 +13,9 @@ from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from fuzzing import ANY_TEXT, JSON, bounded
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from twilio_stub import TwilioStub, open_app
 
@@ -393,3 +396,50 @@ def test_report_a_problem_reaches_the_review_queue(fresh_directory):
     with session_scope(fresh_directory) as session:
         [item] = session.scalars(select(ReviewItem).where(ReviewItem.kind == "report")).all()
         assert item.resource_id == KIRKGATE and item.detail == "The phone number has changed."
+
+
+# --- odd input never breaks anything -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def staff_api(tmp_path_factory):
+    """The app on a directory of this module's own, without the model, and a staff token."""
+    from directory import seed
+    from directory.db import create_schema, engine_for
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('staff-fuzz') / 'directory.db'}"
+    create_schema(engine_for(url))
+    with session_scope(url) as session:
+        seed.seed_national(session)
+        seed.seed_sample(session)
+    add_account(url, "fuzz")
+    client = TestClient(create_app(Settings(database_url=url)), raise_server_exceptions=False)
+    client.headers.update(sign_in(client, "fuzz"))
+    client.database_url = url
+    return client
+
+
+SEARCH_FIELDS = ["area", "need", "substance", "audience", "open_now", "self_referral", "walk_in", "women_only",
+                 "within_miles", "limit", "unknown"]
+
+
+@bounded(60)
+@given(ask=st.dictionaries(st.sampled_from(SEARCH_FIELDS),
+                           st.one_of(ANY_TEXT, JSON, st.sampled_from(["LS1 4AP", "Leeds", "treatment", "alcohol"])),
+                           max_size=6))
+def test_any_search_gets_an_answer_not_a_crash(staff_api, ask):
+    response = staff_api.post("/staff/api/search", json=ask)
+    assert response.status_code in (200, 413, 422), (ask, response.text[:300])
+    if response.status_code != 200:
+        assert response.json()["detail"]
+
+
+@bounded(60)
+@given(mobile=st.one_of(ANY_TEXT, st.sampled_from(["07700 900123", "+447700900123"])),
+       ids=st.one_of(JSON, st.lists(st.one_of(ANY_TEXT, st.just(KIRKGATE)), max_size=5)))
+def test_any_text_request_is_refused_politely_and_writes_nothing(staff_api, mobile, ids):
+    response = staff_api.post("/staff/api/text", json={"mobile": mobile, "service_ids": ids})
+    assert response.status_code in (413, 422, 503), (mobile[:60], str(ids)[:60], response.text[:300])
+    with session_scope(staff_api.database_url) as session:
+        assert session.scalar(select(func.count()).select_from(Metadata)
+                              .where(Metadata.resource_type == "staff_text")) == 0

@@ -102,7 +102,8 @@ class SearchResults(BaseModel):
 
 class TextRequest(BaseModel):
     mobile: constr(strip_whitespace=True, max_length=40)  # type: ignore[valid-type]
-    service_ids: conlist(constr(strip_whitespace=True, min_length=1, max_length=64),  # type: ignore[valid-type]
+    service_ids: conlist(constr(strip_whitespace=True, min_length=1, max_length=64,  # type: ignore[valid-type]
+                                regex=r"^[^\x00-\x1f\x7f]+$"),  # no control characters (PostgreSQL refuses NUL)
                          min_items=1, max_items=MAX_LISTINGS_PER_TEXT)
 
 
