@@ -10,8 +10,12 @@ DEPS        := $(VENV)/.deps-installed
 INSTALLED   := $(VENV)/.installed
 PACKAGES    := $(wildcard */__init__.py)
 MODEL       := models/waymark.tar.gz
+# spaCy without a download: a blank English pipeline with an EntityRuler built from
+# understanding/gazetteers, saved here at build time and loaded by SpacyNLP (config.yml).
+SPACY_PIPELINE := build/spacy-en
 DATABASE    := var/waymark.db
-TRAIN_INPUT := config.yml $(shell find bot nlu_data -name '*.yml' 2>/dev/null)
+TRAIN_INPUT := config.yml $(shell find bot nlu_data -name '*.yml' 2>/dev/null) \
+               $(SPACY_PIPELINE)/meta.json understanding/gazetteer_extractor.py
 RASA_DATA   := --domain bot/domain --data bot/rules nlu_data --config config.yml
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -59,6 +63,11 @@ $(INSTALLED): $(DEPS) $(PACKAGES)
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
+# The gazetteers as a saved spaCy pipeline (never downloaded); the model depends on it.
+$(SPACY_PIPELINE)/meta.json: $(INSTALLED) understanding/spacy_pipeline.py $(wildcard understanding/gazetteers/*.yml)
+	$(BIN)/python -m understanding.spacy_pipeline --out $(SPACY_PIPELINE)
+	touch $@
+
 # Trains into a scratch folder, then swaps the file in whole, so a running app or test
 # session never reads a half-written model. Rasa's cache (.rasa/) makes retraining fast.
 $(MODEL): $(INSTALLED) $(TRAIN_INPUT)
@@ -98,4 +107,4 @@ constraints: ## re-pin constraints.txt from the current virtualenv
 	 $(BIN)/pip freeze --all --exclude-editable | grep -v '^-e\|^waymark\|^pip==') > constraints.txt
 
 clean: ## remove the virtualenv, trained models and local databases
-	rm -rf $(VENV) models .rasa var node_modules
+	rm -rf $(VENV) models .rasa var node_modules build

@@ -1,0 +1,213 @@
+"""Waymark's spaCy pipeline: a blank English pipeline whose EntityRuler knows the substance and
+place gazetteers and the shape of UK postcodes.
+
+No spaCy model can be downloaded where Waymark is built, and none is needed: the words people
+use for drugs and places are a list, not something to learn. `make` builds the pipeline from
+`understanding/gazetteers/*.yml` and saves it to `build/spacy-en`, which Rasa's `SpacyNLP`
+loads (`config.yml`), and `understanding.gazetteer_extractor` turns its matches into entities.
+
+    python -m understanding.spacy_pipeline --out build/spacy-en
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+import yaml
+
+GAZETTEERS = Path(__file__).resolve().parent / "gazetteers"
+SUBSTANCES_FILE = GAZETTEERS / "substances.yml"
+PLACES_FILE = GAZETTEERS / "places.yml"
+DEFAULT_OUT = "build/spacy-en"  # relative to the project folder; config.yml names the same
+
+# Words that say the next word is a drug being used ("on the white", "smoking rock").
+USING_WORDS = [
+    "on", "doing", "taking", "take", "takes", "took", "using", "use", "uses", "used", "smoking",
+    "smokin", "smoke", "smoked", "sniffing", "snorting", "injecting", "banging", "bang",
+    "buying", "buy", "scoring", "score", "addicted", "hooked", "off", "with", "some", "more",
+]
+FILLER_WORDS = ["the", "some", "to", "on", "too", "much", "of", "a", "bit", "lot", "lotta"]
+# Words that say the word before was a drug ("white user", "rock habit").
+USE_WORDS = ["user", "users", "habit", "problem", "problems", "addiction", "dependency",
+             "smoker", "head", "use", "binge", "binges", "help", "support"]
+AND_WORDS = ["and", "&", "n", "or"]
+# Words before a place that could also be an ordinary word ("near reading").
+PLACE_WORDS = ["in", "near", "around", "round", "from", "nr", "at", "outside", "to", "live",
+               "living", "based"]
+
+# UK postcode areas (the letters that start a postcode: LS Leeds, M Manchester, ...).
+POSTCODE_AREAS = (
+    "ab al b ba bb bd bh bl bn br bs bt ca cb cf ch cm co cr ct cv cw da dd de dg dh dl dn dt "
+    "dy e ec eh en ex fk fy g gl gu gy ha hd hg hp hr hs hu hx ig im ip iv je ka kt kw ky l la "
+    "ld le ll ln ls lu m me mk ml n ne ng nn np nr nw ol ox pa pe ph pl po pr rg rh rm s sa se "
+    "sg sk sl sm sn so sp sr ss st sw sy ta td tf tn tq tr ts tw ub w wa wc wd wf wn wr ws wv "
+    "yo ze"
+).split()
+_AREA = "(?:" + "|".join(sorted(POSTCODE_AREAS, key=lambda a: (-len(a), a))) + ")"
+OUTWARD = rf"^{_AREA}[0-9][a-z0-9]?$"  # LS6, M14, EC1A
+INWARD = r"^[0-9][a-z]{2}$"  # 4AP
+WHOLE_POSTCODE = rf"^{_AREA}[0-9][a-z0-9]?[0-9][a-z]{{2}}$"  # LS14AP typed without the space
+# Districts that are also SMS words ("b4" before, "l8" late, "m8" mate, "w8" wait).
+SMS_LOOKALIKES = ["b4", "l8", "m8", "w8", "n1", "e1"]
+
+SUBSTANCE = "substance"
+PLACE = "place"
+
+
+def _read(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def load_substances(path: Path = SUBSTANCES_FILE) -> dict[str, dict[str, list[str]]]:
+    """{code: {"words": [...], "in_context": [...]}}, every word lower case."""
+    data = _read(path) or {}
+    return {
+        code: {key: [str(w).lower() for w in (entry or {}).get(key) or []] for key in ("words", "in_context")}
+        for code, entry in data.items()
+    }
+
+
+def load_places(path: Path = PLACES_FILE) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """({name: [names people type]}, same for names that need a word like "in" before them)."""
+    data = _read(path) or {}
+
+    def names(entries: Iterable[Any]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for entry in entries or []:
+            if isinstance(entry, dict):
+                for name, others in entry.items():
+                    found[str(name)] = [str(name).lower(), *(str(o).lower() for o in others or [])]
+            else:
+                found[str(entry)] = [str(entry).lower()]
+        return found
+
+    return names(data.get("places")), names(data.get("in_context"))
+
+
+def _tokens(nlp: Any, phrase: str) -> list[dict]:
+    return [{"LOWER": token.lower_} for token in nlp.make_doc(phrase)]
+
+
+def pattern_id(value: str, keep: str = "all", count: int = 0) -> str:
+    """The ruler's id for a match: the value to pass on, and which tokens of the match are
+    the entity ("last:1" drops the context words before it, "first:1" those after it)."""
+    return value if keep == "all" else f"{value}|{keep}:{count}"
+
+
+def parse_pattern_id(ent_id: str) -> tuple[str, str, int]:
+    value, _, keep = ent_id.partition("|")
+    if not keep:
+        return value, "all", 0
+    side, _, count = keep.partition(":")
+    return value, side, int(count)
+
+
+def patterns(nlp: Any, substances: dict, places: tuple[dict, dict]) -> list[dict]:
+    """Every EntityRuler pattern, in a stable order so the saved pipeline is reproducible."""
+    found: list[dict] = []
+    plain_single_words = sorted({w for entry in substances.values() for w in entry["words"] if " " not in w and "-" not in w})
+    for code in sorted(substances):
+        for word in sorted(set(substances[code]["words"])):
+            found.append({"label": SUBSTANCE, "pattern": _tokens(nlp, word), "id": pattern_id(code)})
+        for word in sorted(set(substances[code]["in_context"])):
+            term = _tokens(nlp, word)
+            filler = {"LOWER": {"IN": FILLER_WORDS}, "OP": "?"}
+            before = [{"LOWER": {"IN": USING_WORDS}}, filler, filler]
+            found.append({"label": SUBSTANCE, "pattern": before + term, "id": pattern_id(code, "last", len(term))})
+            after = [{"LOWER": {"IN": USE_WORDS}}]
+            found.append({"label": SUBSTANCE, "pattern": term + after, "id": pattern_id(code, "first", len(term))})
+            # "white and brown", "gear n white": next to a word that is surely a drug
+            other = [{"LOWER": {"IN": AND_WORDS}}, {"LOWER": {"IN": plain_single_words}}]
+            found.append({"label": SUBSTANCE, "pattern": term + other, "id": pattern_id(code, "first", len(term))})
+            found.append({"label": SUBSTANCE, "pattern": other[::-1] + term, "id": pattern_id(code, "last", len(term))})
+    anywhere, in_context = places
+    for name in sorted(anywhere):
+        for typed in sorted(set(anywhere[name])):
+            found.append({"label": PLACE, "pattern": _tokens(nlp, typed), "id": pattern_id(name)})
+    for name in sorted(in_context):
+        for typed in sorted(set(in_context[name])):
+            term = _tokens(nlp, typed)
+            found.append({"label": PLACE, "pattern": [{"LOWER": {"IN": PLACE_WORDS}}] + term,
+                          "id": pattern_id(name, "last", len(term))})
+    # Postcodes: the value is what was typed (the directory normalises it).
+    found += [
+        {"label": PLACE, "pattern": [{"LOWER": {"REGEX": OUTWARD}}, {"LOWER": {"REGEX": INWARD}}], "id": "postcode"},
+        {"label": PLACE, "pattern": [{"LOWER": {"REGEX": WHOLE_POSTCODE}}], "id": "postcode"},
+        {"label": PLACE, "pattern": [{"LOWER": {"REGEX": OUTWARD, "NOT_IN": SMS_LOOKALIKES}}], "id": "postcode"},
+        {"label": PLACE, "pattern": [{"LOWER": {"IN": PLACE_WORDS}}, {"LOWER": {"IN": SMS_LOOKALIKES}}],
+         "id": pattern_id("postcode", "last", 1)},
+    ]
+    return found
+
+
+def build(substances_file: Path = SUBSTANCES_FILE, places_file: Path = PLACES_FILE) -> Any:
+    """A blank English pipeline with one EntityRuler holding every gazetteer pattern."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "validate": True})
+    ruler.add_patterns(patterns(nlp, load_substances(substances_file), load_places(places_file)))
+    return nlp
+
+
+def find_entities(nlp: Any, text: str) -> list[dict]:
+    """Rasa-shaped entities ({"entity", "value", "start", "end"}) the ruler finds in `text`.
+
+    A postcode's value is what was typed; a substance's is Waymark's code ("gear" gives
+    "opioids"); a place's is its name as the gazetteer spells it ("manc" gives "Manchester").
+    """
+    return _entities(nlp, nlp(text), offset=0, look_inside=True)
+
+
+def _entities(nlp: Any, doc: Any, offset: int, look_inside: bool) -> list[dict]:
+    entities = []
+    for span in doc.ents:
+        label = span.label_
+        value, keep, count = parse_pattern_id(span.ent_id_)
+        context = None
+        if keep == "last":
+            span, context = span[len(span) - count:], span[: len(span) - count]
+        elif keep == "first":
+            span, context = span[:count], span[count:]
+        if value == "postcode":
+            value = span.text
+        entities.append({"entity": label, "value": value,
+                         "start": offset + span.start_char, "end": offset + span.end_char})
+        if context is not None and look_inside:
+            # The words that gave the context may be an entity too ("white and brown").
+            inside = nlp.get_pipe("entity_ruler")(nlp.make_doc(context.text))
+            entities += _entities(nlp, inside, offset + context.start_char, look_inside=False)
+    return sorted(entities, key=lambda e: e["start"])
+
+
+def fingerprint() -> str:
+    """Changes whenever the gazetteers or the way patterns are made from them change."""
+    digest = hashlib.sha256()
+    for path in (SUBSTANCES_FILE, PLACES_FILE, Path(__file__)):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m understanding.spacy_pipeline",
+        description="Build Waymark's spaCy pipeline (blank English + EntityRuler from the "
+                    "substance and place gazetteers) and save it for Rasa's SpacyNLP. "
+                    "Nothing is downloaded.",
+    )
+    parser.add_argument("--out", default=DEFAULT_OUT, help=f"folder to save it in (default {DEFAULT_OUT})")
+    args = parser.parse_args(argv)
+    nlp = build()
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(out)
+    count = len(nlp.get_pipe("entity_ruler").patterns)
+    print(f"Saved a blank English spaCy pipeline with {count} EntityRuler patterns to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
