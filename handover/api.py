@@ -155,6 +155,7 @@ async def console_page() -> FileResponse:
 
 @router.get("/console/api/queue", response_model=QueueOut)
 def queue(account: EditorAccount = Depends(current_agent), session: Session = Depends(get_session)) -> QueueOut:
+    desk.audit(session, "queue", "view_queue", who(account))  # the queue shows every summary
     return _queue(session)
 
 
@@ -340,8 +341,9 @@ async def console_events(request: Request, after: Optional[int] = Query(None, ge
     """New lines in any handover, and the queue whenever it changes (signed in: an agent)."""
     database_url = request.app.state.settings.database_url
     state = {"queue": None}
-    if after is None and not request.headers.get("last-event-id"):
-        with session_scope(database_url) as session:
+    with session_scope(database_url) as session:
+        desk.audit(session, "queue", "watch_queue", who(account))
+        if after is None and not request.headers.get("last-event-id"):
             after = desk.latest_message_id(session)
 
     def produce(since: int) -> tuple[list[str], int]:

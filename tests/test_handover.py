@@ -167,7 +167,10 @@ def test_urgent_conversations_go_to_the_front_of_the_queue(client, settings, age
     say(client, YES, calm)
     ask_for_a_person(client, worried)
     say(client, YES, worried)
-    say(client, "i took a load of tablets and want to die", worried)  # crisis reply, flag, front of queue
+    # While waiting for a human, a crisis message gets the crisis reply first, and moves them up the queue.
+    crisis = say(client, "i took a load of tablets and want to die", worried)
+    assert crisis[0]["text"].startswith("Call 999 now")
+    assert not any(r.get("buttons") for r in crisis)  # a person is already on the way: no second offer
     waiting = client.get("/console/api/queue", headers=headers).json()["waiting"]
     ids = [h["id"] for h in waiting]
     assert ids.index(queued_entry(client, headers, worried, settings)["id"]) < ids.index(
