@@ -26,6 +26,6 @@ CONTENT_TYPES = st.sampled_from(["application/json", "application/json; charset=
 def bounded(examples: int):
     """Hypothesis settings for a fuzz test: `examples` inputs, no per-example deadline (a
     loaded machine is slow, not wrong), shared fixtures allowed."""
-    return settings(max_examples=examples, deadline=None, derandomize=False,
+    return settings(max_examples=examples, deadline=None, database=None,  # no .hypothesis/ in the repository
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                            HealthCheck.data_too_large, HealthCheck.filter_too_much])
