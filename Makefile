@@ -21,7 +21,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help run test model database chat constraints clean browser-deps bench
+.PHONY: help run test model database chat constraints clean browser-deps bench eval
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -100,6 +100,13 @@ browser-deps: ## install chromium (apt, needs root) and axe-core (npm) for the b
 # results in benchmarks/results/directory_search.json. Postcode districts from ../shared/data.
 bench: $(INSTALLED) ## benchmark the directory's nearest-service search (SQLite and PostgreSQL)
 	$(BIN)/python benchmarks/directory_search.py --sizes 1000,10000,50000 $(BENCH_ARGS)
+
+# Understanding quality: NLU cross-validation of Waymark's pipeline and Rasa's default side by
+# side, and crisis recall / false alarms on tests/safety/corpus; the report goes to docs/eval/.
+# It trains a model per fold (minutes each on 2 cores), so it is not part of `make test`.
+EVAL_FOLDS ?= 3
+eval: $(INSTALLED) $(MODEL) ## measure understanding (cross-validation vs Rasa's default, crisis detection) into docs/eval/
+	$(BIN)/python benchmarks/nlu_eval.py --folds $(EVAL_FOLDS) $(EVAL_ARGS)
 
 constraints: ## re-pin constraints.txt from the current virtualenv
 	(echo "# The whole environment, pinned: install with pip install -c constraints.txt -e '.[test]'"; \
