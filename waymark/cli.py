@@ -197,6 +197,7 @@ def _users_add(args: argparse.Namespace) -> int:
 
 
 def _purge(args: argparse.Namespace) -> int:
+    import handover  # noqa: F401 - registers the handover tables with retention
     from waymark.assistant import tracker_store_for
     from waymark.privacy import PrivacyIncomplete, purge_everything
 

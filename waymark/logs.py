@@ -11,6 +11,8 @@ def configure_logging(level: str | None = None) -> None:
     from waymark.privacy import install_log_redaction
 
     install_log_redaction(logging.getLogger().handlers)
+    for server in ("uvicorn", "uvicorn.error", "uvicorn.access"):  # uvicorn's own handlers: the
+        install_log_redaction(logging.getLogger(server).handlers)   # access log holds query strings
     for noisy in ("rasa", "tensorflow", "absl", "matplotlib", "apscheduler", "sqlalchemy", "asyncio"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     try:  # Rasa logs through structlog at debug level unless told otherwise

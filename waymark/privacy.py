@@ -56,7 +56,8 @@ PHONE_CHANNELS = ("sms", "voice")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 # UK and international numbers: 07700 900123, +44 7700 900123, 0113 496 0100, (0161) 496 0300.
 PHONE = re.compile(r"(?<![\w])(?:\+?\d[\d ()-]{8,}\d)(?![\w])")
-FULL_POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*[0-9][A-Z]{2}\b", re.IGNORECASE)
+# The space may be written, left out, or URL-encoded ("LS1%204AP", "LS1+4AP" in a query string).
+FULL_POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)(?:\s*|%20|\+)[0-9][A-Z]{2}\b", re.IGNORECASE)
 
 
 def redact(text: str) -> str:
@@ -70,6 +71,12 @@ class RedactingFilter(logging.Filter):
     """Rewrites every log record's message before any handler sees it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args:
+            # Kept as a tuple: some formatters (uvicorn's access log) read the arguments themselves.
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+            if isinstance(record.msg, str):
+                record.msg = redact(record.msg)
+            return True
         try:
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a broken format string is logged as it is
