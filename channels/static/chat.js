@@ -7,7 +7,8 @@
 (function () {
   "use strict";
   var KEYS = { sender: "waymark.sender", transcript: "waymark.transcript", lastLine: "waymark.lastLine" };
-  var RECONNECT_MS = 5000;
+  var RECONNECT_MS = 1000;
+  var MAX_RECONNECT_MS = 30000;
   var log = document.getElementById("log");
   var form = document.getElementById("composer");
   var input = document.getElementById("message");
@@ -16,6 +17,7 @@
   var sender = localStorage.getItem(KEYS.sender) || newSender();
   var updates = null; // the EventSource for worker lines
   var reconnectTimer = null;
+  var failures = 0; // stream openings that failed in a row
 
   function newSender() {
     var id = (window.crypto && crypto.randomUUID) ? crypto.randomUUID()
@@ -100,12 +102,16 @@
       add({ who: line.who === "agent" ? "agent" : "bot", text: line.text, name: line.who === "agent" ? line.name : null,
             buttons: line.buttons });
     });
+    source.addEventListener("open", function () { failures = 0; });
     source.addEventListener("error", function () {
-      // The browser reconnects by itself after the stream ends; if it gives up, try again later.
-      if (source.readyState === EventSource.CLOSED && updates === source) {
-        updates = null;
-        reconnectTimer = setTimeout(function () { reconnectTimer = null; listen(); }, RECONNECT_MS);
-      }
+      // The server ends each stream after a while by design. Reopen it ourselves, from the
+      // last line shown, waiting longer each time it fails to open at all.
+      if (updates !== source) { return; }
+      source.close();
+      updates = null;
+      failures += 1;
+      var wait = Math.min(RECONNECT_MS * Math.pow(2, failures - 1), MAX_RECONNECT_MS);
+      reconnectTimer = setTimeout(function () { reconnectTimer = null; listen(); }, wait);
     });
   }
 

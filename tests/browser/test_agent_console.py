@@ -19,6 +19,14 @@ def helpline_open(monkeypatch):
     monkeypatch.setenv("WAYMARK_HANDOVER_CLOCK", OPEN_TIME)
 
 
+@pytest.fixture(autouse=True)
+def patient_expectations():
+    """Two pages, the assistant and the stream's one-second poll share a busy machine here."""
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)  # Playwright's default, for the other modules
+
+
 def _account(settings, role: str) -> str:
     from directory import editing
     from directory.db import session_scope
@@ -50,10 +58,17 @@ def open_console(context, live_server):
     return console
 
 
-def sign_in(console, name: str, password: str = PASSWORD) -> None:
+SLOW = 30_000  # checking a password is slow on purpose (bcrypt), and slower on a busy machine
+
+
+def sign_in(console, name: str, password: str = PASSWORD, works: bool = True) -> None:
     console.get_by_label("Name", exact=True).fill(name)
     console.get_by_label("Password", exact=True).fill(password)
     console.get_by_role("button", name="Sign in").click()
+    if works:
+        expect(console.get_by_text(f"Signed in as {name}")).to_be_visible(timeout=SLOW)
+    else:
+        expect(console.get_by_role("alert")).to_be_visible(timeout=SLOW)
 
 
 def ask(page, text: str) -> None:
@@ -81,7 +96,7 @@ def test_agent_claims_talks_and_ends_live_without_reloads(page, console_context,
     console = open_console(console_context, live_server)
     sign_in(console, agent)
     expect(console.get_by_text(f"Signed in as {agent}")).to_be_visible()
-    expect(console.locator("#live-state")).to_contain_text("Live")
+    expect(console.locator("#live-state")).to_contain_text("Live", timeout=SLOW)
     console.evaluate("window.notReloaded = true")
 
     handover_id, summary = ask_for_a_person(page, settings)
@@ -154,7 +169,7 @@ def test_keyboard_only_claim_reply_and_end(page, console_context, live_server, s
     console.keyboard.press("Tab")
     console.keyboard.type(PASSWORD)
     console.keyboard.press("Enter")
-    expect(console.locator("#queue-heading")).to_be_focused()
+    expect(console.locator("#queue-heading")).to_be_focused(timeout=SLOW)
 
     handover_id, _ = ask_for_a_person(page, settings)
     claim = console.locator(f'#waiting [data-handover-id="{handover_id}"] button')
@@ -208,10 +223,10 @@ def test_a_conversation_someone_else_claimed_says_so(page, browser, console_cont
 def test_sign_in_problems_are_explained_and_sign_out_forgets_the_token(console_context, live_server, settings, agent):
     editor = _account(settings, "editor")
     console = open_console(console_context, live_server)
-    sign_in(console, agent, "not the password")
+    sign_in(console, agent, "not the password", works=False)
     expect(console.get_by_role("alert")).to_have_text("That name or password is wrong. Please try again.")
-    sign_in(console, editor)
-    expect(console.get_by_role("alert")).to_contain_text("It needs the agent role")
+    sign_in(console, editor, works=False)
+    expect(console.get_by_role("alert")).to_contain_text("It needs the agent role", timeout=SLOW)
     expect(console.locator("#main")).to_be_hidden()
 
     sign_in(console, agent)
@@ -230,7 +245,7 @@ def test_sign_in_problems_are_explained_and_sign_out_forgets_the_token(console_c
     # A token that stops working (expired, revoked) sends the worker back to sign in.
     sign_in(console, agent)
     expect(console.get_by_text(f"Signed in as {agent}")).to_be_visible()
-    expect(console.locator("#live-state")).to_contain_text("Live")
+    expect(console.locator("#live-state")).to_contain_text("Live", timeout=SLOW)
     expect(console.get_by_role("alert")).to_be_hidden()
     console.evaluate("""() => { const a = JSON.parse(sessionStorage.getItem('waymark.console'));
                                a.token = 'revoked'; sessionStorage.setItem('waymark.console', JSON.stringify(a)); }""")
@@ -264,3 +279,42 @@ def test_console_accessibility_and_small_screens(page, browser, live_server, set
         violations = [v for v in json.loads(result)["violations"] if v["impact"] in ("serious", "critical")]
         assert violations == [], [(v["id"], v["help"]) for v in violations]
     assert widths == {1024: True, 320: True}
+
+
+def _short_streams(context, seen: list) -> None:
+    """Make every live-updates stream end after a second (the server's own limit is 25 s),
+    so the pages must reconnect, from the last event id, many times during a test."""
+    def shorten(route):
+        url = route.request.url
+        seen.append((url, route.request.headers.get("last-event-id")))
+        route.continue_(url=url + ("&" if "?" in url else "?") + "max_seconds=1")
+    context.route("**/console/api/events*", shorten)
+    context.route("**/updates*", shorten)
+
+
+def test_lines_arrive_once_across_stream_reconnects(page, console_context, live_server, settings, agent):
+    person_streams, console_streams = [], []
+    _short_streams(page.context, person_streams)
+    _short_streams(console_context, console_streams)
+    page.reload()
+    console = open_console(console_context, live_server)
+    sign_in(console, agent)
+    handover_id, _ = ask_for_a_person(page, settings)
+    console.locator(f'#waiting [data-handover-id="{handover_id}"]').get_by_role("button", name="Claim").click()
+    expect(console.locator("#conversation-summary")).to_be_visible()
+
+    for n in (1, 2, 3):
+        console.get_by_label("Reply to the person").fill(f"Message {n} from the helpline.")
+        console.get_by_role("button", name="Send reply").click()
+        expect(page.locator(".msg.agent").last).to_contain_text(f"Message {n} from the helpline.")
+        ask(page, f"Answer {n} from me.")
+        expect(console.locator("#transcript .line.person").last).to_contain_text(f"Answer {n} from me.")
+        page.wait_for_timeout(1500)  # at least one reconnect on each side between rounds
+
+    expect(page.locator(".msg.agent")).to_have_count(3)
+    expect(console.locator("#transcript .line.person").filter(has_text="from me.")).to_have_count(3)
+    # Both pages resume from the last line they showed.
+    assert len(person_streams) >= 3 and any(not url.endswith("after=0") for url, _ in person_streams[1:])
+    assert len(console_streams) >= 3 and sum("after=" in url for url, _ in console_streams) >= 2
+    console.get_by_role("button", name="End conversation").click()
+    expect(page.locator(".msg.bot").last).to_contain_text("Did you get what you needed?")
