@@ -136,6 +136,8 @@ def load_yaml_services(session: Session, path: Path, note_term: str, who: str) -
         service.description = f"{description} {note}".strip() if note_term == "feature:sample-data" else description
         service.status = spec.get("status", "active")
         service.application_process = spec.get("application_process")
+        service.eligibility_description = spec.get("eligibility")
+        service.email = spec.get("email")
         service.minimum_age = spec.get("minimum_age")
         service.maximum_age = spec.get("maximum_age")
         service.assured_date = spec.get("assured_date", assured)
