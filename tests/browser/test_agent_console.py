@@ -318,3 +318,50 @@ def test_lines_arrive_once_across_stream_reconnects(page, console_context, live_
     assert len(console_streams) >= 3 and sum("after=" in url for url, _ in console_streams) >= 2
     console.get_by_role("button", name="End conversation").click()
     expect(page.locator(".msg.bot").last).to_contain_text("Did you get what you needed?")
+
+
+def test_urgent_first_and_flagged_and_a_callback_marked_done(console_context, live_server, settings, agent):
+    from datetime import datetime, timedelta
+
+    from directory.db import session_scope
+    from handover import desk
+    from handover.models import CallbackRequest
+
+    now = datetime.fromisoformat(OPEN_TIME)
+    with session_scope(settings.database_url) as session:
+        calm = desk.enqueue_without_offer(session, f"test-{uuid.uuid4().hex}", "rest", reason="asked", urgent=False,
+                                          now=now - timedelta(minutes=9))
+        calm.summary, calm.consent, calm.timed_out_at = "Asking for a family member. Area: LS1.", "yes", now
+        urgent = desk.enqueue_without_offer(session, f"test-{uuid.uuid4().hex}", "twilio_sms", reason="asked",
+                                            urgent=True, now=now)
+        urgent.crisis_type = "suicide"
+        closed = desk.enqueue_without_offer(session, f"test-{uuid.uuid4().hex}", "rest", reason="asked", urgent=False,
+                                            now=now)
+        closed.summary = "Asked for a call back about alcohol."
+        callback = desk.request_callback(session, closed, now)
+        desk.close_out_of_hours(closed, now)
+        ids = calm.id, urgent.id, callback.id
+    calm_id, urgent_id, callback_id = ids
+    try:
+        console = open_console(console_context, live_server)
+        sign_in(console, agent)
+        urgent_card = console.locator(f'#waiting [data-handover-id="{urgent_id}"]')
+        calm_card = console.locator(f'#waiting [data-handover-id="{calm_id}"]')
+        expect(urgent_card).to_contain_text("Urgent: suicide")
+        expect(calm_card).to_contain_text("waiting 9 minutes")
+        expect(calm_card).to_contain_text("already told nobody is free")
+        expect(calm_card).to_contain_text("Asking for a family member. Area: LS1.")
+        order = console.locator("#waiting > li").evaluate_all("items => items.map(i => i.dataset.handoverId)")
+        assert order.index(urgent_id) < order.index(calm_id)  # urgent first, though it waited less
+
+        request = console.locator(f'#callbacks [data-callback-id="{callback_id}"]')
+        expect(request).to_contain_text("Asked for a call back about alcohol.")
+        request.get_by_role("button", name="Mark done").click()
+        expect(request).to_have_count(0)
+        expect(console.locator("#queue-news")).to_have_text("Callback request marked done.")
+        with session_scope(settings.database_url) as session:
+            assert session.get(CallbackRequest, callback_id).status == "done"
+    finally:
+        with session_scope(settings.database_url) as session:
+            for handover_id in (calm_id, urgent_id):
+                desk.end(session, handover_id, "test", now)
