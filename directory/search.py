@@ -236,7 +236,7 @@ def _connection(session: Session) -> Connection:
     search sees what this session has just written."""
     if session.autoflush and (session.new or session.dirty or session.deleted):
         session.flush()
-    return session.connection()
+    return session.connection(bind_arguments={"mapper": SearchEntry})
 
 
 def nearest_locations(

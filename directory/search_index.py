@@ -132,7 +132,7 @@ def after_flush(session: Session) -> None:
                 locations.update(_value(obj, "link_id"))
     if not services and not locations:
         return
-    connection = session.connection()
+    connection = session.connection(bind_arguments={"mapper": SearchEntry})
     for chunk in _chunks(sorted(locations)):
         services.update(connection.scalars(
             select(ServiceAtLocation.service_id).where(ServiceAtLocation.location_id.in_(chunk))))
