@@ -39,7 +39,7 @@ from directory.api_deps import get_session
 from directory.db import session_scope
 from directory.models import EditorAccount, Service
 from handover import clock, desk, relay, wording
-from handover.models import ACTIVE, WAITING, CallbackRequest, Handover, HandoverMessage
+from handover.models import ACTIVE, WAITING, CallbackRequest, Handover
 from waymark.auth import require_role, who
 
 router = APIRouter(tags=["helpline console"])
@@ -219,6 +219,7 @@ def note(handover_id: str, body: TextIn, account: EditorAccount = Depends(curren
     handover = _errors(lambda: desk.get(session, handover_id))
     message = desk.add_message(session, handover, "note", body.text, author_name=account.name, now=clock.utc_now())
     desk.audit(session, handover.id, "note", who(account))
+    session.commit()  # before the answer: the page reads the transcript straight after
     return LineOut(id=message.id, who="note", name=account.name, text=message.text, at=message.created_at)
 
 
@@ -308,6 +309,7 @@ def callback_done(callback_id: str, account: EditorAccount = Depends(current_age
     callback.status, callback.done_at, callback.done_by = "done", clock.utc_now(), account.name
     callback.contact_encrypted = None
     desk.audit(session, callback.id, "callback_done", who(account))
+    session.commit()  # before the answer: the queue is read straight after
 
 
 # --- live updates ------------------------------------------------------------------------------
@@ -341,9 +343,9 @@ async def console_events(request: Request, after: Optional[int] = Query(None, ge
     """New lines in any handover, and the queue whenever it changes (signed in: an agent)."""
     database_url = request.app.state.settings.database_url
     state = {"queue": None}
-    with session_scope(database_url) as session:
-        desk.audit(session, "queue", "watch_queue", who(account))
-        if after is None and not request.headers.get("last-event-id"):
+    if after is None and not request.headers.get("last-event-id"):  # a new watcher, not a reconnect
+        with session_scope(database_url) as session:
+            desk.audit(session, "queue", "watch_queue", who(account))
             after = desk.latest_message_id(session)
 
     def produce(since: int) -> tuple[list[str], int]:

@@ -28,14 +28,19 @@ EDIT = '/handover_consent{"choice": "edit"}'
 CALLBACK = '/handover_consent{"choice": "callback"}'
 
 
+def sign_in_as(client, settings, role: str = "agent") -> tuple[str, dict]:
+    """A new account with `role`, signed in; returns its name and the headers to send."""
+    name = f"{role}-{uuid.uuid4().hex[:8]}"
+    with session_scope(settings.database_url) as session:
+        editing.add_account(session, name, PASSWORD, role)
+    token = client.post("/auth/token", data={"username": name, "password": PASSWORD}).json()["access_token"]
+    return name, {"Authorization": f"Bearer {token}"}
+
+
 @pytest.fixture
 def agent(client, settings):
     """A helpline worker signed in to the console; returns (name, headers)."""
-    name = f"agent-{uuid.uuid4().hex[:8]}"
-    with session_scope(settings.database_url) as session:
-        editing.add_account(session, name, PASSWORD, "agent")
-    token = client.post("/auth/token", data={"username": name, "password": PASSWORD}).json()["access_token"]
-    return name, {"Authorization": f"Bearer {token}"}
+    return sign_in_as(client, settings)
 
 
 def person_lines(client, sender: str, after: int = 0) -> list[dict]:
@@ -181,11 +186,7 @@ def test_urgent_conversations_go_to_the_front_of_the_queue(client, settings, age
 def test_only_one_worker_can_claim_a_conversation(client, settings, agent, handover_time):
     handover_time(OPEN)
     _, headers = agent
-    other = f"agent-{uuid.uuid4().hex[:8]}"
-    with session_scope(settings.database_url) as session:
-        editing.add_account(session, other, PASSWORD, "agent")
-    other_headers = {"Authorization": "Bearer " + client.post(
-        "/auth/token", data={"username": other, "password": PASSWORD}).json()["access_token"]}
+    _, other_headers = sign_in_as(client, settings)
     sender = uuid.uuid4().hex
     ask_for_a_person(client, sender)
     say(client, YES, sender)
@@ -199,11 +200,8 @@ def test_only_one_worker_can_claim_a_conversation(client, settings, agent, hando
 
 def test_the_console_needs_an_agent(client, settings):
     assert client.get("/console/api/queue").status_code == 401
-    name = f"staff-{uuid.uuid4().hex[:8]}"
-    with session_scope(settings.database_url) as session:
-        editing.add_account(session, name, PASSWORD, "staff")
-    token = client.post("/auth/token", data={"username": name, "password": PASSWORD}).json()["access_token"]
-    assert client.get("/console/api/queue", headers={"Authorization": f"Bearer {token}"}).status_code == 403
+    _, staff = sign_in_as(client, settings, "staff")
+    assert client.get("/console/api/queue", headers=staff).status_code == 403
     page = client.get("/console")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
 

@@ -8,15 +8,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from sqlalchemy import select
+from test_handover import OPEN, sign_in_as
 from test_twilio_sms import settle, text
 from twilio_stub import FROM_NUMBER, TwilioStub, open_app, signed_post
 
-from directory import editing
 from directory.db import session_scope
 from handover.models import Handover
 
-PASSWORD = "correct horse battery"
-OPEN = "2026-11-25T11:00"  # a Wednesday morning: the sample helplines are open
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +32,7 @@ def app(settings, assistant, stub):
 
 @pytest.fixture
 def agent_headers(app, settings):
-    name = f"agent-{uuid.uuid4().hex[:8]}"
-    with session_scope(settings.database_url) as session:
-        editing.add_account(session, name, PASSWORD, "agent")
-    token = app.post("/auth/token", data={"username": name, "password": PASSWORD}).json()["access_token"]
-    return {"Authorization": f"Bearer {token}"}
+    return sign_in_as(app, settings)[1]
 
 
 def handover_of(settings, sender_prefix: str) -> Handover:

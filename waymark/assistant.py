@@ -27,7 +27,6 @@ from rasa_sdk.interfaces import ActionNotFoundException
 from directory.db import session_scope
 from directory.seed import SAMPLE_DATA, national_line
 from handover.conversation import Desk
-from handover.wording import FAILED_QUEUED
 from safety.replies import crisis_reply
 from safety.triage import CrisisType, triage
 from waymark.settings import Settings
