@@ -16,12 +16,19 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _directory_objects_only(obj, name, type_, reflected, compare_to) -> bool:
+    """The channels, handover and insights tables share this database but are not the
+    directory's: autogenerate must never propose dropping them."""
+    return not (type_ == "table" and reflected and compare_to is None)
+
+
 def _configure(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying
         compare_type=True,
+        include_object=_directory_objects_only,
     )
     with context.begin_transaction():
         context.run_migrations()
