@@ -64,6 +64,7 @@ def test_two_slang_words_together_are_both_found(nlp):
     ("round ls10 please", "ls10"),
     ("EC1A 1BB", "EC1A 1BB"),
     ("i live near m8", "m8"),  # a district that is also SMS slang counts after "near"
+    ("ZZ9 9ZZ", "ZZ9 9ZZ"),  # postcode-shaped but unknown: whole, so the reply can say so
 ])
 def test_postcodes_and_districts_are_places_as_typed(nlp, text, typed):
     assert ("place", typed, typed) in found(nlp, text)

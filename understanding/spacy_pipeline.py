@@ -49,6 +49,9 @@ POSTCODE_AREAS = (
 _AREA = "(?:" + "|".join(sorted(POSTCODE_AREAS, key=lambda a: (-len(a), a))) + ")"
 OUTWARD = rf"^{_AREA}[0-9][a-z0-9]?$"  # LS6, M14, EC1A
 INWARD = r"^[0-9][a-z]{2}$"  # 4AP
+# Any whole postcode shape, even with an area that does not exist ("ZZ9 9ZZ"): taken as typed, so
+# the assistant can say it doesn't know that postcode rather than quote a fragment of it.
+ANY_OUTWARD = r"^[a-z]{1,2}[0-9][a-z0-9]?$"
 WHOLE_POSTCODE = rf"^{_AREA}[0-9][a-z0-9]?[0-9][a-z]{{2}}$"  # LS14AP typed without the space
 # Districts that are also SMS words ("b4" before, "l8" late, "m8" mate, "w8" wait).
 SMS_LOOKALIKES = ["b4", "l8", "m8", "w8", "n1", "e1"]
@@ -135,6 +138,7 @@ def patterns(nlp: Any, substances: dict, places: tuple[dict, dict]) -> list[dict
     # Postcodes: the value is what was typed (the directory normalises it).
     found += [
         {"label": PLACE, "pattern": [{"LOWER": {"REGEX": OUTWARD}}, {"LOWER": {"REGEX": INWARD}}], "id": "postcode"},
+        {"label": PLACE, "pattern": [{"LOWER": {"REGEX": ANY_OUTWARD}}, {"LOWER": {"REGEX": INWARD}}], "id": "postcode"},
         {"label": PLACE, "pattern": [{"LOWER": {"REGEX": WHOLE_POSTCODE}}], "id": "postcode"},
         {"label": PLACE, "pattern": [{"LOWER": {"REGEX": OUTWARD, "NOT_IN": SMS_LOOKALIKES}}], "id": "postcode"},
         {"label": PLACE, "pattern": [{"LOWER": {"IN": PLACE_WORDS}}, {"LOWER": {"IN": SMS_LOOKALIKES}}],
