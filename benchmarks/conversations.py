@@ -199,8 +199,11 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    model = ROOT / "models" / "waymark.tar.gz"
+    model_mb = round(model.stat().st_size / 1e6, 1) if model.exists() else None
+    print(f"Model file: {model_mb} MB; cold start to healthy: {cold_starts}")
     args.out.write_text(json.dumps({"measured_at": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(),
-                                    "cold_start_seconds": cold_starts,
+                                    "model_mb": model_mb, "cold_start_seconds": cold_starts,
                                     "runs": [asdict(r) for r in results]}, indent=2))
     print(f"Results written to {args.out}")
     return 0
