@@ -288,12 +288,15 @@ def test_live_console_events_show_new_lines_and_queue_changes(client, settings, 
     assert client.get("/console/api/events", params={"max_seconds": 1}).status_code == 401
 
 
-def test_when_the_assistant_fails_the_conversation_is_queued_for_a_person(settings, handover_time):
-    from handover.conversation import Desk
+def test_when_the_assistant_fails_the_conversation_is_queued_for_a_person(client, assistant, settings, handover_time):
+    from test_fail_open import action_server_down
 
     handover_time(OPEN)
     sender = uuid.uuid4().hex
-    assert Desk(settings.database_url).queue_after_failure(sender, "rest")
+    with action_server_down(assistant):
+        reply = texts(say(client, "I need help with my drinking near LS1 4AP", sender))
+    assert "something went wrong" in reply and "0300 123 6600" in reply
+    assert "I've also asked a helpline worker to look at this conversation" in reply
     with session_scope(settings.database_url) as session:
         row = desk.current(session, sender)
         assert row.status == "waiting" and row.reason == "failed" and row.summary is None

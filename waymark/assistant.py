@@ -27,6 +27,7 @@ from rasa_sdk.interfaces import ActionNotFoundException
 from directory.db import session_scope
 from directory.seed import SAMPLE_DATA, national_line
 from handover.conversation import Desk
+from handover.wording import FAILED_QUEUED
 from safety.replies import crisis_reply
 from safety.triage import CrisisType, triage
 from waymark.settings import Settings
@@ -219,7 +220,9 @@ class Assistant:
         where it was and a human who takes it over sees the flag.
 
         Fails open: every message gets an answer, so if the dialogue or the actions break
-        (action server down, database gone) the person gets a helpline instead of silence.
+        (action server down, database gone) the person gets a helpline instead of silence, and
+        the conversation is queued for a helpline worker to look at (without a summary: nobody
+        asked the person's consent to share one).
         """
         output = CollectingOutputChannel()
         message = UserMessage(text, output, sender_id, input_channel=channel)
@@ -234,7 +237,10 @@ class Assistant:
             replies = list(output.messages)  # a crisis reply already made still goes out
         if not replies and not quiet:
             log.error("No reply was produced; sending the fail-open helpline reply")
-            replies = [{"recipient_id": sender_id, "text": fail_open_text(self.database_url)}]
+            text = fail_open_text(self.database_url)
+            if self.desk.queue_after_failure(sender_id, channel):  # and a person will look at it
+                text = f"{text} {FAILED_QUEUED}"
+            replies = [{"recipient_id": sender_id, "text": text}]
         return replies
 
     def _answer_without_lock(self, message: UserMessage) -> list[dict]:
