@@ -12,11 +12,11 @@ from fastapi.staticfiles import StaticFiles
 from channels import rest, twilio_common, twilio_sms, twilio_voice, webchat
 from channels import staff as staff_page
 from directory import api_editor, api_oruk
+from directory.db import engine_for
 from handover import api as handover_api
 from handover import relay as handover_relay
 from handover import voice as handover_voice
 from handover.models import create_tables as create_handover_tables
-from directory.db import engine_for
 from insights import api as insights_api
 from insights.models import create_tables as create_insights_tables
 from waymark import auth, health
