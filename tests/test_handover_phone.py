@@ -51,11 +51,11 @@ def test_a_handover_by_text_message(app, stub, settings, agent_headers, handover
     [offer] = stub.wait_for(number)
     assert "real person at Northern Drug and Alcohol Helpline" in offer.body
     assert "Reply 1 for yes, share it" in offer.body
-    settle(app)
+    settle(app, number=number)
     text(app, number, "1")
     queued = stub.wait_for(number, 2)[-1]
     assert "You're in the queue" in queued.body
-    settle(app)
+    settle(app, number=number)
 
     row = handover_of(settings, person)
     assert row.channel == "twilio_sms" and row.status == "waiting"
@@ -64,7 +64,7 @@ def test_a_handover_by_text_message(app, stub, settings, agent_headers, handover
     assert "from the helpline has joined" in stub.wait_for(number, 3)[-1].body
 
     text(app, number, "thanks, i just need to talk")
-    settle(app)
+    settle(app, number=number)
     assert len(stub.to(number)) == 3  # the assistant stays silent while the worker has the conversation
     detail = app.get(f"/console/api/handovers/{row.id}", headers=agent_headers).json()
     assert detail["transcript"][-1] == {**detail["transcript"][-1], "who": "person", "text": "thanks, i just need to talk"}
@@ -78,11 +78,11 @@ def test_a_handover_by_text_message(app, stub, settings, agent_headers, handover
     assert app.post(f"/console/api/handovers/{row.id}/end", headers=agent_headers).status_code == 200
     question = stub.wait_for(number, 5)[-1].body
     assert "Did you get what you needed?" in question and "Reply 1 for yes or 2 for no" in question
-    settle(app)
+    settle(app, number=number)
     assert handover_of(settings, person).contact_encrypted is None  # the number is not kept once it ends
     text(app, number, "1")
     assert "Thank you. I'm glad" in stub.wait_for(number, 6)[-1].body
-    settle(app)
+    settle(app, number=number)
     assert handover_of(settings, person).feedback == "yes"
 
 

@@ -62,17 +62,19 @@ def rows(client, model, number: str):
         return session.execute(select(model).where(model.person_hash == conversation_of(client, number))).scalars().all()
 
 
-def settle(client, timeout: float = 20.0) -> None:
-    """Wait until every turn has run and nothing due is left unsent."""
+def settle(client, timeout: float = 20.0, number: str | None = None) -> None:
+    """Wait until every turn has run and nothing due is left unsent (to `number`, if given:
+    other tests sharing the database may have left texts of their own behind)."""
     channels = client.app.state.twilio
     client.portal.call(channels.idle)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        busy = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status.in_(["pending", "sending"]))
+        if number is not None:
+            busy = busy.where(OutboxMessage.person_hash == conversation_of(client, number))
         with channels.session() as session:
-            busy = session.execute(select(func.count()).select_from(OutboxMessage)
-                                   .where(OutboxMessage.status.in_(["pending", "sending"]))).scalar()
-        if not busy:
-            return
+            if not session.execute(busy).scalar():
+                return
         time.sleep(0.05)
     raise AssertionError("the outbox did not empty")
 
