@@ -63,6 +63,12 @@ def ask_for_a_person(client, sender: str) -> list[dict]:
     return say(client, "can I talk to a real person please", sender)
 
 
+def join_the_queue(client, sender: str) -> list[dict]:
+    """Ask for a person and agree to share the summary."""
+    ask_for_a_person(client, sender)
+    return say(client, YES, sender)
+
+
 def test_a_whole_web_chat_handover(client, settings, agent, handover_time):
     handover_time(OPEN)
     name, headers = agent
@@ -168,10 +174,8 @@ def test_urgent_conversations_go_to_the_front_of_the_queue(client, settings, age
     handover_time(OPEN)
     _, headers = agent
     calm, worried = uuid.uuid4().hex, uuid.uuid4().hex
-    ask_for_a_person(client, calm)
-    say(client, YES, calm)
-    ask_for_a_person(client, worried)
-    say(client, YES, worried)
+    join_the_queue(client, calm)
+    join_the_queue(client, worried)
     # While waiting for a human, a crisis message gets the crisis reply first, and moves them up the queue.
     crisis = say(client, "i took a load of tablets and want to die", worried)
     assert crisis[0]["text"].startswith("Call 999 now")
@@ -188,8 +192,7 @@ def test_only_one_worker_can_claim_a_conversation(client, settings, agent, hando
     _, headers = agent
     _, other_headers = sign_in_as(client, settings)
     sender = uuid.uuid4().hex
-    ask_for_a_person(client, sender)
-    say(client, YES, sender)
+    join_the_queue(client, sender)
     entry = queued_entry(client, headers, sender, settings)
     assert client.post(f"/console/api/handovers/{entry['id']}/claim", headers=headers).status_code == 200
     second = client.post(f"/console/api/handovers/{entry['id']}/claim", headers=other_headers)
@@ -235,8 +238,7 @@ def test_out_of_hours_offers_a_callback_and_the_24_7_lines(client, settings, age
 def test_nobody_picking_up_is_told_honestly_with_alternatives(client, settings, handover_time):
     handover_time(OPEN)
     sender = uuid.uuid4().hex
-    ask_for_a_person(client, sender)
-    say(client, YES, sender)
+    join_the_queue(client, sender)
     assert relay.tell_overdue(settings.database_url, None, settings.handover_timeout_minutes) == 0
     handover_time("2026-11-25T11:11")
     assert relay.tell_overdue(settings.database_url, None, settings.handover_timeout_minutes) >= 1
@@ -255,10 +257,8 @@ def test_the_queue_and_an_active_handover_survive_a_restart(settings, assistant,
     handover_time(OPEN)
     _, headers = agent
     waiting, talking = uuid.uuid4().hex, uuid.uuid4().hex
-    ask_for_a_person(client, waiting)
-    say(client, YES, waiting)
-    ask_for_a_person(client, talking)
-    say(client, YES, talking)
+    join_the_queue(client, waiting)
+    join_the_queue(client, talking)
     entry = queued_entry(client, headers, talking, settings)
     client.post(f"/console/api/handovers/{entry['id']}/claim", headers=headers)
 
@@ -275,8 +275,7 @@ def test_live_console_events_show_new_lines_and_queue_changes(client, settings, 
     handover_time(OPEN)
     _, headers = agent
     sender = uuid.uuid4().hex
-    ask_for_a_person(client, sender)
-    say(client, YES, sender)
+    join_the_queue(client, sender)
     response = client.get("/console/api/events", headers=headers, params={"after": 0, "max_seconds": 1})
     assert response.status_code == 200
     events = [block for block in response.text.split("\n\n") if block.startswith("id:")]
@@ -305,8 +304,7 @@ def test_when_the_assistant_fails_the_conversation_is_queued_for_a_person(client
 def test_delete_my_conversation_erases_the_handover_too(client, settings, handover_time):
     handover_time(OPEN)
     sender = uuid.uuid4().hex
-    ask_for_a_person(client, sender)
-    say(client, YES, sender)
+    join_the_queue(client, sender)
     assert client.delete(f"/webhooks/rest/conversations/{sender}").status_code == 204
     with session_scope(settings.database_url) as session:
         assert session.scalar(select(Handover).where(Handover.sender_id == sender)) is None
