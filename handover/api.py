@@ -39,7 +39,7 @@ from directory.api_deps import get_session
 from directory.db import session_scope
 from directory.models import EditorAccount, Service
 from handover import clock, desk, relay, wording
-from handover.models import ACTIVE, WAITING, CallbackRequest, Handover
+from handover.models import ACTIVE, WAITING, CallbackRequest, Handover, HandoverMessage
 from waymark.auth import require_role, who
 
 router = APIRouter(tags=["helpline console"])
@@ -148,6 +148,17 @@ def _owned(session: Session, handover_id: str, account: EditorAccount) -> Handov
     return handover
 
 
+def _tell_person(request: Request, session: Session, handover: Handover, author: str, text: str, *,
+                 buttons=(), author_name: Optional[str] = None) -> HandoverMessage:
+    """Say something to the person on their channel, committed before the answer so their page
+    (or the SMS outbox) sees it at once."""
+    twilio = getattr(request.app.state, "twilio", None)
+    message = relay.deliver(session, twilio, handover, author, text, buttons=buttons, author_name=author_name)
+    session.commit()
+    relay.wake(twilio)
+    return message
+
+
 @router.get("/console", include_in_schema=False)
 async def console_page() -> FileResponse:
     return FileResponse(STATIC / "console.html", media_type="text/html")
@@ -194,10 +205,7 @@ def claim(handover_id: str, request: Request, account: EditorAccount = Depends(c
           session: Session = Depends(get_session)) -> HandoverOut:
     now = clock.utc_now()
     handover = _errors(lambda: desk.claim(session, handover_id, account.name, now))
-    twilio = getattr(request.app.state, "twilio", None)
-    relay.deliver(session, twilio, handover, "assistant", wording.picked_up(account.name))
-    session.commit()
-    relay.wake(twilio)
+    _tell_person(request, session, handover, "assistant", wording.picked_up(account.name))
     return _out(handover, _helpline_names(session, [handover]), now)
 
 
@@ -205,11 +213,8 @@ def claim(handover_id: str, request: Request, account: EditorAccount = Depends(c
 def reply(handover_id: str, body: TextIn, request: Request, account: EditorAccount = Depends(current_agent),
           session: Session = Depends(get_session)) -> LineOut:
     handover = _owned(session, handover_id, account)
-    twilio = getattr(request.app.state, "twilio", None)
-    message = relay.deliver(session, twilio, handover, "agent", body.text, author_name=account.name)
     desk.audit(session, handover.id, "message", who(account))
-    session.commit()
-    relay.wake(twilio)
+    message = _tell_person(request, session, handover, "agent", body.text, author_name=account.name)
     return LineOut(id=message.id, who="agent", name=account.name, text=message.text, at=message.created_at)
 
 
@@ -255,11 +260,8 @@ def send_listing(handover_id: str, body: ListingIn, request: Request, account: E
                     if item.service_id == body.service_id), None)
     if listing is None:
         raise HTTPException(404, "That service is not in the directory near that place.")
-    twilio = getattr(request.app.state, "twilio", None)
-    message = relay.deliver(session, twilio, handover, "agent", listing.text, author_name=account.name)
     desk.audit(session, handover.id, "send_listing", who(account), body.service_id)
-    session.commit()
-    relay.wake(twilio)
+    message = _tell_person(request, session, handover, "agent", listing.text, author_name=account.name)
     return LineOut(id=message.id, who="agent", name=account.name, text=message.text, at=message.created_at)
 
 
@@ -270,11 +272,9 @@ def end(handover_id: str, request: Request, account: EditorAccount = Depends(cur
         _owned(session, handover_id, account)
     now = clock.utc_now()
     handover = _errors(lambda: desk.end(session, handover_id, who(account), now))
-    twilio = getattr(request.app.state, "twilio", None)
-    relay.deliver(session, twilio, handover, "assistant", wording.FEEDBACK_QUESTION, buttons=wording.FEEDBACK_BUTTONS)
-    desk.forget_contact(handover)
+    _tell_person(request, session, handover, "assistant", wording.FEEDBACK_QUESTION, buttons=wording.FEEDBACK_BUTTONS)
+    desk.forget_contact(handover)  # the question is queued with its own copy of the number
     session.commit()
-    relay.wake(twilio)
     return _out(handover, _helpline_names(session, [handover]), now)
 
 
@@ -291,12 +291,9 @@ def callback_start(callback_id: str, request: Request, account: EditorAccount = 
     now = clock.utc_now()
     handover = _errors(lambda: desk.start_callback(session, callback_id, account.name, now))
     names = _helpline_names(session, [handover])
-    twilio = getattr(request.app.state, "twilio", None)
-    relay.deliver(session, twilio, handover, "agent",
-                  wording.callback_opening(account.name, names.get(handover.helpline_id, "the helpline")),
-                  author_name=account.name)
-    session.commit()
-    relay.wake(twilio)
+    _tell_person(request, session, handover, "agent",
+                 wording.callback_opening(account.name, names.get(handover.helpline_id, "the helpline")),
+                 author_name=account.name)
     return _out(handover, names, now)
 
 

@@ -30,7 +30,12 @@ class HelplineChoice:
 
     @property
     def voice_number(self) -> Optional[str]:
-        return next((p.number for p in self.service.phones if p.type == "voice"), None)
+        return voice_number(self.service)
+
+
+def voice_number(service: Service) -> Optional[str]:
+    """The number a call is put through to (a helpline may also list a text number)."""
+    return next((p.number for p in service.phones if p.type == "voice"), None)
 
 
 def _codes(service: Service) -> set[str]:

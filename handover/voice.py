@@ -94,7 +94,7 @@ async def consent(request: Request, handover: str, form: dict = Depends(signed_f
     with session_scope(request.app.state.settings.database_url) as session:
         row = session.get(Handover, handover)
         service = session.get(Service, row.helpline_id) if row is not None and row.helpline_id else None
-        number = next((p.number for p in service.phones if p.type == "voice"), None) if service else None
+        number = helplines.voice_number(service) if service else None
         if row is None or number is None:
             return _twiml(_nobody(session, "Sorry, I can't put you through just now."))
         desk.queue(session, row, "yes" if _said_yes(form) else "no", now)
