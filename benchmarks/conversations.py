@@ -31,6 +31,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "benchmarks" / "results"
+REDIS = os.environ.get("WAYMARK_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 JOURNEYS = [
     ["hello", "I need help with my drinking near LS1 4AP", "thanks", "bye"],
     ["hi", "wheres the nearest needle exchange", "LS6", "what about in Manchester instead"],
@@ -59,10 +60,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def with_children(pids: list[int]) -> list[int]:
+    """The processes and every process under them (uvicorn's workers run under its supervisor)."""
+    found, todo = [], list(pids)
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                todo += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                pass
+    return found
+
+
 def peak_rss_mb(pids: list[int]) -> float:
-    """Sum of the processes' high-water resident memory (VmHWM), in MB."""
+    """Sum of the processes' (and their children's) high-water resident memory (VmHWM), in MB."""
     total = 0
-    for pid in pids:
+    for pid in with_children(pids):
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
@@ -98,6 +113,15 @@ class Server:
         common = dict(cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         if self.kind == "waymark":
             self.procs.append(subprocess.Popen([str(BIN / "waymark"), "serve", "--port", str(self.port)], **common))
+            return wait_healthy(f"http://127.0.0.1:{self.port}/healthz", self.procs)
+        if self.kind == "waymark-workers":
+            # One worker per core, as docs/deployment.md sizes it: the workers share the
+            # conversations through the Redis lock store and a SQLite tracker store.
+            scratch = Path(tempfile.mkdtemp(prefix="waymark-bench-"))
+            common["env"] = {**self.env, "WAYMARK_LOCK_STORE_URL": REDIS,
+                             "WAYMARK_TRACKER_STORE_URL": f"sqlite:///{scratch / 'conversations.db'}"}
+            self.procs.append(subprocess.Popen([str(BIN / "waymark"), "serve", "--port", str(self.port),
+                                                "--workers", str(os.cpu_count() or 2)], **common))
             return wait_healthy(f"http://127.0.0.1:{self.port}/healthz", self.procs)
         actions_port = free_port()
         endpoints = Path(tempfile.mkdtemp()) / "endpoints.yml"

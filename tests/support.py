@@ -42,12 +42,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_waymark(port: int, env: dict | None = None, output=None):
+def start_waymark(port: int, env: dict | None = None, output=None, workers: int = 1):
     """`waymark serve` as a user runs it, in its own process group (so nothing outlives it)."""
     import subprocess
     import sys
 
-    return subprocess.Popen([str(Path(sys.executable).parent / "waymark"), "serve", "--port", str(port)],
+    command = [str(Path(sys.executable).parent / "waymark"), "serve", "--port", str(port)]
+    if workers != 1:
+        command += ["--workers", str(workers)]
+    return subprocess.Popen(command,
                             cwd=ROOT, env=env or dict(os.environ), stdout=output or subprocess.DEVNULL,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
 

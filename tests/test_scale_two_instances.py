@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
+import sys
 import threading
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from support import free_port, running_in_ci, start_waymark, stop_waymark, wait_healthy
@@ -77,7 +80,44 @@ def _tracker_events(database_url: str, sender: str) -> list[dict]:
 
 
 def test_two_instances_share_conversations_without_losing_or_mixing_turns(two_instances, tracker_database):
-    a, b = two_instances
+    _converse_and_burst(*two_instances, tracker_database)
+
+
+def test_one_command_serves_with_a_worker_per_core(tracker_database, seeded_directory, tmp_path):
+    """`waymark serve --workers 2`: two processes with a model each behind one port, sharing
+    the conversations like two instances do."""
+    env = {**os.environ, "WAYMARK_TRACKER_STORE_URL": tracker_database,
+           "WAYMARK_LOCK_STORE_URL": REDIS, "WAYMARK_LOG_LEVEL": "WARNING"}
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w")
+    proc = start_waymark(port, env, output=log, workers=2)
+    try:
+        wait_healthy(port, proc, timeout=300)
+        workers = subprocess.run(["pgrep", "-f", "multiprocessing.spawn", "-P", str(proc.pid)],
+                                 capture_output=True, text=True).stdout.split()
+        assert len(workers) == 2, workers
+        _converse_and_burst(port, port, tracker_database)
+    finally:
+        stop_waymark([proc])
+        log.close()
+
+
+def test_several_workers_refuse_a_lock_store_only_one_process_can_see(tmp_path):
+    env = {**os.environ, "WAYMARK_LOCK_STORE_URL": "memory"}
+    done = subprocess.run([str(Path(sys.executable).parent / "waymark"), "serve", "--workers", "2",
+                           "--port", str(free_port())], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "WAYMARK_LOCK_STORE_URL=redis://" in done.stderr
+    env = {**os.environ, "WAYMARK_LOCK_STORE_URL": REDIS, "WAYMARK_TRACKER_STORE_URL": "memory"}
+    done = subprocess.run([str(Path(sys.executable).parent / "waymark"), "serve", "--workers", "2",
+                           "--port", str(free_port())], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "shared conversation history" in done.stderr
+
+
+def _converse_and_burst(a: int, b: int, tracker_database: str) -> None:
+    """Interleaved conversations alternating between a and b, then one person's burst to both:
+    every message answered once, in order, with its conversation's context."""
     conversations = [f"scale-{i}-{uuid.uuid4().hex[:6]}" for i in range(12)]
     script = ["hello", "i want help with my drinking", "LS1 4AP", "thanks"]
     replies: dict[str, list] = {c: [] for c in conversations}

@@ -12,7 +12,7 @@ import yaml
 from typing import Any, Optional
 from urllib.parse import urlparse
 
-from rasa.core.actions.action import ActionExecutionRejection
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.lock_store import InMemoryLockStore, LockError, LockStore, RedisLockStore
@@ -101,6 +101,53 @@ class InProcessActionEndpoint(EndpointConfig):
 
     def action_names(self) -> list[str]:
         return sorted(self.executor.actions)
+
+
+def _validator_for_action_results() -> Any:
+    """Rasa's own schema for what a custom action returns, compiled once.
+
+    Rasa 3.6 checks every action result with `jsonschema.validate`, which first checks the
+    schema itself against the draft 2020-12 meta-schema: measured with py-spy under load, that
+    was 62% of the server's CPU (benchmarks/conversations.py). The same schema, compiled once,
+    checks the same things and raises the same ValidationError.
+    """
+    from jsonschema.validators import validator_for
+
+    schema = RemoteAction.action_response_format_spec()
+    cls = validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def check_action_results_with_compiled_schema() -> None:
+    """Make Rasa's custom action calls validate their results with the compiled schema."""
+    if getattr(RemoteAction._validate_action_result, "waymark_compiled", False):
+        return
+    validator = _validator_for_action_results()
+    original = RemoteAction._validate_action_result
+
+    def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
+        from jsonschema import ValidationError
+
+        try:
+            validator.validate(result)
+        except ValidationError:
+            return original(self, result)  # Rasa's own path, for its error message
+        return True
+
+    validate_action_result.waymark_compiled = True  # type: ignore[attr-defined]
+    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+
+
+def _apply_tensorflow_thread_settings() -> None:
+    """TF_INTRA_OP_PARALLELISM_THREADS / TF_INTER_OP_PARALLELISM_THREADS, read as `rasa run`
+    reads them (`waymark serve --workers N` sets both to 1: one core per worker)."""
+    from rasa.utils.tensorflow.environment import setup_tf_environment
+
+    try:
+        setup_tf_environment()
+    except RuntimeError:  # TensorFlow already started in this process (a second model load)
+        log.info("TensorFlow is already running; its thread settings stay as they were")
 
 
 def tracker_store_for(url: str) -> TrackerStore:
@@ -197,6 +244,8 @@ class Assistant:
             raise FileNotFoundError(
                 f"No trained model at {settings.model_path}. Run `make model` (or `make run`) first."
             )
+        check_action_results_with_compiled_schema()
+        _apply_tensorflow_thread_settings()
         actions: EndpointConfig = (
             EndpointConfig(url=settings.action_server_url)
             if settings.action_server_url

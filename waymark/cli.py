@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
@@ -10,14 +11,42 @@ from typing import Optional, Sequence
 from waymark.settings import get_settings
 
 
+def several_workers_problem(settings) -> Optional[str]:
+    """Why this configuration cannot be served by several worker processes, or None.
+
+    Each worker is a whole instance with its own model, so the workers must share what
+    several instances share (docs/deployment.md): the conversation locks and history."""
+    if settings.lock_store_url in ("", "memory"):
+        return ("several workers need a shared lock store, so one person's messages are never "
+                "handled twice at once: set WAYMARK_LOCK_STORE_URL=redis://127.0.0.1:6379/0")
+    if settings.tracker_store_url == "memory":
+        return ("several workers need a shared conversation history: set WAYMARK_TRACKER_STORE_URL "
+                "to a sqlite:/// file or a postgresql:// database, not memory")
+    return None
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from directory.db import engine_for
     from waymark.app import create_app
-    from waymark.health import DatabaseNotReady
+    from waymark.health import DatabaseNotReady, check_database
 
     try:
-        uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+        if args.workers <= 1:
+            uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+            return 0
+        settings = get_settings()
+        problem = several_workers_problem(settings)
+        if problem:
+            print(f"waymark: {problem}", file=sys.stderr)
+            return 2
+        check_database(engine_for(settings.database_url))  # once, before any worker starts
+        # One core per worker: TensorFlow would otherwise give every worker a thread per core.
+        os.environ.setdefault("TF_INTRA_OP_PARALLELISM_THREADS", "1")
+        os.environ.setdefault("TF_INTER_OP_PARALLELISM_THREADS", "1")
+        uvicorn.run("waymark.app:create_app", factory=True, host=args.host, port=args.port,
+                    workers=args.workers, log_level="info")
     except DatabaseNotReady as e:
         print(f"waymark: {e}", file=sys.stderr)
         return 2
@@ -228,6 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the web app, the assistant and its actions")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("WAYMARK_WORKERS", "1")),
+                       help="worker processes, each with its own copy of the model (default "
+                            "WAYMARK_WORKERS or 1); more than one needs the Redis lock store and a "
+                            "shared tracker store, as for several instances")
     serve.set_defaults(func=_serve)
 
     chat = sub.add_parser("chat", help="talk to the assistant in this terminal")
