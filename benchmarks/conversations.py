@@ -2,7 +2,7 @@
 
 Starts each server on loopback with the same trained model, then drives N concurrent
 simulated people through realistic multi-turn journeys on the web chat endpoint. Each person
-waits for the reply and "thinks" (about a second) before the next turn; `--no-think` mode
+waits for the reply and "thinks" (about a second) before the next turn; the saturation run
 removes the pause to find the saturation throughput. Reports p50/p95/p99 per turn, turns per
 second and the peak memory of the serving processes, and writes them to
 benchmarks/results/conversations.json.
@@ -87,6 +87,17 @@ def peak_rss_mb(pids: list[int]) -> float:
     return round(total / 1024, 1)
 
 
+def redis_answers(url: str) -> bool:
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    try:
+        socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
 def wait_healthy(url: str, procs: list[subprocess.Popen], timeout: float = 300) -> float:
     start = time.monotonic()
     while time.monotonic() - start < timeout:
@@ -102,7 +113,8 @@ def wait_healthy(url: str, procs: list[subprocess.Popen], timeout: float = 300) 
 
 
 class Server:
-    """One way of serving the model: Waymark's (one process) or stock Rasa's (two)."""
+    """One way of serving the model: Waymark's (one process, or a worker per core) or stock
+    Rasa's (`rasa run` and `rasa run actions`)."""
 
     def __init__(self, kind: str, env: dict[str, str]):
         self.kind, self.env, self.procs = kind, env, []
@@ -194,7 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=1.0, help="seconds a person thinks between turns (default 1)")
     parser.add_argument("--saturation", type=int, default=50,
                         help="conversations for the no-think saturation run (0 to skip; default 50)")
-    parser.add_argument("--servers", default="waymark,stock", help="which servers to measure (default waymark,stock)")
+    parser.add_argument("--servers", default="waymark,waymark-workers,stock",
+                        help="which servers to measure: waymark (one process), waymark-workers (a worker "
+                             "per core sharing Redis locks; skipped without Redis), stock (default: all three)")
     parser.add_argument("--out", type=Path, default=RESULTS / "conversations.json", help="where to write the results")
     args = parser.parse_args(argv)
 
@@ -210,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     results: list[RunResult] = []
     cold_starts: dict[str, float] = {}
     for kind in args.servers.split(","):
+        if kind == "waymark-workers" and not redis_answers(REDIS):
+            print(f"[{kind}] skipped: no Redis at {REDIS} for the workers' shared locks", flush=True)
+            continue
         server = Server(kind, env)
         print(f"[{kind}] starting...", flush=True)
         try:

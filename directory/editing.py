@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Optional
 
 import bcrypt
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from directory.models import (
@@ -348,6 +348,24 @@ def report_problem(session: Session, service_id: str, problem: str, contact: Opt
     session.add(item)
     session.flush()
     return item
+
+
+# A reporter's contact is for answering their report. It is wiped once the report has been
+# resolved for the retention period, or after this long if nobody ever resolves it.
+UNRESOLVED_REPORT_CONTACT_DAYS = 365
+
+
+def forget_reporter_contacts(session: Session, cutoff: datetime) -> int:
+    """Wipe the contact left with reports resolved before `cutoff` (naive or aware UTC), and
+    with reports still open a year before it. The report itself stays: it is the listing's
+    history, and names nobody once the contact is gone. Returns how many were wiped."""
+    cutoff = cutoff if cutoff.tzinfo else cutoff.replace(tzinfo=timezone.utc)
+    unresolved_cutoff = cutoff - timedelta(days=UNRESOLVED_REPORT_CONTACT_DAYS)
+    return session.execute(update(ReviewItem).where(
+        ReviewItem.reporter_contact.is_not(None),
+        or_(and_(ReviewItem.status == "resolved", ReviewItem.resolved_at < cutoff),
+            ReviewItem.created_at < unresolved_cutoff),
+    ).values(reporter_contact=None).execution_options(synchronize_session=False)).rowcount or 0
 
 
 def open_review_items(session: Session, kind: Optional[str] = None, include_resolved: bool = False) -> list[ReviewItem]:

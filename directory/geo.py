@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from dataclasses import dataclass
 from typing import Optional
 
@@ -50,9 +51,41 @@ def _lookup(session: Session, code: str) -> Optional[Postcode]:
     return session.get(Postcode, normalise_postcode(code))
 
 
-def known_towns(session: Session) -> list[str]:
+@dataclass(frozen=True)
+class _Towns:
+    read_at: float
+    names: list[str]  # longest first, so "Newcastle upon Tyne" wins over "Newcastle"
+    centres: dict[str, tuple[float, float]]  # the average of each town's districts
+
+
+# Towns change only when postcodes are imported, but finding them is a whole-table query that
+# ran for every message naming a place. They are kept per database for a few minutes; an
+# import in this process forgets them at once (another process's import shows within the TTL).
+TOWNS_TTL_SECONDS = 300.0
+_towns_by_database: dict[str, _Towns] = {}
+
+
+def forget_known_towns() -> None:
+    _towns_by_database.clear()
+
+
+def _towns(session: Session) -> _Towns:
+    key = str(session.get_bind().engine.url)
+    cached = _towns_by_database.get(key)
+    if cached is not None and time.monotonic() - cached.read_at < TOWNS_TTL_SECONDS:
+        return cached
     rows = session.execute(select(Postcode.town).where(Postcode.town.is_not(None)).distinct())
-    return sorted({r[0] for r in rows if r[0]}, key=len, reverse=True)
+    names = sorted({r[0] for r in rows if r[0]}, key=len, reverse=True)
+    centres = session.execute(
+        select(Postcode.town, func.avg(Postcode.latitude), func.avg(Postcode.longitude))
+        .where(Postcode.town.is_not(None), Postcode.is_district.is_(True)).group_by(Postcode.town))
+    towns = _Towns(time.monotonic(), names, {t: (float(lat), float(lon)) for t, lat, lon in centres})
+    _towns_by_database[key] = towns
+    return towns
+
+
+def known_towns(session: Session) -> list[str]:
+    return _towns(session).names
 
 
 def resolve_place(session: Session, text: str) -> Optional[Place]:
@@ -74,13 +107,9 @@ def resolve_place(session: Session, text: str) -> Optional[Place]:
 
 def resolve_town(session: Session, text: str) -> Optional[Place]:
     lowered = f" {re.sub(r'[^a-z ]+', ' ', text.lower())} "
-    for town in known_towns(session):
-        if f" {town.lower()} " in lowered:
-            lat, lon = session.execute(
-                select(func.avg(Postcode.latitude), func.avg(Postcode.longitude)).where(
-                    Postcode.town == town, Postcode.is_district.is_(True)
-                )
-            ).one()
-            if lat is not None:
-                return Place(town, float(lat), float(lon), "town")
+    towns = _towns(session)
+    for town in towns.names:
+        if f" {town.lower()} " in lowered and town in towns.centres:
+            lat, lon = towns.centres[town]
+            return Place(town, lat, lon, "town")
     return None

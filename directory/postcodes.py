@@ -13,7 +13,7 @@ from typing import Callable, Optional
 
 from sqlalchemy.orm import Session
 
-from directory.geo import DISTRICT, FULL_POSTCODE, normalise_postcode
+from directory.geo import DISTRICT, FULL_POSTCODE, forget_known_towns, normalise_postcode
 from directory.models import Postcode
 
 CODE_COLUMNS = ("pcds", "postcode", "pcd", "pcd2", "outcode", "district", "postcode_district")
@@ -76,4 +76,5 @@ def import_csv(
         if progress and done % 1000 == 0:
             progress(done, len(parsed))
     session.flush()
+    forget_known_towns()
     return len(parsed)

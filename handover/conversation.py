@@ -93,9 +93,9 @@ class Desk:
         now = self.clock()
         self._ensure_tables()
         with session_scope(self.database_url) as session:
-            handover = desk.current(session, sender_id)
+            handover, ended = desk.open_or_awaiting_feedback(session, sender_id, now)
             if handover is None:
-                return self._feedback(session, sender_id, text, now)
+                return self._feedback(ended, sender_id, text) if ended is not None else None
             if handover.status == ACTIVE:
                 desk.add_message(session, handover, "person", text, now=now)
                 return Routed([])  # the worker has the conversation: the assistant stays silent
@@ -197,10 +197,8 @@ class Desk:
             return self._queued_reply(session, handover, sender_id, now)
         return None  # waiting people still get the assistant's answers
 
-    def _feedback(self, session, sender_id: str, text: str, now: datetime) -> Optional[Routed]:
-        ended = desk.awaiting_feedback(session, sender_id, now)
-        if ended is None:
-            return None
+    def _feedback(self, ended, sender_id: str, text: str) -> Optional[Routed]:
+        """The answer to "did you get what you needed?" after a handover ended."""
         choice = read_choice(text, "handover_feedback", "got_help")
         if choice not in ("yes", "no"):
             return None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable, Optional
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from directory import editing
@@ -43,11 +43,18 @@ def current(session: Session, sender_id: str) -> Optional[Handover]:
                           .order_by(Handover.created_at.desc()).limit(1))
 
 
-def awaiting_feedback(session: Session, sender_id: str, now: datetime) -> Optional[Handover]:
-    """A handover that ended recently and whose feedback question is still unanswered."""
-    return session.scalar(select(Handover).where(
-        Handover.sender_id == sender_id, Handover.status == ENDED, Handover.feedback.is_(None),
-        Handover.ended_at >= now - FEEDBACK_WINDOW).order_by(Handover.ended_at.desc()).limit(1))
+def open_or_awaiting_feedback(session: Session, sender_id: str,
+                              now: datetime) -> tuple[Optional[Handover], Optional[Handover]]:
+    """The conversation's open handover (as `current`), and a handover that ended recently
+    whose feedback question is still unanswered: one query, as every message asks both."""
+    awaits_feedback = and_(Handover.status == ENDED, Handover.feedback.is_(None),
+                           Handover.ended_at >= now - FEEDBACK_WINDOW)
+    rows = session.scalars(select(Handover).where(
+        Handover.sender_id == sender_id, or_(Handover.status.in_(OPEN_STATES), awaits_feedback))).all()
+    open_ = [h for h in rows if h.status in OPEN_STATES]
+    ended = [h for h in rows if h.status not in OPEN_STATES]
+    return (max(open_, key=lambda h: h.created_at, default=None),
+            max(ended, key=lambda h: h.ended_at, default=None))
 
 
 def offer(session: Session, sender_id: str, channel: str, proposed_summary: str, *, helpline_id: Optional[str],

@@ -9,21 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from handover import desk
 
 
-def _has_tables(engine) -> bool:
-    return inspect(engine).has_table("handover")
-
-
 def purge_handover(engine_or_url, cutoff: datetime) -> int:
-    from waymark.privacy import as_engine
+    from waymark.privacy import as_engine, has_tables
 
     engine = as_engine(engine_or_url)
-    if not _has_tables(engine):
+    if not has_tables(engine, "handover"):
         return 0
     with Session(engine, future=True) as session:
         removed = desk.purge_before(session, cutoff)
@@ -32,10 +27,10 @@ def purge_handover(engine_or_url, cutoff: datetime) -> int:
 
 
 def erase_handover(engine_or_url, sender: str) -> int:
-    from waymark.privacy import as_engine, related_senders
+    from waymark.privacy import as_engine, has_tables, related_senders
 
     engine = as_engine(engine_or_url)
-    if not _has_tables(engine):
+    if not has_tables(engine, "handover"):
         return 0
     with Session(engine, future=True) as session:
         removed = sum(desk.erase(session, s) for s in related_senders(sender))

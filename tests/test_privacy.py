@@ -290,3 +290,37 @@ def test_texting_delete_erases_the_calls_too_and_an_opt_out_holds(settings, assi
                     if "You won't get any more messages" not in m.body] == []
         finally:
             sms.__exit__(None, None, None)
+
+
+def test_a_reporters_contact_goes_once_the_report_is_long_resolved(tmp_path):
+    """Report a problem with a listing: the contact left is for answering it, not for ever."""
+    from datetime import timedelta
+
+    from directory import editing, seed
+    from directory.db import create_schema, engine_for, session_scope
+    from directory.models import ReviewItem
+    from waymark.privacy import cutoff_for, purge_everything
+
+    url = f"sqlite:///{tmp_path / 'directory.db'}"
+    create_schema(engine_for(url))
+    with session_scope(url) as session:
+        seed.seed_national(session)
+        old = editing.report_problem(session, "national-frank", "number has changed", contact="sam@example.org")
+        recent = editing.report_problem(session, "national-frank", "hours wrong", contact="07700 900123")
+        unanswered = editing.report_problem(session, "national-frank", "closed?", contact="jo@example.org")
+        editing.resolve_review_item(session, old.id, "editor", "fixed")
+        editing.resolve_review_item(session, recent.id, "editor", "fixed")
+        now = old.resolved_at
+        old.resolved_at = now - timedelta(days=40)
+        unanswered.created_at = now - timedelta(days=400)
+        ids = old.id, recent.id, unanswered.id
+
+    store = tracker_store_for("memory")
+    removed = purge_everything(store, url, 30 * DAY, now=now.timestamp())
+    assert removed["reporter_contacts"] == 2
+    with session_scope(url) as session:
+        old, recent, unanswered = (session.get(ReviewItem, i) for i in ids)
+        assert old.reporter_contact is None and old.detail == "number has changed"  # the report stays
+        assert recent.reporter_contact == "07700 900123"  # resolved lately: may still be answered
+        assert unanswered.reporter_contact is None and unanswered.status == "open"
+    assert purge_everything(store, url, 30 * DAY, now=now.timestamp())["reporter_contacts"] == 0

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.core.lock_store import InMemoryLockStore, LockError, LockStore, RedisLockStore
+from rasa.core.lock_store import InMemoryLockStore, LockError, LockStore
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.events import BotUttered, SlotSet
 from rasa.shared.exceptions import RasaException
@@ -30,6 +30,7 @@ from handover.conversation import Desk
 from handover.wording import FAILED_QUEUED
 from safety.replies import crisis_reply
 from safety.triage import CrisisType, triage
+from waymark.locks import AtomicRedisLockStore
 from waymark.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -187,7 +188,7 @@ def lock_store_for(url: str) -> LockStore:
     parsed = urlparse(url)
     if parsed.scheme not in ("redis", "rediss"):
         raise ValueError(f"WAYMARK_LOCK_STORE_URL must be 'memory' or redis://..., not {url!r}")
-    store = RedisLockStore(host=parsed.hostname or "localhost", port=parsed.port or 6379,
+    store = AtomicRedisLockStore(host=parsed.hostname or "localhost", port=parsed.port or 6379,
                            db=int(parsed.path.lstrip("/") or 0), username=parsed.username,
                            password=parsed.password, use_ssl=parsed.scheme == "rediss",
                            key_prefix="waymark")

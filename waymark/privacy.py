@@ -12,6 +12,8 @@ has one function here:
     purge_conversations(tracker_store, older_than_seconds)   conversations untouched for longer
     purge_sms_tables(engine_or_url, cutoff)                  texts sent or given up, reminders done,
                                                              delivery reports, idle SMS/voice state
+    purge_reporter_contacts(engine_or_url, cutoff)           the contact left with "report a
+                                                             problem", once the report is long resolved
     erase_tracker(tracker_store, sender)                     one person's conversation(s)
     erase_sms_person(engine_or_url, sender)                  one person's SMS/voice rows
 
@@ -195,8 +197,9 @@ def _last_timestamp_of_dump(dump: str) -> float:
     return max((e.get("timestamp") or 0) for e in events) if events else 0.0
 
 
-def _has_tables(engine: Engine, *names: str) -> bool:
-    """The SMS tables exist only once Twilio has been configured on this database."""
+def has_tables(engine: Engine, *names: str) -> bool:
+    """Whether all these tables exist: a package's tables appear only once it is first used
+    on this database (the SMS tables once Twilio is configured, the handover's once served)."""
     return set(names) <= set(inspect(engine).get_table_names())
 
 
@@ -211,7 +214,7 @@ def purge_sms_tables(engine_or_url: EngineOrUrl, cutoff: datetime) -> int:
     from channels.models import DeliveryStatus, OutboxMessage, Reminder, SmsConversation
 
     engine = as_engine(engine_or_url)
-    if not _has_tables(engine, "sms_outbox", "sms_reminder", "sms_delivery_status", "sms_conversation"):
+    if not has_tables(engine, "sms_outbox", "sms_reminder", "sms_delivery_status", "sms_conversation"):
         return 0
     with Session(engine, future=True) as session:
         removed = session.execute(delete(OutboxMessage).where(
@@ -283,7 +286,7 @@ def erase_sms_person(engine_or_url: EngineOrUrl, sender: str) -> int:
 
     person = phone_person(sender)
     engine = as_engine(engine_or_url)
-    if person is None or not _has_tables(engine, "sms_outbox", "sms_reminder", "sms_delivery_status",
+    if person is None or not has_tables(engine, "sms_outbox", "sms_reminder", "sms_delivery_status",
                                          "sms_conversation"):
         return 0
     with Session(engine, future=True) as session:
@@ -317,5 +320,19 @@ def erase_person(tracker_store: TrackerStore, engine_or_url: EngineOrUrl, sender
     return done
 
 
+def purge_reporter_contacts(engine_or_url: EngineOrUrl, cutoff: datetime) -> int:
+    """Contacts left with "report a problem" (directory.editing.forget_reporter_contacts)."""
+    from directory.editing import forget_reporter_contacts
+
+    engine = as_engine(engine_or_url)
+    if not has_tables(engine, "review_item"):
+        return 0
+    with Session(engine, future=True) as session:
+        wiped = forget_reporter_contacts(session, cutoff)
+        session.commit()
+    return wiped
+
+
 register_purger("sms", purge_sms_tables)
+register_purger("reporter_contacts", purge_reporter_contacts)
 register_eraser("sms", erase_sms_person)
