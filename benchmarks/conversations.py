@@ -163,6 +163,10 @@ class Server:
 
 async def person(client: httpx.AsyncClient, url: str, think: float, stop_at: float,
                  latencies: list[float], errors: list[int], rng: random.Random) -> None:
+    # People arrive at different moments, not all in the same millisecond: without this, the
+    # first turn of every conversation formed one queue that the whole run's p95 measured.
+    if think:
+        await asyncio.sleep(rng.uniform(0, think))
     while time.monotonic() < stop_at:
         sender = f"bench-{rng.getrandbits(64):x}"
         for text in rng.choice(JOURNEYS):

@@ -14,27 +14,34 @@ from sqlalchemy.pool import QueuePool
 from directory.models import Base
 
 
+def sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
+    """Settings for every SQLite connection Waymark opens (directory and conversations)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # Readers never wait for the writer, and a commit appends to the log instead of rewriting
+    # pages and syncing twice: several worker processes can share one file. With WAL, NORMAL
+    # keeps the file consistent; a power cut may lose only the last moment's commits.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    # SQLite's default page cache is 2 MB; a directory of tens of thousands of services
+    # is ~100 MB, and a distance search touches pages all over it. A larger cache and
+    # memory-mapped reads make searches 4-5x faster (benchmarks/directory_search.py).
+    cursor.execute("PRAGMA cache_size=-65536")  # 64 MB per connection, at most
+    cursor.execute("PRAGMA mmap_size=268435456")  # 256 MB
+    cursor.close()
+
+
+# A pool of open connections, as SQLAlchemy 2.0 does for SQLite files: 1.4's default opened
+# the file and ran the pragmas for every session, ~10% of the server's CPU per message under
+# load (py-spy, benchmarks/conversations.py).
+SQLITE_POOL = dict(poolclass=QueuePool, pool_size=5, max_overflow=10, connect_args={"check_same_thread": False})
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-        # A pool of open connections, as SQLAlchemy 2.0 does for SQLite files: 1.4's default
-        # opened the file and ran the pragmas below for every session, which was ~10% of the
-        # server's CPU per message under load (py-spy, benchmarks/conversations.py).
-        engine = create_engine(url, future=True, poolclass=QueuePool, pool_size=5, max_overflow=10,
-                               connect_args={"check_same_thread": False})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            # SQLite's default page cache is 2 MB; a directory of tens of thousands of services
-            # is ~100 MB, and a distance search touches pages all over it. A larger cache and
-            # memory-mapped reads make searches 4-5x faster (benchmarks/directory_search.py).
-            cursor.execute("PRAGMA cache_size=-65536")  # 64 MB per connection, at most
-            cursor.execute("PRAGMA mmap_size=268435456")  # 256 MB
-            cursor.close()
-
+        engine = create_engine(url, future=True, **SQLITE_POOL)
+        event.listen(engine, "connect", sqlite_pragmas)
         return engine
     return create_engine(url, future=True, pool_pre_ping=True)
 

@@ -116,6 +116,9 @@ class _Writer:
     """One daemon thread that writes queued counts in batches, one transaction per batch."""
 
     MAX_BATCH = 500
+    # After the first count arrives, wait this long for others: under load, one transaction
+    # per half second instead of one per message (each was ~3% of the server's CPU).
+    LINGER_SECONDS = 0.5
 
     def __init__(self) -> None:
         self.queue: "queue.Queue[Tuple[str, dict]]" = queue.Queue(maxsize=100_000)
@@ -140,6 +143,7 @@ class _Writer:
     def _run(self) -> None:
         while True:
             batch = [self.queue.get()]
+            time.sleep(self.LINGER_SECONDS)
             while len(batch) < self.MAX_BATCH:
                 try:
                     batch.append(self.queue.get_nowait())

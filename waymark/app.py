@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Optional
@@ -62,6 +63,10 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
         await twilio_common.start(app)  # SMS outbox and reminder loops; nothing without Twilio settings
         app.state.voice_transfer = handover_voice.make_transfer(app)
         watching = asyncio.create_task(handover_relay.watch_queue(app), name="handover-queue")
+        # The loaded model is millions of long-lived objects; without this, each full garbage
+        # collection walks all of them in the middle of someone's turn.
+        gc.collect()
+        gc.freeze()
         log.info("Waymark is ready")
         yield
         watching.cancel()

@@ -145,7 +145,7 @@ def tracker_store_for(url: str) -> TrackerStore:
     if url.startswith("sqlite:///"):
         path = Path(url[len("sqlite:///"):])
         path.parent.mkdir(parents=True, exist_ok=True)
-        return SQLTrackerStore(None, dialect="sqlite", db=str(path))
+        return _with_pooled_sqlite(SQLTrackerStore(None, dialect="sqlite", db=str(path)))
     parsed = urlparse(url)
     if parsed.scheme.startswith("postgres"):
         _check_sql(url)  # Rasa's SQL store would retry for ever on a dead database
@@ -153,6 +153,22 @@ def tracker_store_for(url: str) -> TrackerStore:
                                db=parsed.path.lstrip("/"), username=parsed.username,
                                password=parsed.password)
     raise ValueError(f"WAYMARK_TRACKER_STORE_URL must be 'memory', sqlite:/// or postgresql://, not {url!r}")
+
+
+def _with_pooled_sqlite(store: SQLTrackerStore) -> SQLTrackerStore:
+    """Rasa's SQLite tracker store opens the file for every read and write, in SQLite's
+    rollback-journal mode (two syncs per commit). Give it the directory's pooled connections
+    and settings instead (WAL: worker processes can share the file)."""
+    import sqlalchemy
+    from sqlalchemy.orm import sessionmaker
+
+    from directory.db import SQLITE_POOL, sqlite_pragmas
+
+    pooled = sqlalchemy.create_engine(store.engine.url, **SQLITE_POOL)
+    sqlalchemy.event.listen(pooled, "connect", sqlite_pragmas)
+    store.engine.dispose()
+    store.engine, store.sessionmaker = pooled, sessionmaker(bind=pooled)
+    return store
 
 
 def erase_conversation(store: TrackerStore, sender_id: str) -> None:
