@@ -30,6 +30,7 @@ from handover.conversation import Desk
 from handover.wording import FAILED_QUEUED
 from safety.replies import crisis_reply
 from safety.triage import CrisisType, triage
+from understanding.repeats import RepeatedMessages
 from waymark.locks import AtomicRedisLockStore
 from waymark.settings import Settings
 
@@ -236,11 +237,13 @@ def _fail_open_line(database_url: str) -> tuple[str, str]:
 
 
 class Assistant:
-    def __init__(self, agent: Agent, actions: EndpointConfig, database_url: str = "") -> None:
+    def __init__(self, agent: Agent, actions: EndpointConfig, database_url: str = "",
+                 repeated_messages: int = 2048) -> None:
         self.agent = agent
         self.actions = actions
         self.database_url = database_url
         self.desk = Desk(database_url)
+        self.repeats = RepeatedMessages(repeated_messages)
 
     @classmethod
     def load(cls, settings: Settings, lock_store: Optional[LockStore] = None) -> "Assistant":
@@ -261,7 +264,7 @@ class Assistant:
             lock_store=lock_store or lock_store_for(settings.lock_store_url),
             action_endpoint=actions,
         )
-        return cls(agent, actions, settings.database_url)
+        return cls(agent, actions, settings.database_url, settings.repeated_messages)
 
     async def handle(self, sender_id: str, text: str, channel: str = "rest") -> list[dict]:
         """Run one message through crisis triage, understanding, dialogue and actions.
@@ -319,7 +322,10 @@ class Assistant:
                 routed = self.desk.route(message.sender_id, message.text, message.input_channel or "rest")
                 if routed is not None:
                     return routed.replies, True
-                message.parse_data = await processor.parse_message(message)
+                message.parse_data = self.repeats.get(message.text)
+                if message.parse_data is None:
+                    message.parse_data = await processor.parse_message(message)
+                    self.repeats.put(message.text, message.parse_data)
                 intent = message.parse_data["intent"]
                 if intent.get("name") == CRISIS_INTENT and intent.get("confidence", 0) >= CRISIS_NLU_CONFIDENCE:
                     crisis_type = CrisisType.GENERAL

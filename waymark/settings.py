@@ -37,6 +37,11 @@ class Settings:
     action_server_url: str = field(
         default_factory=lambda: os.environ.get("WAYMARK_ACTION_SERVER_URL", "")
     )
+    # Short messages without digits ("hi", "thanks") understood once and remembered, in
+    # memory only (understanding/repeats.py); 0 runs the model on every message.
+    repeated_messages: int = field(
+        default_factory=lambda: int(os.environ.get("WAYMARK_REPEATED_MESSAGES", "2048"))
+    )
     stale_after_days: int = field(
         default_factory=lambda: int(os.environ.get("WAYMARK_STALE_AFTER_DAYS", "90"))
     )
