@@ -22,7 +22,6 @@ class RepeatedMessages:
     def __init__(self, size: int = 2048, max_chars: int = MAX_CHARS) -> None:
         self.size, self.max_chars = size, max_chars
         self._parses: "OrderedDict[str, dict[str, Any]]" = OrderedDict()
-        self.hits = self.misses = 0
 
     def keeps(self, text: str) -> bool:
         """Whether a message like this may be kept: short, no digits, not a button payload."""
@@ -35,9 +34,7 @@ class RepeatedMessages:
             return None
         parse = self._parses.get(text)
         if parse is None:
-            self.misses += 1
             return None
-        self.hits += 1
         self._parses.move_to_end(text)
         return copy.deepcopy(parse)
 

@@ -55,23 +55,20 @@ class AtomicRedisLockStore(RedisLockStore):
         except Exception as e:  # as Rasa's: the caller treats any failure as a LockError
             raise LockError(f"Error while acquiring lock. Error:\n{e}") from e
 
-    def update_lock(self, conversation_id: str) -> None:
-        def drop_expired(lock: Optional[TicketLock]) -> tuple[object, None]:
+    def _edit_if_present(self, conversation_id: str, edit: Callable[[TicketLock], object]) -> None:
+        def apply(lock: Optional[TicketLock]) -> tuple[object, None]:
             if lock is None:
                 return _UNCHANGED, None
-            lock.remove_expired_tickets()
+            edit(lock)
             return lock, None
 
-        self._change(conversation_id, drop_expired)
+        self._change(conversation_id, apply)
+
+    def update_lock(self, conversation_id: str) -> None:
+        self._edit_if_present(conversation_id, lambda lock: lock.remove_expired_tickets())
 
     def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
-        def finish(lock: Optional[TicketLock]) -> tuple[object, None]:
-            if lock is None:
-                return _UNCHANGED, None
-            lock.remove_ticket_for(ticket_number)
-            return lock, None
-
-        self._change(conversation_id, finish)
+        self._edit_if_present(conversation_id, lambda lock: lock.remove_ticket_for(ticket_number))
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Give the ticket back, and delete the queue only if nobody joined it meanwhile."""
