@@ -37,13 +37,15 @@ def sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - tri
 SQLITE_POOL = dict(poolclass=QueuePool, pool_size=5, max_overflow=10, connect_args={"check_same_thread": False})
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, future: bool = True) -> Engine:
+    """Waymark's engine for a database URL. `future=False` only for Rasa's SQL tracker store,
+    whose code is written for SQLAlchemy 1.4's legacy engine."""
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, **SQLITE_POOL)
+        engine = create_engine(url, future=future, **SQLITE_POOL)
         event.listen(engine, "connect", sqlite_pragmas)
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True)
+    return create_engine(url, future=future, pool_pre_ping=True)
 
 
 @lru_cache(maxsize=8)

@@ -160,13 +160,11 @@ def _with_pooled_sqlite(store: SQLTrackerStore) -> SQLTrackerStore:
     """Rasa's SQLite tracker store opens the file for every read and write, in SQLite's
     rollback-journal mode (two syncs per commit). Give it the directory's pooled connections
     and settings instead (WAL: worker processes can share the file)."""
-    import sqlalchemy
     from sqlalchemy.orm import sessionmaker
 
-    from directory.db import SQLITE_POOL, sqlite_pragmas
+    from directory.db import make_engine
 
-    pooled = sqlalchemy.create_engine(store.engine.url, **SQLITE_POOL)
-    sqlalchemy.event.listen(pooled, "connect", sqlite_pragmas)
+    pooled = make_engine(str(store.engine.url), future=False)
     store.engine.dispose()
     store.engine, store.sessionmaker = pooled, sessionmaker(bind=pooled)
     return store
