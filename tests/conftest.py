@@ -43,6 +43,15 @@ def seeded_directory(settings) -> str:
     return settings.database_url
 
 
+@pytest.fixture(scope="module")
+def stub():
+    """A local stand-in for Twilio's REST API (tests/twilio_stub.py), one per test module."""
+    from twilio_stub import TwilioStub
+
+    with TwilioStub() as running:
+        yield running
+
+
 @pytest.fixture
 def db(seeded_directory):
     """A session on the seeded directory; changes made in a test are rolled back."""

@@ -10,17 +10,11 @@ import pytest
 from sqlalchemy import select
 from test_handover import OPEN, sign_in_as
 from test_twilio_sms import settle, text
-from twilio_stub import FROM_NUMBER, TwilioStub, open_app, signed_post
+from twilio_stub import FROM_NUMBER, open_app, signed_post
 
 from directory.db import session_scope
 from handover.models import Handover
 
-
-
-@pytest.fixture(scope="module")
-def stub():
-    with TwilioStub() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

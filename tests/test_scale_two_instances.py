@@ -102,17 +102,16 @@ def test_one_command_serves_with_a_worker_per_core(tracker_database, seeded_dire
         log.close()
 
 
-def test_several_workers_refuse_a_lock_store_only_one_process_can_see(tmp_path):
-    env = {**os.environ, "WAYMARK_LOCK_STORE_URL": "memory"}
+@pytest.mark.parametrize("stores, told", [
+    ({"WAYMARK_LOCK_STORE_URL": "memory"}, "WAYMARK_LOCK_STORE_URL=redis://"),
+    ({"WAYMARK_LOCK_STORE_URL": REDIS, "WAYMARK_TRACKER_STORE_URL": "memory"}, "shared conversation history"),
+])
+def test_several_workers_refuse_stores_only_one_process_can_see(stores, told):
     done = subprocess.run([str(Path(sys.executable).parent / "waymark"), "serve", "--workers", "2",
-                           "--port", str(free_port())], env=env, capture_output=True, text=True, timeout=120)
+                           "--port", str(free_port())], env={**os.environ, **stores},
+                          capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
-    assert "WAYMARK_LOCK_STORE_URL=redis://" in done.stderr
-    env = {**os.environ, "WAYMARK_LOCK_STORE_URL": REDIS, "WAYMARK_TRACKER_STORE_URL": "memory"}
-    done = subprocess.run([str(Path(sys.executable).parent / "waymark"), "serve", "--workers", "2",
-                           "--port", str(free_port())], env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2
-    assert "shared conversation history" in done.stderr
+    assert told in done.stderr
 
 
 def _converse_and_burst(a: int, b: int, tracker_database: str) -> None:

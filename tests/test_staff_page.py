@@ -17,7 +17,7 @@ from fuzzing import ANY_TEXT, JSON, bounded
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
-from twilio_stub import TwilioStub, open_app
+from twilio_stub import open_app
 
 from channels import sms_text
 from channels.models import OutboxMessage, SmsConversation
@@ -248,12 +248,6 @@ def test_a_bad_number_is_refused_politely_before_anything_else(fresh_directory):
 
 
 # --- texting for real, through the outbox to the local Twilio stub ---------------------------
-
-
-@pytest.fixture(scope="module")
-def stub():
-    with TwilioStub() as running:
-        yield running
 
 
 @pytest.fixture

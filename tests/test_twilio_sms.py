@@ -12,7 +12,6 @@ from support import run_async
 from twilio_stub import (
     FROM_NUMBER,
     PUBLIC_URL,
-    TwilioStub,
     open_app,
     sign,
     signed_post,
@@ -23,12 +22,6 @@ from channels import sms_text
 from channels.models import DeliveryStatus, OutboxMessage, Reminder, SmsConversation
 
 LONDON = ZoneInfo("Europe/London")
-
-
-@pytest.fixture(scope="module")
-def stub():
-    with TwilioStub() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

@@ -7,17 +7,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from support import run_async
-from twilio_stub import FROM_NUMBER, TwilioStub, open_app, signed_post
+from twilio_stub import FROM_NUMBER, open_app, signed_post
 
 from channels.twilio_voice import for_speech
 
 CALLER = "+447700900300"
-
-
-@pytest.fixture(scope="module")
-def stub():
-    with TwilioStub() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

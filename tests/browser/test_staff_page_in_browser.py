@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
-from support import free_port
-from twilio_stub import TwilioStub, twilio_settings
+from support import serving_in_a_thread
+from twilio_stub import twilio_settings
 
 from directory import editing, seed
 from directory.db import create_schema, engine_for, session_scope
@@ -24,16 +22,8 @@ PASSWORD = "a long staff password"
 
 
 @pytest.fixture(scope="module")
-def stub():
-    with TwilioStub() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def staff_server(settings, assistant, stub, tmp_path_factory):
     """The app on its own port and database, with a staff account 'sam'."""
-    import uvicorn
-
     from waymark.app import create_app
 
     url = f"sqlite:///{tmp_path_factory.mktemp('staff-page') / 'directory.db'}"
@@ -42,19 +32,10 @@ def staff_server(settings, assistant, stub, tmp_path_factory):
         seed.seed_national(session)
         seed.seed_sample(session)
         editing.add_account(session, "sam", PASSWORD, "staff")
-    port = free_port()
     app = create_app(twilio_settings(settings, stub.url, database_url=url, public_url=""), assistant)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "staff test server did not start"
-        time.sleep(0.05)
-    app.state.twilio.poll_seconds = 0.05
-    yield {"base": f"http://127.0.0.1:{port}", "database_url": url}
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving_in_a_thread(app, "staff test server") as port:
+        app.state.twilio.poll_seconds = 0.05
+        yield {"base": f"http://127.0.0.1:{port}", "database_url": url}
 
 
 @pytest.fixture
@@ -78,6 +59,19 @@ def search_for(page, area: str, need: str = "Drug and alcohol treatment") -> Non
 
 def listing(page, name: str):
     return page.get_by_role("article", name=name)
+
+
+def open_the_text_form(page, name: str = "Kirkgate Recovery Hub (sample)"):
+    """Search near LS1 4AP and open "Text these details to the client" on a listing."""
+    search_for(page, "LS1 4AP")
+    found = listing(page, name)
+    found.get_by_role("button", name=f"Text these details to the client: {name}").click()
+    return found
+
+
+def send_text(found, number: str) -> None:
+    found.get_by_label("Client's mobile number").fill(number)
+    found.get_by_role("button", name="Send text").click()
 
 
 def sign_in(page) -> None:
@@ -148,15 +142,11 @@ def test_text_these_details_to_the_client(staff_page, stub):
     assert staff_page.context.cookies() == []  # the token is in sessionStorage, never a cookie
     saved = json.loads(staff_page.evaluate("sessionStorage.getItem('waymark.staff.token')"))
     assert saved["role"] == "staff" and saved["access_token"]
-    search_for(staff_page, "LS1 4AP")
-    hub = listing(staff_page, "Kirkgate Recovery Hub (sample)")
-    hub.get_by_role("button", name="Text these details to the client: Kirkgate Recovery Hub (sample)").click()
-    hub.get_by_label("Client's mobile number").fill("0113 496 0000")
-    hub.get_by_role("button", name="Send text").click()
+    hub = open_the_text_form(staff_page)
+    send_text(hub, "0113 496 0000")
     expect(hub.get_by_role("status")).to_have_text(
         "That looks like a landline number, and landlines can't get texts. Type a mobile number: in the UK they start 07.")
-    hub.get_by_label("Client's mobile number").fill("07700 900777")
-    hub.get_by_role("button", name="Send text").click()
+    send_text(hub, "07700 900777")
     expect(hub.get_by_role("status")).to_contain_text("Sent. The client should get the text")
     expect(hub.get_by_label("Client's mobile number")).to_have_value("")
     [message, *_] = stub.wait_for("+447700900777")
@@ -164,11 +154,8 @@ def test_text_these_details_to_the_client(staff_page, stub):
 
 
 def test_texting_asks_to_sign_in_first(staff_page, stub):
-    search_for(staff_page, "LS1 4AP")
-    hub = listing(staff_page, "Kirkgate Recovery Hub (sample)")
-    hub.get_by_role("button", name="Text these details to the client: Kirkgate Recovery Hub (sample)").click()
-    hub.get_by_label("Client's mobile number").fill("07700 900778")
-    hub.get_by_role("button", name="Send text").click()
+    hub = open_the_text_form(staff_page)
+    send_text(hub, "07700 900778")
     expect(hub.get_by_role("status")).to_have_text("Sign in with your staff account first, then send the text.")
     expect(staff_page.get_by_label("Account name")).to_be_focused()
     assert stub.to("+447700900778") == []
@@ -228,9 +215,7 @@ def test_no_serious_accessibility_violations(browser, staff_server, axe_path):
     context = browser.new_context(bypass_csp=True)  # axe is injected as a script, which our CSP forbids
     page = context.new_page()
     page.goto(staff_server["base"] + "/staff")
-    search_for(page, "LS1 4AP")
-    hub = listing(page, "Kirkgate Recovery Hub (sample)")
-    hub.get_by_role("button", name="Text these details to the client: Kirkgate Recovery Hub (sample)").click()
+    hub = open_the_text_form(page)
     hub.get_by_role("button", name="Report a problem with this listing: Kirkgate Recovery Hub (sample)").click()
     page.add_script_tag(path=str(axe_path))
     result = page.evaluate("async () => JSON.stringify(await axe.run(document))")
