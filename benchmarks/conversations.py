@@ -23,9 +23,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import aiohttp
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,42 +163,48 @@ class Server:
         return f"http://127.0.0.1:{self.port}/webhooks/rest/webhook"
 
 
-async def person(client: httpx.AsyncClient, url: str, think: float, stop_at: float,
-                 latencies: list[float], errors: list[int], rng: random.Random) -> None:
+async def person(url: str, think: float, stop_at: float, latencies: list[float], errors: list[int],
+                 rng: random.Random) -> None:
+    """One simulated person on their own phone or browser: their own keep-alive connection, as
+    a person's chat page has (a pool shared by everyone would pile the traffic onto whichever
+    worker accepted its first connections)."""
     # People arrive at different moments, not all in the same millisecond: without this, the
     # first turn of every conversation formed one queue that the whole run's p95 measured.
     if think:
         await asyncio.sleep(rng.uniform(0, think))
-    while time.monotonic() < stop_at:
-        sender = f"bench-{rng.getrandbits(64):x}"
-        for text in rng.choice(JOURNEYS):
-            if time.monotonic() >= stop_at:
-                return
-            start = time.perf_counter()
-            try:
-                response = await client.post(url, json={"sender": sender, "message": text})
-                ok = response.status_code == 200 and isinstance(response.json(), list) and response.json()
-            except httpx.HTTPError:
-                ok = False
-            latencies.append((time.perf_counter() - start) * 1000)
-            if not ok:
-                errors.append(1)
-            if think:
-                await asyncio.sleep(rng.uniform(0.8 * think, 1.2 * think))
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1), timeout=timeout) as client:
+        while time.monotonic() < stop_at:
+            # A new conversation each journey, never one from an earlier run: the same ids again
+            # would replay ever longer histories, which no new person brings.
+            sender = f"bench-{uuid.uuid4().hex}"
+            for text in rng.choice(JOURNEYS):
+                if time.monotonic() >= stop_at:
+                    return
+                start = time.perf_counter()
+                try:
+                    async with client.post(url, json={"sender": sender, "message": text}) as response:
+                        replies = await response.json()
+                        ok = response.status == 200 and isinstance(replies, list) and bool(replies)
+                except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+                    ok = False
+                latencies.append((time.perf_counter() - start) * 1000)
+                if not ok:
+                    errors.append(1)
+                if think:
+                    await asyncio.sleep(rng.uniform(0.8 * think, 1.2 * think))
 
 
 async def drive(server: Server, conversations: int, think: float, seconds: float) -> RunResult:
     latencies: list[float] = []
     errors: list[int] = []
-    limits = httpx.Limits(max_connections=conversations + 5)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
-        # Warm-up: the first turns load lazily-built parts of the model.
-        await person(client, server.url, 0, time.monotonic() + 2, [], [], random.Random(0))
-        start = time.monotonic()
-        stop_at = start + seconds
-        await asyncio.gather(*(person(client, server.url, think, stop_at, latencies, errors, random.Random(i))
-                               for i in range(conversations)))
-        elapsed = time.monotonic() - start
+    # Warm-up: the first turns load lazily-built parts of the model.
+    await person(server.url, 0, time.monotonic() + 2, [], [], random.Random(0))
+    start = time.monotonic()
+    stop_at = start + seconds
+    await asyncio.gather(*(person(server.url, think, stop_at, latencies, errors, random.Random(i))
+                           for i in range(conversations)))
+    elapsed = time.monotonic() - start
     q = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [latencies[0]] * 99
     return RunResult(server.kind, conversations, think, len(latencies), len(errors), round(q[49], 1),
                      round(q[94], 1), round(q[98], 1), round(len(latencies) / elapsed, 1),

@@ -31,6 +31,7 @@ from handover.wording import FAILED_QUEUED
 from safety.replies import crisis_reply
 from safety.triage import CrisisType, triage
 from understanding.repeats import RepeatedMessages
+from waymark.graph_runner import SequentialGraphRunner
 from waymark.locks import AtomicRedisLockStore
 from waymark.settings import Settings
 
@@ -262,6 +263,7 @@ class Assistant:
             lock_store=lock_store or lock_store_for(settings.lock_store_url),
             action_endpoint=actions,
         )
+        agent.processor.graph_runner = SequentialGraphRunner.replacing(agent.processor.graph_runner)
         return cls(agent, actions, settings.database_url, settings.repeated_messages)
 
     async def handle(self, sender_id: str, text: str, channel: str = "rest") -> list[dict]:

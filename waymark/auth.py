@@ -26,6 +26,8 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordRequestForm
 from pydantic import BaseModel
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy.orm import Session
 
 from directory import editing
@@ -148,24 +150,29 @@ def me(account: EditorAccount = Depends(signed_in)) -> Me:
     return Me(name=account.name, role=account.role)
 
 
-def _same_site(origin: str, request: Request) -> bool:
+def _same_site(origin: str, headers: Headers, settings) -> bool:
     parsed = urlparse(origin)
-    host = request.headers.get("host", "")
-    return parsed.netloc == host or origin in _allowed_origins(request)
+    public = getattr(settings, "public_url", "")
+    return parsed.netloc == headers.get("host", "") or (bool(public) and origin == public)
 
 
-def _allowed_origins(request: Request) -> set[str]:
-    public = getattr(request.app.state.settings, "public_url", "")
-    return {public} if public else set()
+class CrossSitePostRefusal:
+    """Refuse state-changing requests that a page on another site made a browser send
+    (a plain ASGI middleware: see waymark.limits.RequestLimits for why)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in UNSAFE_METHODS:
+            headers = Headers(scope=scope)
+            origin = headers.get("origin")
+            if origin is not None and (origin == "null" or not _same_site(origin, headers, scope["app"].state.settings)):
+                refusal = JSONResponse({"detail": "Requests from other websites are not accepted here."},
+                                       status_code=403)
+                return await refusal(scope, receive, send)
+        await self.app(scope, receive, send)
 
 
 def reject_cross_site_posts(app: FastAPI) -> None:
-    """Refuse state-changing requests that a page on another site made a browser send."""
-
-    @app.middleware("http")
-    async def same_origin_only(request: Request, call_next):
-        origin = request.headers.get("origin")
-        if request.method in UNSAFE_METHODS and origin is not None and (
-                origin == "null" or not _same_site(origin, request)):
-            return JSONResponse({"detail": "Requests from other websites are not accepted here."}, status_code=403)
-        return await call_next(request)
+    app.add_middleware(CrossSitePostRefusal)

@@ -13,8 +13,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 TOO_LARGE = "That request is too large for me. Please send a shorter message."
 TOO_FAST = "You're sending messages very quickly. Please wait a few seconds and try again."
@@ -96,32 +98,85 @@ class RateLimiter:
         return allowed
 
 
-def _is_json(request: Request) -> bool:
+def _is_json(headers: Headers) -> bool:
     """As FastAPI decides: a JSON media type, or none at all (it then parses the body as JSON)."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
     return content_type in ("", "application/json") or (content_type.startswith("application/")
                                                         and content_type.endswith("+json"))
+
+
+async def _read_body(receive: Receive, max_bytes: int) -> tuple[Message, bool]:
+    """The whole body as one message (or the client's disconnect), and whether it fitted in
+    `max_bytes` (reading stops once it does not)."""
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away: the app sees that
+            return message, True
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > max_bytes:
+            return message, False
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}, True
+
+
+class RequestLimits:
+    """Size, JSON nesting and per-address rate, checked before any handler runs.
+
+    A plain ASGI middleware, not `@app.middleware("http")`: Starlette's BaseHTTPMiddleware
+    runs each request through extra tasks and memory streams, which cost a short chat turn
+    measurably (benchmarks/conversations.py)."""
+
+    def __init__(self, app: ASGIApp, limiter: RateLimiter, max_body_bytes: int, max_json_depth: int):
+        self.app, self.limiter = app, limiter
+        self.max_body_bytes, self.max_json_depth = max_body_bytes, max_json_depth
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        refusal, receive = await self._check_body(scope, receive)
+        path = scope["path"]
+        if refusal is None and path != "/healthz" and not path.startswith("/static/"):
+            client = scope["client"][0] if scope.get("client") else "unknown"
+            if not self.limiter.allow(client):
+                refusal = JSONResponse({"detail": TOO_FAST}, status_code=429, headers={"Retry-After": "5"})
+        await (refusal or self.app)(scope, receive, send)
+
+    async def _check_body(self, scope: Scope, receive: Receive) -> tuple[JSONResponse | None, Receive]:
+        """A refusal for an oversized or too deeply nested body, and the `receive` the app
+        should read the body from (replayed when it had to be read here)."""
+        if scope["method"] not in ("POST", "PUT", "PATCH"):
+            return None, receive
+        headers = Headers(scope=scope)
+        length = headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
+            return JSONResponse({"detail": TOO_LARGE}, status_code=413), receive
+        chunked = length is None and bool(headers.get("transfer-encoding"))
+        if not (chunked or _is_json(headers)):
+            return None, receive
+        first, fits = await _read_body(receive, self.max_body_bytes)
+        if not fits:
+            return JSONResponse({"detail": TOO_LARGE}, status_code=413), receive
+        if _is_json(headers) and json_depth_exceeds(first.get("body", b""), self.max_json_depth):
+            return JSONResponse({"detail": too_deep(self.max_json_depth)}, status_code=400), receive
+        replayed = False
+
+        async def replay() -> Message:
+            """What was read here first, then whatever comes next (a disconnect)."""
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return first
+
+        return None, replay
 
 
 def add_limits(app: FastAPI, max_body_bytes: int, per_ip_per_minute: int,
                max_json_depth: int = DEFAULT_MAX_JSON_DEPTH) -> None:
     limiter = RateLimiter(per_minute=per_ip_per_minute, burst=max(10, per_ip_per_minute // 4))
     app.state.ip_limiter = limiter
-
-    @app.middleware("http")
-    async def limit_requests(request: Request, call_next):
-        if request.method in ("POST", "PUT", "PATCH"):
-            length = request.headers.get("content-length")
-            if length is not None and (not length.isdigit() or int(length) > max_body_bytes):
-                return JSONResponse({"detail": TOO_LARGE}, status_code=413)
-            if length is None and request.headers.get("transfer-encoding"):
-                body = await request.body()  # chunked: Starlette caches it for the handler
-                if len(body) > max_body_bytes:
-                    return JSONResponse({"detail": TOO_LARGE}, status_code=413)
-            if _is_json(request) and json_depth_exceeds(await request.body(), max_json_depth):
-                return JSONResponse({"detail": too_deep(max_json_depth)}, status_code=400)
-        if request.url.path not in ("/healthz",) and not request.url.path.startswith("/static/"):
-            client = request.client.host if request.client else "unknown"
-            if not limiter.allow(client):
-                return JSONResponse({"detail": TOO_FAST}, status_code=429, headers={"Retry-After": "5"})
-        return await call_next(request)
+    app.add_middleware(RequestLimits, limiter=limiter, max_body_bytes=max_body_bytes,
+                       max_json_depth=max_json_depth)
