@@ -31,6 +31,7 @@ from handover.wording import FAILED_QUEUED
 from safety.replies import crisis_reply
 from safety.triage import CrisisType, triage
 from understanding.repeats import RepeatedMessages
+from waymark.conversation_store import ConversationStore
 from waymark.graph_runner import SequentialGraphRunner
 from waymark.locks import AtomicRedisLockStore
 from waymark.settings import Settings
@@ -147,13 +148,13 @@ def tracker_store_for(url: str) -> TrackerStore:
     if url.startswith("sqlite:///"):
         path = Path(url[len("sqlite:///"):])
         path.parent.mkdir(parents=True, exist_ok=True)
-        return _with_pooled_sqlite(SQLTrackerStore(None, dialect="sqlite", db=str(path)))
+        return _with_pooled_sqlite(ConversationStore(None, dialect="sqlite", db=str(path)))
     parsed = urlparse(url)
     if parsed.scheme.startswith("postgres"):
         _check_sql(url)  # Rasa's SQL store would retry for ever on a dead database
-        return SQLTrackerStore(None, dialect="postgresql", host=parsed.hostname, port=parsed.port,
-                               db=parsed.path.lstrip("/"), username=parsed.username,
-                               password=parsed.password)
+        return ConversationStore(None, dialect="postgresql", host=parsed.hostname, port=parsed.port,
+                                 db=parsed.path.lstrip("/"), username=parsed.username,
+                                 password=parsed.password)
     raise ValueError(f"WAYMARK_TRACKER_STORE_URL must be 'memory', sqlite:/// or postgresql://, not {url!r}")
 
 
