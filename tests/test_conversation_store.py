@@ -126,3 +126,21 @@ async def test_rasas_own_store_reads_the_same_conversation(tmp_path):
     ours = await store.retrieve(sender)
     assert [e.as_dict() for e in theirs.events] == [e.as_dict() for e in ours.events]
     assert theirs.get_slot("place") == "Leeds"
+
+
+def test_event_types_are_looked_up_once_and_unknown_ones_still_refused():
+    from unittest import mock
+
+    from rasa.shared.core.events import Event
+
+    from waymark.assistant import look_up_event_types_once
+
+    look_up_event_types_once()
+    stored = [e.as_dict() for e in turn("hello", "Hi.")]
+    [Event.from_parameters(e) for e in stored]  # the first read searches, as Rasa does
+    with mock.patch("rasa.shared.utils.common.all_subclasses", side_effect=AssertionError("searched again")):
+        events = [Event.from_parameters(e) for e in stored]
+    assert [type(e) for e in events] == [UserUttered, BotUttered, ActionExecuted]
+    with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
+        Event.resolve_by_type("no_such_event")
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet

@@ -17,7 +17,7 @@ from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.lock_store import InMemoryLockStore, LockError, LockStore
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
-from rasa.shared.core.events import BotUttered, SlotSet
+from rasa.shared.core.events import BotUttered, Event, SlotSet
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 from rasa_sdk.executor import ActionExecutor
@@ -41,6 +41,10 @@ ACTIONS_PACKAGE = "actions"
 FAIL_OPEN_LINE = "national-frank"  # 24/7, any drug: the line to give when Waymark itself fails
 NATIONAL_LINES_FILE = SAMPLE_DATA / "national.yml"
 CRISIS_INTENT = "crisis"
+# A message that arrives while the same conversation's previous one is still being answered
+# waits its turn; Rasa checks again every second, which a person texting twice in a row would
+# feel. Checking costs one Redis read.
+LOCK_POLL_SECONDS = 0.05
 OFFER_PERSON = {"title": "Talk to a person", "payload": "/ask_human"}
 # The model's crisis intent is a second net. Measured on the near-miss corpus, it fires on
 # figures of speech ("nearly died laughing") at lower confidence, so only a near-certain
@@ -128,6 +132,31 @@ def check_action_results_with_compiled_schema() -> None:
 
     validate_action_result.waymark_compiled = True  # type: ignore[attr-defined]
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+
+
+def look_up_event_types_once() -> None:
+    """Make Rasa find an event's class by its name from a table instead of a search.
+
+    Rasa 3.6 rebuilds the list of every Event subclass (and checks each for abstract methods)
+    for every event it reads back from a conversation store: a few percent of a worker's time
+    per turn, measured with py-spy. Names found are remembered; a name not found still goes
+    to Rasa's search, which gives its default or raises its error.
+    """
+    if getattr(Event.resolve_by_type, "waymark_table", False):
+        return
+    rasa_search = Event.resolve_by_type
+    found: dict[str, type] = {}
+
+    def resolve_by_type(type_name: str, default: Optional[type] = None) -> Optional[type]:
+        event_class = found.get(type_name)
+        if event_class is None:
+            event_class = rasa_search(type_name, default)
+            if event_class is not None and event_class is not default:
+                found[type_name] = event_class
+        return event_class
+
+    resolve_by_type.waymark_table = True  # type: ignore[attr-defined]
+    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[assignment]
 
 
 def _apply_tensorflow_thread_settings() -> None:
@@ -252,6 +281,7 @@ class Assistant:
                 f"No trained model at {settings.model_path}. Run `make model` (or `make run`) first."
             )
         check_action_results_with_compiled_schema()
+        look_up_event_types_once()
         _apply_tensorflow_thread_settings()
         actions: EndpointConfig = (
             EndpointConfig(url=settings.action_server_url)
@@ -316,7 +346,7 @@ class Assistant:
     async def _handle_in_turn(self, message: UserMessage) -> tuple[list[dict], bool]:
         """The replies, and whether saying nothing is intended (a worker has the conversation)."""
         processor = self.agent.processor
-        async with self.agent.lock_store.lock(message.sender_id):
+        async with self.agent.lock_store.lock(message.sender_id, wait_time_in_seconds=LOCK_POLL_SECONDS):
             match = None if message.text.startswith("/") else triage(message.text)
             crisis_type: Optional[CrisisType] = match.type if match else None
             if crisis_type is None:

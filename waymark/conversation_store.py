@@ -33,21 +33,28 @@ STORED_EVENTS = "_waymark_stored_events"
 class ConversationStore(SQLTrackerStore):
     """Rasa's SQL tracker store with fewer round trips and no ORM objects per event."""
 
-    def _events_select(self, sender_id: str, all_sessions: bool) -> sa.sql.Select:
-        """The conversation's events in order; only its latest session unless `all_sessions`
-        (the same rows as Rasa's `_event_query`)."""
-        events = self.SQLEvent.__table__
-        query = sa.select(events.c.data).where(events.c.sender_id == sender_id).order_by(events.c.id)
-        if all_sessions:
-            return query
-        session_start = (sa.select(sa.func.max(events.c.timestamp))
-                         .where(events.c.sender_id == sender_id, events.c.type_name == SessionStarted.type_name)
-                         .scalar_subquery())
-        return query.where(sa.or_(events.c.timestamp >= session_start, session_start.is_(None)))
+    @classmethod
+    def _events_select(cls, all_sessions: bool) -> sa.sql.Select:
+        """The events of the conversation `:sender_id` in order; only its latest session
+        unless `all_sessions` (the same rows as Rasa's `_event_query`). Built once: building
+        a statement costs more than running it."""
+        key = "_all_sessions_select" if all_sessions else "_latest_session_select"
+        if key not in cls.__dict__:
+            events = cls.SQLEvent.__table__
+            sender = sa.bindparam("sender_id")
+            query = sa.select(events.c.data).where(events.c.sender_id == sender).order_by(events.c.id)
+            if not all_sessions:
+                session_start = (sa.select(sa.func.max(events.c.timestamp))
+                                 .where(events.c.sender_id == sender, events.c.type_name == SessionStarted.type_name)
+                                 .scalar_subquery())
+                query = query.where(sa.or_(events.c.timestamp >= session_start, session_start.is_(None)))
+            setattr(cls, key, query)
+        return cls.__dict__[key]
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         with self.engine.connect() as connection:
-            rows = connection.execute(self._events_select(sender_id, fetch_events_from_all_sessions)).all()
+            rows = connection.execute(self._events_select(fetch_events_from_all_sessions),
+                                      {"sender_id": sender_id}).all()
         if not (self.domain and rows):
             return None
         tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(data) for data, in rows], self.domain.slots)
@@ -60,9 +67,8 @@ class ConversationStore(SQLTrackerStore):
         stored = getattr(tracker, STORED_EVENTS, None)
         with self.engine.begin() as connection:
             if stored is None or stored > len(tracker.events):
-                count = sa.select(sa.func.count()).select_from(
-                    self._events_select(tracker.sender_id, all_sessions=False).subquery())
-                stored = connection.execute(count).scalar_one()
+                count = sa.select(sa.func.count()).select_from(self._events_select(all_sessions=False).subquery())
+                stored = connection.execute(count, {"sender_id": tracker.sender_id}).scalar_one()
             rows = [self._row(tracker.sender_id, event) for event in itertools.islice(tracker.events, stored, None)]
             if rows:
                 connection.execute(self.SQLEvent.__table__.insert(), rows)
