@@ -28,8 +28,14 @@ def store_at(url: str) -> ConversationStore:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request, tmp_path):
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'conversations.db'}"
-    return request.getfixturevalue("postgres_url")
+        yield f"sqlite:///{tmp_path / 'conversations.db'}"
+        return
+    shared = request.getfixturevalue("postgres_url")  # the run's directory database: leave it as found
+    yield shared
+    engine = create_engine(shared)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS events"))
+    engine.dispose()
 
 
 def stored_rows(url: str, sender: str) -> int:
