@@ -198,8 +198,10 @@ async def person(url: str, think: float, stop_at: float, latencies: list[float],
 async def drive(server: Server, conversations: int, think: float, seconds: float) -> RunResult:
     latencies: list[float] = []
     errors: list[int] = []
-    # Warm-up: the first turns load lazily-built parts of the model.
-    await person(server.url, 0, time.monotonic() + 2, [], [], random.Random(0))
+    # Warm-up: the first turns load lazily-built parts; several people, so every worker gets some.
+    warm_until = time.monotonic() + 2
+    await asyncio.gather(*(person(server.url, 0, warm_until, [], [], random.Random(-1 - i))
+                           for i in range(2 * (os.cpu_count() or 2))))
     start = time.monotonic()
     stop_at = start + seconds
     await asyncio.gather(*(person(server.url, think, stop_at, latencies, errors, random.Random(i))

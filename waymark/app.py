@@ -58,6 +58,7 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
         if app.state.assistant is None:
             log.info("Loading the assistant from %s", settings.model_path)
             app.state.assistant = Assistant.load(settings)
+        await app.state.assistant.warm_up()
         await asyncio.to_thread(create_handover_tables, engine_for(settings.database_url))
         purging = asyncio.create_task(purge_daily(app.state.assistant, settings.retention_days))
         await twilio_common.start(app)  # SMS outbox and reminder loops; nothing without Twilio settings

@@ -389,6 +389,12 @@ class Assistant:
         tracker.update(SlotSet("crisis_type", crisis_type.value))
         await processor.save_tracker(tracker)
 
+    async def warm_up(self) -> None:
+        """Understand one message before the first person's: TensorFlow builds the model's
+        graph on its first call, which took the first turn after a start (in each worker) a
+        few hundred milliseconds longer. Nothing is recorded anywhere."""
+        await self.agent.processor.parse_message(UserMessage("hello", sender_id="waymark-warm-up"))
+
     async def actions_respond(self) -> bool:
         """True when the custom actions can be reached (in-process or the action server)."""
         if isinstance(self.actions, InProcessActionEndpoint):
