@@ -105,7 +105,7 @@ def _adopt(connection) -> None:
 @lru_cache(maxsize=8)
 def _session_factory(engine: Engine) -> sessionmaker:
     """One factory per engine: `sessionmaker` builds a Session subclass, and SQLAlchemy sets
-    up event dispatch for every new class (measured: a third of a short turn's database time)."""
+    up event dispatch for every new class (py-spy: about 4% of a short chat turn)."""
     return sessionmaker(bind=engine, future=True, expire_on_commit=False)
 
 

@@ -154,12 +154,13 @@ class RequestLimits:
         if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
             return JSONResponse({"detail": TOO_LARGE}, status_code=413), receive
         chunked = length is None and bool(headers.get("transfer-encoding"))
-        if not (chunked or _is_json(headers)):
+        is_json = _is_json(headers)
+        if not (chunked or is_json):
             return None, receive
         first, fits = await _read_body(receive, self.max_body_bytes)
         if not fits:
             return JSONResponse({"detail": TOO_LARGE}, status_code=413), receive
-        if _is_json(headers) and json_depth_exceeds(first.get("body", b""), self.max_json_depth):
+        if is_json and json_depth_exceeds(first.get("body", b""), self.max_json_depth):
             return JSONResponse({"detail": too_deep(self.max_json_depth)}, status_code=400), receive
         replayed = False
 
