@@ -83,6 +83,7 @@ class Outbox:
         self.stale_claim_seconds = stale_claim_seconds
         self.parallel = parallel
         self._wake: Optional[asyncio.Event] = None
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -106,8 +107,21 @@ class Outbox:
         return result.rowcount or 0
 
     def wake(self) -> None:
-        if self._wake is not None:
+        """Send what was just queued now, not at the next poll. Safe from any thread: the
+        handlers and the database work of a turn run in worker threads."""
+        if self._wake is None or self._loop is None:
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self._loop:
             self._wake.set()
+        else:
+            try:
+                self._loop.call_soon_threadsafe(self._wake.set)
+            except RuntimeError:  # the app has stopped; the next start sends what is due
+                pass
 
     # --- sending ---------------------------------------------------------------------------
 
@@ -222,7 +236,7 @@ class Outbox:
         return sum(1 for r in results if r is True)
 
     async def run_forever(self) -> None:
-        self._wake = asyncio.Event()
+        self._wake, self._loop = asyncio.Event(), asyncio.get_running_loop()
         while True:
             self._wake.clear()  # before the pass, so a wake during it is not lost
             try:

@@ -12,6 +12,7 @@ reminders ("remind me on Tuesday at 10", "cancel reminder") and numbered choices
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -108,54 +109,58 @@ class SmsTurn:
         except Exception:  # noqa: BLE001 - the person must hear something, the app must go on
             log.exception("SMS turn failed")
             try:
-                self.reply([SOMETHING_WENT_WRONG], remember=False)
+                await asyncio.to_thread(self.reply, [SOMETHING_WENT_WRONG], remember=False)
             except Exception:  # noqa: BLE001
                 log.exception("Could not even queue the apology")
 
     async def _run(self) -> None:
+        # Every database step runs in a worker thread: the event loop never waits for SQLite's
+        # write lock (see waymark.assistant.run_on_this_threads_loop).
+        db = asyncio.to_thread
         word = keyword(self.text)
-        opted_out, choices = self._state()
+        opted_out, choices = await db(self._state)
         if word in STOP_WORDS:
-            self._set_opted_out(True)
-            self.reply([STOPPED], kind="optout", remember=False)
+            await db(self._set_opted_out, True)
+            await db(self.reply, [STOPPED], kind="optout", remember=False)
             log.info("SMS opt-out recorded")
             return
         if word in DELETE_WORDS:
             await self.assistant.forget(sender_id(self.person))
-            self._erase_channel_rows(keep_opt_out=opted_out)
+            await db(self._erase_channel_rows, keep_opt_out=opted_out)
             log.info("SMS conversation erased at the person's request")
             if not opted_out:
-                self.reply([DELETED], kind="erased", remember=False)
+                await db(self.reply, [DELETED], kind="erased", remember=False)
             return
         if word in START_WORDS:
-            self._set_opted_out(False)
-            self.reply([STARTED])
+            await db(self._set_opted_out, False)
+            await db(self.reply, [STARTED])
             return
         if opted_out:
             log.info("Ignored a text from someone who opted out (they can reply START)")
             return
         if word in HELP_WORDS:
-            self.reply([HELP], remember=False)
+            await db(self.reply, [HELP], remember=False)
             return
         if not self.text.strip():
-            self.reply([ONLY_TEXT], remember=False)
+            await db(self.reply, [ONLY_TEXT], remember=False)
             return
         if is_cancel_request(self.text):
-            cancelled = self.channels.reminders.cancel(self.person)
-            self.reply([f"Done, I've cancelled {'your reminder' if cancelled == 1 else f'{cancelled} reminders'}."
-                        if cancelled else NO_REMINDERS], remember=False)
+            cancelled = await db(self.channels.reminders.cancel, self.person)
+            await db(self.reply, [f"Done, I've cancelled {'your reminder' if cancelled == 1 else f'{cancelled} reminders'}."
+                                  if cancelled else NO_REMINDERS], remember=False)
             return
         request = parse_reminder(self.text, self.channels.now())
         if request is not None:
-            self.reply([self.channels.reminders.schedule(self.person, self.number, request)], remember=False)
+            answer = await db(self.channels.reminders.schedule, self.person, self.number, request)
+            await db(self.reply, [answer], remember=False)
             return
         message = sms_text.choice_from_reply(self.text, choices) or self.text
         replies = await self.assistant.handle(sender_id(self.person), message, channel=CHANNEL)
-        self._keep_number_for_handover()
+        await db(self._keep_number_for_handover)
         texts = [r["text"] for r in replies if r.get("text")]
         buttons = [b for r in replies for b in (r.get("buttons") or [])]
         if texts or buttons:  # nothing while a helpline worker has the conversation
-            self.reply(texts, buttons)
+            await db(self.reply, texts, buttons)
 
     def _keep_number_for_handover(self) -> None:
         """An open handover needs the number (encrypted) so the worker's replies can be texted."""
@@ -181,7 +186,7 @@ async def inbound(form: dict = Depends(signed_form), channels: TwilioChannels = 
 
 
 @router.post("/twilio/sms/status", status_code=204, response_class=Response)
-async def delivery_status(form: dict = Depends(signed_form),
+def delivery_status(form: dict = Depends(signed_form),
                           channels: TwilioChannels = Depends(get_channels)) -> Response:
     require(form, "MessageSid", "MessageStatus")
     sid, status = form["MessageSid"], form["MessageStatus"][:32]

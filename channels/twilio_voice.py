@@ -18,6 +18,7 @@ helpline's number.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -167,7 +168,7 @@ def _caller(channels: TwilioChannels, form: dict) -> tuple[str, str]:
 
 
 @router.post("/twilio/voice", response_class=Response)
-async def incoming_call(form: dict = Depends(signed_form), channels: TwilioChannels = Depends(get_channels),
+def incoming_call(form: dict = Depends(signed_form), channels: TwilioChannels = Depends(get_channels),
                         assistant: Assistant = Depends(get_assistant)) -> Response:
     require(form, "From", "CallSid")
     person, _ = _caller(channels, form)
@@ -200,7 +201,7 @@ async def turn(request: Request, silences: int = 0, form: dict = Depends(signed_
 
 async def _answer(request: Request, channels: TwilioChannels, assistant: Assistant, state: VoiceState,
                   form: dict, sender: str, digits: str, speech: str) -> VoiceResponse:
-    choices = state.load()
+    choices = await asyncio.to_thread(state.load)  # the event loop never waits for the database
     offer = next((c for c in choices if c.get("payload") == TEXT_DETAILS), None)
     message: Optional[str] = None
     if digits:
@@ -216,9 +217,9 @@ async def _answer(request: Request, channels: TwilioChannels, assistant: Assista
     else:
         message = TEXT_DETAILS if offer and _YES.match(speech) else speech
     if message == TEXT_DETAILS and offer:
-        state.save([])
-        return listen(VoiceResponse(), _text_details(channels, state.person, form["From"], offer.get("texts", [])),
-                      ANYTHING_ELSE)
+        await asyncio.to_thread(state.save, [])
+        said = await asyncio.to_thread(_text_details, channels, state.person, form["From"], offer.get("texts", []))
+        return listen(VoiceResponse(), said, ANYTHING_ELSE)
     if message == ASK_HUMAN or re.search(r"\b(person|human|someone real|advisor|adviser)\b", message, re.IGNORECASE):
         transfer = await _transfer(request, sender, form)
         if transfer is not None:
@@ -232,14 +233,14 @@ async def _answer(request: Request, channels: TwilioChannels, assistant: Assista
     buttons = [b for r in replies for b in (r.get("buttons") or []) if b.get("payload")]
     spoken = [for_speech(t) for t in texts]
     if speech and _BYE.search(speech):
-        state.save([])
+        await asyncio.to_thread(state.save, [])
         return hang_up(*(spoken or [GOODBYE]))
     choices = [{"title": b.get("title", ""), "payload": b["payload"]} for b in buttons]
     prompts = []
     if any(_PHONE.search(t) for t in texts):  # a directory answer: offer it by text, as key 1
         choices.insert(0, {"title": "text me the details", "payload": TEXT_DETAILS, "texts": texts})
         prompts.append(OFFER_TEXT)
-    state.save(choices)
+    await asyncio.to_thread(state.save, choices)
     others = [(n, c) for n, c in enumerate(choices, start=1) if c["payload"] != TEXT_DETAILS]
     if others:
         keys = ", or ".join(f"{n} for {sms_text.title_in_sentence(c['title'])}" for n, c in others)
@@ -261,7 +262,7 @@ def _text_details(channels: TwilioChannels, person: str, number: str, texts: lis
 
 
 @router.post("/twilio/voice/status", status_code=204, response_class=Response)
-async def call_status(form: dict = Depends(signed_form), channels: TwilioChannels = Depends(get_channels)) -> Response:
+def call_status(form: dict = Depends(signed_form), channels: TwilioChannels = Depends(get_channels)) -> Response:
     require(form, "CallSid", "CallStatus")
     if form["CallStatus"] in ("completed", "busy", "failed", "no-answer", "canceled") and form.get("From"):
         person, _ = _caller(channels, form)

@@ -25,7 +25,7 @@ from pydantic import BaseModel, confloat, conint, constr
 from sqlalchemy.orm import Session
 
 from directory import editing
-from directory.api_deps import get_session
+from directory.api_deps import database_session
 from directory.models import EditorAccount, Service
 from directory.search import successor_id
 from waymark.auth import LoginThrottle, Token, login_throttle, require_role, sign_in
@@ -165,7 +165,7 @@ class _Errors:
 
 
 @router.post("/token", response_model=Token)
-def login(request: Request, form: OAuth2PasswordRequestForm = Depends(), session: Session = Depends(get_session),
+def login(request: Request, form: OAuth2PasswordRequestForm = Depends(), session: Session = database_session,
           throttle: LoginThrottle = Depends(login_throttle)) -> Token:
     """The same sign-in as /auth/token (kept for editors' scripts)."""
     return sign_in(request, form, session, throttle)
@@ -173,7 +173,7 @@ def login(request: Request, form: OAuth2PasswordRequestForm = Depends(), session
 
 @router.post("/services", response_model=ServiceOut, status_code=201)
 def create_service(body: ServiceCreate, account: EditorAccount = Depends(current_editor),
-                   session: Session = Depends(get_session)) -> ServiceOut:
+                   session: Session = database_session) -> ServiceOut:
     fields = body.dict(exclude={"id", "codes", "phones", "location"}, exclude_none=True)
     location = editing.LocationInput(**body.location.dict()) if body.location else None
     with _Errors():
@@ -185,7 +185,7 @@ def create_service(body: ServiceCreate, account: EditorAccount = Depends(current
 
 @router.patch("/services/{service_id}", response_model=ServiceOut)
 def update_service(service_id: str, body: ServiceUpdate, account: EditorAccount = Depends(current_editor),
-                   session: Session = Depends(get_session)) -> ServiceOut:
+                   session: Session = database_session) -> ServiceOut:
     changes = body.dict(exclude_unset=True)
     codes = changes.pop("codes", None)
     with _Errors():
@@ -195,7 +195,7 @@ def update_service(service_id: str, body: ServiceUpdate, account: EditorAccount 
 
 @router.post("/services/{service_id}/verify", response_model=ServiceOut)
 def verify_service(service_id: str, account: EditorAccount = Depends(current_editor),
-                   session: Session = Depends(get_session)) -> ServiceOut:
+                   session: Session = database_session) -> ServiceOut:
     with _Errors():
         service = editing.verify_service(session, service_id, _who(account), email=account.email)
     return _out(session, service)
@@ -203,7 +203,7 @@ def verify_service(service_id: str, account: EditorAccount = Depends(current_edi
 
 @router.post("/services/{service_id}/suspend", response_model=ServiceOut)
 def suspend_service(service_id: str, body: SuspendIn = SuspendIn(), account: EditorAccount = Depends(current_editor),
-                    session: Session = Depends(get_session)) -> ServiceOut:
+                    session: Session = database_session) -> ServiceOut:
     with _Errors():
         service = editing.suspend_service(session, service_id, _who(account), alert=body.alert)
     return _out(session, service)
@@ -211,7 +211,7 @@ def suspend_service(service_id: str, body: SuspendIn = SuspendIn(), account: Edi
 
 @router.post("/services/{service_id}/reactivate", response_model=ServiceOut)
 def reactivate_service(service_id: str, account: EditorAccount = Depends(current_editor),
-                       session: Session = Depends(get_session)) -> ServiceOut:
+                       session: Session = database_session) -> ServiceOut:
     with _Errors():
         service = editing.reactivate_service(session, service_id, _who(account))
     return _out(session, service)
@@ -219,7 +219,7 @@ def reactivate_service(service_id: str, account: EditorAccount = Depends(current
 
 @router.post("/services/{service_id}/close", response_model=ServiceOut)
 def close_service(service_id: str, body: CloseIn = CloseIn(), account: EditorAccount = Depends(current_editor),
-                  session: Session = Depends(get_session)) -> ServiceOut:
+                  session: Session = database_session) -> ServiceOut:
     with _Errors():
         service = editing.close_service(session, service_id, _who(account), successor_id=body.successor_id)
     return _out(session, service)
@@ -228,7 +228,7 @@ def close_service(service_id: str, body: CloseIn = CloseIn(), account: EditorAcc
 @router.get("/reports", response_model=List[ReviewItemOut])
 def list_reports(kind: Literal["report", "classification", "data", "all"] = "report",
                  account: EditorAccount = Depends(current_editor),
-                 session: Session = Depends(get_session)) -> List[ReviewItemOut]:
+                 session: Session = database_session) -> List[ReviewItemOut]:
     items = editing.open_review_items(session, kind=None if kind == "all" else kind)
     names = editing.service_names(session, [i.resource_id for i in items])
     return [ReviewItemOut(id=i.id, kind=i.kind, service_id=i.resource_id, service_name=names.get(i.resource_id),
@@ -238,7 +238,7 @@ def list_reports(kind: Literal["report", "classification", "data", "all"] = "rep
 
 @router.post("/reports/{item_id}/resolve")
 def resolve_report(item_id: str, body: ResolveIn = ResolveIn(), account: EditorAccount = Depends(current_editor),
-                   session: Session = Depends(get_session)) -> dict:
+                   session: Session = database_session) -> dict:
     with _Errors():
         item = editing.resolve_review_item(session, item_id, _who(account), body.resolution)
     return {"id": item.id, "status": item.status}
@@ -246,7 +246,7 @@ def resolve_report(item_id: str, body: ResolveIn = ResolveIn(), account: EditorA
 
 @router.post("/users", response_model=AccountOut, status_code=201)
 def add_user(body: AccountIn, admin: EditorAccount = Depends(current_admin),
-             session: Session = Depends(get_session)) -> AccountOut:
+             session: Session = database_session) -> AccountOut:
     with _Errors():
         account = editing.add_account(session, body.name, body.password, body.role, email=body.email,
                                        who=_who(admin))

@@ -22,7 +22,7 @@ from pydantic import BaseModel, constr
 from sqlalchemy.orm import Session
 
 from directory import editing, oruk_export, oruk_queries
-from directory.api_deps import get_session
+from directory.api_deps import database_session
 from directory.geo import resolve_place
 from directory.search import DEFAULT_MAX_DISTANCE_KM
 
@@ -71,7 +71,7 @@ def listing_filter(
     status: Optional[str] = None,
     postcode: Optional[str] = None,
     proximity: Optional[float] = Query(None, description="metres from the postcode's centre"),
-    session: Session = Depends(get_session),
+    session: Session = database_session,
 ) -> oruk_queries.ServiceFilter:
     """The ORUK list filters, shared by /services and /service_at_locations."""
     moment = None
@@ -107,13 +107,13 @@ def api_info() -> dict:
 
 @router.get("/services")
 def list_services(f: oruk_queries.ServiceFilter = Depends(listing_filter), paging: Paging = Depends(),
-                  session: Session = Depends(get_session)) -> dict:
+                  session: Session = database_session) -> dict:
     total, services = oruk_queries.list_services(session, f, paging.page, paging.per_page)
     return _page(total, paging.page, paging.per_page, [oruk_export.service_list_item(s) for s in services])
 
 
 @router.get("/services/{service_id}")
-def get_service(service_id: str, session: Session = Depends(get_session)) -> dict:
+def get_service(service_id: str, session: Session = database_session) -> dict:
     service = oruk_export.load_full(session, service_id)
     if service is None:
         raise HTTPException(404, f"no service with id '{service_id}'")
@@ -122,13 +122,13 @@ def get_service(service_id: str, session: Session = Depends(get_session)) -> dic
 
 @router.get("/service_at_locations")
 def list_service_at_locations(f: oruk_queries.ServiceFilter = Depends(listing_filter), paging: Paging = Depends(),
-                              session: Session = Depends(get_session)) -> dict:
+                              session: Session = database_session) -> dict:
     total, sals = oruk_queries.list_service_at_locations(session, f, paging.page, paging.per_page)
     return _page(total, paging.page, paging.per_page, [oruk_export.service_at_location_item(s) for s in sals])
 
 
 @router.post("/services/{service_id}/report", status_code=202, response_model=ReportReceived)
-def report_problem(service_id: str, report: ProblemReport, session: Session = Depends(get_session)) -> ReportReceived:
+def report_problem(service_id: str, report: ProblemReport, session: Session = database_session) -> ReportReceived:
     try:
         editing.report_problem(session, service_id, report.problem, report.contact)
     except editing.NotFound as e:

@@ -35,7 +35,7 @@ from pydantic import BaseModel, constr
 from sqlalchemy.orm import Session
 
 from directory import geo, hours, search
-from directory.api_deps import get_session
+from directory.api_deps import database_session
 from directory.db import session_scope
 from directory.models import EditorAccount, Service
 from handover import clock, desk, relay, wording
@@ -165,7 +165,7 @@ async def console_page() -> FileResponse:
 
 
 @router.get("/console/api/queue", response_model=QueueOut)
-def queue(account: EditorAccount = Depends(current_agent), session: Session = Depends(get_session)) -> QueueOut:
+def queue(account: EditorAccount = Depends(current_agent), session: Session = database_session) -> QueueOut:
     desk.audit(session, "queue", "view_queue", who(account))  # the queue shows every summary
     return _queue(session)
 
@@ -191,18 +191,20 @@ async def _assistant_lines(request: Request, sender_id: str) -> list[LineOut]:
 
 @router.get("/console/api/handovers/{handover_id}", response_model=HandoverDetail)
 async def detail(handover_id: str, request: Request, account: EditorAccount = Depends(current_agent),
-                 session: Session = Depends(get_session)) -> HandoverDetail:
+                 session: Session = database_session) -> HandoverDetail:
     handover = _errors(lambda: desk.get(session, handover_id))
     before = await _assistant_lines(request, handover.sender_id) if handover.consent == "yes" else []
     during = [LineOut(id=m.id, who=m.author, name=m.author_name, text=m.text, at=m.created_at) for m in handover.messages]
-    desk.audit(session, handover.id, "view", who(account))
     base = _out(handover, _helpline_names(session, [handover]), clock.utc_now())
+    # Last, so that no query here flushes it: the write happens at the commit, in a worker
+    # thread, and the event loop never waits for the database's write lock.
+    desk.audit(session, handover.id, "view", who(account))
     return HandoverDetail(**base.dict(), transcript=before + during)
 
 
 @router.post("/console/api/handovers/{handover_id}/claim", response_model=HandoverOut)
 def claim(handover_id: str, request: Request, account: EditorAccount = Depends(current_agent),
-          session: Session = Depends(get_session)) -> HandoverOut:
+          session: Session = database_session) -> HandoverOut:
     now = clock.utc_now()
     handover = _errors(lambda: desk.claim(session, handover_id, account.name, now))
     _tell_person(request, session, handover, "assistant", wording.picked_up(account.name))
@@ -211,7 +213,7 @@ def claim(handover_id: str, request: Request, account: EditorAccount = Depends(c
 
 @router.post("/console/api/handovers/{handover_id}/messages", response_model=LineOut, status_code=201)
 def reply(handover_id: str, body: TextIn, request: Request, account: EditorAccount = Depends(current_agent),
-          session: Session = Depends(get_session)) -> LineOut:
+          session: Session = database_session) -> LineOut:
     handover = _owned(session, handover_id, account)
     desk.audit(session, handover.id, "message", who(account))
     message = _tell_person(request, session, handover, "agent", body.text, author_name=account.name)
@@ -220,18 +222,17 @@ def reply(handover_id: str, body: TextIn, request: Request, account: EditorAccou
 
 @router.post("/console/api/handovers/{handover_id}/notes", response_model=LineOut, status_code=201)
 def note(handover_id: str, body: TextIn, account: EditorAccount = Depends(current_agent),
-         session: Session = Depends(get_session)) -> LineOut:
+         session: Session = database_session) -> LineOut:
     handover = _errors(lambda: desk.get(session, handover_id))
     message = desk.add_message(session, handover, "note", body.text, author_name=account.name, now=clock.utc_now())
     desk.audit(session, handover.id, "note", who(account))
-    session.commit()  # before the answer: the page reads the transcript straight after
     return LineOut(id=message.id, who="note", name=account.name, text=message.text, at=message.created_at)
 
 
 @router.get("/console/api/directory", response_model=List[ListingOut])
 def directory_lookup(place: str = Query(..., min_length=1, max_length=64), need: str = Query("treatment", max_length=48),
                      account: EditorAccount = Depends(current_agent),
-                     session: Session = Depends(get_session)) -> List[ListingOut]:
+                     session: Session = database_session) -> List[ListingOut]:
     return _listings(session, place, need)
 
 
@@ -253,7 +254,7 @@ def _listings(session: Session, place_text: str, need: Optional[str], limit: int
 
 @router.post("/console/api/handovers/{handover_id}/directory", response_model=LineOut, status_code=201)
 def send_listing(handover_id: str, body: ListingIn, request: Request, account: EditorAccount = Depends(current_agent),
-                 session: Session = Depends(get_session)) -> LineOut:
+                 session: Session = database_session) -> LineOut:
     """The listing's text is written here from the directory, as the assistant would write it."""
     handover = _owned(session, handover_id, account)
     listing = next((item for item in _listings(session, body.place, None, limit=25)
@@ -267,7 +268,7 @@ def send_listing(handover_id: str, body: ListingIn, request: Request, account: E
 
 @router.post("/console/api/handovers/{handover_id}/end", response_model=HandoverOut)
 def end(handover_id: str, request: Request, account: EditorAccount = Depends(current_agent),
-        session: Session = Depends(get_session)) -> HandoverOut:
+        session: Session = database_session) -> HandoverOut:
     if _is_active(session, handover_id):  # a worker ends only their own; anyone may close a waiting one
         _owned(session, handover_id, account)
     now = clock.utc_now()
@@ -285,7 +286,7 @@ def _is_active(session: Session, handover_id: str) -> bool:
 
 @router.post("/console/api/callbacks/{callback_id}/start", response_model=HandoverOut)
 def callback_start(callback_id: str, request: Request, account: EditorAccount = Depends(current_agent),
-                   session: Session = Depends(get_session)) -> HandoverOut:
+                   session: Session = database_session) -> HandoverOut:
     """Return a callback: the worker opens the conversation on the person's channel (web chat:
     the person sees it when they next open the page; SMS: a text)."""
     now = clock.utc_now()
@@ -299,14 +300,13 @@ def callback_start(callback_id: str, request: Request, account: EditorAccount = 
 
 @router.post("/console/api/callbacks/{callback_id}/done", status_code=204)
 def callback_done(callback_id: str, account: EditorAccount = Depends(current_agent),
-                  session: Session = Depends(get_session)) -> None:
+                  session: Session = database_session) -> None:
     callback = session.get(CallbackRequest, callback_id)
     if callback is None or callback.status != "requested":
         raise HTTPException(404, "There is no open callback request with that id.")
     callback.status, callback.done_at, callback.done_by = "done", clock.utc_now(), account.name
     callback.contact_encrypted = None
     desk.audit(session, callback.id, "callback_done", who(account))
-    session.commit()  # before the answer: the queue is read straight after
 
 
 # --- live updates ------------------------------------------------------------------------------
@@ -340,10 +340,13 @@ async def console_events(request: Request, after: Optional[int] = Query(None, ge
     """New lines in any handover, and the queue whenever it changes (signed in: an agent)."""
     database_url = request.app.state.settings.database_url
     state = {"queue": None}
-    if after is None and not request.headers.get("last-event-id"):  # a new watcher, not a reconnect
+    def start_watching() -> int:
         with session_scope(database_url) as session:
             desk.audit(session, "queue", "watch_queue", who(account))
-            after = desk.latest_message_id(session)
+            return desk.latest_message_id(session)
+
+    if after is None and not request.headers.get("last-event-id"):  # a new watcher, not a reconnect
+        after = await asyncio.to_thread(start_watching)  # never wait for the database on the event loop
 
     def produce(since: int) -> tuple[list[str], int]:
         out = []

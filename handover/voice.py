@@ -11,6 +11,7 @@ POST /twilio/voice/handover/done?handover=ID   how the <Dial> ended
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, Optional
 from urllib.parse import urlencode
@@ -56,17 +57,10 @@ def make_transfer(app: Any):
 
     async def transfer(sender_id: str, form: dict) -> Optional[VoiceResponse]:
         facts = await _facts(app, sender_id)
-        now = clock.utc_now()
-        with session_scope(app.state.settings.database_url) as session:
-            choice = helplines.choose(session, facts.persona, clock.aware(now))
-            if choice is None or not choice.open_now or not choice.voice_number:
-                return None
-            names = editing.service_names(session, facts.offered_ids)
-            text = summary.summary_text(facts, [names.get(i, "") for i in facts.offered_ids])
-            handover = desk.offer(session, sender_id, CHANNEL, text, helpline_id=choice.service.id,
-                                  urgent=facts.urgent, crisis_type=facts.crisis_type, persona=facts.persona,
-                                  need=facts.need, area=summary.area_of(facts.place), now=now)
-            handover_id, name = handover.id, choice.service.name
+        offered = await asyncio.to_thread(_offer, app.state.settings.database_url, sender_id, facts)
+        if offered is None:
+            return None
+        handover_id, name, text = offered
         response = VoiceResponse()
         gather = response.gather(input="dtmf speech", num_digits=1, timeout=6, action=_url(CONSENT_PATH, handover_id),
                                  method="POST", action_on_empty_result=True, language=VOICE["language"])
@@ -79,6 +73,22 @@ def make_transfer(app: Any):
     return transfer
 
 
+def _offer(database_url: str, sender_id: str, facts: summary.Facts) -> Optional[tuple[str, str, str]]:
+    """Record the offer of a person (in a worker thread: it writes). None when no helpline can
+    take a call now; else the handover's id, the helpline's name and the summary."""
+    now = clock.utc_now()
+    with session_scope(database_url) as session:
+        choice = helplines.choose(session, facts.persona, clock.aware(now))
+        if choice is None or not choice.open_now or not choice.voice_number:
+            return None
+        names = editing.service_names(session, facts.offered_ids)
+        text = summary.summary_text(facts, [names.get(i, "") for i in facts.offered_ids])
+        handover = desk.offer(session, sender_id, CHANNEL, text, helpline_id=choice.service.id,
+                              urgent=facts.urgent, crisis_type=facts.crisis_type, persona=facts.persona,
+                              need=facts.need, area=summary.area_of(facts.place), now=now)
+        return handover.id, choice.service.name, text
+
+
 def _said_yes(form: dict) -> bool:
     digits = (form.get("Digits") or "").strip()
     speech = (form.get("SpeechResult") or "").strip().lower()
@@ -86,7 +96,7 @@ def _said_yes(form: dict) -> bool:
 
 
 @router.post(CONSENT_PATH, response_class=Response)
-async def consent(request: Request, handover: str, form: dict = Depends(signed_form),
+def consent(request: Request, handover: str, form: dict = Depends(signed_form),
                   channels: TwilioChannels = Depends(get_channels)) -> Response:
     """1 (or "yes") shares the summary; anything else, silence included, connects without it."""
     require(form, "CallSid")
@@ -110,7 +120,7 @@ async def consent(request: Request, handover: str, form: dict = Depends(signed_f
 
 
 @router.post(WHISPER_PATH, response_class=Response)
-async def whisper(request: Request, handover: str, form: dict = Depends(signed_form),
+def whisper(request: Request, handover: str, form: dict = Depends(signed_form),
                   channels: TwilioChannels = Depends(get_channels)) -> Response:
     """Played to the helpline worker only, before the caller is connected."""
     with session_scope(request.app.state.settings.database_url) as session:
@@ -131,7 +141,7 @@ def _nobody(session, opening: str) -> VoiceResponse:
 
 
 @router.post(DONE_PATH, response_class=Response)
-async def dial_done(request: Request, handover: str, form: dict = Depends(signed_form),
+def dial_done(request: Request, handover: str, form: dict = Depends(signed_form),
                     channels: TwilioChannels = Depends(get_channels)) -> Response:
     status = form.get("DialCallStatus", "")
     now = clock.utc_now()

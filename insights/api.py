@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
 
 from directory import editing
-from directory.api_deps import get_session
+from directory.api_deps import database_session
 from directory.models import EditorAccount
 from insights import export, queries
 from waymark.auth import require_role, who
@@ -70,7 +70,7 @@ def list_reports(account: EditorAccount = Depends(admin_only)) -> Dict[str, Any]
 @router.get("/api/{name}.csv")
 def report_csv(name: str, request: Request, account: EditorAccount = Depends(admin_only),
                dates: queries.DateRange = Depends(report_dates),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = database_session) -> Response:
     report = _viewed(request, session, name, dates, account)
     filename = f"waymark-{name}-{dates.start.isoformat()}-{dates.end.isoformat()}.csv"
     return Response(export.to_csv(report), media_type="text/csv; charset=utf-8",
@@ -81,7 +81,7 @@ def report_csv(name: str, request: Request, account: EditorAccount = Depends(adm
 def report_json(name: str, request: Request, response: Response,
                 account: EditorAccount = Depends(admin_only),
                 dates: queries.DateRange = Depends(report_dates),
-                session: Session = Depends(get_session)) -> Dict[str, Any]:
+                session: Session = database_session) -> Dict[str, Any]:
     report = _viewed(request, session, name, dates, account)
     response.headers.update(NO_STORE)
     return report.as_dict(dates, queries.min_count())

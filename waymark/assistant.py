@@ -5,7 +5,9 @@ the shape of Rasa's REST channel: [{"recipient_id": ..., "text": ..., "buttons":
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 from pathlib import Path
 
 import yaml
@@ -84,6 +86,23 @@ def _check_sql(url: str) -> None:
         engine.dispose()
 
 
+_thread_loops = threading.local()
+
+
+def run_on_this_threads_loop(coroutine: Any) -> Any:
+    """Run a coroutine to the end on an event loop kept for the calling worker thread.
+
+    Custom actions read and write the directory with blocking database calls. Run on the
+    server's event loop, an action waiting for SQLite's write lock stopped every other
+    conversation, and also the very work that would have released the lock (a request's
+    commit is scheduled on that loop), so the wait ran out and the person got "database is
+    locked". In a worker thread only this turn waits."""
+    loop = getattr(_thread_loops, "loop", None)
+    if loop is None:
+        loop = _thread_loops.loop = asyncio.new_event_loop()
+    return loop.run_until_complete(coroutine)
+
+
 class InProcessActionEndpoint(EndpointConfig):
     """Runs the custom actions inside this process with rasa_sdk's own executor.
 
@@ -101,7 +120,7 @@ class InProcessActionEndpoint(EndpointConfig):
                       content_type: Optional[str] = "application/json", compress: bool = False,
                       **kwargs: Any) -> Any:
         try:
-            return await self.executor.run(kwargs["json"])
+            return await asyncio.to_thread(run_on_this_threads_loop, self.executor.run(kwargs["json"]))
         except SdkRejection as e:  # a form slot was rejected: Rasa moves on to other policies
             raise ActionExecutionRejection(e.action_name, e.message) from e
         except ActionNotFoundException as e:
@@ -325,7 +344,7 @@ class Assistant:
         if not replies and not quiet:
             log.error("No reply was produced; sending the fail-open helpline reply")
             text = fail_open_text(self.database_url)
-            if self.desk.queue_after_failure(sender_id, channel):  # and a person will look at it
+            if await asyncio.to_thread(self.desk.queue_after_failure, sender_id, channel):  # a person will look
                 text = f"{text} {FAILED_QUEUED}"
             replies = [{"recipient_id": sender_id, "text": text}]
         return replies
@@ -350,7 +369,8 @@ class Assistant:
             match = None if message.text.startswith("/") else triage(message.text)
             crisis_type: Optional[CrisisType] = match.type if match else None
             if crisis_type is None:
-                routed = self.desk.route(message.sender_id, message.text, message.input_channel or "rest")
+                routed = await asyncio.to_thread(self.desk.route, message.sender_id, message.text,
+                                                 message.input_channel or "rest")
                 if routed is not None:
                     return routed.replies, True
                 message.parse_data = self.repeats.get(message.text)
@@ -372,7 +392,8 @@ class Assistant:
         for line in lines:
             await message.output_channel.send_text_message(message.sender_id, line)
         try:
-            in_handover = self.desk.flag_crisis(message.sender_id, crisis_type.value, message.text)
+            in_handover = await asyncio.to_thread(self.desk.flag_crisis, message.sender_id, crisis_type.value,
+                                                  message.text)
         except Exception:  # noqa: BLE001 - the reply has gone; flagging must not undo it
             log.exception("Could not flag the handover as urgent")
             in_handover = False

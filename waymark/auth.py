@@ -31,7 +31,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy.orm import Session
 
 from directory import editing
-from directory.api_deps import get_session
+from directory.api_deps import database_session
 from directory.models import EditorAccount
 
 router = APIRouter(prefix="/auth", tags=["signing in"])
@@ -108,20 +108,17 @@ def sign_in(request: Request, form: OAuth2PasswordRequestForm, session: Session,
     throttle.succeeded(*keys)
     token, expires = editing.issue_token(session, account)
     editing.audit(session, "editor_account", account.id, "sign_in", f"{account.role}:{account.name}")
-    # Committed before the reply: get_session's own commit runs after the response is sent, and
-    # a page uses its new token at once.
-    session.commit()
     return Token(access_token=token, expires_at=expires, role=account.role, name=account.name)
 
 
 @router.post("/token", response_model=Token)
-def token(request: Request, form: OAuth2PasswordRequestForm = Depends(), session: Session = Depends(get_session),
+def token(request: Request, form: OAuth2PasswordRequestForm = Depends(), session: Session = database_session,
           throttle: LoginThrottle = Depends(login_throttle)) -> Token:
     return sign_in(request, form, session, throttle)
 
 
 def signed_in(credentials: Optional[HTTPAuthorizationCredentials] = Depends(_bearer),
-              session: Session = Depends(get_session)) -> EditorAccount:
+              session: Session = database_session) -> EditorAccount:
     account = editing.account_for_token(session, credentials.credentials) if credentials else None
     if account is None:
         raise HTTPException(401, SIGN_IN_FIRST, headers={"WWW-Authenticate": "Bearer"})

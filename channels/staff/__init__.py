@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from channels.staff import lookup, texting
 from channels.webchat import STATIC
-from directory.api_deps import get_session
+from directory.api_deps import database_session
 from directory.models import EditorAccount
 from waymark.auth import require_role, who
 
@@ -147,7 +147,7 @@ def staff_choices() -> Choices:
 
 
 @router.post("/staff/api/search", response_model=SearchResults)
-def staff_search(request: Request, ask: SearchAsk, session: Session = Depends(get_session)) -> SearchResults:
+def staff_search(request: Request, ask: SearchAsk, session: Session = database_session) -> SearchResults:
     """POST, not GET: the area (often a full postcode) never appears in a URL or an access log."""
     area = ask.area
     if not area.strip():
@@ -174,7 +174,7 @@ def text_details(
     request: Request,
     ask: TextRequest,
     account: EditorAccount = Depends(require_role("staff")),
-    session: Session = Depends(get_session),
+    session: Session = database_session,
 ) -> TextSent:
     try:
         number = texting.uk_mobile(ask.mobile)
