@@ -169,7 +169,7 @@ def _caller(channels: TwilioChannels, form: dict) -> tuple[str, str]:
 
 @router.post("/twilio/voice", response_class=Response)
 def incoming_call(form: dict = Depends(signed_form), channels: TwilioChannels = Depends(get_channels),
-                        assistant: Assistant = Depends(get_assistant)) -> Response:
+                  assistant: Assistant = Depends(get_assistant)) -> Response:
     require(form, "From", "CallSid")
     person, _ = _caller(channels, form)
     VoiceState(channels, person).save([])

@@ -108,7 +108,8 @@ class InProcessActionEndpoint(EndpointConfig):
 
     Rasa 3.6 only knows how to call an action server over HTTP. The executor returns exactly
     what the action server's /webhook would, so handing the request to it directly gives the
-    same behaviour without a second process or a network hop per action.
+    same behaviour without a second process or a network hop per action. Each action runs in
+    a worker thread (`run_on_this_threads_loop`), so its database waits hold up nobody else.
     """
 
     def __init__(self) -> None:
