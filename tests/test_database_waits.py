@@ -17,6 +17,7 @@ import threading
 import uuid
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from support import texts
 from test_handover import OPEN, join_the_queue, sign_in_as
 
@@ -61,7 +62,7 @@ def test_console_answers_leave_with_their_changes_saved(client, settings, handov
     join_the_queue(client, sender)
     name, headers = sign_in_as(client, settings)
     with session_scope(settings.database_url) as session:
-        handover_id = session.query(Handover.id).filter(Handover.sender_id == sender).scalar()
+        handover_id = session.scalar(select(Handover.id).where(Handover.sender_id == sender))
 
     seen: list[tuple[str, bool]] = []
     checking = TestClient(lock_free_as_each_answer_leaves(client.app, settings.database_url, seen))
