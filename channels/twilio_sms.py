@@ -187,7 +187,7 @@ async def inbound(form: dict = Depends(signed_form), channels: TwilioChannels = 
 
 @router.post("/twilio/sms/status", status_code=204, response_class=Response)
 def delivery_status(form: dict = Depends(signed_form),
-                          channels: TwilioChannels = Depends(get_channels)) -> Response:
+                    channels: TwilioChannels = Depends(get_channels)) -> Response:
     require(form, "MessageSid", "MessageStatus")
     sid, status = form["MessageSid"], form["MessageStatus"][:32]
     with channels.session() as session:

@@ -97,7 +97,7 @@ def _said_yes(form: dict) -> bool:
 
 @router.post(CONSENT_PATH, response_class=Response)
 def consent(request: Request, handover: str, form: dict = Depends(signed_form),
-                  channels: TwilioChannels = Depends(get_channels)) -> Response:
+            channels: TwilioChannels = Depends(get_channels)) -> Response:
     """1 (or "yes") shares the summary; anything else, silence included, connects without it."""
     require(form, "CallSid")
     now = clock.utc_now()
@@ -121,7 +121,7 @@ def consent(request: Request, handover: str, form: dict = Depends(signed_form),
 
 @router.post(WHISPER_PATH, response_class=Response)
 def whisper(request: Request, handover: str, form: dict = Depends(signed_form),
-                  channels: TwilioChannels = Depends(get_channels)) -> Response:
+            channels: TwilioChannels = Depends(get_channels)) -> Response:
     """Played to the helpline worker only, before the caller is connected."""
     with session_scope(request.app.state.settings.database_url) as session:
         row = session.get(Handover, handover)
@@ -142,7 +142,7 @@ def _nobody(session, opening: str) -> VoiceResponse:
 
 @router.post(DONE_PATH, response_class=Response)
 def dial_done(request: Request, handover: str, form: dict = Depends(signed_form),
-                    channels: TwilioChannels = Depends(get_channels)) -> Response:
+              channels: TwilioChannels = Depends(get_channels)) -> Response:
     status = form.get("DialCallStatus", "")
     now = clock.utc_now()
     with session_scope(request.app.state.settings.database_url) as session:
