@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Optional
@@ -74,15 +75,19 @@ class Desk:
     def __init__(self, database_url: str):
         self.database_url = database_url
         self._tables_ready = False
+        self._tables_lock = threading.Lock()  # turns call in from several worker threads
 
     def _ensure_tables(self) -> None:
         """The queue's tables, created on first use (the app also creates them at start-up)."""
-        if not self._tables_ready:
-            from directory.db import engine_for
-            from handover.models import create_tables
+        if self._tables_ready:
+            return
+        with self._tables_lock:
+            if not self._tables_ready:
+                from directory.db import engine_for
+                from handover.models import create_tables
 
-            create_tables(engine_for(self.database_url))
-            self._tables_ready = True
+                create_tables(engine_for(self.database_url))
+                self._tables_ready = True
 
     @staticmethod
     def clock() -> datetime:
