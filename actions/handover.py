@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import directory_session
 from actions.helplines import ActionOfferHelpline
-from directory import editing, hours
+from directory import hours
 from handover import clock, desk, helplines, summary, wording
 from handover.conversation import any_time_text
 
@@ -37,11 +37,8 @@ class ActionOfferHandover(Action):
                 dispatcher.utter_message(json_message={"handover": "voice_transfer"})
                 return []
             facts = summary.facts_from(tracker.current_slot_values(), tracker.events)
-            offered = editing.service_names(session, facts.offered_ids)
-            text = summary.summary_text(facts, [offered.get(i, "") for i in facts.offered_ids])
-            handover = desk.offer(session, tracker.sender_id, channel, text, helpline_id=choice.service.id,
-                                  urgent=facts.urgent, crisis_type=facts.crisis_type, persona=facts.persona,
-                                  need=facts.need, area=summary.area_of(facts.place), now=now)
+            handover, text = desk.offer_with_summary(session, tracker.sender_id, channel, facts,
+                                                     helpline_id=choice.service.id, now=now)
             if choice.open_now:
                 handover.offer_kind = "handover"
                 dispatcher.utter_message(text=wording.offer(choice.service.name, text),

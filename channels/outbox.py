@@ -112,16 +112,9 @@ class Outbox:
         if self._wake is None or self._loop is None:
             return
         try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is self._loop:
-            self._wake.set()
-        else:
-            try:
-                self._loop.call_soon_threadsafe(self._wake.set)
-            except RuntimeError:  # the app has stopped; the next start sends what is due
-                pass
+            self._loop.call_soon_threadsafe(self._wake.set)
+        except RuntimeError:  # the app has stopped; the next start sends what is due
+            pass
 
     # --- sending ---------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from directory import editing
+from handover.summary import Facts, area_of, summary_text
 from handover.models import (
     ACTIVE, CLOSED, DECLINED, EDITING, ENDED, EXPIRED, OFFERED, OPEN_STATES, WAITING,
     CallbackRequest, Handover, HandoverMessage, utcnow,
@@ -75,6 +76,18 @@ def offer(session: Session, sender_id: str, channel: str, proposed_summary: str,
     session.add(handover)
     session.flush()
     return handover
+
+
+def offer_with_summary(session: Session, sender_id: str, channel: str, facts: Facts, *, helpline_id: str,
+                       now: datetime) -> tuple[Handover, str]:
+    """`offer`, with the summary written from what the conversation said (the same on every
+    channel); returns the handover and the summary the person is shown."""
+    names = editing.service_names(session, facts.offered_ids)
+    text = summary_text(facts, [names.get(i, "") for i in facts.offered_ids])
+    handover = offer(session, sender_id, channel, text, helpline_id=helpline_id, urgent=facts.urgent,
+                     crisis_type=facts.crisis_type, persona=facts.persona, need=facts.need,
+                     area=area_of(facts.place), now=now)
+    return handover, text
 
 
 def queue(session: Session, handover: Handover, consent: str, now: datetime, summary: Optional[str] = None) -> Handover:

@@ -21,7 +21,6 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from channels.twilio_common import TwilioChannels, get_channels, require, signed_form
 from channels.twilio_voice import VOICE, for_speech
-from directory import editing
 from directory.db import session_scope
 from directory.models import Service
 from handover import clock, desk, helplines, summary
@@ -81,11 +80,8 @@ def _offer(database_url: str, sender_id: str, facts: summary.Facts) -> Optional[
         choice = helplines.choose(session, facts.persona, clock.aware(now))
         if choice is None or not choice.open_now or not choice.voice_number:
             return None
-        names = editing.service_names(session, facts.offered_ids)
-        text = summary.summary_text(facts, [names.get(i, "") for i in facts.offered_ids])
-        handover = desk.offer(session, sender_id, CHANNEL, text, helpline_id=choice.service.id,
-                              urgent=facts.urgent, crisis_type=facts.crisis_type, persona=facts.persona,
-                              need=facts.need, area=summary.area_of(facts.place), now=now)
+        handover, text = desk.offer_with_summary(session, sender_id, CHANNEL, facts, helpline_id=choice.service.id,
+                                                 now=now)
         return handover.id, choice.service.name, text
 
 
