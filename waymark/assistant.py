@@ -37,6 +37,7 @@ from waymark.conversation_store import ConversationStore
 from waymark.graph_runner import SequentialGraphRunner
 from waymark.locks import AtomicRedisLockStore
 from waymark.settings import Settings
+from waymark.turns import TurnGate, in_thread, stepping_aside
 
 log = logging.getLogger(__name__)
 ACTIONS_PACKAGE = "actions"
@@ -121,7 +122,7 @@ class InProcessActionEndpoint(EndpointConfig):
                       content_type: Optional[str] = "application/json", compress: bool = False,
                       **kwargs: Any) -> Any:
         try:
-            return await asyncio.to_thread(run_on_this_threads_loop, self.executor.run(kwargs["json"]))
+            return await in_thread(run_on_this_threads_loop, self.executor.run(kwargs["json"]))
         except SdkRejection as e:  # a form slot was rejected: Rasa moves on to other policies
             raise ActionExecutionRejection(e.action_name, e.message) from e
         except ActionNotFoundException as e:
@@ -129,6 +130,15 @@ class InProcessActionEndpoint(EndpointConfig):
 
     def action_names(self) -> list[str]:
         return sorted(self.executor.actions)
+
+
+class RemoteActionEndpoint(EndpointConfig):
+    """A separate action server (WAYMARK_ACTION_SERVER_URL): while a turn waits for its
+    answer, other turns use the event loop (waymark.turns)."""
+
+    async def request(self, *args: Any, **kwargs: Any) -> Any:
+        async with stepping_aside():
+            return await super().request(*args, **kwargs)
 
 
 def check_action_results_with_compiled_schema() -> None:
@@ -293,6 +303,7 @@ class Assistant:
         self.database_url = database_url
         self.desk = Desk(database_url)
         self.repeats = RepeatedMessages(repeated_messages)
+        self.turns = TurnGate()
 
     @classmethod
     def load(cls, settings: Settings, lock_store: Optional[LockStore] = None) -> "Assistant":
@@ -304,7 +315,7 @@ class Assistant:
         look_up_event_types_once()
         _apply_tensorflow_thread_settings()
         actions: EndpointConfig = (
-            EndpointConfig(url=settings.action_server_url)
+            RemoteActionEndpoint(url=settings.action_server_url)
             if settings.action_server_url
             else InProcessActionEndpoint()
         )
@@ -366,12 +377,13 @@ class Assistant:
     async def _handle_in_turn(self, message: UserMessage) -> tuple[list[dict], bool]:
         """The replies, and whether saying nothing is intended (a worker has the conversation)."""
         processor = self.agent.processor
-        async with self.agent.lock_store.lock(message.sender_id, wait_time_in_seconds=LOCK_POLL_SECONDS):
-            match = None if message.text.startswith("/") else triage(message.text)
+        match = None if message.text.startswith("/") else triage(message.text)
+        async with self.agent.lock_store.lock(message.sender_id, wait_time_in_seconds=LOCK_POLL_SECONDS), \
+                self.turns.turn(urgent=match is not None):  # a crisis goes before everyone waiting
             crisis_type: Optional[CrisisType] = match.type if match else None
             if crisis_type is None:
-                routed = await asyncio.to_thread(self.desk.route, message.sender_id, message.text,
-                                                 message.input_channel or "rest")
+                routed = await in_thread(self.desk.route, message.sender_id, message.text,
+                                         message.input_channel or "rest")
                 if routed is not None:
                     return routed.replies, True
                 message.parse_data = self.repeats.get(message.text)
@@ -393,8 +405,8 @@ class Assistant:
         for line in lines:
             await message.output_channel.send_text_message(message.sender_id, line)
         try:
-            in_handover = await asyncio.to_thread(self.desk.flag_crisis, message.sender_id, crisis_type.value,
-                                                  message.text)
+            in_handover = await in_thread(self.desk.flag_crisis, message.sender_id, crisis_type.value,
+                                          message.text)
         except Exception:  # noqa: BLE001 - the reply has gone; flagging must not undo it
             log.exception("Could not flag the handover as urgent")
             in_handover = False
