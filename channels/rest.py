@@ -24,7 +24,7 @@ class ChatMessage(BaseModel):
     message: str = Field(..., description="What the person typed, or a button's payload")
 
 
-def conversation_limiter(request: Request) -> RateLimiter:
+async def conversation_limiter(request: Request) -> RateLimiter:
     """One limiter per app: a single conversation may not flood the assistant."""
     if not hasattr(request.app.state, "conversation_limiter"):
         per_minute = get_settings().messages_per_minute_per_conversation
