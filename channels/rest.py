@@ -33,7 +33,8 @@ async def conversation_limiter(request: Request) -> RateLimiter:
 
 
 @router.post("/webhooks/rest/webhook", response_model=List[dict])
-async def receive(body: ChatMessage, assistant: Assistant = Depends(get_assistant),
+async def receive(body: ChatMessage, request: Request, response: Response,
+                  assistant: Assistant = Depends(get_assistant),
                   limiter: RateLimiter = Depends(conversation_limiter)) -> List[Any]:
     if not limiter.allow(body.sender):
         raise HTTPException(status_code=429, detail=TOO_FAST, headers={"Retry-After": "5"})
@@ -46,7 +47,11 @@ async def receive(body: ChatMessage, assistant: Assistant = Depends(get_assistan
         )
     if not body.message.strip():
         raise HTTPException(status_code=422, detail="The message is empty. Please type something.")
-    return await assistant.handle(body.sender, body.message, channel="rest")
+    replies = await assistant.handle(body.sender, body.message, channel="rest")
+    if assistant.turns.under_way() and request.app.state.settings.workers > 1:
+        # Busy here: the next message comes on a new connection, to whichever worker is free.
+        response.headers["Connection"] = "close"
+    return replies
 
 
 @router.delete("/webhooks/rest/conversations/{sender}", status_code=204, response_class=Response)

@@ -3,13 +3,19 @@
 What a person notices: when many people write at once, the first to write is answered first
 instead of everyone being answered late together; a crisis message is answered before the
 ordinary messages waiting; and a turn waiting on the database or an action server never
-holds anybody else up.
+holds anybody else up. With several workers, a busy one sends the next message elsewhere.
 """
 from __future__ import annotations
 
 import asyncio
 import threading
+import uuid
+from dataclasses import replace
 
+import httpx
+import pytest
+
+from waymark.app import create_app
 from waymark.turns import TurnGate, in_thread, stepping_aside
 
 
@@ -105,3 +111,34 @@ def test_one_gate_serves_several_event_loops_at_once():
     for thread in threads:
         thread.join(timeout=15)
     assert logs == [["done"], ["done"]]
+
+
+@pytest.mark.needs_model
+@pytest.mark.parametrize("workers, told_to_reconnect", [(2, ["close", "keep-alive"]), (1, ["keep-alive", "keep-alive"])])
+async def test_a_busy_worker_sends_the_next_message_to_another(settings, assistant, workers, told_to_reconnect):
+    """Several workers share one port, and a browser keeps its connection to one of them. A
+    worker with other turns still to finish tells the browser to reconnect, so the next
+    message goes to whichever worker is free; a single process never needs to."""
+    app = create_app(replace(settings, workers=workers), assistant)
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def someone_elses_long_turn() -> None:
+        async with assistant.turns.turn():
+            holding.set()
+            await release.wait()
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://waymark") as chat:
+        other = asyncio.create_task(someone_elses_long_turn())
+        await holding.wait()
+        sent = [asyncio.create_task(chat.post("/webhooks/rest/webhook", json={"sender": uuid.uuid4().hex,
+                                                                              "message": "hello"}))
+                for _ in range(2)]
+        while assistant.turns.under_way() < 3:  # both messages wait behind the long turn
+            await asyncio.sleep(0.01)
+        release.set()
+        answers = [await message for message in sent]
+        await other
+
+    assert all(answer.status_code == 200 and answer.json() for answer in answers)
+    # Whichever finished first still had the other to finish; the last had nobody left.
+    assert sorted(answer.headers.get("connection", "keep-alive") for answer in answers) == told_to_reconnect

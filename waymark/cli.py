@@ -45,6 +45,7 @@ def _serve(args: argparse.Namespace) -> int:
         # One core per worker: TensorFlow would otherwise give every worker a thread per core.
         os.environ.setdefault("TF_INTRA_OP_PARALLELISM_THREADS", "1")
         os.environ.setdefault("TF_INTER_OP_PARALLELISM_THREADS", "1")
+        os.environ["WAYMARK_WORKERS"] = str(args.workers)  # each worker knows it has company
         uvicorn.run("waymark.app:create_app", factory=True, host=args.host, port=args.port,
                     workers=args.workers, log_level="info")
     except DatabaseNotReady as e:

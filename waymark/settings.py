@@ -69,6 +69,8 @@ class Settings:
     max_import_bytes: int = field(
         default_factory=lambda: int(os.environ.get("WAYMARK_MAX_IMPORT_BYTES", str(200 * 1000 * 1000)))
     )
+    # Worker processes serving on one port (`waymark serve --workers N` sets it for its workers).
+    workers: int = field(default_factory=lambda: int(os.environ.get("WAYMARK_WORKERS", "1")))
     # Warm handover: a person waiting this long is told nobody has picked up, and offered alternatives.
     handover_timeout_minutes: int = field(
         default_factory=lambda: int(os.environ.get("WAYMARK_HANDOVER_TIMEOUT_MINUTES", "10"))

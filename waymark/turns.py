@@ -16,6 +16,12 @@ so a turn waiting for SQLite's write lock or a remote action server holds up nob
 its wait is over it goes before turns that have not started yet. So does a message the crisis
 patterns caught: crisis replies come first. The gate is kept per event
 loop, so one Assistant can serve several loops (tests start an app per loop).
+
+With several worker processes on one port (`waymark serve --workers N`), a person's browser
+keeps its connection to whichever worker first accepted it, so one worker could queue turns
+while the other sat idle. A worker with other turns still to finish answers with `Connection: close`
+(channels/rest.py): the browser's next message opens a new connection, which the worker free
+to accept it takes.
 """
 from __future__ import annotations
 
@@ -35,6 +41,7 @@ class _Lane:
 
     def __init__(self) -> None:
         self.busy = False
+        self.turns = 0  # under way, in a wait or waiting to start
         self.ahead: deque[asyncio.Future] = deque()
         self.behind: deque[asyncio.Future] = deque()
 
@@ -79,6 +86,11 @@ class TurnGate:
     def __init__(self) -> None:
         self._lanes: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Lane]" = weakref.WeakKeyDictionary()
 
+    def under_way(self) -> int:
+        """How many turns this event loop has to finish: running, in a wait, or waiting to start."""
+        lane = self._lanes.get(asyncio.get_running_loop())
+        return 0 if lane is None else lane.turns
+
     @asynccontextmanager
     async def turn(self, urgent: bool = False) -> AsyncIterator[None]:
         """Hold the loop for one turn; an urgent one (a crisis) goes before those waiting."""
@@ -87,16 +99,20 @@ class TurnGate:
         if lane is None:
             lane = self._lanes[loop] = _Lane()
         turn = _Turn(lane)
-        await lane.enter(ahead=urgent)
-        turn.inside = True
-        token = _current.set(turn)
+        lane.turns += 1
         try:
-            yield
+            await lane.enter(ahead=urgent)
+            turn.inside = True
+            token = _current.set(turn)
+            try:
+                yield
+            finally:
+                _current.reset(token)
+                if turn.inside:
+                    turn.inside = False
+                    lane.leave()
         finally:
-            _current.reset(token)
-            if turn.inside:
-                turn.inside = False
-                lane.leave()
+            lane.turns -= 1
 
 
 @asynccontextmanager
