@@ -113,7 +113,6 @@ def test_one_gate_serves_several_event_loops_at_once():
     assert logs == [["done"], ["done"]]
 
 
-@pytest.mark.needs_model
 @pytest.mark.parametrize("workers, told_to_reconnect", [(2, ["close", "keep-alive"]), (1, ["keep-alive", "keep-alive"])])
 async def test_a_busy_worker_sends_the_next_message_to_another(settings, assistant, workers, told_to_reconnect):
     """Several workers share one port, and a browser keeps its connection to one of them. A
