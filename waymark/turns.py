@@ -13,15 +13,15 @@ interleaved, 95-117 ms taken in order.
 
 A turn that waits on something outside the loop steps aside (`stepping_aside`, `in_thread`),
 so a turn waiting for SQLite's write lock or a remote action server holds up nobody; when
-its wait is over it goes before turns that have not started yet. So does a message the crisis
-patterns caught: crisis replies come first. The gate is kept per event
-loop, so one Assistant can serve several loops (tests start an app per loop).
+its wait is over it goes before turns that have not started yet. So does a message the
+crisis patterns caught: crisis replies come first. The gate is kept per event loop, so one
+Assistant can serve several loops (tests start an app per loop).
 
 With several worker processes on one port (`waymark serve --workers N`), a person's browser
 keeps its connection to whichever worker first accepted it, so one worker could queue turns
-while the other sat idle. A worker with other turns still to finish answers with `Connection: close`
-(channels/rest.py): the browser's next message opens a new connection, which the worker free
-to accept it takes.
+while the other sat idle. A worker with other turns still to finish answers with
+`Connection: close` (channels/rest.py): the browser's next message opens a new connection,
+and a free worker is the one that accepts it.
 """
 from __future__ import annotations
 
