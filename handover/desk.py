@@ -17,11 +17,11 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from directory import editing
-from handover.summary import Facts, area_of, summary_text
 from handover.models import (
     ACTIVE, CLOSED, DECLINED, EDITING, ENDED, EXPIRED, OFFERED, OPEN_STATES, WAITING,
     CallbackRequest, Handover, HandoverMessage, utcnow,
 )
+from handover.summary import Facts, area_of, summary_text
 
 # How long after a handover ends the assistant still reads "yes"/"no" as the feedback answer.
 FEEDBACK_WINDOW = timedelta(hours=2)

@@ -31,7 +31,7 @@ from directory.seed import SAMPLE_DATA, national_line
 from handover.conversation import Desk
 from handover.wording import FAILED_QUEUED
 from safety.replies import crisis_reply
-from safety.triage import CrisisType, triage
+from safety.triage import CrisisMatch, CrisisType, triage
 from understanding.repeats import RepeatedMessages
 from waymark.conversation_store import ConversationStore
 from waymark.graph_runner import SequentialGraphRunner
@@ -345,11 +345,14 @@ class Assistant:
         output = CollectingOutputChannel()
         message = UserMessage(text, output, sender_id, input_channel=channel)
         quiet = False  # a helpline worker has the conversation: silence is intended
+        match: Optional[CrisisMatch] = None
         try:
-            replies, quiet = await self._handle_in_turn(message)
+            # The crisis patterns first: a crisis is answered even when the lock store is down.
+            match = None if text.startswith("/") else triage(text)
+            replies, quiet = await self._handle_in_turn(message, match)
         except LockError:  # the lock store did not answer, so the turn never started
             log.error("The conversation lock store does not answer; asking the person to try again")
-            replies = list(output.messages) or self._answer_without_lock(message)
+            replies = list(output.messages) or self._answer_without_lock(message, match)
         except Exception:  # noqa: BLE001 - whatever broke, the person must not be left in silence
             log.exception("The assistant failed on a message; answering with a helpline instead")
             replies = list(output.messages)  # a crisis reply already made still goes out
@@ -361,10 +364,9 @@ class Assistant:
             replies = [{"recipient_id": sender_id, "text": text}]
         return replies
 
-    def _answer_without_lock(self, message: UserMessage) -> list[dict]:
+    def _answer_without_lock(self, message: UserMessage, match: Optional[CrisisMatch]) -> list[dict]:
         """No lock, so no dialogue and nothing recorded: a crisis still gets its reply first;
         anyone else is asked to try again, with a person to ring now."""
-        match = None if message.text.startswith("/") else triage(message.text)
         if match is not None:
             log.warning("Crisis reply sent without the conversation lock (type=%s, rule=%s)",
                         match.type.value, match.rule)
@@ -374,10 +376,11 @@ class Assistant:
             lines = [LOCKS_UNAVAILABLE.format(name=name, number=number)]
         return [{"recipient_id": message.sender_id, "text": line} for line in lines]
 
-    async def _handle_in_turn(self, message: UserMessage) -> tuple[list[dict], bool]:
-        """The replies, and whether saying nothing is intended (a worker has the conversation)."""
+    async def _handle_in_turn(self, message: UserMessage,
+                              match: Optional[CrisisMatch]) -> tuple[list[dict], bool]:
+        """The replies, and whether saying nothing is intended (a worker has the conversation).
+        `match` is what the crisis patterns found in the message."""
         processor = self.agent.processor
-        match = None if message.text.startswith("/") else triage(message.text)
         async with self.agent.lock_store.lock(message.sender_id, wait_time_in_seconds=LOCK_POLL_SECONDS), \
                 self.turns.turn(urgent=match is not None):  # a crisis goes before everyone waiting
             crisis_type: Optional[CrisisType] = match.type if match else None
