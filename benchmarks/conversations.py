@@ -91,13 +91,31 @@ def peak_rss_mb(pids: list[int]) -> float:
     return round(total / 1024, 1)
 
 
-def scratch_directory(source: Path) -> str:
-    """A copy of the demo directory for the run. The simulated people ask for a person, and
-    their thousands of handovers must not land in the queue a developer's console shows."""
-    copy = Path(tempfile.mkdtemp(prefix="waymark-bench-directory-")) / "waymark.db"
+def scratch_directory(source: Path, scratch: Path) -> str:
+    """A copy of the demo directory for the run, in the run's scratch folder. The simulated
+    people ask for a person, and their thousands of handovers must not land in the queue a
+    developer's console shows."""
+    copy = scratch / "directory.db"
     with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(copy)) as scratch:
         original.backup(scratch)  # a consistent copy, even of a database in use
     return f"sqlite:///{copy}"
+
+
+def machine_loop_seconds() -> float:
+    """How fast this machine is just now: seconds for a fixed pure-Python loop (median of 3).
+
+    This machine is a shared host and its speed wanders by more than a code change moves the
+    figures: the same code has given p95s twice apart at different hours. Recorded before and
+    after every server's runs, so each figure can be read against the speed it was measured at.
+    """
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(10**7):
+            total += i
+        timings.append(time.perf_counter() - start)
+    return round(statistics.median(timings), 2)
 
 
 def redis_answers(url: str) -> bool:
@@ -129,8 +147,8 @@ class Server:
     """One way of serving the model: Waymark's (one process, or a worker per core) or stock
     Rasa's (`rasa run` and `rasa run actions`)."""
 
-    def __init__(self, kind: str, env: dict[str, str]):
-        self.kind, self.env, self.procs = kind, env, []
+    def __init__(self, kind: str, env: dict[str, str], scratch: Path):
+        self.kind, self.env, self.scratch, self.procs = kind, env, scratch, []
         self.port = free_port()
 
     def start(self) -> float:
@@ -142,14 +160,13 @@ class Server:
         if self.kind == "waymark-workers":
             # One worker per core, as docs/deployment.md sizes it: the workers share the
             # conversations through the Redis lock store and a SQLite tracker store.
-            scratch = Path(tempfile.mkdtemp(prefix="waymark-bench-"))
             common["env"] = {**self.env, "WAYMARK_LOCK_STORE_URL": REDIS,
-                             "WAYMARK_TRACKER_STORE_URL": f"sqlite:///{scratch / 'conversations.db'}"}
+                             "WAYMARK_TRACKER_STORE_URL": f"sqlite:///{self.scratch / 'conversations.db'}"}
             self.procs.append(subprocess.Popen([str(BIN / "waymark"), "serve", "--port", str(self.port),
                                                 "--workers", str(os.cpu_count() or 2)], **common))
             return wait_healthy(f"http://127.0.0.1:{self.port}/healthz", self.procs)
         actions_port = free_port()
-        endpoints = Path(tempfile.mkdtemp()) / "endpoints.yml"
+        endpoints = self.scratch / "endpoints.yml"
         endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
         self.procs.append(subprocess.Popen(
             [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)], **common))
@@ -236,7 +253,13 @@ def main(argv: list[str] | None = None) -> int:
                              "per core sharing Redis locks; skipped without Redis), stock (default: all three)")
     parser.add_argument("--out", type=Path, default=RESULTS / "conversations.json", help="where to write the results")
     args = parser.parse_args(argv)
+    # The directory copy, the workers' conversations and stock Rasa's endpoints file; removed
+    # at the end.
+    with tempfile.TemporaryDirectory(prefix="waymark-bench-") as scratch:
+        return run(args, Path(scratch))
 
+
+def run(args: argparse.Namespace, scratch: Path) -> int:
     # Every simulated person comes from 127.0.0.1, and the no-think run sends faster than any
     # person types: lift the per-address and per-conversation limits, or they measure 429s.
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "WAYMARK_TRACKER_STORE_URL": "memory",
@@ -246,16 +269,18 @@ def main(argv: list[str] | None = None) -> int:
         if not (ROOT / "var" / "waymark.db").exists():
             print("No demo directory: run `make database` first.", file=sys.stderr)
             return 2
-        env["WAYMARK_DATABASE_URL"] = scratch_directory(ROOT / "var" / "waymark.db")
+        env["WAYMARK_DATABASE_URL"] = scratch_directory(ROOT / "var" / "waymark.db", scratch)
     counts = [int(c) for c in args.conversations.split(",") if c]
     results: list[RunResult] = []
     cold_starts: dict[str, float] = {}
+    machine: dict[str, dict[str, float]] = {}
     for kind in args.servers.split(","):
         if kind == "waymark-workers" and not redis_answers(REDIS):
             print(f"[{kind}] skipped: no Redis at {REDIS} for the workers' shared locks", flush=True)
             continue
-        server = Server(kind, env)
-        print(f"[{kind}] starting...", flush=True)
+        server = Server(kind, env, scratch)
+        machine[kind] = {"before": machine_loop_seconds()}
+        print(f"[{kind}] machine speed: fixed loop {machine[kind]['before']} s; starting...", flush=True)
         try:
             cold_starts[kind] = round(server.start(), 1)
             print(f"[{kind}] healthy after {cold_starts[kind]} s", flush=True)
@@ -269,12 +294,15 @@ def main(argv: list[str] | None = None) -> int:
                       flush=True)
         finally:
             server.stop()
+        machine[kind]["after"] = machine_loop_seconds()
+        print(f"[{kind}] machine speed after: fixed loop {machine[kind]['after']} s", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     model = ROOT / "models" / "waymark.tar.gz"
     model_mb = round(model.stat().st_size / 1e6, 1) if model.exists() else None
     print(f"Model file: {model_mb} MB; cold start to healthy: {cold_starts}")
     args.out.write_text(json.dumps({"measured_at": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(),
                                     "model_mb": model_mb, "cold_start_seconds": cold_starts,
+                                    "machine_loop_seconds": machine,
                                     "runs": [asdict(r) for r in results]}, indent=2))
     print(f"Results written to {args.out}")
     return 0

@@ -22,7 +22,9 @@ def test_the_benchmark_writes_to_a_copy_of_the_directory(tmp_path):
         db.execute("CREATE TABLE handover (id TEXT)")
         db.commit()
 
-    url = conversations.scratch_directory(demo)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    url = conversations.scratch_directory(demo, scratch)
     copy = url[len("sqlite:///"):]
     assert copy != str(demo)
     with closing(sqlite3.connect(copy)) as db:
