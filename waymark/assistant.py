@@ -34,6 +34,7 @@ from safety.replies import crisis_reply
 from safety.triage import CrisisMatch, CrisisType, triage
 from understanding.repeats import RepeatedMessages
 from waymark.conversation_store import ConversationStore
+from waymark.dialogue_states import remember_dialogue_states
 from waymark.graph_runner import SequentialGraphRunner
 from waymark.locks import AtomicRedisLockStore
 from waymark.settings import Settings
@@ -313,6 +314,7 @@ class Assistant:
             )
         check_action_results_with_compiled_schema()
         look_up_event_types_once()
+        remember_dialogue_states()
         _apply_tensorflow_thread_settings()
         actions: EndpointConfig = (
             RemoteActionEndpoint(url=settings.action_server_url)
