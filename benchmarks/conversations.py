@@ -251,6 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--servers", default="waymark,waymark-workers,stock",
                         help="which servers to measure: waymark (one process), waymark-workers (a worker "
                              "per core sharing Redis locks; skipped without Redis), stock (default: all three)")
+    parser.add_argument("--busy", type=int, default=0,
+                        help="other processes to keep busy on the machine during the runs, as a shared "
+                             "host's neighbours do (each spins one core; default 0)")
     parser.add_argument("--out", type=Path, default=RESULTS / "conversations.json", help="where to write the results")
     args = parser.parse_args(argv)
     # The directory copy, the workers' conversations and stock Rasa's endpoints file; removed
@@ -278,6 +281,7 @@ def run(args: argparse.Namespace, scratch: Path) -> int:
         if kind == "waymark-workers" and not redis_answers(REDIS):
             print(f"[{kind}] skipped: no Redis at {REDIS} for the workers' shared locks", flush=True)
             continue
+        busy: list[subprocess.Popen] = []
         server = Server(kind, env, scratch)
         machine[kind] = {"before": machine_loop_seconds()}
         print(f"[{kind}] machine speed: fixed loop {machine[kind]['before']} s; starting...", flush=True)
@@ -285,6 +289,9 @@ def run(args: argparse.Namespace, scratch: Path) -> int:
             cold_starts[kind] = round(server.start(), 1)
             print(f"[{kind}] healthy after {cold_starts[kind]} s", flush=True)
             runs = [(n, args.think) for n in counts] + ([(args.saturation, 0.0)] if args.saturation else [])
+            busy += [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)]
+            if busy:
+                print(f"[{kind}] {len(busy)} other process(es) kept busy during the runs", flush=True)
             for n, think in runs:
                 print(f"[{kind}] {n} conversations, think {think} s, {args.seconds:.0f} s ...", flush=True)
                 result = asyncio.run(drive(server, n, think, args.seconds))
@@ -293,6 +300,8 @@ def run(args: argparse.Namespace, scratch: Path) -> int:
                       f"{result.turns_per_second} turns/s  errors {result.errors}  peak RSS {result.peak_rss_mb} MB",
                       flush=True)
         finally:
+            for proc in busy:
+                proc.kill()
             server.stop()
         machine[kind]["after"] = machine_loop_seconds()
         print(f"[{kind}] machine speed after: fixed loop {machine[kind]['after']} s", flush=True)
@@ -302,7 +311,7 @@ def run(args: argparse.Namespace, scratch: Path) -> int:
     print(f"Model file: {model_mb} MB; cold start to healthy: {cold_starts}")
     args.out.write_text(json.dumps({"measured_at": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(),
                                     "model_mb": model_mb, "cold_start_seconds": cold_starts,
-                                    "machine_loop_seconds": machine,
+                                    "machine_loop_seconds": machine, "busy_processes": args.busy,
                                     "runs": [asdict(r) for r in results]}, indent=2))
     print(f"Results written to {args.out}")
     return 0
