@@ -289,7 +289,10 @@ def run(args: argparse.Namespace, scratch: Path) -> int:
             cold_starts[kind] = round(server.start(), 1)
             print(f"[{kind}] healthy after {cold_starts[kind]} s", flush=True)
             runs = [(n, args.think) for n in counts] + ([(args.saturation, 0.0)] if args.saturation else [])
-            busy += [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)]
+            # Each in a session of its own, as another program on the machine would be (Linux
+            # shares the CPU between sessions before the processes within them).
+            busy += [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
+                     for _ in range(args.busy)]
             if busy:
                 print(f"[{kind}] {len(busy)} other process(es) kept busy during the runs", flush=True)
             for n, think in runs:
