@@ -89,9 +89,10 @@ def test_undone_and_restarted_conversations_start_again(domain, asking):
     tracker = DialogueStateTracker("states-" + uuid.uuid4().hex, domain.slots)
     assert len(_same_as_rasa(tracker, domain, **asking)) == 1  # a blank conversation has a state
 
-    for event in [ActionExecuted("action_listen"), _user("greet", "hi"), ActionExecuted("utter_greet"), ActionExecuted("action_listen"),
-                  _user("find_service", "needle exchange"), ActionExecuted("find_service_form"),
-                  ActiveLoop("find_service_form"), SlotSet("requested_slot", "place")]:
+    for event in [ActionExecuted("action_listen"), _user("greet", "hi"), ActionExecuted("utter_greet"),
+                  ActionExecuted("action_listen"), _user("find_service", "needle exchange"),
+                  ActionExecuted("find_service_form"), ActiveLoop("find_service_form"),
+                  SlotSet("requested_slot", "place")]:
         tracker.update(event)
         _same_as_rasa(tracker, domain, **asking)
     before_undo = _same_as_rasa(tracker, domain, **asking)
