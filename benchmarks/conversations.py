@@ -96,8 +96,8 @@ def scratch_directory(source: Path, scratch: Path) -> str:
     people ask for a person, and their thousands of handovers must not land in the queue a
     developer's console shows."""
     copy = scratch / "directory.db"
-    with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(copy)) as scratch:
-        original.backup(scratch)  # a consistent copy, even of a database in use
+    with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(copy)) as target:
+        original.backup(target)  # a consistent copy, even of a database in use
     return f"sqlite:///{copy}"
 
 

@@ -18,7 +18,7 @@ against Rasa's own over whole conversations.
 from __future__ import annotations
 
 from operator import is_
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from rasa.shared.core.constants import PREVIOUS_ACTION
 from rasa.shared.core.domain import Domain, State
@@ -28,7 +28,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 _KEPT = "_waymark_dialogue_states"
 
 
-def _starts_with(events: list[Event], prefix: list[Event]) -> bool:
+def _starts_with(events: Sequence[Event], prefix: Sequence[Event]) -> bool:
     """Whether `events` are the very `prefix` event objects, then perhaps more."""
     return len(events) >= len(prefix) and all(map(is_, events, prefix))
 
@@ -67,7 +67,7 @@ class StatesSoFar:
         replayed here (then start again)."""
         events = tuple(tracker.events)
         seen = self.events_seen
-        if seen is None or len(events) != len(seen) or not all(map(is_, events, seen)):
+        if seen is None or len(events) != len(seen) or not _starts_with(events, seen):
             applied = tracker.applied_events()
             if not _starts_with(applied, self.applied):
                 return None
