@@ -21,7 +21,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help run test model database chat constraints clean browser-deps bench eval
+.PHONY: help run test test-calendar model database chat constraints clean browser-deps bench eval
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -31,6 +31,16 @@ run: $(INSTALLED) $(MODEL) $(DATABASE) ## serve the assistant and web chat on ht
 
 test: $(INSTALLED) $(MODEL) browser-deps ## run the whole test suite
 	$(BIN)/python -m pytest
+
+# The whole suite five times, with the system clock moved (libfaketime) to one year ahead, a
+# Sunday at 23:59:30, just before each change of the UK clocks in 2027, and 29 February 2028.
+# Five suite runs: about an hour on 2 cores, so it is not part of `make test`.
+test-calendar: $(INSTALLED) $(MODEL) browser-deps ## run the whole suite at five clock-breaking dates (libfaketime)
+	@if [ ! -e /usr/bin/faketime ] && [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's faketime for the calendar runs"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; \
+	fi
+	$(BIN)/python tests/run_calendar.py $(CALENDAR_ARGS)
 
 chat: $(INSTALLED) $(MODEL) $(DATABASE) ## talk to the assistant in this terminal
 	$(BIN)/waymark chat

@@ -3,7 +3,6 @@ ask: the council where the person being cared for lives, so we ask where that is
 Young carers get the young person's route."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -11,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+import timekeeping
 from actions import journey_words as words
 from actions import replies
 from actions.common import directory_session, latest_intent, latest_text, validated_place
@@ -71,7 +71,7 @@ class ActionFindCarersAssessment(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         persona = persona_of(tracker)
         place_text = tracker.get_slot("cared_for_place") or ""
-        now = datetime.now(hours.LONDON)
+        now = timekeeping.now()
         with directory_session() as session:
             place = geo.resolve_place(session, place_text)
             if place is None:

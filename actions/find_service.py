@@ -16,10 +16,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
+import timekeeping
 from actions import journey_words as words
 from actions import replies
 from actions.common import directory_session, helpline_for, latest_intent, latest_text, validated_place
-from actions.context import PERSONA_BUTTONS, PRO, UNSAID, YOUNG, FAMILY, clean_persona, detect_persona, persona_of
+from actions.context import PERSONA_BUTTONS, PRO, UNSAID, YOUNG, clean_persona, detect_persona, persona_of
 from directory import geo, hours, search
 from directory.models import Service
 from directory.taxonomy import NEEDS, SUBSTANCES
@@ -129,7 +130,7 @@ class ActionFindService(Action):
         persona = persona_of(tracker)
         substance = _clean_code(tracker.get_slot("substance"), SUBSTANCES)
         place_text = tracker.get_slot("place") or latest_text(tracker)
-        now = datetime.now(hours.LONDON)
+        now = timekeeping.now()
         events: List[Dict[Text, Any]] = []
         if persona and persona != clean_persona(tracker.get_slot("persona")):
             events.append(SlotSet("persona", persona))

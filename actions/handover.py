@@ -13,10 +13,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+import timekeeping
 from actions.common import directory_session
 from actions.helplines import ActionOfferHelpline
 from directory import hours
-from handover import clock, desk, helplines, summary, wording
+from handover import desk, helplines, summary, wording
 from handover.conversation import any_time_text
 
 VOICE_CHANNEL = "twilio_voice"
@@ -28,9 +29,9 @@ class ActionOfferHandover(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         channel = tracker.get_latest_input_channel() or "rest"
-        now = clock.utc_now()
+        now = timekeeping.utc_now()
         with directory_session() as session:
-            choice = helplines.choose(session, tracker.get_slot("persona"), clock.aware(now))
+            choice = helplines.choose(session, tracker.get_slot("persona"), timekeeping.as_utc(now))
             if choice is None or (channel == VOICE_CHANNEL and not (choice.open_now and choice.voice_number)):
                 return ActionOfferHelpline().run(dispatcher, tracker, domain)  # nobody to put them to: a number
             if channel == VOICE_CHANNEL:  # a call is put through by the voice channel itself (<Dial>)

@@ -6,7 +6,6 @@ real person (the warm handover, `actions/handover.py`).
 """
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -14,6 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+import timekeeping
 from actions.common import directory_session, helpline_for, latest_intent
 from actions.context import YOUNG, persona_of
 from directory.models import Service
@@ -34,7 +34,7 @@ class ActionOfferHelpline(Action):
             dispatcher.utter_message(text=NOT_UNDERSTOOD)
         elif intent == "out_of_scope":
             dispatcher.utter_message(text=CANNOT_HELP)
-        now = datetime.now(hours.LONDON)
+        now = timekeeping.now()
         with directory_session() as session:
             line = helpline_for(session, tracker.get_slot("substance"))
             if persona_of(tracker) == YOUNG:  # under 18: Childline first, if it is listed

@@ -10,9 +10,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
+import timekeeping
 from actions import journey_words as words
 from actions.common import directory_session, latest_intent
-from directory import hours, search
+from directory import search
 from directory.models import Service
 from waymark.settings import get_settings
 
@@ -25,7 +26,7 @@ def load_match(session: Session, service_id: Optional[str], now: Optional[dateti
     if service is None:
         return None
     location = service.service_at_locations[0].location if service.service_at_locations else None
-    return search.describe(service, location, 0.0, now or datetime.now(hours.LONDON),
+    return search.describe(service, location, 0.0, now or timekeeping.now(),
                            get_settings().stale_after_days)
 
 
@@ -34,7 +35,7 @@ class ActionServiceDetails(Action):
         return "action_service_details"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        now = datetime.now(hours.LONDON)
+        now = timekeeping.now()
         with directory_session() as session:
             match = load_match(session, tracker.get_slot("last_service_id"), now)
             if match is None:

@@ -13,8 +13,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
+import timekeeping
 from actions import journey_words as words
-from actions.common import directory_session, latest_text
+from actions.common import latest_text
 from actions.find_service import requested_before_latest_message
 from directory import geo, hours, search
 from directory.models import Service
@@ -147,7 +148,7 @@ class ValidateReminderForm(FormValidationAction):
 
     def validate_appointment_date(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> Dict[Text, Any]:
-        day = parse_day(str(slot_value or ""), datetime.now(hours.LONDON).date())
+        day = parse_day(str(slot_value or ""), timekeeping.now().date())
         if day is None:
             dispatcher.utter_message(text=words.REMINDER_UNSURE)
             return {"appointment_date": None}
@@ -159,7 +160,7 @@ class ActionSetReminder(Action):
         return "action_set_reminder"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        now = datetime.now(hours.LONDON)
+        now = timekeeping.now()
         try:
             appointment = date.fromisoformat(tracker.get_slot("appointment_date") or "")
         except ValueError:
@@ -176,7 +177,7 @@ class ActionAppointmentReminder(Action):
         return "action_appointment_reminder"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        now = datetime.now(hours.LONDON)
+        now = timekeeping.now()
         try:
             appointment = date.fromisoformat(tracker.get_slot("appointment_date") or "")
         except ValueError:

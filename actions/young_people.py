@@ -3,18 +3,17 @@ The search for a young people's service goes through `action_find_service` (its 
 sends a young person to young people's services, never to adult ones)."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+import timekeeping
 from actions import journey_words as words
 from actions.common import directory_session
 from actions.context import YOUNG, persona_of
 from actions.find_service import childline_text
-from directory import hours
 
 
 class ActionConfidentiality(Action):
@@ -26,7 +25,7 @@ class ActionConfidentiality(Action):
         dispatcher.utter_message(text=words.confidentiality_reply(persona))
         if persona == YOUNG:
             with directory_session() as session:
-                line = childline_text(session, datetime.now(hours.LONDON))
+                line = childline_text(session, timekeeping.now())
             if line:
                 dispatcher.utter_message(text=line, buttons=words.buttons([("Help near me", "/ask_young_people")]))
         return []

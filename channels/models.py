@@ -9,22 +9,19 @@ Times are stored as naive UTC (SQLite has no time zones); `utcnow()` gives that.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from sqlalchemy import Boolean, Column, DateTime, Index, Integer, String, Text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import declarative_base
 
+import timekeeping
+
 Base = declarative_base()
 HASH_LENGTH = 64
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def to_naive_utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+utcnow = timekeeping.utc_now  # the product's one clock (column defaults)
+to_naive_utc = timekeeping.to_naive_utc
 
 
 class SmsConversation(Base):

@@ -11,7 +11,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Awaitable, Optional
 from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import FastAPI, HTTPException, Request
@@ -22,6 +22,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
+import timekeeping
 from channels.identity import Identity, load_secret
 from channels.models import SmsConversation, create_tables
 from waymark.settings import Settings
@@ -86,7 +87,6 @@ class TwilioChannels:
     settings: Settings
     engine: Engine
     identity: Identity
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
     poll_seconds: float = 1.0
     outbox: Any = None  # channels.outbox.Outbox
     reminders: Any = None  # channels.reminders.Reminders
@@ -94,9 +94,10 @@ class TwilioChannels:
     tasks: set = field(default_factory=set)
     loops: list = field(default_factory=list)
 
-    def now(self) -> datetime:
-        """The current time, aware UTC (tests replace `clock`)."""
-        return self.clock()
+    @staticmethod
+    def now() -> datetime:
+        """The current time, aware UTC, from the product's one clock (`timekeeping`)."""
+        return timekeeping.now().astimezone(timezone.utc)
 
     def spawn(self, coroutine: Awaitable[Any], name: str) -> asyncio.Task:
         """Run a turn in the background, keeping a reference so it is not garbage-collected."""

@@ -17,6 +17,7 @@ import bcrypt
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+import timekeeping
 from directory.models import (
     Address,
     Attribute,
@@ -55,7 +56,7 @@ class NotFound(EditingError):
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return timekeeping.now().astimezone(timezone.utc)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -285,7 +286,7 @@ def verify_service(session: Session, service_id: str, who: str, email: Optional[
                    today: Optional[date] = None) -> Service:
     """"Still correct as of today": sets assured_date (and the assurer's email)."""
     service = get_service(session, service_id)
-    _set(session, service, "assured_date", today or date.today(), who, "verify")
+    _set(session, service, "assured_date", today or timekeeping.today(), who, "verify")
     if email:
         _set(session, service, "assurer_email", email, who, "verify")
     audit(session, "service", service.id, "verify", who)

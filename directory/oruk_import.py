@@ -38,6 +38,7 @@ from typing import Any, Callable, Iterable, Optional
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric, String, Text, Time, select
 from sqlalchemy.orm import Session
 
+import timekeeping
 from directory import classify
 from directory.geo import resolve_place
 from directory.models import (
@@ -864,7 +865,7 @@ def import_records(
     """Validate all `records`, then write them. Raises FeedError before writing anything if one
     is malformed. The caller owns the transaction (commit on success, roll back on error)."""
     parsed = parse_records(records)
-    now = now or datetime.now(timezone.utc)
+    now = now or timekeeping.now().astimezone(timezone.utc)
     who = who or f"import:{source}"
     writer = _Writer(session, who, now)
     report = ImportReport()

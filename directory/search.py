@@ -20,6 +20,7 @@ from sqlalchemy import and_, bindparam, exists, false, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, selectinload
 
+import timekeeping
 from directory import hours
 from directory.geo import EARTH_RADIUS_KM
 from directory.models import (
@@ -273,7 +274,7 @@ def search(
     ranked, so what comes back is exactly the nearest `limit`: a service further out can never
     be nearer than one found inside. Raises UnknownFilter for a code the taxonomy lacks.
     """
-    now = now or datetime.now(hours.LONDON)
+    now = now or timekeeping.now()
     codes = required_codes(query)
     connection = _connection(session)
     radius = min(FIRST_RADIUS_KM, query.max_distance_km)

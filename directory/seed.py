@@ -6,7 +6,7 @@ written to the audit table. Serving never seeds by itself; `waymark directory se
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import time, timezone
 from pathlib import Path
 from typing import Any, Optional
 
@@ -14,6 +14,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import timekeeping
 from directory import postcodes
 from directory.models import (
     Address,
@@ -95,7 +96,7 @@ def _attributes(service_id: str, spec: dict, note_term: str) -> list[Attribute]:
 
 def _audit(session: Session, resource_id: str, action: str, who: str) -> None:
     session.add(Metadata(resource_id=resource_id, resource_type="service",
-                         last_action_date=datetime.now(timezone.utc),
+                         last_action_date=timekeeping.now().astimezone(timezone.utc),
                          last_action_type=action, updated_by=who))
 
 
@@ -142,7 +143,7 @@ def load_yaml_services(session: Session, path: Path, note_term: str, who: str) -
         service.maximum_age = spec.get("maximum_age")
         service.assured_date = spec.get("assured_date", assured)
         service.alert = note if note_term == "feature:national" else spec.get("alert")
-        service.last_modified = datetime.now(timezone.utc)
+        service.last_modified = timekeeping.now().astimezone(timezone.utc)
         service.phones.extend(
             Phone(id=f"{sid}-phone-{i}", number=p["number"], type=p.get("type", "voice"),
                   description=p.get("description"))

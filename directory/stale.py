@@ -13,6 +13,7 @@ from typing import Optional
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+import timekeeping
 from directory.models import Organization, Service
 
 LIVE = ("active", "temporarily closed")
@@ -60,7 +61,7 @@ def _org_contact(org: Optional[Organization]) -> Optional[str]:
 
 def stale_listings(session: Session, days: int, today: Optional[date] = None) -> list[StaleGroup]:
     """Live services not verified within `days`, grouped by organisation, oldest first."""
-    today = today or date.today()
+    today = today or timekeeping.today()
     cutoff = today - timedelta(days=days)
     stmt = (
         select(Service)

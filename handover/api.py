@@ -34,11 +34,12 @@ from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, constr
 from sqlalchemy.orm import Session
 
-from directory import geo, hours, search
+import timekeeping
+from directory import geo, search
 from directory.api_deps import database_session
 from directory.db import session_scope
 from directory.models import EditorAccount, Service
-from handover import clock, desk, relay, wording
+from handover import desk, relay, wording
 from handover.models import ACTIVE, WAITING, CallbackRequest, Handover, HandoverMessage
 from waymark.auth import require_role, who
 
@@ -124,7 +125,7 @@ def _out(handover: Handover, names: dict, now: datetime) -> HandoverOut:
 
 
 def _queue(session: Session) -> QueueOut:
-    now = clock.utc_now()
+    now = timekeeping.utc_now()
     waiting, active, callbacks = desk.waiting_list(session), desk.active_list(session), desk.open_callbacks(session)
     names = _helpline_names(session, [*waiting, *active, *callbacks])
     return QueueOut(waiting=[_out(h, names, now) for h in waiting], active=[_out(h, names, now) for h in active],
@@ -195,7 +196,7 @@ async def detail(handover_id: str, request: Request, account: EditorAccount = De
     handover = _errors(lambda: desk.get(session, handover_id))
     before = await _assistant_lines(request, handover.sender_id) if handover.consent == "yes" else []
     during = [LineOut(id=m.id, who=m.author, name=m.author_name, text=m.text, at=m.created_at) for m in handover.messages]
-    base = _out(handover, _helpline_names(session, [handover]), clock.utc_now())
+    base = _out(handover, _helpline_names(session, [handover]), timekeeping.utc_now())
     # Last, so that no query here flushes it: the write happens at the commit, in a worker
     # thread, and the event loop never waits for the database's write lock.
     desk.audit(session, handover.id, "view", who(account))
@@ -205,7 +206,7 @@ async def detail(handover_id: str, request: Request, account: EditorAccount = De
 @router.post("/console/api/handovers/{handover_id}/claim", response_model=HandoverOut)
 def claim(handover_id: str, request: Request, account: EditorAccount = Depends(current_agent),
           session: Session = database_session) -> HandoverOut:
-    now = clock.utc_now()
+    now = timekeeping.utc_now()
     handover = _errors(lambda: desk.claim(session, handover_id, account.name, now))
     _tell_person(request, session, handover, "assistant", wording.picked_up(account.name))
     return _out(handover, _helpline_names(session, [handover]), now)
@@ -224,7 +225,7 @@ def reply(handover_id: str, body: TextIn, request: Request, account: EditorAccou
 def note(handover_id: str, body: TextIn, account: EditorAccount = Depends(current_agent),
          session: Session = database_session) -> LineOut:
     handover = _errors(lambda: desk.get(session, handover_id))
-    message = desk.add_message(session, handover, "note", body.text, author_name=account.name, now=clock.utc_now())
+    message = desk.add_message(session, handover, "note", body.text, author_name=account.name, now=timekeeping.utc_now())
     desk.audit(session, handover.id, "note", who(account))
     return LineOut(id=message.id, who="note", name=account.name, text=message.text, at=message.created_at)
 
@@ -242,7 +243,7 @@ def _listings(session: Session, place_text: str, need: Optional[str], limit: int
     place = geo.resolve_place(session, place_text)
     if place is None:
         raise HTTPException(404, replies.unknown_place_reply(place_text))
-    now = datetime.now(hours.LONDON)
+    now = timekeeping.now()
     try:
         matches = search.search(session, search.SearchQuery(latitude=place.latitude, longitude=place.longitude,
                                                             need=need, limit=limit), now=now)
@@ -271,7 +272,7 @@ def end(handover_id: str, request: Request, account: EditorAccount = Depends(cur
         session: Session = database_session) -> HandoverOut:
     if _is_active(session, handover_id):  # a worker ends only their own; anyone may close a waiting one
         _owned(session, handover_id, account)
-    now = clock.utc_now()
+    now = timekeeping.utc_now()
     handover = _errors(lambda: desk.end(session, handover_id, who(account), now))
     _tell_person(request, session, handover, "assistant", wording.FEEDBACK_QUESTION, buttons=wording.FEEDBACK_BUTTONS)
     desk.forget_contact(handover)  # the question is queued with its own copy of the number
@@ -289,7 +290,7 @@ def callback_start(callback_id: str, request: Request, account: EditorAccount = 
                    session: Session = database_session) -> HandoverOut:
     """Return a callback: the worker opens the conversation on the person's channel (web chat:
     the person sees it when they next open the page; SMS: a text)."""
-    now = clock.utc_now()
+    now = timekeeping.utc_now()
     handover = _errors(lambda: desk.start_callback(session, callback_id, account.name, now))
     names = _helpline_names(session, [handover])
     _tell_person(request, session, handover, "agent",
@@ -304,7 +305,7 @@ def callback_done(callback_id: str, account: EditorAccount = Depends(current_age
     callback = session.get(CallbackRequest, callback_id)
     if callback is None or callback.status != "requested":
         raise HTTPException(404, "There is no open callback request with that id.")
-    callback.status, callback.done_at, callback.done_by = "done", clock.utc_now(), account.name
+    callback.status, callback.done_at, callback.done_by = "done", timekeeping.utc_now(), account.name
     callback.contact_encrypted = None
     desk.audit(session, callback.id, "callback_done", who(account))
 

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Optional
 
+import timekeeping
 from directory.db import session_scope
 from directory.models import Service
 from directory.seed import national_line
-from handover import clock, desk, wording
+from handover import desk, wording
 from handover.models import ACTIVE, EDITING, OFFERED, WAITING, Handover
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def any_time_text(session) -> str:
 
 
 class Desk:
-    """The handover as the assistant sees it (times from `handover.clock`, which tests move)."""
+    """The handover as the assistant sees it (times from `timekeeping`, the one clock, which tests move)."""
 
     def __init__(self, database_url: str):
         self.database_url = database_url
@@ -91,7 +92,7 @@ class Desk:
 
     @staticmethod
     def clock() -> datetime:
-        return clock.utc_now()
+        return timekeeping.utc_now()
 
     def route(self, sender_id: str, text: str, channel: str) -> Optional[Routed]:
         """Handle the message here (a Routed, perhaps with no replies) or return None for the dialogue."""

@@ -12,11 +12,12 @@ only while it is open, and wiped when it ends. Purged with the conversation (ret
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
 
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import declarative_base, relationship
+
+import timekeeping
 
 Base = declarative_base()
 
@@ -34,8 +35,7 @@ OFFERED, EDITING, WAITING, ACTIVE, ENDED, DECLINED, EXPIRED, CLOSED = (
 OPEN_STATES = (OFFERED, EDITING, WAITING, ACTIVE)
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+utcnow = timekeeping.utc_now  # the product's one clock (column defaults)
 
 
 def new_id() -> str:

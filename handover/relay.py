@@ -15,8 +15,9 @@ from typing import Any, Iterable, Optional
 
 from sqlalchemy.orm import Session
 
+import timekeeping
 from directory.db import session_scope
-from handover import clock, desk, wording
+from handover import desk, wording
 from handover.conversation import any_time_text
 from handover.models import Handover, HandoverMessage
 
@@ -30,7 +31,7 @@ def deliver(session: Session, twilio: Any, handover: Handover, author: str, text
     The caller commits, then calls `wake(twilio)`."""
     buttons = list(buttons)
     message = desk.add_message(session, handover, author, text, author_name=author_name, buttons=buttons,
-                               now=clock.utc_now())
+                               now=timekeeping.utc_now())
     if handover.channel == SMS_CHANNEL:
         # On a phone every text looks alike: say who is writing.
         said = f"Waymark helpline, {author_name}: {text}" if author == "agent" and author_name else text
@@ -58,7 +59,7 @@ def wake(twilio: Any) -> None:
 
 def tell_overdue(database_url: str, twilio: Any, timeout_minutes: int) -> int:
     """Tell everyone who has waited too long, honestly, and offer the alternatives."""
-    now = clock.utc_now()
+    now = timekeeping.utc_now()
     with session_scope(database_url) as session:
         late = desk.overdue(session, now, timedelta(minutes=timeout_minutes))
         if late:

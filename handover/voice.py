@@ -19,11 +19,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request, Response
 from twilio.twiml.voice_response import VoiceResponse
 
+import timekeeping
 from channels.twilio_common import TwilioChannels, get_channels, require, signed_form
 from channels.twilio_voice import VOICE, for_speech
 from directory.db import session_scope
 from directory.models import Service
-from handover import clock, desk, helplines, summary
+from handover import desk, helplines, summary
 from handover.conversation import any_time_text
 from handover.models import ACTIVE, ENDED, EXPIRED, Handover
 
@@ -75,9 +76,9 @@ def make_transfer(app: Any):
 def _offer(database_url: str, sender_id: str, facts: summary.Facts) -> Optional[tuple[str, str, str]]:
     """Record the offer of a person (in a worker thread: it writes). None when no helpline can
     take a call now; else the handover's id, the helpline's name and the summary."""
-    now = clock.utc_now()
+    now = timekeeping.utc_now()
     with session_scope(database_url) as session:
-        choice = helplines.choose(session, facts.persona, clock.aware(now))
+        choice = helplines.choose(session, facts.persona, timekeeping.as_utc(now))
         if choice is None or not choice.open_now or not choice.voice_number:
             return None
         handover, text = desk.offer_with_summary(session, sender_id, CHANNEL, facts, helpline_id=choice.service.id,
@@ -96,7 +97,7 @@ def consent(request: Request, handover: str, form: dict = Depends(signed_form),
             channels: TwilioChannels = Depends(get_channels)) -> Response:
     """1 (or "yes") shares the summary; anything else, silence included, connects without it."""
     require(form, "CallSid")
-    now = clock.utc_now()
+    now = timekeeping.utc_now()
     with session_scope(request.app.state.settings.database_url) as session:
         row = session.get(Handover, handover)
         service = session.get(Service, row.helpline_id) if row is not None and row.helpline_id else None
@@ -140,7 +141,7 @@ def _nobody(session, opening: str) -> VoiceResponse:
 def dial_done(request: Request, handover: str, form: dict = Depends(signed_form),
               channels: TwilioChannels = Depends(get_channels)) -> Response:
     status = form.get("DialCallStatus", "")
-    now = clock.utc_now()
+    now = timekeeping.utc_now()
     with session_scope(request.app.state.settings.database_url) as session:
         row = session.get(Handover, handover)
         answered = status == "completed"

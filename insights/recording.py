@@ -20,7 +20,7 @@ from typing import Dict, Optional, Tuple
 from sqlalchemy import and_, insert, update
 from sqlalchemy.exc import IntegrityError
 
-from directory.hours import LONDON
+import timekeeping
 from directory.taxonomy import NEEDS, SUBSTANCES
 from insights.models import NOT_SAID, UNKNOWN, DemandCount, create_tables
 
@@ -78,7 +78,7 @@ def clean_channel(channel: Optional[str]) -> str:
 
 
 def uk_today() -> date:
-    return datetime.now(LONDON).date()
+    return timekeeping.today()
 
 
 def record_demand(need: Optional[str], *, matched: bool, substance: Optional[str] = None,

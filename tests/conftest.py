@@ -23,6 +23,17 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 
+@pytest.fixture(autouse=True)
+def one_clock_put_back():
+    """Every test starts and ends on the wall clock: a test that moves the product's one clock
+    (`timekeeping`) cannot leave another test in its moved time."""
+    import timekeeping
+
+    timekeeping.reset()
+    yield
+    timekeeping.reset()
+
+
 @pytest.fixture(scope="session")
 def settings():
     from waymark.settings import get_settings
@@ -156,17 +167,17 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
-def handover_time(monkeypatch):
-    """Pin the handover's clock (naive UTC), which decides whether a helpline is open:
-    `handover_time("2026-11-25T11:00")` is a Wednesday morning, when the sample helplines are
-    open. Call it again to move time on."""
+def handover_time():
+    """Stop the product's one clock (`timekeeping`), which decides whether a helpline is open:
+    `handover_time("2026-11-25T11:00")` (naive UTC) is a Wednesday morning, when the sample
+    helplines are open. Call it again to move time on; the clock is put back after the test."""
     from datetime import datetime
 
-    from handover import clock
+    import timekeeping
 
     def at(iso: str) -> datetime:
         moment = datetime.fromisoformat(iso)
-        monkeypatch.setattr(clock, "utc_now", lambda: moment)
+        timekeeping.freeze(moment)
         return moment
 
     return at

@@ -10,7 +10,6 @@ from datetime import date, datetime
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import ReminderScheduled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.advocacy import ActionComplaint, ActionLegalAdvice

@@ -7,12 +7,13 @@ import hashlib
 import os
 import subprocess
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+import timekeeping
 from directory import editing, search
 from directory.db import engine_for, session_scope
 from directory.models import EditorAccount, EditorToken, Metadata, Service
@@ -111,7 +112,7 @@ def test_create_update_verify_suspend_with_audit(api, fresh_directory):
     assert updated.status_code == 200 and updated.json()["alert"] == "Moving in March"
     assert "audience:adult" not in updated.json()["codes"]
     verified = api.post("/editor/services/editor-made-service/verify", headers=headers).json()
-    assert verified["assured_date"] == date.today().isoformat() and verified["assurer_email"] == "sam@example.org"
+    assert verified["assured_date"] == timekeeping.today().isoformat() and verified["assurer_email"] == "sam@example.org"
     suspended = api.post("/editor/services/editor-made-service/suspend", headers=headers,
                          json={"alert": "Closed for refurbishment until 1 March"}).json()
     assert suspended["status"] == "temporarily closed"
@@ -121,7 +122,7 @@ def test_create_update_verify_suspend_with_audit(api, fresh_directory):
     assert ("create", None, None, None) in audit
     assert ("update", "description", "A weekly alcohol clinic.", "A weekly alcohol clinic, Tuesdays.") in audit
     assert ("update", "alert", None, "Moving in March") in audit
-    assert ("verify", "assured_date", None, date.today().isoformat()) in audit
+    assert ("verify", "assured_date", None, timekeeping.today().isoformat()) in audit
     assert ("suspend", "status", "active", "temporarily closed") in audit
 
 

@@ -314,9 +314,11 @@ def test_delete_my_conversation_erases_the_handover_too(client, settings, handov
 def test_finished_handovers_are_purged_after_the_retention_period(settings, handover_time):
     from datetime import timedelta
 
-    from handover.models import HandoverMessage
+    from directory.db import engine_for
+    from handover.models import HandoverMessage, create_tables
     from handover.retention import purge_handover
 
+    create_tables(engine_for(settings.database_url))  # this test's own, whatever ran before it
     handover_time(OPEN)
     now = datetime.fromisoformat(OPEN)
     with session_scope(settings.database_url) as session:

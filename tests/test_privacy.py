@@ -299,7 +299,7 @@ def test_a_reporters_contact_goes_once_the_report_is_long_resolved(tmp_path):
     from directory import editing, seed
     from directory.db import create_schema, engine_for, session_scope
     from directory.models import ReviewItem
-    from waymark.privacy import cutoff_for, purge_everything
+    from waymark.privacy import purge_everything
 
     url = f"sqlite:///{tmp_path / 'directory.db'}"
     create_schema(engine_for(url))

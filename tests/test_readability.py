@@ -7,7 +7,6 @@ The crisis templates (bot/domain/crisis.yml, safety/) are reviewed separately by
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import pytest
 import textstat

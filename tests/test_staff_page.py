@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from twilio_stub import open_app
 
+import timekeeping
 from channels import sms_text
 from channels.models import OutboxMessage, SmsConversation
 from channels.staff import texting
@@ -146,7 +147,7 @@ def test_open_now_keeps_only_services_open_at_this_moment(fresh_directory):
 
 
 def test_a_stale_listing_says_when_it_was_last_checked_and_to_ring_first(fresh_directory):
-    old = date.today() - timedelta(days=200)
+    old = timekeeping.today() - timedelta(days=200)
     with session_scope(fresh_directory) as session:
         session.get(Service, ALCOHOL_SERVICE).assured_date = old
     alcohol = by_id(search(app_for(fresh_directory), area="LS9", need="treatment"), ALCOHOL_SERVICE)

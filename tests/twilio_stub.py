@@ -14,7 +14,6 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Optional
 from urllib.parse import parse_qs
@@ -141,22 +140,10 @@ def twilio_settings(settings, stub_url: str, **overrides):
     return replace(settings, **{**values, **overrides})
 
 
-class Clock:
-    """Real time plus an offset the test can move forward."""
-
-    def __init__(self):
-        self.offset = timedelta(0)
-
-    def __call__(self) -> datetime:
-        return datetime.now(timezone.utc) + self.offset
-
-    def set(self, moment: datetime) -> None:
-        self.offset = moment - datetime.now(timezone.utc)
-
-
 def open_app(settings, assistant, stub, **overrides):
     """A second app on the session's one loaded model, with Twilio pointed at the stub, fast
-    polling and backoff, and a movable clock. The caller closes it (`__exit__`)."""
+    polling and backoff. Tests move time with `timekeeping` (one clock for every app). The caller
+    closes it (`__exit__`)."""
     from fastapi.testclient import TestClient
 
     from waymark.app import create_app
@@ -166,5 +153,4 @@ def open_app(settings, assistant, stub, **overrides):
     channels = client.app.state.twilio
     channels.poll_seconds = 0.05
     channels.outbox.base_delay = 0.2
-    channels.clock = Clock()
     return client

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
+import timekeeping
 from waymark.settings import get_settings
 
 
@@ -170,7 +171,6 @@ def _directory_import(args: argparse.Namespace) -> int:
 
 
 def _directory_stale(args: argparse.Namespace) -> int:
-    from datetime import date
 
     from directory import stale
     from directory.db import create_schema, engine_for, session_scope
@@ -180,7 +180,7 @@ def _directory_stale(args: argparse.Namespace) -> int:
     create_schema(engine_for(settings.database_url))
     with session_scope(settings.database_url) as session:
         groups = stale.stale_listings(session, days)
-        print(stale.format_report(groups, days, date.today()))
+        print(stale.format_report(groups, days, timekeeping.today()))
     return 0
 
 

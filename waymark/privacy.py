@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Union
 
@@ -45,6 +44,8 @@ from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, Track
 from sqlalchemy import and_, delete, exists, inspect, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+
+import timekeeping
 
 log = logging.getLogger(__name__)
 EngineOrUrl = Union[Engine, str]
@@ -113,7 +114,7 @@ def as_engine(engine_or_url: EngineOrUrl) -> Engine:
 
 def cutoff_for(older_than_seconds: float, now: float | None = None) -> datetime:
     """The retention cutoff as naive UTC, the way the channel tables store times."""
-    moment = (time.time() if now is None else now) - older_than_seconds
+    moment = (timekeeping.timestamp() if now is None else now) - older_than_seconds
     return datetime.fromtimestamp(moment, timezone.utc).replace(tzinfo=None)
 
 
@@ -164,7 +165,7 @@ def purge_everything(tracker_store: TrackerStore, engine_or_url: EngineOrUrl, ol
 
 def purge_conversations(store: TrackerStore, older_than_seconds: float, now: float | None = None) -> int:
     """Delete whole conversations whose last event is older than the limit; returns how many."""
-    cutoff = (now or time.time()) - older_than_seconds
+    cutoff = (timekeeping.timestamp() if now is None else now) - older_than_seconds
     store = _unwrap(store)
     if isinstance(store, InMemoryTrackerStore):
         old = [key for key, dump in store.store.items() if _last_timestamp_of_dump(dump) < cutoff]

@@ -14,8 +14,9 @@ from typing import Optional
 
 from sqlalchemy.orm import Session
 
+import timekeeping
 from actions import journey_words, replies
-from directory import editing, geo, hours, search
+from directory import editing, geo, search
 from directory.models import Service
 from directory.taxonomy import AUDIENCES, FEATURES, NEEDS, SUBSTANCES
 
@@ -130,7 +131,7 @@ def find(session: Session, filters: Filters, stale_after_days: int, now: Optiona
     place = geo.resolve_place(session, filters.area)
     if place is None:
         raise UnknownPlace(unknown_place_message(filters.area))
-    now = now or datetime.now(hours.LONDON)
+    now = now or timekeeping.now()
     query = search.SearchQuery(
         latitude=place.latitude, longitude=place.longitude, need=filters.need, substance=filters.substance,
         audience=filters.audience, self_referral=filters.self_referral, walk_in=filters.walk_in,
@@ -153,7 +154,7 @@ def listings_by_id(session: Session, ids: list[str], stale_after_days: int,
                    now: Optional[datetime] = None) -> list[Listing]:
     """The open listings for these ids, in order. A closed service gives its successor
     (closed services are never offered). Raises UnknownListing."""
-    now = now or datetime.now(hours.LONDON)
+    now = now or timekeeping.now()
     found: list[Listing] = []
     for service_id in ids:
         service = search.resolve_successor(session, service_id)

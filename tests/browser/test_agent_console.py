@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 
 import pytest
 from playwright.sync_api import expect
 
+import timekeeping
+
 # A Wednesday, 11:00 in the UK: the sample helpline (Mon–Fri 09:00–21:00) is open, whatever
-# the time CI runs. The served app shares this process, and handover.clock reads this pin.
-OPEN_TIME = "2026-11-25T11:00:00"
+# the time CI runs. The served app shares this process, and so the one clock (`timekeeping`).
+OPEN_TIME = datetime(2026, 11, 25, 11, 0)
 PASSWORD = "a long test password"
 
 
 @pytest.fixture(autouse=True)
-def helpline_open(monkeypatch):
-    monkeypatch.setenv("WAYMARK_HANDOVER_CLOCK", OPEN_TIME)
+def helpline_open():
+    timekeeping.travel(OPEN_TIME)  # running on from there; the conftest puts it back
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,86 @@
+"""Run the whole suite with the system clock moved to dates that break date-dependent tests.
+
+`make test-calendar` runs this. Each run starts pytest under libfaketime (Debian's `faketime`
+package) with the clock moved by a fixed offset, so time runs on from the chosen moment
+exactly as it would on a machine whose clock said so: a run that starts at Sunday 23:59:30
+crosses midnight into Monday while it runs. Subprocesses the tests start inherit the offset.
+
+The moments (all given in UTC, the machine's zone here):
+  year-ahead      one year from now
+  sunday-2359     Sunday 23:59:30 (the week and the day change during the run)
+  spring-forward  2027-03-28 00:59:30 UTC: UK time 00:59:30 GMT, 30 s before the clocks go
+                  forward (01:59:30 UK time does not exist that night)
+  fall-back       2027-10-31 00:59:30 UTC: UK time 01:59:30 BST, 30 s before the clocks go
+                  back (and the hour is then lived twice)
+  leap-day        2028-02-29 12:00:00 UTC
+
+Run with `--only NAME` for one of them, and pytest arguments after `--`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LIBRARIES = ("/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1",
+             "/usr/lib/aarch64-linux-gnu/faketime/libfaketimeMT.so.1")
+
+
+def _next_sunday_2359(now: datetime) -> datetime:
+    ahead = (6 - now.weekday()) % 7 or 7
+    return datetime.combine(now.date() + timedelta(days=ahead), datetime.min.time(), timezone.utc).replace(
+        hour=23, minute=59, second=30)
+
+
+def moments(now: datetime) -> dict[str, datetime]:
+    return {
+        "year-ahead": now + timedelta(days=365),
+        "sunday-2359": _next_sunday_2359(now),
+        "spring-forward": datetime(2027, 3, 28, 0, 59, 30, tzinfo=timezone.utc),
+        "fall-back": datetime(2027, 10, 31, 0, 59, 30, tzinfo=timezone.utc),
+        "leap-day": datetime(2028, 2, 29, 12, 0, 0, tzinfo=timezone.utc),
+    }
+
+
+def library() -> str:
+    for path in LIBRARIES:
+        if os.path.exists(path):
+            return path
+    sys.exit("error: libfaketime is not installed (Debian: apt-get install faketime); "
+             "`make test-calendar` installs it when run as root.")
+
+
+def run(name: str, moment: datetime, pytest_args: list[str]) -> int:
+    offset = int((moment - datetime.now(timezone.utc)).total_seconds())
+    env = dict(os.environ, LD_PRELOAD=library(), FAKETIME=f"{offset:+d}s", FAKETIME_DONT_RESET="1",
+               FAKETIME_NO_CACHE="1")
+    print(f"\n=== {name}: the clock starts at {moment:%A %Y-%m-%d %H:%M:%S} UTC (offset {offset:+d} s) ===",
+          flush=True)
+    started = time.monotonic()
+    code = subprocess.call([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env=env)
+    print(f"=== {name}: exit {code} after {time.monotonic() - started:.0f} s ===", flush=True)
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", action="append", choices=sorted(moments(datetime.now(timezone.utc))),
+                        help="run only this moment (repeatable)")
+    parser.add_argument("pytest_args", nargs="*", help="passed to pytest (put them after --)")
+    args = parser.parse_args(argv)
+    chosen = moments(datetime.now(timezone.utc))
+    names = args.only or list(chosen)
+    results = {name: run(name, chosen[name], args.pytest_args or ["-q"]) for name in names}
+    print("\nCalendar runs:")
+    for name, code in results.items():
+        print(f"  {name:15} {'passed' if code == 0 else f'FAILED (exit {code})'}")
+    return 0 if all(code == 0 for code in results.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
