@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 import timekeeping
 
-# A Wednesday, 11:00 in the UK: the sample helpline (Mon–Fri 09:00–21:00) is open, whatever
-# the time CI runs. The served app shares this process, and so the one clock (`timekeeping`).
-OPEN_TIME = datetime(2026, 11, 25, 11, 0)
+
+def _next_wednesday_morning() -> datetime:
+    """The next Wednesday, 11:00 UK time (naive UTC): the sample helpline (Mon–Fri 09:00–21:00)
+    is open, whatever the time the tests run. In the future, not the past, because the browser
+    keeps its own clock: a sign-in token that expired by its clock would be thrown away."""
+    today = datetime.now(timekeeping.LONDON).date()
+    wednesday = today + timedelta(days=(2 - today.weekday()) % 7 or 7)
+    return timekeeping.to_naive_utc(datetime.combine(wednesday, time(11, 0), tzinfo=timekeeping.LONDON))
+
+
+# The served app shares this process, and so the one clock (`timekeeping`).
+OPEN_TIME = _next_wednesday_morning()
 PASSWORD = "a long test password"
 
 
@@ -324,13 +333,11 @@ def test_lines_arrive_once_across_stream_reconnects(page, console_context, live_
 
 
 def test_urgent_first_and_flagged_and_a_callback_marked_done(console_context, live_server, settings, agent):
-    from datetime import datetime, timedelta
-
     from directory.db import session_scope
     from handover import desk
     from handover.models import CallbackRequest
 
-    now = datetime.fromisoformat(OPEN_TIME)
+    now = OPEN_TIME
     with session_scope(settings.database_url) as session:
         calm = desk.enqueue_without_offer(session, f"test-{uuid.uuid4().hex}", "rest", reason="asked", urgent=False,
                                           now=now - timedelta(minutes=9))
