@@ -33,6 +33,8 @@ Guards only ever look for clear evidence of "not an emergency"; when in doubt, a
 """
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -80,16 +82,139 @@ class CrisisMatch:
 # Normalisation
 # --------------------------------------------------------------------------------------
 
-_QUOTES = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u02bc": "'", "\u0060": "'", "\u00b4": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-        "\u2013": "-", "\u2014": "-", "\u2212": "-",
-    }
-)
+_QUOTES = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u02bc": "'", "\u0060": "'", "\u00b4": "'", "\u02b9": "'", "\u02bb": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+}
 
-# Words whose double letters are real, so "stilll" -> "still", not "stil".
+# Letters that look like Latin ones (Cyrillic, Greek, Armenian, IPA) and Latin letters that
+# NFKD does not take apart. Mapped after NFKC and accent-stripping, before lower-casing, so
+# upper and lower case each map to the letter they look like ("Н" -> "H", "н" -> "h").
+_LOOKALIKES = {
+    # Cyrillic capitals
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "У": "Y", "Х": "X", "Ѕ": "S", "І": "I", "Ј": "J", "Ԛ": "Q", "Ԝ": "W", "Ү": "Y",
+    "Ӏ": "I", "Ѵ": "V", "Ԁ": "D", "Ь": "b", "Г": "r", "П": "n", "Л": "n", "З": "3",
+    # Cyrillic small letters
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+    "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ј": "j", "ԁ": "d", "һ": "h", "ԛ": "q",
+    "ԝ": "w", "ү": "y", "ӏ": "l", "ѵ": "v", "ь": "b", "г": "r", "п": "n", "л": "n", "ɡ": "g",
+    "ё": "e", "ї": "i", "з": "3",
+    # Greek capitals and small letters
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
+    "ρ": "p", "σ": "o", "ς": "s", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "μ": "u", "ϲ": "c",
+    "ϳ": "j",
+    # Armenian
+    "օ": "o", "ս": "u", "հ": "h", "ո": "n", "ց": "g", "զ": "q",
+    # Latin letters that do not decompose, and IPA lookalikes
+    "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ß": "ss", "æ": "ae",
+    "Æ": "AE", "œ": "oe", "Œ": "OE", "ð": "d", "Ð": "D", "þ": "th", "ħ": "h", "ı": "i",
+    "ȷ": "j", "ɑ": "a", "ɩ": "i", "ʀ": "r", "ɴ": "n", "ʏ": "y", "ᴏ": "o", "ᴄ": "c",
+    "ᴅ": "d", "ᴇ": "e", "ᴋ": "k", "ᴍ": "m", "ᴘ": "p", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v",
+    "ᴡ": "w", "ᴢ": "z", "ʜ": "h", "ʟ": "l", "ɢ": "g", "ꜱ": "s", "ɪ": "i", "ʙ": "b",
+    "ꞵ": "b", "ƅ": "b", "ɾ": "r", "ʋ": "u", "ѡ": "w",
+}
+_FOLD = str.maketrans({**_LOOKALIKES, **_QUOTES})
+_ASCII_QUOTES = str.maketrans({"`": "'"})
+
+# Invisible characters that are not in category Cf (format), dropped with it.
+_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u180e\u034f")
+
+
+def _fold_unicode(text: str) -> str:
+    """Non-ASCII text -> ASCII: NFKC (full-width and styled letters, ligatures), format
+    characters dropped (soft hyphen, zero-width space / joiner / non-joiner, word joiner,
+    byte-order mark, direction marks), accents stripped (NFKD, combining marks dropped),
+    lookalike letters mapped; anything else left over (emoji, other scripts, lone
+    surrogates) becomes a space."""
+    s = unicodedata.normalize("NFKC", text)
+    s = "".join(
+        ch for ch in unicodedata.normalize("NFKD", s)
+        if ch.isascii() or (
+            not unicodedata.category(ch).startswith(("M", "Cf")) and ch not in _INVISIBLE
+        )
+    )
+    s = s.translate(_FOLD)
+    if s.isascii():
+        return s
+    return "".join(ch if ch.isascii() else " " for ch in s)
+
+
+# ---------------------------------------------------------------- letters in disguise
+# Digits and symbols used as letters inside a word ("k1ll", "su1c1dal", "0verdose", "$elf").
+# Only a run of them with letters on both sides (or a leading "0"/"$" before letters) is
+# read as letters, and never in a token shaped like a postcode, so "LS1", "M4 2AB", "999",
+# "10mg", "24hrs" and "2015" are left alone. "1" and "!" are ambiguous ("i" or "l"): the
+# spelling that is a known word wins; an unknown "!" is punctuation.
+_LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "|": "l"}
+_LEET_HINT = re.compile(r"[a-z][0134578@$!|]+[a-z]|(?<![a-z0-9])[0$][a-z]")
+_LEET_TOKEN = re.compile(r"[a-z0-9@$!|]+")
+_LEET_RUN = re.compile(r"(?<=[a-z])[0134578@$!|]+(?=[a-z])|^[0$]+(?=[a-z])")
+_POSTCODE = re.compile(r"[a-z]{1,2}\d[a-z\d]?(?:\d[a-z]{2})?")
+
+
+def _unleet_token(token: str) -> str:
+    if _POSTCODE.fullmatch(token) or not _LEET_RUN.search(token):
+        return token
+    runs = list(_LEET_RUN.finditer(token))
+    if any("8" in m.group(0) for m in runs):
+        return token  # "gr8", "l8r": SMS, not disguise
+    base = _LEET_RUN.sub(lambda m: "".join(_LEET.get(c, c) for c in m.group(0)), token)
+    if "1" not in base and "!" not in base:
+        return base
+    ambiguous = [i for i, c in enumerate(base) if c in "1!"]
+    if len(ambiguous) > 4:
+        return base.replace("1", "i").replace("!", "i")
+    for letters in itertools.product("il", repeat=len(ambiguous)):
+        chars = list(base)
+        for i, letter in zip(ambiguous, letters):
+            chars[i] = letter
+        candidate = "".join(chars)
+        if _collapse_runs(candidate) in _KNOWN:
+            return candidate
+    return base.replace("1", "i").replace("!", " ")
+
+
+def _unleet(match: re.Match) -> str:
+    return _unleet_token(match.group(0))
+
+
+# ---------------------------------------------------------------- stretched and doubled letters
+_RUN3 = re.compile(r"([a-z])\1{2,}")
+_DOUBLE = re.compile(r"([a-z])\1")
+
+
+@functools.lru_cache(maxsize=16384)
+def _collapse_runs(word: str) -> str:
+    """'helpppp' -> 'help', 'pleeeease' -> 'please', 'stilllll' -> 'still'; and one doubled
+    letter in a word the rules know ('suiicidal' -> 'suicidal', 'tabllets' -> 'tablets'),
+    unless the doubled spelling is itself a word ('feed', 'odd', 'too')."""
+    if _RUN3.search(word):
+        single = _RUN3.sub(r"\1", word)
+        double = _RUN3.sub(r"\1\1", word)
+        for candidate in (single, double):
+            if candidate in _KNOWN or candidate in _SMS:
+                return candidate
+        # Some words keep a real double letter next to the stretched one ("sleeeep").
+        squeezed = _DOUBLE.sub(r"\1", _RUN3.sub(r"\1", word))
+        known = _SQUEEZED.get(squeezed)
+        if known:
+            return known
+        word = single
+    if _DOUBLE.search(word) and word not in _KNOWN and word not in _DOUBLE_OK:
+        for m in _DOUBLE.finditer(word):
+            candidate = word[: m.start()] + word[m.start() + 1:]
+            if candidate in _KNOWN and len(candidate) >= 3:
+                return candidate
+    return word
+
+
+# Words whose double letters are real, so "stilll" -> "still", not "stil". The rules' own
+# words (see _KNOWN below) count too.
 _DOUBLE_LETTER_WORDS = frozenset(
     """
     all asleep bleeding bloody bottle call called cannot cutting door dropped dropping fall fell
@@ -99,6 +224,44 @@ _DOUBLE_LETTER_WORDS = frozenset(
     week weed well will wont yellow agree three cool soon keep been need tonight shall shaking
     """.split()
 )
+# Real English words with a double letter that one letter less would turn into a word the
+# rules know ("feed" is not "fed", "odd" is not "od", "hopping" is not "hoping"): never
+# "un-doubled".
+_DOUBLE_OK = frozenset(
+    """
+    odd add odds adds too off feed bee wee inn egg eggs ill all ball bell bill buzz boss class
+    glass grass kiss less loss miss mess moss pass press cross dress boot boots book books cook
+    cool food fool good hood mood moon noon pool roof room root soon took wood wool zoo seed
+    need deed feet meet sheep sleep steel teeth three tree weed week been free green keep seen
+    speed street sweet apple babble bubble butter better bitter letter litter matter summer
+    dinner winner inner runner banner manner hammer hopping hopped shopping stopping stopped
+    dropping dropped popping popped topping chipping shipping slipping tripping skipping
+    dripping whipping wrapping clapping tapping napping rapping sitting fitting hitting getting
+    letting setting betting cutting putting shutting running winning beginning planning
+    spinning swimming thinner rubbish rubber robber robbed robbing sobbing grabbing stabbing
+    happy happen sorry worry hurry carry marry merry berry cherry ferry furry jelly belly
+    silly hilly jolly lolly folly tummy mummy daddy granny nanny kitty pretty penny funny sunny
+    bunny muddy buddy ready tidy shall small stall tall wall call fall hall mall pull full bull
+    dull hull skull spell smell swell tell well yell fell cell sell shell kill fill hill mill
+    pill till will still chill drill grill spill thrill doll roll poll toll troll
+    sell supper upper copper dapper zipper slipper pepper offer suffer differ coffee toffee
+    office officer effect effort affect afford staff stuff cliff sniff stiff puff huff
+    accept access accident according account across address allow apply arrive assess
+    attack attempt attend commit common community correct follow immediate passed possible
+    process professional recommend success suggest support terrible tomorrow different
+    difficult account annoy announce appear appoint approach arrange assist associate
+    accommodation appointment assessment commissioner committee grammar programme
+    parrot carrot barrel arrow narrow sorrow borrow tomorrow mirror error terror horror
+    cannot connect channel tunnel funnel kennel flannel innocent dinner manners sunny
+    loose goose choose moose noose poor door floor blood flood look hook cook nook
+    bitten written kitten mitten smitten forgotten rotten cotton button mutton gotten
+    village pillow fellow yellow hollow follow swallow shallow mellow bellow
+    middle riddle fiddle puddle cuddle muddle paddle saddle bottle little kettle settle
+    weekend sheet street sleeve needle steer beer deer cheer queer sneeze freeze breeze
+    sweeping weeping creeping keeping sleeping feeling meeting greeting
+    """.split()
+)
+
 
 # Common SMS / spoken spellings -> plain words. Applied token by token, after apostrophes
 # were handled, so both "he's" and "hes" arrive here as the same token or phrase.
@@ -128,13 +291,21 @@ _SMS = {
     "ppl": "people", "wen": "when", "wiv": "with", "wif": "with", "abt": "about", "nt": "not",
     "bf": "boyfriend", "gf": "girlfriend", "bro": "brother", "sis": "sister",
     "mam": "mum", "mom": "mum", "mommy": "mum", "mummy": "mum", "mammy": "mum", "ma": "mum",
-    "kms": "kill myself", "meself": "myself", "myslef": "myself", "mysef": "myself",
+    "meself": "myself", "myslef": "myself", "mysef": "myself", "mysel": "myself",
     "tabs": "tablets", "tablet": "tablet", "meds": "meds", "paracetomol": "paracetamol",
     "paracetemol": "paracetamol", "unconcious": "unconscious", "unconsious": "unconscious",
     "breating": "breathing", "breahting": "breathing", "brething": "breathing",
     "breath": "breathe", "sucidal": "suicidal", "suicidle": "suicidal", "suicde": "suicide",
     "wakeup": "wake up", "narcan": "naloxone", "nyxoid": "naloxone", "prenoxad": "naloxone",
     "ambo": "ambulance", "amberlance": "ambulance",
+    # self-harm and suicide shorthand: "kms" / "kys" are read as about the writer
+    "kms": "kill myself", "kys": "kill myself", "kmsl": "kill myself", "unalive": "dead",
+    "unalived": "killed", "unaliving": "killing", "suicidial": "suicidal",
+    "suisidal": "suicidal", "suicidel": "suicidal", "sucicidal": "suicidal", "suiside": "suicide",
+    "sucide": "suicide", "suicid": "suicide", "overdoes": "overdose", "ovedose": "overdose",
+    "overdoze": "overdose", "overdozed": "overdosed", "ovedosed": "overdosed",
+    "overdossed": "overdosed", "oded": "overdosed",
+    "m8": "mate", "m8s": "mates", "hlp": "help", "halp": "help",
 }
 
 # Dropped "g" ("breathin", "wakin"): only for these words, so "skin" or "in" stay as they are.
@@ -144,30 +315,9 @@ _G_DROPPED = frozenset(
     choking cutting hurting killing ending nodding gouching overdosing dying coming thinking
     planning hitting kicking punching threatening drinking using taking gasping twitching
     bleeding harming burning saying talking crying sleeping trying doing getting kicking
-    shouting screaming rattling slurring foaming sweating
+    shouting screaming rattling slurring foaming sweating banging hanging topping
     """.split()
 )
-
-_EMOJI_AND_SYMBOLS = re.compile(r"[^\x00-\x7f]+")
-_RUN3 = re.compile(r"([a-z])\1{2,}")
-
-
-def _collapse_runs(word: str) -> str:
-    """'helpppp' -> 'help', 'pleeeease' -> 'please', 'stilllll' -> 'still'."""
-    if not _RUN3.search(word):
-        return word
-    single = _RUN3.sub(r"\1", word)
-    double = _RUN3.sub(r"\1\1", word)
-    for candidate in (single, double):
-        if candidate in _DOUBLE_LETTER_WORDS or candidate in _SMS:
-            return candidate
-    # Some words keep a real double letter next to the stretched one ("sleeeep").
-    squeezed = re.sub(r"([a-z])\1+", r"\1", word)
-    for known in _DOUBLE_LETTER_WORDS:
-        if re.sub(r"([a-z])\1+", r"\1", known) == squeezed:
-            return known
-    return single
-
 
 _CONTRACTIONS = [
     (re.compile(r"\bcan'?t\b"), "cannot"),
@@ -192,9 +342,97 @@ _OD_FORMS = [
     (re.compile(r"\bo\.?d\.?(?:(?:'|-)d|(?:'|-)?ed)\b"), "overdosed"),
     (re.compile(r"\bo\.?d\.?(?:'|-)?(?:ing|in)\b"), "overdosing"),
     (re.compile(r"\bo\.?d\.?'s\b"), "overdoses"),
-    (re.compile(r"\bo\.d\.?(?=\s|$)"), "overdose"),
+    (re.compile(r"\bo\.d\.?(?=\s|$|[,;:!?])"), "overdose"),
+    # "has od" / "might have OD" / "just od" are the past participle
+    (re.compile(r"\b(has|have|had|s|just|(?:might|may|must|could|should) have|(?:might|may|"
+                r"must|could) of) (?:just )?od\b(?! (?:on )?(?:chocolate|sugar|caffeine)\b)"),
+     r"\1 overdosed"),
     (re.compile(r"\bod\b"), "overdose"),
 ]
+
+# Words written with spaces or dots between the letters ("k i l l", "s-u-i-c-i-d-e",
+# "o d"): joined when the letters spell a word the rules know, or words they know.
+_SPELLED = re.compile(r"\b[a-z](?:[ .\-_*]{1,2}[a-z]\b){1,}")
+
+
+def _segment(letters: str) -> Optional[list[str]]:
+    """'killmyself' -> ['kill', 'myself']: known words only, longest first, at least one
+    of four letters or more; None if the letters are not made of known words."""
+    best: list[Optional[list[str]]] = [None] * (len(letters) + 1)
+    best[0] = []
+    for end in range(1, len(letters) + 1):
+        for start in range(max(0, end - 14), end):
+            if best[start] is not None and letters[start:end] in _KNOWN and (end - start >= 2):
+                best[end] = best[start] + [letters[start:end]]
+                break
+    words = best[-1]
+    if words and any(len(w) >= 4 for w in words):
+        return words
+    return None
+
+
+def _join_spelled(match: re.Match) -> str:
+    text = match.group(0)
+    letters = re.sub(r"[^a-z]", "", text)
+    if len(letters) == 2:
+        return "od" if letters == "od" else text
+    if letters in _SPELLED_EXTRA:
+        return letters
+    words = _segment(letters)
+    return " ".join(words) if words else text
+
+
+_SPELLED_EXTRA = frozenset({"kms", "kys", "od", "kmsl"})
+
+# A word broken in two by a stray space ("over dose", "suic idal", "him self"): joined
+# when the two parts spell a word the rules know and one of them is not a common word
+# on its own, or the pair is a known split.
+_SPLIT_PAIRS = frozenset(
+    """
+    over+dose over+dosed over+dosing over+doses over+dosage my+self him+self her+self
+    them+selves them+self your+self our+selves their+selves it+self one+self me+self
+    sui+cide sui+cidal no+one some+one any+one un+alive over+dosed pass+out
+    """.split()
+)
+
+
+def _join_splits(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if i + 1 < len(tokens):
+            a, b = tokens[i], tokens[i + 1]
+            joined = a + b
+            if joined in _JOIN_TARGETS and a.isalpha() and b.isalpha() and (
+                f"{a}+{b}" in _SPLIT_PAIRS
+                or (a not in ("a", "i") and (a not in _COMMON or b not in _COMMON))
+            ):
+                out.append(joined)
+                i += 2
+                continue
+        out.append(tokens[i])
+        i += 1
+    return out
+
+
+@functools.lru_cache(maxsize=16384)
+def _expand(token: str) -> str:
+    token = _SMS.get(token, token)
+    if token.endswith("in") and token + "g" in _G_DROPPED:
+        token += "g"
+    return token
+
+
+_WORDLIKE = re.compile(r"[a-z']+")
+_UPPER_OD = re.compile(r"\bO\.?D\.?(?:'(?:d|D|ed|ED)|d|ed)\b")
+_HYPHEN_IN_WORD = re.compile(r"(?<=[a-z])-(?=[a-z])")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_TWO_AS_TO = re.compile(
+    r"\b(want|wanna|going|need|have|got|ready|trying|try|able|wish|about|plan|"
+    r"planning|like) 2\b(?! (?:of|or|and|pills|tablets|bags|cans|bottles|days|weeks))"
+)
+_UNALIVE = {"e": "kill", "ed": "killed", "ing": "killing"}
+_UNALIVE_SELF = re.compile(r"\bun ?aliv(e|ed|ing) ((?:my|him|her|them|your)sel(?:f|ves))\b")
 
 
 def normalise(text: str) -> str:
@@ -202,34 +440,31 @@ def normalise(text: str) -> str:
 
     >>> normalise("He\u2019s not breathin!!! helpppp \U0001F62D")
     'he is not breathing help'
+    >>> normalise("suic\u00adidal, k i l l my self, \u043everdose")
+    'suicidal kill myself overdose'
     """
     if not text:
         return ""
-    s = str(text).translate(_QUOTES)
+    s = str(text)
+    s = _fold_unicode(s) if not s.isascii() else s.translate(_ASCII_QUOTES)
     # "ODd" / "ODed" are only unambiguous before lower-casing ("odd" is a word).
-    s = re.sub(r"\bO\.?D\.?(?:'(?:d|D|ed|ED)|d|ed)\b", "overdosed", s)
-    s = unicodedata.normalize("NFKD", s)
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = _UPPER_OD.sub("overdosed", s)
     s = s.lower()
-    s = _EMOJI_AND_SYMBOLS.sub(" ", s)
-    s = re.sub(r"[a-z']+", lambda m: _collapse_runs(m.group(0)), s)
+    if _LEET_HINT.search(s):
+        s = _LEET_TOKEN.sub(_unleet, s)
+    s = _WORDLIKE.sub(lambda m: _collapse_runs(m.group(0)), s)
+    s = _SPELLED.sub(_join_spelled, s)
+    s = _UNALIVE_SELF.sub(lambda m: f"{_UNALIVE[m.group(1)]} {m.group(2)}", s)
     for pattern, repl in _OD_FORMS:
         s = pattern.sub(repl, s)
     for pattern, repl in _CONTRACTIONS:
         s = pattern.sub(repl, s)
     s = s.replace("'", "")
-    s = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", s)  # self-harm -> self harm
-    s = re.sub(r"[^a-z0-9]+", " ", s)
-    s = re.sub(r"\b(want|wanna|going|need|have|got|ready|trying|try|able|wish|about|plan|"
-               r"planning|like) 2\b(?! (?:of|or|and|pills|tablets|bags|cans|bottles|days|weeks))",
-               r"\1 to", s)
-    words = []
-    for token in s.split():
-        token = _SMS.get(token, token)
-        if token.endswith("in") and token + "g" in _G_DROPPED:
-            token += "g"
-        words.append(token)
-    return " ".join(words)
+    s = _HYPHEN_IN_WORD.sub(" ", s)  # self-harm -> self harm
+    s = _NON_ALNUM.sub(" ", s)
+    s = _TWO_AS_TO.sub(r"\1 to", s)
+    tokens = _join_splits(s.split())
+    return " ".join(_expand(token) for token in tokens)
 
 
 # --------------------------------------------------------------------------------------
@@ -973,6 +1208,72 @@ _RULES: tuple[_Rule, ...] = (
         r"|\bneed (?:a |an emergency )?refuge (?:tonight|now|today)\b",
     ),
 )
+
+
+# --------------------------------------------------------------------------------------
+# The vocabulary normalisation checks against
+# --------------------------------------------------------------------------------------
+# _KNOWN: every word the rules spell out (read from their patterns), the double-letter words
+# above, the SMS expansions and a few crisis words. A disguised or broken word is repaired
+# only into one of these, so repairs cannot invent words that no rule looks for.
+
+
+def _pattern_words() -> set[str]:
+    words: set[str] = set()
+    for rule in _RULES:
+        for pattern in (rule.pattern, *rule.also, *rule.unless, *rule.unless_calm):
+            source = re.sub(r"\\[a-zA-Z]|\(\?[:!=<]*|\{\d*,?\d*\}", " ", pattern.pattern)
+            words.update(re.findall(r"[a-z]+", source))
+    return words
+
+
+_EXTRA_WORDS = frozenset(
+    """
+    suicide suicidal overdose overdosed overdosing overdoses myself himself herself themselves
+    yourself ourselves breathing breathe breath unconscious tablets tablet pills methadone
+    heroin swallowed kill killing killed die dying dead hurt hurting hit hitting knife help
+    please ambulance naloxone blue grey floppy seizure fitting collapsed cutting harm self
+    toddler baby child children alone scared terrified screaming banging outside door
+    """.split()
+)
+
+# Common English words: a broken word is joined only when one of its halves is not one of
+# these ("tab lets" is joined, "a live" and "be low" are not).
+_COMMON = frozenset(
+    """
+    a i an the and or but if so as at by for from in into of off on onto out over to up with
+    without about after again against all am any are be been before being below between both
+    can could did do does doing down during each few further had has have having he her here
+    hers him his how is it its just me more most my no nor not now once only other our ours
+    own same she should some such than that their them then there these they this those
+    through too under until very was we were what when where which while who whom why will
+    would you your yours yes ok okay one two three four five six seven eight nine ten
+    day days week weeks time times year years night today tonight tomorrow morning evening
+    go going gone went get got getting make made take took taken come came see saw seen
+    know knew think thought say said tell told want need like feel felt look looked give
+    gave find found keep kept let put call called try tried use used work help ask asked
+    man men woman women boy girl son dad mum friend mate home house room place way
+    thing things life good bad new old big small long little last next first back well
+    really still even also never always sometimes ever much many lot lots bit sure
+    right left live lives lived low lone way ways long side sides end ends any body
+    thing where ever ward wards wise some how what every hero in to be low mean
+    cause self dose less full ness ever able age bout round head part pass
+    """.split()
+)
+
+
+_KNOWN: frozenset[str] = frozenset(
+    w for w in (
+        _pattern_words()
+        | _DOUBLE_LETTER_WORDS
+        | _EXTRA_WORDS
+        | {w for value in _SMS.values() for w in value.split()}
+        | _G_DROPPED
+    )
+    if w != "od"
+)
+_JOIN_TARGETS = frozenset({w for w in _KNOWN if len(w) >= 3} | _SPELLED_EXTRA)
+_SQUEEZED = {_DOUBLE.sub(r"\1", w): w for w in sorted(_KNOWN) if _DOUBLE.search(w)}
 
 
 # --------------------------------------------------------------------------------------
