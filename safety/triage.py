@@ -423,9 +423,9 @@ def _expand(token: str) -> str:
     return token
 
 
-_WORDLIKE = re.compile(r"[a-z']+")
+_WITH_DOUBLE = re.compile(r"[a-z']*([a-z])\1[a-z']*")
+_OD_HINT = re.compile(r"\bo\.?d|\bover ?d")
 _UPPER_OD = re.compile(r"\bO\.?D\.?(?:'(?:d|D|ed|ED)|d|ed)\b")
-_HYPHEN_IN_WORD = re.compile(r"(?<=[a-z])-(?=[a-z])")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _TWO_AS_TO = re.compile(
     r"\b(want|wanna|going|need|have|got|ready|trying|try|able|wish|about|plan|"
@@ -452,17 +452,20 @@ def normalise(text: str) -> str:
     s = s.lower()
     if _LEET_HINT.search(s):
         s = _LEET_TOKEN.sub(_unleet, s)
-    s = _WORDLIKE.sub(lambda m: _collapse_runs(m.group(0)), s)
+    s = _WITH_DOUBLE.sub(lambda m: _collapse_runs(m.group(0)), s)
     s = _SPELLED.sub(_join_spelled, s)
-    s = _UNALIVE_SELF.sub(lambda m: f"{_UNALIVE[m.group(1)]} {m.group(2)}", s)
-    for pattern, repl in _OD_FORMS:
-        s = pattern.sub(repl, s)
-    for pattern, repl in _CONTRACTIONS:
-        s = pattern.sub(repl, s)
-    s = s.replace("'", "")
-    s = _HYPHEN_IN_WORD.sub(" ", s)  # self-harm -> self harm
-    s = _NON_ALNUM.sub(" ", s)
-    s = _TWO_AS_TO.sub(r"\1 to", s)
+    if "aliv" in s:
+        s = _UNALIVE_SELF.sub(lambda m: f"{_UNALIVE[m.group(1)]} {m.group(2)}", s)
+    if _OD_HINT.search(s):
+        for pattern, repl in _OD_FORMS:
+            s = pattern.sub(repl, s)
+    if "'" in s:
+        for pattern, repl in _CONTRACTIONS:
+            s = pattern.sub(repl, s)
+        s = s.replace("'", "")
+    s = _NON_ALNUM.sub(" ", s)  # also "self-harm" -> "self harm"
+    if " 2" in s:
+        s = _TWO_AS_TO.sub(r"\1 to", s)
     tokens = _join_splits(s.split())
     return " ".join(_expand(token) for token in tokens)
 
@@ -489,12 +492,22 @@ _PERSON = (
 _DRUG = (
     r"(?:pills?|tablets?|meds|medication|medicine|paracetamol|para|co codamol|cocodamol|"
     r"codamol|codeine|ibuprofen|aspirin|sleeping (?:pills|tablets)|vallies|valium|diazepam|"
-    r"benzos?|xanax|blues|pregabalin|pregab|gabapentin|gabbies|tramadol|oxy|oxycodone|"
+    r"benzos?|xanax|blues|pregabalin|pregabs?|gabapentin|gabbies|tramadol|oxy|oxycodone|"
     r"morphine|fentanyl|methadone|script|subutex|bupe|buprenorphine|antidepressants|"
     r"sertraline|citalopram|amitriptyline|mirtazapine|quetiapine|insulin|lithium|gear|brown|"
     r"heroin|smack|g|gbl|ghb|ket|ketamine|spice|mamba|coke|cocaine|crack|mdma|molly|mandy|"
     r"ecstasy|pingers|speed|nitazenes|opiates|opioids|painkillers|pain killers|drugs|stuff|"
     r"prescriptions?|supply|doses?|them|it|everything|the lot)"
+)
+_DRUG_NAMED = (
+    r"(?:pills?|tablets?|meds|medication|medicine|paracetamol|co codamol|cocodamol|codeine|"
+    r"ibuprofen|aspirin|valium|diazepam|vallies|benzos?|xanax|pregabalin|pregabs?|gabapentin|"
+    r"tramadol|oxycodone|morphine|fentanyl|patch|patches|methadone|script|subutex|bupe|"
+    r"buprenorphine|antidepressants|sertraline|citalopram|amitriptyline|mirtazapine|"
+    r"quetiapine|insulin|lithium|gear|heroin|smack|gbl|ghb|ket|ketamine|spice|coke|cocaine|"
+    r"crack|mdma|ecstasy|pingers|speed|edibles|gummies|weed|vodka|alcohol|drink|booze|wine|"
+    r"gin|whisky|cider|beer|drugs|a bag|bag|baggie|wrap|bleach|capsules?|batteries|battery|"
+    r"washing (?:tablets|pods|capsules)|g|para|nicotine|vape liquid|e liquid)"
 )
 _CHILD = (
     r"(?:kids?|kiddies|child|children|baby|babies|babys|bairns?|toddlers?|infant|newborn|"
@@ -506,13 +519,15 @@ _CHILD = (
     r"three|four|five|six|seven|eight|nine|ten))"
 )
 _PARENT = (
-    r"(?:dad|father|mum|mother|stepdad|step dad|stepmum|step mum|parents?|"
+    r"(?:(?:dad|father|mum|mother|stepdad|step dad|stepmum|step mum)s?|parents?|"
     r"mums? (?:boyfriend|partner|fella)|dads? (?:girlfriend|partner))"
 )
 _PARTNER = (
     r"(?:(?:my|her|his|their|our) (?:\w+ ){0,2}?(?:partner|husband|hubby|wife|boyfriend|"
     r"girlfriend|fella|fiance|fiancee|ex|other half|missus|misses|man|bloke|son|daughter|"
-    r"brother|sister|flatmate|carer)|he|she|they|partner|husband|wife|boyfriend|girlfriend)"
+    r"brother|sister|flatmate|carer|grandson|granddaughter|nephew|niece|stepson|stepdaughter|"
+    r"lodger|housemate|cousin|uncle)|he|she|they|partner|husband|hubby|wife|boyfriend|girlfriend|"
+    r"fella|ex|missus)"
 )
 _YOUNG = (
     r"(?:i am|i m) (?:only )?(?:[5-9]|1[0-7]|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -593,6 +608,10 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:weird|funny|strange|odd|slow|shallow|noisy|rattly|raspy|irregular|gurgling|"
         r"gasping|laboured) breathing\b"
         r"|\bbreathing (?:funny|weird|strange|odd|really slow|really shallow)"
+        r"|\b(?:do not|not) (?:think|know if|know whether|sure if|sure whether|sure) (?:that )?"
+        r"(?:he|she|they|my \w+|the \w+|\w+) (?:is|are|s) (?:still )?breathing\b"
+        r"|\b(?:cannot|can not|could not) (?:tell|see|hear) if (?:he|she|they|\w+) (?:is|are|s) "
+        r"(?:still )?breathing\b"
         r"|\b(?:gasping|fighting|struggling) for (?:air|breathe|breath)\b",
         habit_guard=True,
     ),
@@ -602,16 +621,25 @@ _RULES: tuple[_Rule, ...] = (
         r"he|she|they|him|her|room \w+|"
         + _REL
         + r"s?) (?:is |are |s |has |have |had |been )?(?:gone |going |turning |turned |went |"
-        r"getting |got |look |looks |looking |gone all |all |really |very |proper |so |"
-        r"like )*(?:blue|grey|gray|purple|bluish|blueish|greyish|bluey|ashen)\b"
+        r"getting |got |look |looks |looking |gone all |all |really |very |proper |so |still |"
+        r"kinda |kind of |a bit |bit |slightly |quite |like )*(?:blue|grey|gray|purple|bluish|"
+        r"blueish|greyish|bluey|ashen)\b"
         r"(?! (?:in the face|haired|hair|hoodie|top|jumper|coat|jacket|car|eyes|badge|bin|"
         r"in (?:his|her|their|my) (?:\d+s|teens|twenties|thirties|forties|fifties)|early|overnight|"
         r"years ago|with age|at \d+|because|about|lately|these days|since|from (?:the |an |a |my )?"
         r"(?:ice lolly|lolly|slush\w*|sweets?|dye|paint|pen|ink|wine|juice|blueberr\w*|make ?up|"
         r"lipstick))\b)"
         r"|\b(?:blue|grey|gray|purple|bluish|bluey)(?:ish)? (?:lips|face|skin|fingers|fingertips|"
-        r"nails)\b",
-        unless=(r"\bblue in the face\b", r"\bwith worry\b"),
+        r"nails)\b"
+        # no subject: "gone blue", "turning grey"
+        r"|(?:^|\b(?:and|now|has|have|is|s|just|he|she|they|help|omg|please)\b )(?:gone|going|"
+        r"turned|turning|went) (?:all |really |very |a bit |kinda |kind of |a funny |a )?(?:blue|"
+        r"grey|gray|purple|bluish|bluey)\b(?! (?:in the face|haired|hair|with|at|because|from|worrying|"
+        r"overnight|early|since|over|lately|in|stress\w*)\b)",
+        unless=(r"\bblue in the face\b", r"\bwith worry\b",
+                r"\b(?:hair|beard|sky|screen|light|lights|car|walls?|paint|sea|mould|bread|"
+                r"meat|router|water|badge|football|team|politics|labour|tory)\b(?: \w+){0,3}? "
+                r"(?:gone|going|turned|turning|went|is|are|s) (?:\w+ )?(?:blue|grey|gray|purple)\b"),
         habit_guard=True,
     ),
     _rule(
@@ -771,6 +799,10 @@ _RULES: tuple[_Rule, ...] = (
         r"\b(?:think|feel like|feels like|scared|afraid|worried) (?:\w+ ){0,3}?(?:is |are |s |am |"
         r"m |might be |could be )?dying\b(?! (?:for|to|of laugh\w*|laughing|inside|of (?:a |an )?"
         r"(?:boredom|hangover|embarrassment|shame|thirst|hunger|heat|cold|cringe)))\b",
+        unless=(r"\b(?:phone|laptop|battery|car|plant|plants|tv|telly|computer|ipad|charger|fish|dog|"
+                r"cat|hamster|rabbit|torch|fire|engine|printer|headphones|speaker|flowers?|tree|"
+                r"business|shop|town|high street|industry|band|game|pub)s? (?:is |s |are )?"
+                r"(?:\w+ )?dying\b",),
         habit_guard=True,
     ),
     _rule(
@@ -797,7 +829,9 @@ _RULES: tuple[_Rule, ...] = (
     # ---------------------------------------------------------------- overdose: events
     _rule(
         "od_overdosed", OD,
-        r"\boverdosed\b|\b(?:had|has had|taken|took|done|did|gone into) (?:an |a |another )?"
+        r"\boverdosed\b(?! on (?:chocolate|sugar|caffeine|coffee|cake|sweets|netflix|tv|telly|"
+        r"love|carbs|crisps|pizza|sunshine|box sets?|christmas|mince pies|food|cheese|revision|"
+        r"work|haribo|candy)\b)|\b(?:had|has had|taken|took|done|did|gone into) (?:an |a |another )?"
         r"(?:massive |huge |big |serious |bad |deliberate |proper )?overdose\b"
         r"|\b(?:he|she|they|" + _REL + r"s?) (?:has |have |just |might have |may have |"
         r"must have |s )?overdose on\b",
@@ -822,7 +856,8 @@ _RULES: tuple[_Rule, ...] = (
         r"a load of|loads of|load of|a lot of|lots of|a bunch of|heaps of|a whole|the whole|"
         r"(?:his|her|their|my|your) whole|an entire|a full|a massive|a huge|"
         r"all (?:of )?(?:his|her|their|my|your|the)|all|double|triple|"
-        r"(?:[2-9]\d|\d{3})(?! ?(?:ml|mls|mg|mcg|g|grams|quid|pounds|p)\b)|"
+        r"(?:1\d|[2-9]\d|\d{3})(?! ?(?:ml|mls|mg|mcg|g|grams|quid|pounds|p|mins?|minutes|hours?|"
+        r"days?|years?|am|pm)\b)|"
         r"(?:twenty|thirty|forty|fifty) |a (?:packet|box|strip|bottle|tub|pack|bag|sheet) of|"
         r"a bag|a fistful of|more than \w+|another (?:packet|box|strip|bag)|"
         r"a (?:massive|huge|large|big) (?:amount|number|quantity) of)"
@@ -852,9 +887,50 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "od_naloxone_given", OD,
-        r"\b(?:i have|we have|i|we|have|has|just|already|they have|she has|he has) "
-        r"(?:given|gave|used|injected|sprayed|done) (?:\w+ )?(?:\w+ )?naloxone\b",
+        r"(?:\b(?:i have|we have|i|we|have|has|just|already|they have|she has|he has) |^)"
+        r"(?:given|gave|used|injected|sprayed|done) (?:\w+ ){0,4}?naloxone\b",
         kind=EVENT,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_overdoses_now", OD,
+        # "my friend overdose", "somebody overdose in the park", "i think i overdose"
+        rf"\b(?:{_PERSON}|i|someone|somebody|some one|a (?:man|woman|lad|girl|guy|bloke)) "
+        r"(?:think |just |has just |is |has |now )?overdoses?\b"
+        r"(?! (?:on (?:chocolate|sugar|caffeine|coffee|cake|sweets|love|sunshine|netflix)|"
+        r"awareness|training|prevention|kits?|leaflets?)\b)",
+        kind=EVENT,
+        unless=(r"\b(?:if|when|whenever|in case|incase|before|until|once|whether|worr\w*|scared|"
+                r"afraid|fear\w*|might|could|would|will|going to|gonna|can|how|what|why|does|do|"
+                r"ever|often|keeps?|always|after|since|about|of|from|during)\b(?: \w+){0,4}? "
+                r"overdoses?\b",),
+        negatable=True,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_overdose_help", OD,
+        # a bare "overdose", or "overdose" with a call for help: "OD help now", "overdose!!!"
+        r"^(?:(?:help|please|urgent|emergency|quick|omg) )*(?:an? )?overdoses?(?: (?:help|please|"
+        r"now|urgent|emergency|quick|asap))*$"
+        r"|\boverdoses?\b(?= (?:(?:\w+ ){0,2}?(?:help|emergency|now|quick|hurry|999|ambulance)"
+        r"|please))"
+        r"|\b(?:help|emergency|999|ambulance|quick|hurry) (?:\w+ ){0,2}?overdoses?\b",
+        kind=EVENT,
+        unless=(r"\b(?:awareness|training|train|leaflets?|course|day|events?|prevention|kits?|info|"
+                r"information|advice|statistics|signs|symptoms|first aid|learn|deaths|rates?|"
+                r"figures|support|bereave\w*|group|guidance|policy|talk|talking|died|lost|"
+                r"anniversary|worried|worry|scared|afraid)\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_swallowed_everything", OD,
+        r"\b(?:swallowed|necked|downed|popped) (?:everything|the lot|them all|all of them|it all|"
+        r"all of it|every (?:pill|tablet))\b"
+        r"|\b(?:took|taken|had|swallowed|ate) (?:everything|the lot|all) (?:\w+ ){0,2}?(?:in|from) "
+        r"(?:the|his|her|my|their) (?:medicine |bathroom |kitchen )?(?:cabinet|cupboard|drawer|box|"
+        r"bag|tin)\b",
+        kind=EVENT,
+        negatable=True,
         habit_guard=True,
     ),
     # ---------------------------------------------------------------- suicide / self-harm
@@ -893,7 +969,8 @@ _RULES: tuple[_Rule, ...] = (
         r"quite|bit|keep|keeps|be|was) (?:\w+ ){0,2}?(?:suicidal|suicide thoughts|thoughts of "
         r"suicide|thoughts about suicide)\b"
         r"|\b(?:thinking|thought|think|thinks|considering|planning|plan|contemplating|"
-        r"talking|talks|talked|going on|keeps going on|keep going on|threatening|threatened) "
+        r"talking|talks|talked|going on|keeps going on|keep going on|threatening|threatened|thoughts|"
+        r"ideas|urges) "
         r"(?:about |of |abt )?(?:suicide|killing (?:my|him|her|them)sel(?:f|ves)|ending it|"
         r"ending my life|taking my (?:own )?life|dying)\b(?! (?:prevention|awareness|bereavement|"
         r"training|support|risk|statistics|rates?|work|services?|helplines?|charit\w*|research)\b)"
@@ -902,6 +979,27 @@ _RULES: tuple[_Rule, ...] = (
         unless=(r"\bsuicide (?:prevention|awareness|bereavement|risk|training)\b.*\?$",),
         negatable=True,
         negation_in_match=True,
+    ),
+    _rule(
+        "su_suicidal_word", SU,
+        # "suicidal", "Suicidal and drunk", "feeling suic idal" (any mention but help-seeking
+        # about the word and questions about other people)
+        r"\bsuicidal\b(?! (?:thoughts? )?(?:support|services?|helplines?|patients|clients|people|"
+        r"person|prevention|ideation training|crisis line)\b)",
+        kind=INTENT,
+        unless=(r"\b(?:help|support|services?|helplines?|lines?|numbers?|groups?|cafe|somewhere|"
+                r"someone|anyone|people|person|those|friend|client|patient|resident|child|son|"
+                r"daughter|partner|somebody|loved one)s? (?:\w+ ){0,3}?(?:for|with|who (?:is|are|"
+                r"feels?|might be|may be)|about|that is|being|feeling) (?:\w+ )?suicidal\b",
+                r"\b(?:signs?|know if|tell if|spot|symptoms|warning signs)\b(?: \w+){0,5}? suicidal\b"),
+        negatable=True,
+    ),
+    _rule(
+        "su_bare", SU,
+        r"^(?:(?:help|please|i am|i m|feeling|feel|so|very|really|just|i|want|to) )*(?:suicide|"
+        r"kill myself|end it|end it all|die|dying)(?: (?:help|please|now|tonight|again|today|"
+        r"thoughts?|mode|rn|right now|lol|tbh|fr|honestly))*$",
+        kind=INTENT,
     ),
     _rule(
         "su_better_off", SU,
@@ -919,7 +1017,9 @@ _RULES: tuple[_Rule, ...] = (
         r"not be here|not be alive|not exist|disappear forever|sleep forever|go to sleep forever|"
         r"go to sleep and (?:not|never) wake(?: up)?"
         r"(?! (?:up|till|until|before|for (?:a|ages|days|hours))\b)|"
-        r"it all to (?:stop|end)|it to (?:stop|end|be over)|"
+        r"(?:it all|everything|this|it|life) to (?:stop|end|be over)(?: forever)?|"
+        r"(?:do not|will not|would not|did not) wake up|"
+        r"(?:was not|were not|wasnt|werent) (?:alive|here|born|around)|(?:was|had) never (?:been )?born|"
         r"not be around)\b(?! (?:my|your|her|his)\b hair)",
         kind=INTENT,
         negatable=True,
@@ -965,7 +1065,8 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "su_cant_go_on", SU,
-        r"\b(?:cannot|can not|could not) (?:go on|carry on|keep going|do this|do it|live like this|"
+        r"\b(?:cannot|can not|could not) (?:do life|live anymore|be here anymore|keep living|"
+        r"go on|carry on|keep going|do this|do it|live like this|"
         r"take it|take this|take anymore|take any more|handle (?:it|this|life)|cope)"
         r"(?= *$| (?:like this|anymore|any more|no more|much longer|living|with (?:life|this|it|"
         r"living)|i\b|im\b|and\b|everything|its|it is|there is|nothing|tonight|please|help|"
@@ -976,8 +1077,19 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "su_method", SU,
         r"\b(?:hang|hanging|jump|jumping|throw|throwing|step|stepping|walk|walking|lie|lying) "
-        r"(?:my ?self |myself )?(?:off|from|in front of|under) (?:a |the |that )?(?:bridge|"
-        r"building|roof|cliff|car park|multi storey|balcony|train|bus|lorry|car|traffic|tracks)\b"
+        r"(?:my ?self |myself |him ?self |her ?self )?(?:off|from|out of) (?:a |the |that |my |his |"
+        r"her )?(?:bridge|building|roof|cliff|car park|multi storey|balcony|window|ledge|top floor|"
+        r"tower|flyover)\b"
+        r"|\b(?:jump|jumping|throw|throwing|step|stepping|walk|walking|lie|lying|run|running) "
+        r"(?:my ?self |myself |him ?self |her ?self )?(?:in front of|under|into|onto) (?:a |the |"
+        r"that |an |oncoming )?(?:train|bus|lorry|car|traffic|tracks|sea|river|canal|lake|"
+        r"motorway|road|water)\b"
+        r"|\b(?:bridge|roof|cliff|ledge|building|window|balcony|tracks|car park|multi storey)\b"
+        r"(?: \w+){0,3}? (?:to jump|and jump|jump off|to throw myself)\b"
+        r"|\b(?:i am|i m|im|he is|she is|they are|we are) (?:\w+ )?(?:stood|standing|sat|sitting|"
+        r"up|on|at) (?:on |at |by )?(?:the |a |this |that )?(?:edge of (?:the |a )?|top of (?:the |a )?"
+        r"|side of (?:the |a )?)?(?:bridge|roof|rooftop|ledge|cliff|cliff edge|tracks|railway line|"
+        r"railway|car park roof|roof of|train tracks)\b"
         r"|\b(?:got|have|bought|found|tied|ready|got the|have the) (?:a |the )?(?:rope|noose|"
         r"ligature)(?: \w+)?\b"
         r"|\b(?:will not|not going to|wont) be (?:here|around|alive) (?:tomorrow|much longer|for long|"
@@ -1003,7 +1115,7 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:up )?(?:my |his |her |their )?(?:pills|tablets|meds|medication|script|methadone)\b"
         r"|\b(?:pills|tablets|meds|medication) saved\b"
         r"|\b(?:going to|want to|will|planning to|plan to|about to|thinking of|ready to|gonna) "
-        r"overdose\b(?! on (?:chocolate|sugar|caffeine|coffee|cake|sweets|netflix|tv|telly|love|"
+        r"(?:(?:take|have|do) (?:an |a |another )?)?overdose\b(?! on (?:chocolate|sugar|caffeine|coffee|cake|sweets|netflix|tv|telly|love|"
         r"carbs|crisps|pizza|sunshine|box sets?)\b)|\boverdose on purpose\b",
         unless_calm=(
             r"\b(?:worried|worry|worries|scared|afraid|frightened|terrified|fear|fears)\b"
@@ -1031,21 +1143,34 @@ _RULES: tuple[_Rule, ...] = (
     # ---------------------------------------------------------------- child at risk
     _rule(
         "ch_ingested", CH,
-        rf"\b{_CHILD}(?: \w+){{0,5}}? (?:has |have |s |just |might have |may have |think |"
+        rf"\b{_CHILD}(?: \w+){{0,6}}? (?:has |have |s |just |might have |may have |think |"
         r"might of |must have )?(?:swallowed|swallow|ate|eaten|drank|drunk|got into|gotten into|"
-        r"got hold of|has got hold of|chewed|licked|put some|found and ate|took|taken|had)"
-        r"(?: \w+){0,4}? (?:methadone|pills?|tablets?|meds|medicine|medication|vodka|alcohol|"
-        r"drink|booze|drugs|edibles|gummies|gear|crack|spice|weed|a bag|bag|baggie|wrap|script|"
-        r"bupe|subutex|paracetamol|g|gbl|ket|coke|cocaine|valium|diazepam|vallies|his mouth|"
-        r"her mouth)\b",
+        r"got hold of|has got hold of|chewed|licked|put some|found and ate|took|taken|had|sucked|"
+        r"sucking|chewing|eating|drinking)"
+        rf"(?: \w+){{0,5}}? (?:{_DRUG_NAMED}|his mouth|her mouth)\b"
+        rf"|\b{_CHILD}(?: \w+){{0,8}}? (?:put|putting|had|stuck) (?:it|them|one|some|a \w+|\w+) "
+        r"(?:in|into) (?:his|her|their) mouths?\b"
+        # a son or daughter into a parent's medicine: "my boy has had some of my methadone"
+        r"|\b(?:my|our) (?:boy|girl|son|daughter|lad|little one)(?: \w+){0,3}? (?:has |have |s |just |"
+        r"might have |may have )?(?:swallowed|ate|eaten|got into|got hold of|chewed|had|took|"
+        r"drank|drunk)(?: some| one| a)?(?: of)? (?:my|our|his dads?|her dads?|his mums?|her mums?|"
+        r"his nans?|her nans?|(?:his|her) grans?) (?:\w+ )?(?:methadone|pills|tablets|meds|"
+        r"medicine|medication|subutex|script|fentanyl|patch|patches|diazepam|valium|morphine|"
+        r"tramadol|codeine|pregabalin|sleeping pills|bupe|gear|spice)\b"
+        # someone's own child swallowing what they found: "my daughter swallowed a pill she found"
+        rf"|\b(?:swallowed|ate|eaten|chewed|drank) (?:a|an|some|one|one of (?:my|the|his|her|"
+        rf"their)) (?:\w+ )?{_DRUG_NAMED} (?:he|she|they) found\b",
         kind=EVENT,
     ),
     _rule(
         "ch_needle", CH,
-        rf"\b{_CHILD}(?: \w+){{0,4}}? (?:found|picked up|stood on|pricked|jabbed|stabbed|"
-        r"played with|touched|got)(?: \w+){0,4}? (?:needles?|syringes?|sharps|works)\b"
+        rf"\b(?:{_CHILD}|(?:my|our|the|her|his) (?:son|daughter|boy|girl|kids?))(?: \w+){{0,4}}? "
+        r"(?:found|picked up|stood on|pricked|jabbed|stabbed|played with|touched|got|trod on|"
+        r"stepped on|stuck)(?: \w+){0,4}? (?:needles?|syringes?|sharps|works)\b"
         rf"|\b{_CHILD}(?: \w+){{0,6}}? (?:needles?|syringes?|sharps) (?:lying )?(?:around|"
-        r"everywhere|on the floor)\b",
+        r"everywhere|on the floor|all over)\b"
+        rf"|\b(?:needles?|syringes?|sharps)(?: \w+){{0,4}}? (?:lying )?(?:around|everywhere|on the "
+        rf"floor|all over)\b(?: \w+){{0,6}}? {_CHILD}\b",
         kind=EVENT,
     ),
     _rule(
@@ -1075,7 +1200,8 @@ _RULES: tuple[_Rule, ...] = (
         "ch_parent_violence", CH,
         rf"\b{_PARENT} (?:\w+ ){{0,6}}?(?:hits|hit|hitting|beats|beat|beating|hurts|hurt|hurting|"
         r"threaten\w* to (?:hurt|hit|kill|beat)|punch\w*|kick\w*|slap\w*|smack\w*|batter\w*|"
-        r"attack\w*|strangl\w*|chok\w*) (?:me|us)\b",
+        r"attack\w*|strangl\w*|chok\w*|throw\w* (?:\w+ )?at|threw (?:\w+ )?at|shov\w*|push\w*) "
+        r"(?:me|us)\b",
         negatable=True,
         negation_in_match=True,
         unless=(r"\bused to\b",),
@@ -1091,6 +1217,49 @@ _RULES: tuple[_Rule, ...] = (
               r"high|knife|weapon|danger|help)\b",),
         negatable=True,
         negation_in_match=True,
+    ),
+    _rule(
+        "ch_assault_child", CH,
+        # physical violence to a child needs no other sign
+        r"\b(?:hits|hit|hitting|beats|beat|beating|shaking|shook|shakes|smacked|smacking|slapped|"
+        r"slapping|punched|punching|punches|kicked|kicking|kicks|battered|battering|strangl\w*|"
+        r"chok\w*|burnt|burned|threw|throwing|thrown|dropped) (?:(?:the|my|our|her|his|their|a) )?"
+        + _CHILD
+        + r"\b(?! (?:ball|toy|teddy)\b)",
+        unless=(r"\b(?:ball|toys?|teddy|game|video game|on the x ?box|fifa)\b",),
+        negatable=True,
+        negation_in_match=True,
+    ),
+    _rule(
+        "ch_hiding", CH,
+        r"\b(?:we are|we re|we|i am|i m|im|me and my (?:\w+ )?(?:brothers?|sisters?)|the kids are|"
+        r"the children are) (?:\w+ )?(?:hiding|hidden|locked in|barricaded|scared|terrified|"
+        r"frightened|crying)\b",
+        also=(rf"\b{_PARENT}\b",
+              r"\b(?:smash\w*|hitting|shouting|screaming|drunk|high|kicking off|going mad|angry|"
+              r"throwing|wasted|off (?:his|her) (?:face|head)|violent|fighting|knife)\b"),
+    ),
+    _rule(
+        "ch_baby_alone", CH,
+        r"\b(?:baby|babies|toddlers?|infant|newborn|(?:[1-7]|one|two|three|four|five|six|seven) ?"
+        r"(?:year|yr)s? ?olds?|\d{1,2} ?months? ?olds?|little ones?|kids?|child|children)"
+        r"(?: \w+){0,5}? (?:(?:has |have )?(?:been )?(?:left )?(?:home )?alone|on (?:his|her|their) "
+        r"own|by (?:him|her|them)sel(?:f|ves)|left in the car|locked in the car|alone in (?:the|a) car)\b"
+        r"|\b(?:left|leaves|leaving) (?:the |a |my |her |his |their )?(?:baby|toddler|newborn|infant)"
+        r" (?:\w+ )?(?:alone|on (?:his|her) own|in the car)\b",
+        also=(r"\b(?:baby|babies|toddlers?|infant|newborn|(?:[1-7]|one|two|three|four|five|six|"
+              r"seven) ?(?:year|yr)s? ?olds?|months? ?olds?|for (?:over |more than )?(?:an hour|"
+              r"hours|ages|days|the night|a day)|all night|overnight|in (?:the|a) car|since "
+              r"(?:yesterday|last night|this morning))\b",),
+        unless=(r"\b(?:for (?:a |two |five |ten |a few |a couple of )?(?:mins?|minutes|seconds|secs|"
+                r"moment)|while i (?:pop|nip|got|get|went))\b",),
+    ),
+    _rule(
+        "ch_nobody_home", CH,
+        r"\b(?:baby|babies|toddlers?|kids?|child|children|little ones?)(?: \w+){0,8}? "
+        r"(?:nobody|no one|noone|no adults?) (?:is |s )?(?:home|in|there|answering|around|with "
+        r"(?:him|her|them))\b",
+        also=(r"\b(?:crying|screaming|hours|all night|days|since|alone)\b",),
     ),
     _rule(
         "ch_danger", CH,
@@ -1114,14 +1283,19 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "ch_drink_drive", CH,
         r"\b(?:drunk|drinking|high|wasted|smashed|off (?:his|her) (?:face|head)|been using|stoned)"
-        r"(?: \w+){0,6}? (?:driving|drive|drove|in the car|behind the wheel|taken them in the car)\b",
-        also=(rf"\b(?:{_CHILD}|them)\b",),
+        r"(?: \w+){0,6}? (?:driving|drive|drove|in the car|behind the wheel|taken them in the car)\b"
+        r"|\b(?:driving|drove|drive|in the car)(?: \w+){0,8}? (?:drunk|been drinking|drinking all|"
+        r"high|wasted|smashed|stoned|been using|off (?:his|her) (?:face|head))\b",
+        also=(rf"\b(?:{_CHILD}|them|(?:my|our|the|her|his) (?:son|daughter|boy|girl|kids?))\b",),
+        unless=(r"\b(?:awareness|campaign|course|ban|banned|conviction|convicted|charged|"
+                r"court|licence|points)\b",),
     ),
     _rule(
         "ch_wont_return_child", CH,
         rf"\b(?:high|drunk|off (?:his|her) (?:face|head)|wasted|smashed|out of it)\b(?: \w+){{0,4}}?"
-        r" (?:will not|refuses to|not) (?:give|bring) (?:him|her|them|the \w+) back\b",
-        also=(rf"\b{_CHILD}\b",),
+        r" (?:will not|refuses to|not) (?:give|bring|let) (?:him|her|them|the \w+|my \w+|our \w+) "
+        r"(?:back|home|go)\b",
+        also=(rf"\b(?:{_CHILD}|(?:my|our) (?:son|daughter|boy|girl))\b",),
     ),
     # ---------------------------------------------------------------- domestic abuse
     _rule(
@@ -1132,15 +1306,30 @@ _RULES: tuple[_Rule, ...] = (
         r"threw \w+ at|attacks|attacked|attacking|assaults|assaulted|assaulting|hurts|hurt|hurting|"
         r"bites|bit|headbutted|headbutts|rapes|raped|raping|grabbed|grabs|drags|dragged|spat on|"
         r"abusing|abuses|abused|sexually assaulted|sexually assaulting|controlling|"
-        r"burned|burnt|stabbed|knocks|knocked|smacks|smacked|strangle|choke|beat up|beats up) "
-        r"(?:me|us|her|him|them)\b(?! (?:with the news|with it|off|on snap)\b)"
+        r"burned|burnt|stabbed|knocks|knocked|smacks|smacked|strangle|choke|beat up|beats up|punch|"
+        r"kick|slap|push|shove|bite|attack|batter|stab|drag|rape|abuse|assault|throttle|throttled|"
+        r"throttling) "
+        r"(?:me|us|her|him|them)\b(?! (?:with the news|with it|off|on snap|to it|at (?:pool|darts|"
+        r"cards|chess|football|fifa|snooker|scrabble|tennis|monopoly|golf|poker|bingo|ludo|"
+        r"everything|games?|\w+ing)|in (?:a |the )?(?:race|game|match|quiz|final))\b)"
         rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:broke|broken|fractured|cracked|burnt|burned|split|"
         r"bust|busted) my (?:nose|jaw|ribs?|arm|wrist|fingers?|cheekbone|eye socket|teeth|tooth|"
         r"lip|head)\b"
         rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:gave me|has given me|left me with) (?:a )?(?:black eyes?|"
         r"bruises|a split lip|a broken)\b"
         rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:threw|throws|throwing|thrown|chucked|lobbed) "
-        r"(?:\w+ ){0,3}?at (?:me|us|my head)\b",
+        r"(?:\w+ ){0,3}?at (?:me|us|my head)\b"
+        r"|\b(?:put|had|wrapped|squeezed|got) (?:his|her|their|both) hands? (?:round|around|on) my "
+        r"(?:neck|throat)\b"
+        rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:forces|forced|forcing|makes|made|making|pressures|"
+        r"pressured|pressuring) me (?:to )?(?:have sex|do sexual|do things|sleep with|do stuff)\b"
+        # one parent hurting the other, told by a child or a relative
+        r"|\b(?:my |our )?(?:dad|father|stepdad|step dad|mums? (?:boyfriend|partner|fella)|"
+        r"(?:her|my sisters?|my daughters?|my mums?) (?:boyfriend|husband|partner|fella)) "
+        r"(?:\w+ ){0,2}?(?:hits|hit|hitting|beats|beat|beating|punches|punched|punching|kicks|kicked|"
+        r"kicking|batters|battered|battering|strangles|strangled|chokes|choked|hurts|hurt|"
+        r"hurting|attacks|attacked|attacking|beat up|beats up|is beating up|beating up) "
+        r"(?:my |our )?(?:mum|mother|mam|sister|nan|gran|sister|daughter|wife|her)\b",
         kind=EVENT,
         negatable=True,
         negation_in_match=True,
@@ -1148,10 +1337,55 @@ _RULES: tuple[_Rule, ...] = (
                 r"\bhits? me up\b"),
     ),
     _rule(
+        "da_break_in", DA,
+        r"\b(?:trying to|tried to|tries to|keeps trying to|going to|threatening to) (?:break|force|"
+        r"kick|smash|barge) (?:his way |her way |their way |the door |my door )?(?:in|down)\b"
+        r"|\b(?:force|forcing|forced|barge|barging|push|pushing) (?:his|her|their) way in\b"
+        r"|\b(?:kick|kicking|kicked|kicks|break|breaking|broke|smash|smashing|smashed|bust|busting|"
+        r"bash|bashing) (?:the |my |our )?(?:front |back |bedroom |bathroom )?(?:door|doors|windows?)"
+        r" (?:in|down)\b",
+        unless=(r"\b(?:police|firefighters?|fire brigade|paramedics|ambulance|bailiffs?|locksmith)\b",),
+    ),
+    _rule(
+        "da_at_the_door", DA,
+        # someone trying to get in: "he's outside the door screaming and trying to get in"
+        r"\b(?:trying to|tried to|tries to|keeps trying to) (?:get|climb|come) (?:in|into (?:the|my|"
+        r"our) (?:house|flat|room|home))\b(?! (?:touch|to|contact|line|with)\b)"
+        r"|\b(?:banging|hammering|pounding|kicking|smashing|bashing|booting) (?:on |at |in )?(?:the |"
+        r"my |our )?(?:front |back |bedroom |bathroom )?(?:door|doors|windows?)\b"
+        r"|\b(?:he|she|they|my ex|ex|my (?:\w+ )?(?:partner|husband|boyfriend|girlfriend|wife|fella)) "
+        r"(?:is |s |are )?(?:\w+ )?(?:outside|at) (?:the |my |our )?(?:front |back )?(?:door|house|"
+        r"flat|window|windows|home)\b",
+        also=(r"\b(?:scared|afraid|frightened|terrified|petrified|screaming|shouting|yelling|"
+              r"smash\w*|threat\w*|kill|hurt|help|police|drunk|high|knife|will not (?:go|leave|stop)|"
+              r"(?:my |her |his )?ex|partner|husband|boyfriend|girlfriend|wife|fella|hit me|"
+              r"going to get me)\b",),
+        unless=(r"\b(?:parcel|delivery|postman|courier|fox|cat|dog|kids playing|rain|wind|workmen|"
+                r"builders|music|bailiffs?|landlord|police are|ambulance|taxi|uber|gig|club|rehab|"
+                r"detox|college|uni|school|course|appointment|clinic|surgery)\b",),
+    ),
+    _rule(
+        "da_followed", DA,
+        r"\b(?:followed|following|stalking|stalked) me (?:home|here|back|everywhere|to work)\b",
+        also=(r"\b(?:outside|now|scared|afraid|frightened|terrified|waiting|still there|will not "
+              r"(?:go|leave)|threat\w*|kill|hurt)\b",),
+    ),
+    _rule(
+        "da_weapon", DA,
+        r"\b(?:he|she|they|my ex|my (?:\w+ )?(?:partner|husband|boyfriend|girlfriend|wife|fella|son|"
+        r"brother|dad)) (?:has|has got|got|is holding|is waving|pulled|grabbed|came at me with|"
+        r"is coming at me with|picked up|went for me with) (?:a |the |his |her |their )?(?:knife|"
+        r"knives|blade|gun|machete|hammer|bat|baseball bat|weapon|screwdriver|axe)\b"
+        r"(?! (?:collection|block|set|sharpener|licen[cs]e)\b)",
+        unless=(r"\b(?:cooking|chopping|kitchen knife set|dinner|veg|vegetables|carving)\b",),
+    ),
+    _rule(
         "da_threat", DA,
         r"\b(?:threaten\w*|threatning) (?:me|us|to (?:kill|hurt|hit|stab|beat|burn|batter|strangle|"
         r"shoot|do|knife|smash) (?:me|us|my)|me with (?:a |his |her |the )?(?:knife|blade|weapon|"
         r"bat|hammer|gun|bottle|glass|screwdriver))\b"
+        r"|\bthreaten\w* to (?:kill|hurt|stab|burn|batter|strangle|shoot|set fire to|torch|petrol)"
+        r"(?: \w+){1,5}? (?:me|us)\b"
         r"|\b(?:said|says|saying|told me|tells me|keeps saying) (?:\w+ ){0,2}?(?:would|will|is going "
         r"to|going to|gonna) (?:kill|hurt|hit|stab|beat|batter|get) (?:me|us)\b",
         negatable=True,
@@ -1280,7 +1514,11 @@ _SQUEEZED = {_DOUBLE.sub(r"\1", w): w for w in sorted(_KNOWN) if _DOUBLE.search(
 # Guards
 # --------------------------------------------------------------------------------------
 
-_NEGATOR = re.compile(r"\b(?:not|never|no|nobody|no longer|without|hardly)\b")
+_NEGATOR = re.compile(
+    r"\b(?:not|never|no|nobody|no longer|without|hardly)\b"
+    r"(?! (?:good|great|sure|ok|okay|fine|well|perfect|native|first language|much|very|so|bad|"
+    r"easy|english)\b)"
+)
 _BUT = re.compile(r"\b(?:but|though|although|except)\b")
 
 _PAST_LEAD = re.compile(
@@ -1300,7 +1538,9 @@ _PAST = re.compile(
     r"(?:years?|months?|weeks?) (?:ago|back)"
     r"|years ago|months ago|weeks ago|ages ago|a while (?:ago|back)|long time ago|years back"
     r"|this (?:month|year)|earlier this (?:week|month|year)"
-    r"|in (?:19|20)\d\d|back in|as a (?:kid|child|teen|teenager)|growing up|used to|once|"
+    r"|in (?:19|20)\d\d|back in|as a (?:kid|child|teen|teenager)|growing up|used to|(?<!at )once|"
+    r"(?:aged|at age|at the age of) \d+|"
+    r"at (?:1[0-9]|[2-9]\d)(?= (?:i|im|i am|and i|but|he|she)\b)|"
     r"never again|twice|three times|many times|before(?= *$| (?:and|but|so|can|could|should|is|"
     r"what|where|how|i|he|she))"
     r"|when (?:i|he|she|we|they) (?:was|were) (?:\w+ )?(?:\d+|little|young|younger|a kid|"
