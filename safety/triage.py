@@ -96,7 +96,7 @@ _LOOKALIKES = {
     # Cyrillic capitals
     "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
     "Т": "T", "У": "Y", "Х": "X", "Ѕ": "S", "І": "I", "Ј": "J", "Ԛ": "Q", "Ԝ": "W", "Ү": "Y",
-    "Ӏ": "I", "Ѵ": "V", "Ԁ": "D", "Ь": "b", "Г": "r", "П": "n", "Л": "n", "З": "3",
+    "Ӏ": "I", "Ѵ": "V", "Ɑ": "A", "Ԁ": "D", "Ь": "b", "Г": "r", "П": "n", "Л": "n", "З": "3",
     # Cyrillic small letters
     "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
     "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ј": "j", "ԁ": "d", "һ": "h", "ԛ": "q",
@@ -196,8 +196,9 @@ def _collapse_runs(word: str) -> str:
     if _RUN3.search(word):
         single = _RUN3.sub(r"\1", word)
         double = _RUN3.sub(r"\1\1", word)
-        for candidate in (single, double):
-            if candidate in _KNOWN or candidate in _SMS:
+        # "tooo" -> "too", "offf" -> "off": the double spelling wins when both are words
+        for candidate in (double, single):
+            if candidate in _KNOWN or candidate in _SMS or candidate in _DOUBLE_OK:
                 return candidate
         # Some words keep a real double letter next to the stretched one ("sleeeep").
         squeezed = _DOUBLE.sub(r"\1", _RUN3.sub(r"\1", word))
@@ -205,12 +206,39 @@ def _collapse_runs(word: str) -> str:
         if known:
             return known
         word = single
-    if _DOUBLE.search(word) and word not in _KNOWN and word not in _DOUBLE_OK:
+    if _DOUBLE.search(word) and not _is_word(word) and not _is_real_double(word):
         for m in _DOUBLE.finditer(word):
             candidate = word[: m.start()] + word[m.start() + 1:]
-            if candidate in _KNOWN and len(candidate) >= 3:
+            if len(candidate) >= 2 and _is_word(candidate, inflected=True):
                 return candidate
     return word
+
+
+_SUFFIXES = ("s", "es", "ed", "d", "ing")
+
+
+def _is_word(word: str, inflected: bool = False) -> bool:
+    """A word the rules or the SMS table know ("can't", "mum's" and "breathin" count; with
+    `inflected`, "threatens" too)."""
+    for form in (word, word.replace("'", ""), word.split("'")[0]):
+        if form in _KNOWN or form in _SMS or form + "g" in _G_DROPPED:
+            return True
+        for suffix in _SUFFIXES if inflected else ():
+            if form.endswith(suffix) and len(form) > len(suffix) + 3 and form[: -len(suffix)] in _KNOWN:
+                return True
+    return False
+
+
+def _is_real_double(word: str) -> bool:
+    """'feed', 'feeds', 'hopping': real double letters, never repaired."""
+    if word in _DOUBLE_OK:
+        return True
+    doubles = len(_DOUBLE.findall(word))
+    return any(
+        word.endswith(suffix) and word[: -len(suffix)] in _DOUBLE_OK
+        and len(_DOUBLE.findall(word[: -len(suffix)])) == doubles
+        for suffix in ("s", "es", "ing")
+    )
 
 
 # Words whose double letters are real, so "stilll" -> "still", not "stil". The rules' own
@@ -229,7 +257,7 @@ _DOUBLE_LETTER_WORDS = frozenset(
 # "un-doubled".
 _DOUBLE_OK = frozenset(
     """
-    odd add odds adds too off feed bee wee inn egg eggs ill all ball bell bill buzz boss class
+    odd add odds adds too off feed wee egg eggs ill all ball bell bill buzz boss class
     glass grass kiss less loss miss mess moss pass press cross dress boot boots book books cook
     cool food fool good hood mood moon noon pool roof room root soon took wood wool zoo seed
     need deed feet meet sheep sleep steel teeth three tree weed week been free green keep seen
@@ -339,8 +367,9 @@ _CONTRACTIONS = [
 _OD_FORMS = [
     (re.compile(r"\bover ?d[oa]s+e?d\b"), "overdosed"),
     (re.compile(r"\bover ?do(?:s+|z)e?ing\b"), "overdosing"),
-    (re.compile(r"\bo\.?d\.?(?:(?:'|-)d|(?:'|-)?ed)\b"), "overdosed"),
-    (re.compile(r"\bo\.?d\.?(?:'|-)?(?:ing|in)\b"), "overdosing"),
+    (re.compile(r"\bo+\.?d+\.?(?:(?:'|-)d+|(?:'|-)?e+d+)\b"), "overdosed"),
+    (re.compile(r"\bo+\.?d+\.?(?:'|-)?i+n+g*\b"), "overdosing"),
+    (re.compile(r"\bo{2,}d(?=\b|')"), "od"),
     (re.compile(r"\bo\.?d\.?'s\b"), "overdoses"),
     (re.compile(r"\bo\.d\.?(?=\s|$|[,;:!?])"), "overdose"),
     # "has od" / "might have OD" / "just od" are the past participle
@@ -391,9 +420,25 @@ _SPLIT_PAIRS = frozenset(
     """
     over+dose over+dosed over+dosing over+doses over+dosage my+self him+self her+self
     them+selves them+self your+self our+selves their+selves it+self one+self me+self
-    sui+cide sui+cidal no+one some+one any+one un+alive over+dosed pass+out
+    sui+cide sui+cidal no+one some+one any+one un+alive over+dosed pass+out a+lone
     """.split()
 )
+
+
+def _joined(a: str, b: str) -> Optional[str]:
+    """The word that "a b" was before a stray space split it, if any."""
+    if not (a.isalpha() and b.isalpha()):
+        return None
+    if f"{a}+{b}" in _SPLIT_PAIRS:
+        return a + b
+    if a in ("a", "i") or (a in _COMMON and b in _COMMON):
+        return None
+    if a + b in _JOIN_TARGETS:
+        return a + b
+    # the first half lost a real double letter to the doubled-letter repair ("hitt ing")
+    if a[-1] + b in _JOIN_TARGETS or (a + a[-1] + b) in _JOIN_TARGETS:
+        return a + a[-1] + b if (a + a[-1] + b) in _JOIN_TARGETS else None
+    return None
 
 
 def _join_splits(tokens: list[str]) -> list[str]:
@@ -401,11 +446,14 @@ def _join_splits(tokens: list[str]) -> list[str]:
     i = 0
     while i < len(tokens):
         if i + 1 < len(tokens):
-            a, b = tokens[i], tokens[i + 1]
-            joined = a + b
-            if joined in _JOIN_TARGETS and a.isalpha() and b.isalpha() and (
-                f"{a}+{b}" in _SPLIT_PAIRS
-                or (a not in ("a", "i") and (a not in _COMMON or b not in _COMMON))
+            joined = _joined(tokens[i], tokens[i + 1])
+            # "feel s uicidal": the next pair ("suicidal") beats this one ("feels"), unless
+            # this one mends a broken word and the next would break a whole one
+            # ("swallowe d one" is "swallowed one", not "swallowe done")
+            if joined and not (
+                i + 2 < len(tokens)
+                and _joined(tokens[i + 1], tokens[i + 2])
+                and (_is_word(tokens[i]) or tokens[i] in _COMMON or not _is_word(tokens[i + 2]))
             ):
                 out.append(joined)
                 i += 2
@@ -424,9 +472,28 @@ def _expand(token: str) -> str:
 
 
 _WITH_DOUBLE = re.compile(r"[a-z']*([a-z])\1[a-z']*")
-_OD_HINT = re.compile(r"\bo\.?d|\bover ?d")
-_UPPER_OD = re.compile(r"\bO\.?D\.?(?:'(?:d|D|ed|ED)|d|ed)\b")
+_OD_HINT = re.compile(r"\bo+\.?d|\bover ?d")
+_UPPER_OD = re.compile(r"\b[Oo]+\.?D+\.?(?:'(?:d|D|ed|ED)|d+|ed)\b")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# "want too die", "a load off tablets": the doubled spelling of "to" and "of" where only
+# "to" and "of" make sense.
+_TOO_AS_TO = re.compile(
+    r"\b(want|wanted|wants|going|gonna|need|needs|needed|have|has|had|got|trying|try|tried|able|"
+    r"about|ready|wish|plan|planning|decided|scared|afraid|frightened|reason|me|like|love|hate|"
+    r"refuses|refused|threatening|threatened|started|starting) too\b(?! (?:much|many|late|early|"
+    r"far|long|bad|hard|often|young|old|big|small|high|drunk|tired|scared|well|quick|fast|soon)\b)"
+)
+_OFF_AS_OF = re.compile(
+    r"\b(load|loads|lot|lots|all|some|bottle|bottles|box|boxes|packet|packets|handful|strip|"
+    r"strips|scared|afraid|frightened|terrified|most|full|half|tub|pack|bag|couple|none|any) off\b"
+    r"(?= (?:(?:\w+ )?(?:pills|tablets|meds|medication|methadone)|my|his|her|their|the|them|him|"
+    r"it)\b)"
+)
+_TOO_BEFORE_VERB = re.compile(
+    r"\btoo (?=(?:be|live|die|jump|sleep|go|get|take|end|kill|hurt|my|his|her|their|the|a|me|him|"
+    r"them|us|stop|wake|leave|do|have|see|call|talk|cut|hang|overdose|run|walk|throw|swallow|"
+    r"harm|escape|tell)\b)"
+)
 _TWO_AS_TO = re.compile(
     r"\b(want|wanna|going|need|have|got|ready|trying|try|able|wish|about|plan|"
     r"planning|like) 2\b(?! (?:of|or|and|pills|tablets|bags|cans|bottles|days|weeks))"
@@ -466,6 +533,10 @@ def normalise(text: str) -> str:
     s = _NON_ALNUM.sub(" ", s)  # also "self-harm" -> "self harm"
     if " 2" in s:
         s = _TWO_AS_TO.sub(r"\1 to", s)
+    if " too " in s:
+        s = _TOO_BEFORE_VERB.sub("to ", _TOO_AS_TO.sub(r"\1 to", s))
+    if " off " in s:
+        s = _OFF_AS_OF.sub(r"\1 of", s)
     tokens = _join_splits(s.split())
     return " ".join(_expand(token) for token in tokens)
 
@@ -1457,7 +1528,10 @@ def _pattern_words() -> set[str]:
     for rule in _RULES:
         for pattern in (rule.pattern, *rule.also, *rule.unless, *rule.unless_calm):
             source = re.sub(r"\\[a-zA-Z]|\(\?[:!=<]*|\{\d*,?\d*\}", " ", pattern.pattern)
-            words.update(re.findall(r"[a-z]+", source))
+            for word, optional in re.findall(r"([a-z]+)(\??)", source):
+                words.add(word)
+                if optional and len(word) > 2:  # "pills?" is "pill" too
+                    words.add(word[:-1])
     return words
 
 
@@ -1506,7 +1580,11 @@ _KNOWN: frozenset[str] = frozenset(
     )
     if w != "od"
 )
-_JOIN_TARGETS = frozenset({w for w in _KNOWN if len(w) >= 3} | _SPELLED_EXTRA)
+_JOIN_TARGETS = frozenset(
+    {w for w in _KNOWN if len(w) >= 4}
+    | {"hit", "cut", "die", "end", "ket", "kid", "gun", "axe", "bat"}
+    | _SPELLED_EXTRA
+)
 _SQUEEZED = {_DOUBLE.sub(r"\1", w): w for w in sorted(_KNOWN) if _DOUBLE.search(w)}
 
 
