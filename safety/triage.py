@@ -483,6 +483,7 @@ _TOO_AS_TO = re.compile(
     r"refuses|refused|threatening|threatened|started|starting) too\b(?! (?:much|many|late|early|"
     r"far|long|bad|hard|often|young|old|big|small|high|drunk|tired|scared|well|quick|fast|soon)\b)"
 )
+_TO_AS_TOO = re.compile(r"\bto (much|many)\b")  # "took to much"
 _OFF_AS_OF = re.compile(
     r"\b(load|loads|lot|lots|all|some|bottle|bottles|box|boxes|packet|packets|handful|strip|"
     r"strips|scared|afraid|frightened|terrified|most|full|half|tub|pack|bag|couple|none|any) off\b"
@@ -533,6 +534,8 @@ def normalise(text: str) -> str:
     s = _NON_ALNUM.sub(" ", s)  # also "self-harm" -> "self harm"
     if " 2" in s:
         s = _TWO_AS_TO.sub(r"\1 to", s)
+    if " to m" in s:
+        s = _TO_AS_TOO.sub(r"too \1", s)
     if " too " in s:
         s = _TOO_BEFORE_VERB.sub("to ", _TOO_AS_TO.sub(r"\1 to", s))
     if " off " in s:
@@ -578,7 +581,8 @@ _DRUG_NAMED = (
     r"quetiapine|insulin|lithium|gear|heroin|smack|gbl|ghb|ket|ketamine|spice|coke|cocaine|"
     r"crack|mdma|ecstasy|pingers|speed|edibles|gummies|weed|vodka|alcohol|drink|booze|wine|"
     r"gin|whisky|cider|beer|drugs|a bag|bag|baggie|wrap|bleach|capsules?|batteries|battery|"
-    r"washing (?:tablets|pods|capsules)|g|para|nicotine|vape liquid|e liquid)"
+    r"washing (?:tablets|pods|capsules)|g|para|nicotine|vape liquid|e liquid|cannabis|thc|hash|"
+    r"skunk|joint|spliff|vape|nicotine pouch\w*|pouch\w*)"
 )
 _CHILD = (
     r"(?:kids?|kiddies|child|children|baby|babies|babys|bairns?|toddlers?|infant|newborn|"
@@ -679,6 +683,8 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:weird|funny|strange|odd|slow|shallow|noisy|rattly|raspy|irregular|gurgling|"
         r"gasping|laboured) breathing\b"
         r"|\bbreathing (?:funny|weird|strange|odd|really slow|really shallow)"
+        r"|\bbreathing (?:is |s )?(?:sounds |sound |sounding )?like (?:he is |she is |they are )?"
+        r"(?:snoring|gurgling|rattling|choking|drowning|a rattle|a snore)\b"
         r"|\b(?:do not|not) (?:think|know if|know whether|sure if|sure whether|sure) (?:that )?"
         r"(?:he|she|they|my \w+|the \w+|\w+) (?:is|are|s) (?:still )?breathing\b"
         r"|\b(?:cannot|can not|could not) (?:tell|see|hear) if (?:he|she|they|\w+) (?:is|are|s) "
@@ -694,7 +700,7 @@ _RULES: tuple[_Rule, ...] = (
         + r"s?) (?:is |are |s |has |have |had |been )?(?:gone |going |turning |turned |went |"
         r"getting |got |look |looks |looking |gone all |all |really |very |proper |so |still |"
         r"kinda |kind of |a bit |bit |slightly |quite |like )*(?:blue|grey|gray|purple|bluish|"
-        r"blueish|greyish|bluey|ashen)\b"
+        r"blueish|greyish|bluey|ashen|dusky)\b"
         r"(?! (?:in the face|haired|hair|hoodie|top|jumper|coat|jacket|car|eyes|badge|bin|"
         r"in (?:his|her|their|my) (?:\d+s|teens|twenties|thirties|forties|fifties)|early|overnight|"
         r"years ago|with age|at \d+|because|about|lately|these days|since|from (?:the |an |a |my )?"
@@ -711,6 +717,12 @@ _RULES: tuple[_Rule, ...] = (
                 r"\b(?:hair|beard|sky|screen|light|lights|car|walls?|paint|sea|mould|bread|"
                 r"meat|router|water|badge|football|team|politics|labour|tory)\b(?: \w+){0,3}? "
                 r"(?:gone|going|turned|turning|went|is|are|s) (?:\w+ )?(?:blue|grey|gray|purple)\b"),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_barely", OD,
+        r"\b(?:barely|hardly|not really|only just|not properly) (?:moving|responding|responsive|"
+        r"conscious|awake|moves|responds|breathing|with it)\b",
         habit_guard=True,
     ),
     _rule(
@@ -756,6 +768,8 @@ _RULES: tuple[_Rule, ...] = (
         "od_unconscious", OD,
         r"\b(?:unconscious|out cold|lifeless|floppy|limp and|gone limp|gone floppy)\b"
         r"(?! (?:bias|mind|thought|level)\b)",
+        unless_calm=(r"\bout cold (?:after|from) (?:\w+ ){0,2}?(?:night shift|shift|work|long day|gym|"
+                     r"run|marathon|football|match|training|the school run)\b",),
         negatable=True,
         habit_guard=True,
     ),
@@ -773,13 +787,18 @@ _RULES: tuple[_Rule, ...] = (
         r"\b(?:jerking|shaking|twitching|convulsing|spasming|thrashing|fitting)(?: \w+){0,3}? "
         r"(?:on the (?:\w+ )?floor|uncontrollabl\w*|violently|all over|and jerking|and twitching|"
         r"and (?:will not|not|cannot) (?:respond|wake|stop))\b"
-        r"|\b(?:eyes|eye) (?:are |have |s )?(?:rolling|rolled|gone) (?:back|up)\b",
+        r"|\b(?:eyes|eye) (?:are |have |s |keep |keeps )?(?:rolling|rolled|gone)(?: (?:back|up|about|"
+        r"around|into (?:his|her|their) head))?\b(?! (?:at|when|whenever)\b)",
         habit_guard=True,
     ),
     _rule(
         "od_no_response", OD,
-        r"\b(?:cannot|can not|could not) (?:get|find) (?:a |any )?(?:response|answer|reaction|pulse)"
-        r" (?:from|out of|off|with)\b|\bno pulse\b|\bcannot find (?:a|his|her|their) pulse\b",
+        r"\b(?:cannot|can not|could not) (?:get|find|feel) (?:a |any |his |her |their )?(?:response|"
+        r"reaction|pulse|heartbeat)\b(?! (?:from|off|out of|with) (?:the |my |our |your )?(?:council|gp|"
+        r"doctors?|service|team|worker|key worker|landlord|school|office|surgery|hospital|clinic|"
+        r"you|anyone|email|emails|job|jobs|application|housing|dwp|universal credit)\b)"
+        r"|\b(?:cannot|can not|could not) (?:get|find) (?:a |any )?answer (?:from|out of|off) "
+        r"(?:him|her|them)\b|\bno pulse\b",
         habit_guard=True,
     ),
     _rule(
@@ -811,6 +830,20 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:\w+ )?(?:after|from|on) (?:\w+ ){0,2}?(?:injecting|using|a hit|a bag|a pill|pills|"
         r"tablets|gear|heroin|brown|g|gbl|ghb|ket|spice|fentanyl|methadone|benzos|a line|coke|"
         r"crack|taking)\b",
+        kind=EVENT,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_used_and_sign", OD,
+        # something taken, and a sign of poisoning: "he's taken something and wont stop shaking"
+        r"\b(?:taken|took|had|swallowed|injected|smoked|used|done|necked|dropped|snorted) "
+        r"(?:something|summat|sumthin|some stuff|something dodgy|a dodgy \w+|some \w+|a \w+|"
+        rf"(?:\w+ )?{_DRUG_NAMED})\b",
+        also=(r"\b(?:(?:will not|cannot|can not|would not|does not|not) stop (?:shaking|twitching|"
+              r"jerking|fitting|being sick|vomiting|throwing up)|eyes (?:are |keep )?rolling|"
+              r"foaming|floppy|clammy|cannot stand|can not stand|not making (?:any )?sense|"
+              r"talking nonsense|going in and out|drifting in and out|slipping away|burning hot|"
+              r"lips (?:are )?(?:going|gone|turning)|cannot keep (?:his|her|their) eyes open)\b",),
         kind=EVENT,
         habit_guard=True,
     ),
@@ -892,7 +925,9 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "od_overdosing", OD,
         r"\b(?:overdosing|having (?:an |a |another )?overdose)\b(?! (?:of|on) (?:confidence|love|"
-        r"sugar|chocolate|caffeine|attitude|cheek|sunshine|drama|nostalgia)\b)",
+        r"sugar|chocolate|caffeine|coffee|tea|attitude|cheek|sunshine|sun|drama|nostalgia|netflix|"
+        r"tv|telly|cake|sweets|pizza|food|work|revision|exercise|christmas|carbs|crisps|memes|"
+        r"tiktok|social media|music|football|films|box sets?|vitamins?|vitamin \w+)\b)",
         unless=(r"\bkeeps? (?:on )?overdosing\b(?!.*\b(?:now|right now|again)\b)",),
         negatable=True,
         habit_guard=True,
@@ -932,9 +967,12 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:twenty|thirty|forty|fifty) |a (?:packet|box|strip|bottle|tub|pack|bag|sheet) of|"
         r"a bag|a fistful of|more than \w+|another (?:packet|box|strip|bag)|"
         r"a (?:massive|huge|large|big) (?:amount|number|quantity) of)"
-        rf"(?: \w+){{0,4}}? {_DRUG}\b",
+        rf"(?: \w+){{0,6}}? {_DRUG}\b",
         kind=EVENT,
-        unless=(r"\bleaflets?\b",),
+        unless=(r"\bleaflets?\b",
+                r"\b(?:thinking (?:about|of)|going to|want to|wanna|planning|plan to|might|tempted|"
+                r"could|about to|feel like|considering|ready to) (?:\w+ )?(?:taking|take|swallow\w*|"
+                r"neck\w*|down\w*)\b",),
         negatable=True,
         habit_guard=True,
     ),
@@ -1059,6 +1097,7 @@ _RULES: tuple[_Rule, ...] = (
         r"person|prevention|ideation training|crisis line)\b)",
         kind=INTENT,
         unless=(r"\b(?:help|support|services?|helplines?|lines?|numbers?|groups?|cafe|somewhere|"
+                r"counselling|counsellors?|therapy|therapists?|treatment|talking therapies|"
                 r"someone|anyone|people|person|those|friend|client|patient|resident|child|son|"
                 r"daughter|partner|somebody|loved one)s? (?:\w+ ){0,3}?(?:for|with|who (?:is|are|"
                 r"feels?|might be|may be)|about|that is|being|feeling) (?:\w+ )?suicidal\b",
@@ -1108,7 +1147,8 @@ _RULES: tuple[_Rule, ...] = (
         r"not see the|not see any|see no|cannot see the|cannot see any) "
         r"(?:point|reason|purpose)(?: (?:in|of|to|for))?(?: (?:me|my))? (?:living|life|being alive|"
         r"going on|carrying on|being here|existing|anymore|any more|anything anymore|trying anymore|"
-        r"to live|to go on|to be here|to carry on|live|for me to live)\b"
+        r"to live|to go on|to be here|to carry on|live|for me to live|to keep going|keep going|"
+        r"to keep living|to stay alive|to be alive|to wake up|to exist)\b"
         r"|\b(?:no|not a|there is no) reason for me to (?:live|be here|go on|carry on)\b",
         kind=INTENT,
     ),
@@ -1205,6 +1245,24 @@ _RULES: tuple[_Rule, ...] = (
         kind=INTENT,
     ),
     _rule(
+        "su_tired_of_being_alive", SU,
+        r"\b(?:done with|had enough of|tired of|sick of|fed up of|fed up with|hate|exhausted by|"
+        r"tired with) (?:being alive|existing|being here|waking up|living|life itself|it all)\b"
+        r"(?! (?:here|in|with|at|on|like|next to|near|around|under|alone)\b)",
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_no_way_out", SU,
+        r"\b(?:no way out|no other way out|only way out|no escape|the only way)\b"
+        r"(?! (?:of|from) (?:the|my|this|our) (?:car park|building|contract|tenancy|debt|overdraft|"
+        r"job|town|estate|maze|room)\b)",
+        also=(r"\b(?:i|me|my|myself)\b",),
+        unless=(r"\bthe only way (?:to|is|i can|i know)\b(?! (?:\w+ ){0,3}?(?:die|end|dead|stop))",),
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
         "su_done_with_life", SU,
         r"\b(?:done with|had enough of|tired of|sick of|fed up of|fed up with|hate) "
         r"(?:my )?(?:life|living|being alive|existing)\b",
@@ -1273,6 +1331,7 @@ _RULES: tuple[_Rule, ...] = (
         r"threaten\w* to (?:hurt|hit|kill|beat)|punch\w*|kick\w*|slap\w*|smack\w*|batter\w*|"
         r"attack\w*|strangl\w*|chok\w*|throw\w* (?:\w+ )?at|threw (?:\w+ )?at|shov\w*|push\w*) "
         r"(?:me|us)\b",
+        kind=EVENT,
         negatable=True,
         negation_in_match=True,
         unless=(r"\bused to\b",),
@@ -1296,8 +1355,10 @@ _RULES: tuple[_Rule, ...] = (
         r"slapping|punched|punching|punches|kicked|kicking|kicks|battered|battering|strangl\w*|"
         r"chok\w*|burnt|burned|threw|throwing|thrown|dropped) (?:(?:the|my|our|her|his|their|a) )?"
         + _CHILD
-        + r"\b(?! (?:ball|toy|teddy)\b)",
-        unless=(r"\b(?:ball|toys?|teddy|game|video game|on the x ?box|fifa)\b",),
+        + r"\b(?! (?:ball|toy|teddy)\b)"
+        + rf"|\b{_CHILD}(?: \w+){{0,8}}? (?:shaking|shook|hitting|smacking|slapping|punching|kicking|"
+        r"beating|strangling|choking|battering|throwing|hurting) (?:him|her|them)\b",
+        unless=(r"\b(?:ball|toys?|teddy|game|video game|on the x ?box|fifa|rattle)\b",),
         negatable=True,
         negation_in_match=True,
     ),
@@ -1442,6 +1503,16 @@ _RULES: tuple[_Rule, ...] = (
               r"(?:go|leave)|threat\w*|kill|hurt)\b",),
     ),
     _rule(
+        "da_intimidation", DA,
+        r"\b(?:punch\w*|smash\w*|kick\w*|hitting|throw\w*|threw|break\w*|broke) (?:holes in )?(?:the |"
+        r"my |our )?(?:walls?|doors?|furniture|things|stuff|plates|house|place|up the house|"
+        r"everything|tv|telly|phone)\b",
+        also=(r"\b(?:i am next|i m next|me next|scared|afraid|frightened|terrified|petrified|"
+              r"threat\w*|kill me|hurt me|going to get me|hiding|screaming at me|shouting at me|"
+              r"coming for me)\b",),
+        negatable=True,
+    ),
+    _rule(
         "da_weapon", DA,
         r"\b(?:he|she|they|my ex|my (?:\w+ )?(?:partner|husband|boyfriend|girlfriend|wife|fella|son|"
         r"brother|dad)) (?:has|has got|got|is holding|is waving|pulled|grabbed|came at me with|"
@@ -1488,7 +1559,9 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:\w+ )?(?:leave|go out|go anywhere|see (?:my|anyone|friends|family)|have (?:my |any )?"
         r"(?:money|phone|keys)|use (?:my |the )?phone|out of (?:the house|his sight|her sight)|"
         r"talk to|have (?:a|my own))\b"
-        rf"|\b{_PARTNER} (?:\w+ ){{0,2}}?(?:takes|took|taken|has taken|controls|keeps|smashed|broke) "
+        rf"|\b{_PARTNER} (?:\w+ ){{0,2}}?(?:controls|controlling) (?:everything|all my|my (?:money|"
+        r"phone|life|food|meds)|what i|where i|who i|me)\b"
+        rf"|\b{_PARTNER} (?:\w+ ){{0,4}}?(?:takes|took|taken|has taken|controls|keeps|smashed|broke) "
         r"(?:all )?my (?:phone|money|bank card|card|benefits|passport|keys|wages)\b"
         rf"|\b{_PARTNER} (?:\w+ ){{0,2}}?(?:locked|locks|locking|has locked) me (?:in|out)\b",
         unless=(rf"\b(?:my )?(?:{_PARENT}|nan|gran|landlord|hostel|clinic|doctor|gp) (?:will not|"
@@ -1605,7 +1678,7 @@ _PAST_LEAD = re.compile(
 )
 
 _PAST_IN_MATCH = re.compile(
-    r"\b(?:was|were|used to|tried to|attempted to|had been|self harmed|stopped breathing)\b"
+    r"\b(?:was|were|used to|tried to|attempted to|attempted|had been|self harmed|stopped breathing)\b"
 )
 _IF_I_WAS = re.compile(r"\bif (?:i|he|she|they) (?:was|were)\b")
 
@@ -1616,7 +1689,8 @@ _PAST = re.compile(
     r"(?:years?|months?|weeks?) (?:ago|back)"
     r"|years ago|months ago|weeks ago|ages ago|a while (?:ago|back)|long time ago|years back"
     r"|this (?:month|year)|earlier this (?:week|month|year)"
-    r"|in (?:19|20)\d\d|back in|as a (?:kid|child|teen|teenager)|growing up|used to|(?<!at )once|"
+    r"|in (?:19|20)\d\d|(?:19[6-9]\d|20[0-2]\d)(?! ?(?:mg|ml|mcg|g|grams|units|quid|pounds|p|"
+    r"tablets|pills))|back in|as a (?:kid|child|teen|teenager)|growing up|used to|(?<!at )once|"
     r"(?:aged|at age|at the age of) \d+|"
     r"at (?:1[0-9]|[2-9]\d)(?= (?:i|im|i am|and i|but|he|she)\b)|"
     r"never again|twice|three times|many times|before(?= *$| (?:and|but|so|can|could|should|is|"
@@ -1650,7 +1724,8 @@ _CONDITIONAL = re.compile(r"\b(?:if|when|whenever|in case|what if|whether|once)\
 _INFO = re.compile(
     r"\b(?:signs?|symptoms?|how (?:do|can|would|will|to|does|should)|difference|learn|training|"
     r"train|course|leaflets?|awareness|information|info|advice|tips|policy|what (?:is|are|does)|"
-    r"explain|prevent\w*|best way|spot|spotting|recognise|recognize)\b"
+    r"explain|prevent\w*|best way|spot|spotting|recognise|recognize|"
+    r"what (?:should|can|could|do) (?:i|we|you) (?:say|tell|text|write))\b"
 )
 _INFO_NEEDS_GENERIC_SUBJECT = re.compile(
     r"\b(?:is there|are there|helplines?|support for|services? for|groups? for|number for|"
