@@ -571,7 +571,12 @@ _DRUG = (
     r"sertraline|citalopram|amitriptyline|mirtazapine|quetiapine|insulin|lithium|gear|brown|"
     r"heroin|smack|g|gbl|ghb|ket|ketamine|spice|mamba|coke|cocaine|crack|mdma|molly|mandy|"
     r"ecstasy|pingers|speed|nitazenes|opiates|opioids|painkillers|pain killers|drugs|stuff|"
-    r"prescriptions?|supply|doses?|them|it|everything|the lot)"
+    r"prescriptions?|supply|doses?|them|it|everything|the lot|zopiclone|zolpidem|lorazepam|"
+    r"clonazepam|temazepam|alprazolam|etizolam|promethazine|olanzapine|propranolol|"
+    r"dihydrocodeine|co dydramol|tapentadol|oramorph|nurofen|solpadeine|fluoxetine|prozac|"
+    r"venlafaxine|duloxetine|naproxen|antihistamines?|painkiller|"
+    r"[a-z]+(?:zepam|azolam|zolam|clone|apine|etine|oxetine|triptyline|codone|profen|"
+    r"tamol|barbital|adol|afil))"
 )
 _DRUG_NAMED = (
     r"(?:pills?|tablets?|meds|medication|medicine|paracetamol|co codamol|cocodamol|codeine|"
@@ -582,7 +587,8 @@ _DRUG_NAMED = (
     r"crack|mdma|ecstasy|pingers|speed|edibles|gummies|weed|vodka|alcohol|drink|booze|wine|"
     r"gin|whisky|cider|beer|drugs|a bag|bag|baggie|wrap|bleach|capsules?|batteries|battery|"
     r"washing (?:tablets|pods|capsules)|g|para|nicotine|vape liquid|e liquid|cannabis|thc|hash|"
-    r"skunk|joint|spliff|vape|nicotine pouch\w*|pouch\w*)"
+    r"skunk|joint|spliff|vape|nicotine pouch\w*|pouch\w*|zopiclone|lorazepam|temazepam|"
+    r"[a-z]+(?:zepam|azolam|clone|apine|oxetine|triptyline|codone|profen|tamol))"
 )
 _CHILD = (
     r"(?:kids?|kiddies|child|children|baby|babies|babys|bairns?|toddlers?|infant|newborn|"
@@ -663,7 +669,12 @@ _RULES: tuple[_Rule, ...] = (
         r"(?<!\bi )(?<!\bi could )(?<!\bi can )(?<!\bi do )"
         r"\b(?:not|no longer|barely|hardly|stopped|stop|stops|stopping|struggling to|"
         r"cannot|can not|trying to|"
-        r"gasping|gasping to|is not) (?:really |properly )?breath(?:e|ing|es)?\b",
+        r"gasping|gasping to|is not) (?:really |properly )?breath(?:e|ing|es)?\b"
+        r"(?! (?:through (?:my|his|her|the|their) (?:nose|mouth)|properly through)\b)"
+        r"|\b(?:trouble|difficulty|difficulties|problems?|struggling|a hard time|issues) (?:with )?"
+        r"(?:breathing|to breathe)\b",
+        unless=(r"\b(?:blocked nose|stuffy|hay fever|sinus\w*|asthma|inhaler|a cold|this cold|the "
+                r"cold|the flu|covid|panic attacks?|when i run|exercise|the stairs|allerg\w*)\b",),
         habit_guard=True,
     ),
     _rule(
@@ -701,7 +712,8 @@ _RULES: tuple[_Rule, ...] = (
         r"getting |got |look |looks |looking |gone all |all |really |very |proper |so |still |"
         r"kinda |kind of |a bit |bit |slightly |quite |like )*(?:blue|grey|gray|purple|bluish|"
         r"blueish|greyish|bluey|ashen|dusky)\b"
-        r"(?! (?:in the face|haired|hair|hoodie|top|jumper|coat|jacket|car|eyes|badge|bin|"
+        r"(?! (?:in the face|haired|hair|hoodie|top|jumper|coat|jacket|car|eyes|badge|bin|with (?:rage|"
+        r"anger|laughter|laughing|embarrassment|effort|fury|cold|the cold|shame|the effort)|"
         r"in (?:his|her|their|my) (?:\d+s|teens|twenties|thirties|forties|fifties)|early|overnight|"
         r"years ago|with age|at \d+|because|about|lately|these days|since|from (?:the |an |a |my )?"
         r"(?:ice lolly|lolly|slush\w*|sweets?|dye|paint|pen|ink|wine|juice|blueberr\w*|make ?up|"
@@ -726,6 +738,16 @@ _RULES: tuple[_Rule, ...] = (
         habit_guard=True,
     ),
     _rule(
+        "od_in_and_out", OD,
+        r"\b(?:keeps?|keep on|is|s|keeps on) (?:passing out|blacking out|collapsing|fainting|"
+        r"going under|nodding out)(?: and (?:coming|waking) (?:round|to|back|up))?\b"
+        r"|\b(?:in and out of consciousness|drifting in and out|going in and out|slipping in and out|"
+        r"slipping away)\b",
+        also=(r"\b(?:after|since|now|help|please|what do|ambulance|took|taken|had|using|used|drugs|"
+              r"tablets|pills|ket|gear|g|drink|drinking|drunk|tonight|today|earlier|keeps? coming)\b",),
+        habit_guard=True,
+    ),
+    _rule(
         "od_unresponsive", OD,
         r"\b(?:unresponsive|unrousable|unrouseable|not responsive)\b",
         habit_guard=True,
@@ -734,6 +756,7 @@ _RULES: tuple[_Rule, ...] = (
         "od_person_not_responding", OD,
         rf"\b{_PERSON} (?:\w+ ){{0,10}}?(?:is |are |s )?(?:still )?(?:not|is not|are not|will not) "
         r"(?:responding|respond|reacting|react|moving|move|waking|answering me|answer me|"
+        r"answer(?! (?:my|the|his|her|their|any|calls|phone|texts|door|messages|me back)\b)|"
         r"opening (?:his|her|their) eyes|open (?:his|her|their) eyes)\b"
         r"(?! (?:to (?:my|his|her|the) (?:texts|messages|calls|emails)|my (?:texts|messages|calls)"
         r"|(?:his|her|their) (?:phone|texts|door)|out|in with|in together|house|home|flat|on|"
@@ -768,8 +791,9 @@ _RULES: tuple[_Rule, ...] = (
         "od_unconscious", OD,
         r"\b(?:unconscious|out cold|lifeless|floppy|limp and|gone limp|gone floppy)\b"
         r"(?! (?:bias|mind|thought|level)\b)",
-        unless_calm=(r"\bout cold (?:after|from) (?:\w+ ){0,2}?(?:night shift|shift|work|long day|gym|"
-                     r"run|marathon|football|match|training|the school run)\b",),
+        unless_calm=(r"\bout cold\b(?: \w+){0,5}? (?:after|from) (?:\w+ ){0,2}?(?:night shift|shift|"
+                     r"work|long day|gym|run|marathon|football|match|training|the school run)\b",
+                     r"\bout cold\b.*\b(?:bless (?:him|her|them)|lol|haha)\b"),
         negatable=True,
         habit_guard=True,
     ),
@@ -863,7 +887,9 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:snoring|gurgling|rattling|choking|gasping|rasping|snorting) (?:noise|noises|sound|"
         r"sounds)\b"
         r"|\b(?:snor\w*|gurgl\w*) (?:really |very |so |all )?(?:weird|funny|strange|odd)\b"
-        r"|\b(?:rattling|gurgling|death rattle) (?:noise|sound|in (?:his|her|their) (?:throat|chest))",
+        r"|\b(?:rattling|gurgling|death rattle) (?:noise|sound|in (?:his|her|their) (?:throat|chest))"
+        r"|\bmaking (?:\w+ )?(?:weird|funny|strange|horrible|odd|scary|awful|these|this) (?:\w+ )?"
+        r"(?:noises|sounds|noise|sound)\b",
         unless=(r"\bsnores like\b",),
         habit_guard=True,
     ),
@@ -958,7 +984,8 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "od_took_quantity", OD,
         r"\b(?:took|taken|takin|taking|had|has had|swallowed|necked|downed|done|did|ate|eaten|"
-        r"snorted|injected|used|smoked|dropped|popped|chucked)(?: \w+)?? (?:a handful of|handfuls of|"
+        r"snorted|injected|used|smoked|dropped|popped|chucked|(?:have|has|had|i|just) take)"
+        r"(?: \w+)?? (?:many|so many|very many|a handful of|handfuls of|"
         r"a load of|loads of|load of|a lot of|lots of|a bunch of|heaps of|a whole|the whole|"
         r"(?:his|her|their|my|your) whole|an entire|a full|a massive|a huge|"
         r"all (?:of )?(?:his|her|their|my|your|the)|all|double|triple|"
@@ -967,9 +994,11 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:twenty|thirty|forty|fifty) |a (?:packet|box|strip|bottle|tub|pack|bag|sheet) of|"
         r"a bag|a fistful of|more than \w+|another (?:packet|box|strip|bag)|"
         r"a (?:massive|huge|large|big) (?:amount|number|quantity) of)"
-        rf"(?: \w+){{0,6}}? {_DRUG}\b",
+        rf"(?: \w+){{0,6}}? {_DRUG}\b(?! (?:out|back|to the|with me|into|off the)\b)",
         kind=EVENT,
         unless=(r"\bleaflets?\b",
+                r"\b(?:lined|laid|counted|popped) (?:them|all|the \w+|my \w+|all my \w+|all the \w+)"
+                r"(?: \w+)?? (?:up|out)\b",
                 r"\b(?:thinking (?:about|of)|going to|want to|wanna|planning|plan to|might|tempted|"
                 r"could|about to|feel like|considering|ready to) (?:\w+ )?(?:taking|take|swallow\w*|"
                 r"neck\w*|down\w*)\b",),
@@ -1067,7 +1096,9 @@ _RULES: tuple[_Rule, ...] = (
         r"|\bi (?:am|have been|keep|started|been|started to) (?:\w+ )?(?:cutting|cut)"
         r"(?= *$| (?:again|every|when|and|because|most)\b)",
         kind=INTENT,
-        unless=(r"\b(?:free|clean) (?:from|of) self harm\b",),
+        unless=(r"\b(?:free|clean) (?:from|of) self harm\b",
+                r"^(?:is|are|does|do|can|could|how|what|why|when|where|which)\b(?: \w+){0,3}? self harm"
+                r"\b(?!.*\b(?:i|my|me|he|she|him|her|we|our)\b)"),
         unless_calm=(r"\bhow (?:can|do|should|would) (?:i|we) (?:best )?(?:help|support|talk to|"
                      r"approach|deal with)\b",),
         negatable=True,
@@ -1130,6 +1161,7 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:it all|everything|this|it|life) to (?:stop|end|be over)(?: forever)?|"
         r"(?:do not|will not|would not|did not) wake up|"
         r"(?:was not|were not|wasnt|werent) (?:alive|here|born|around)|(?:was|had) never (?:been )?born|"
+        r"stop existing|stop living|cease to exist|stop being alive|"
         r"not be around)\b(?! (?:my|your|her|his)\b hair)",
         kind=INTENT,
         negatable=True,
@@ -1148,7 +1180,8 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:point|reason|purpose)(?: (?:in|of|to|for))?(?: (?:me|my))? (?:living|life|being alive|"
         r"going on|carrying on|being here|existing|anymore|any more|anything anymore|trying anymore|"
         r"to live|to go on|to be here|to carry on|live|for me to live|to keep going|keep going|"
-        r"to keep living|to stay alive|to be alive|to wake up|to exist)\b"
+        r"to keep living|to stay alive|to be alive|to wake up|to exist|of me|in me|of my life|"
+        r"of living|of being alive|of me being here|of me living)\b"
         r"|\b(?:no|not a|there is no) reason for me to (?:live|be here|go on|carry on)\b",
         kind=INTENT,
     ),
@@ -1186,6 +1219,31 @@ _RULES: tuple[_Rule, ...] = (
         unless=(r"\bcannot cope with (?:the|my) (?:kids|children|house|work|job)\b",),
     ),
     _rule(
+        "su_cannot_last", SU,
+        r"\b(?:do not|dont) (?:think|know if|know how|know whether) (?:i can|i could|i will be able to|"
+        r"i can still) (?:keep going|go on|carry on|do this|cope|take (?:it|this|much more|any more|"
+        r"anymore)|last|hold on|keep myself safe|stay safe)\b"
+        r"|\b(?:i am|i m|im|i do not feel|i dont feel|do not feel) (?:not )?safe (?:on my own|alone|by "
+        r"myself|with myself|tonight|around myself|to be left alone)\b"
+        r"|\b(?:do not|dont|cannot|can not) trust (?:myself|my self)\b(?! (?:with money|to drive|"
+        r"around drink|around alcohol|not to drink|not to use|to stay sober)\b)"
+        r"|\b(?:going to|might|will|gonna|about to|scared i will|afraid i will|scared i ll|"
+        r"scared i might|worried i will|worried i might) do something stupid\b"
+        r"|\b(?:not|never|wont be|will not be) (?:be )?coming (?:back|home)\b(?! (?:to (?:the|this|your) "
+        r"(?:service|group|clinic|hub|meeting)|for)\b)",
+        also=(r"\b(?:tonight|bridge|canal|river|sea|goodbye|forever|end|die|pills|rope|myself|"
+              r"anymore|again|safe|alone|stupid|going|longer)\b",),
+        kind=INTENT,
+    ),
+    _rule(
+        "su_pills_laid_out", SU,
+        r"\b(?:lined|lining|laid|counted|counting|popped|popping) (?:them|all|the \w+|my \w+|"
+        r"all my \w+|all the \w+|all of them)(?: \w+)?? (?:up|out)\b",
+        also=(r"\b(?:pills|tablets|meds|paracetamol|methadone|medication)\b",),
+        unless=(r"\b(?:dosette|blister pack|pill organi[sz]er|for the week|chemist|pharmacy)\b",),
+        kind=INTENT,
+    ),
+    _rule(
         "su_method", SU,
         r"\b(?:hang|hanging|jump|jumping|throw|throwing|step|stepping|walk|walking|lie|lying) "
         r"(?:my ?self |myself |him ?self |her ?self )?(?:off|from|out of) (?:a |the |that |my |his |"
@@ -1206,6 +1264,8 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:will not|not going to|wont) be (?:here|around|alive) (?:tomorrow|much longer|for long|"
         r"by (?:morning|tomorrow)|next week|anymore|any more)\b"
         r"|\b(?:this is|saying) goodbye\b|\bgoodbye (?:message|note|letter|text)\b"
+        r"|\b(?:said|saying|say) (?:my|our) (?:last )?goodbyes?\b"
+
         r"|\bwritten (?:a|my) (?:note|letters?)\b|\bletters to my (?:kids|children|family)\b"
         r"|\b(?:pills|tablets|meds|rope|noose|blade) (?:are |is )?(?:all )?ready\b"
         r"|\b(?:good ?bye|bye) (?:everyone|everybody|all|world|cruel world|forever)\b"
@@ -1279,6 +1339,12 @@ _RULES: tuple[_Rule, ...] = (
         rf"(?: \w+){{0,5}}? (?:{_DRUG_NAMED}|his mouth|her mouth)\b"
         rf"|\b{_CHILD}(?: \w+){{0,8}}? (?:put|putting|had|stuck) (?:it|them|one|some|a \w+|\w+) "
         r"(?:in|into) (?:his|her|their) mouths?\b"
+        rf"|\b{_CHILD}(?: \w+){{0,3}}? (?:found|got|got hold of|got into|opened|has|had) (?:\w+ ){{0,3}}?"
+        rf"{_DRUG_NAMED} and (?:drank|ate|swallowed|took|had|chewed|licked|tasted|drunk)\b"
+        r"|\b(?:my|our|the) (?:son|daughter|boy|girl|baby|toddler|kid)(?: \w+){0,3}? (?:has |have |s |"
+        r"just |might have |may have )?(?:swallowed|ate|eaten|chewed) (?:a |an |some |one of )?(?:the |"
+        r"my |his |her )?(?:button )?(?:battery|batteries|magnets?|bleach|washing (?:pod|tablet|"
+        r"capsule)s?|liquid tabs?|e liquid|vape liquid)\b"
         # a son or daughter into a parent's medicine: "my boy has had some of my methadone"
         r"|\b(?:my|our) (?:boy|girl|son|daughter|lad|little one)(?: \w+){0,3}? (?:has |have |s |just |"
         r"might have |may have )?(?:swallowed|ate|eaten|got into|got hold of|chewed|had|took|"
@@ -1424,9 +1490,9 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "ch_wont_return_child", CH,
-        rf"\b(?:high|drunk|off (?:his|her) (?:face|head)|wasted|smashed|out of it)\b(?: \w+){{0,4}}?"
-        r" (?:will not|refuses to|not) (?:give|bring|let) (?:him|her|them|the \w+|my \w+|our \w+) "
-        r"(?:back|home|go)\b",
+        rf"\b(?:high|drunk|off (?:his|her) (?:face|head)|wasted|smashed|out of it)\b(?: \w+){{0,8}}?"
+        r" (?:will not|refuses to|not|would not) (?:give|bring|let) (?:him|her|them|the \w+|my \w+|"
+        r"our \w+|me)(?: \w+)?? (?:back|home|go|take|have|see|near)\b",
         also=(rf"\b(?:{_CHILD}|(?:my|our) (?:son|daughter|boy|girl))\b",),
     ),
     # ---------------------------------------------------------------- domestic abuse
@@ -1451,6 +1517,12 @@ _RULES: tuple[_Rule, ...] = (
         r"bruises|a split lip|a broken)\b"
         rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:threw|throws|throwing|thrown|chucked|lobbed) "
         r"(?:\w+ ){0,3}?at (?:me|us|my head)\b"
+        rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:threw|throws|thrown|slammed|slams|pinned|pins|held|holds|"
+        r"shoved|pushed|dragged|smashed|flung) me (?:against|into|down|onto|on to|across|up against|"
+        r"over|to the (?:floor|ground)|on the (?:floor|ground|bed))\b"
+        r"|\b(?:hiding|hidden|locked myself|barricaded myself|shut myself) (?:\w+ ){0,4}?(?:from "
+        r"(?:him|her|them|my (?:\w+ )?(?:partner|husband|hubby|wife|boyfriend|girlfriend|fella|ex|"
+        r"missus|son|brother))|because (?:he|she) (?:is|s|will))\b"
         r"|\b(?:put|had|wrapped|squeezed|got) (?:his|her|their|both) hands? (?:round|around|on) my "
         r"(?:neck|throat)\b"
         rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:forces|forced|forcing|makes|made|making|pressures|"
@@ -1574,7 +1646,12 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:relationship|partner|husband|wife|boyfriend|girlfriend)\b"
         r"|\b(?:(?:my|her|his) (?:partner|husband|wife|boyfriend|girlfriend|fella|ex)|he|she) "
         r"(?:is|s|has been|gets|can be|turns|becomes) (?:\w+ )?(?:violent|abusive)\b"
-        r"|\b(?:i am|i m|she is|i have been) (?:being )?(?:abused|beaten|battered|raped)\b",
+        r"|\b(?:i am|i m|she is|i have been) (?:being )?(?:abused|beaten|battered|raped)\b"
+        r"|\b(?:i am|i m|im|i have been|i ve been|i get|she is|he is|she gets|he gets) (?:being |getting |"
+        r"constantly |always |still )?(?:hit|beaten|battered|punched|kicked|strangled|choked|raped|"
+        r"abused|attacked|slapped|hurt|threatened|pushed around|knocked about) (?:\w+ )?by (?:my |her |his )?"
+        r"(?:\w+ )?(?:partner|husband|hubby|wife|boyfriend|girlfriend|fella|ex|missus|him|her|son|"
+        r"daughter|brother|sister|dad|father|mum|mother)\b",
         negatable=True,
         negation_in_match=True,
     ),
@@ -1725,7 +1802,8 @@ _INFO = re.compile(
     r"\b(?:signs?|symptoms?|how (?:do|can|would|will|to|does|should)|difference|learn|training|"
     r"train|course|leaflets?|awareness|information|info|advice|tips|policy|what (?:is|are|does)|"
     r"explain|prevent\w*|best way|spot|spotting|recognise|recognize|"
-    r"what (?:should|can|could|do) (?:i|we|you) (?:say|tell|text|write))\b"
+    r"what (?:should|can|could|do) (?:i|we|you) (?:say|tell|text|write)|is it (?:dangerous|safe|bad|"
+    r"normal|ok|okay|harmful|risky|serious)|dangerous for|safe for|what happens (?:if|when))\b"
 )
 _INFO_NEEDS_GENERIC_SUBJECT = re.compile(
     r"\b(?:is there|are there|helplines?|support for|services? for|groups? for|number for|"
