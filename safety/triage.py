@@ -4,9 +4,38 @@ every time, can be read and reviewed line by line, and cannot be "trained away".
 
 How it works
 ------------
-1. :func:`normalise` turns what people actually type into one plain form: lower case,
-   straight quotes, no accents or emoji, "helpppp" -> "help", SMS spellings expanded
-   ("hes" -> "he is", "cant" -> "cannot", "u" -> "you", "od'd" -> "overdosed", ...).
+1. :func:`normalise` turns what people actually type, and what phones and copy-paste do to
+   it, into one plain lower-case ASCII form, so that no disguise splits or hides a word:
+
+   * Unicode: NFKC (full-width and styled letters, ligatures); format characters
+     (category Cf: soft hyphen, zero-width space / joiner / non-joiner, word joiner,
+     byte-order mark, direction marks) and other invisible fillers are *dropped*, so
+     "suic\u00adidal" stays one word; accents stripped (NFKD, combining marks dropped);
+     lookalike letters (Cyrillic "\u0430 \u0435 \u043e \u0440 \u0441 \u0443 \u0445 \u0456 \u0455 \u0458", Greek "\u03bf \u03b1 \u03b5 \u03b9 \u03ba \u03bd \u03c1 \u03c4 \u03c5 \u03c7", IPA and
+     small capitals) mapped to the Latin letter they look like; anything left (emoji,
+     other scripts, lone surrogates) becomes a space. ASCII messages skip all of this.
+   * Digits and symbols used as letters inside a word ("k1ll", "su1c1dal", "0verdose",
+     "$elf", "k!ll"): only a run with letters on both sides, or a leading "0"/"$", and
+     never in a token shaped like a postcode, so "LS1 4AB", "M4", "999", "10mg", "3pm" and
+     "2015" are kept. "1" and "!" become "i" or "l", whichever makes a known word.
+   * Stretched and doubled letters: "diiiie" -> "die", "helpppp" -> "help", and one doubled
+     letter in a word the rules know ("suiicidal", "tabllets"), unless the doubled spelling
+     is a word itself ("odd", "feed", "too").
+   * Broken words joined: spelled out ("k i l l", "s-u-i-c-i-d-e", "o.d", "o d") when the
+     letters spell words the rules know; split by a stray space ("over dose", "suic idal",
+     "kill my self", "him self") when the halves spell such a word and one half is not a
+     common word on its own ("a live", "be low" stay apart).
+   * SMS, slang and contractions: "hes" -> "he is", "cant" -> "cannot", "u" -> "you",
+     "want 2 die", "want too die", "a load off tablets"; overdose shorthand ("od", "OD",
+     "od'd", "ODd", "oding", "ODing", "od-ing", "has od" -> "has overdosed"); "kms" and
+     "kys" both read as "kill myself" (about the writer), "unalive (myself)".
+
+   The words a repair may produce (``_KNOWN``) are read from the rules' own patterns, plus
+   the SMS table and a few crisis words, so a repair never invents a word no rule looks
+   for. Per message, measured with timeit over the development corpus (1,890 messages, best
+   of 5, on 2 shared cores under load): normalise about 0.06 ms with warm caches (0.1 ms
+   cold) against 0.14 ms for the earlier, ASCII-only version; the whole of :func:`triage`
+   about 0.6-0.8 ms, as before.
 2. Each rule is a regular expression over that text, for one :class:`CrisisType`. A rule
    has a *kind*:
 
