@@ -767,6 +767,12 @@ _RULES: tuple[_Rule, ...] = (
         habit_guard=True,
     ),
     _rule(
+        "od_stopped_responding", OD,
+        r"\b(?:stopped|stops|has stopped|just stopped) (?:responding|moving|reacting|answering me)\b"
+        r"(?! (?:to (?:my|his|her|the|our) (?:texts|messages|calls|emails|letters)|to treatment|to the)\b)",
+        habit_guard=True,
+    ),
+    _rule(
         "od_in_and_out", OD,
         r"\b(?:keeps?|keep on|is|s|keeps on) (?:passing out|blacking out|collapsing|fainting|"
         r"going under|nodding out)(?: and (?:coming|waking) (?:round|to|back|up))?\b"
@@ -889,14 +895,16 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "od_used_and_sign", OD,
         # something taken, and a sign of poisoning: "he's taken something and wont stop shaking"
-        r"\b(?:taken|took|had|swallowed|injected|smoked|used|done|necked|dropped|snorted) "
+        r"\b(?:taken|took|taking|had|swallowed|injected|smoked|used|done|necked|dropped|snorted) "
         r"(?:something|summat|sumthin|some stuff|something dodgy|a dodgy \w+|some \w+|a \w+|"
-        rf"(?:\w+ )?{_DRUG_NAMED})\b",
+        rf"(?:\w+ ){{0,2}}?{_DRUG_NAMED})\b",
         also=(r"\b(?:(?:will not|cannot|can not|would not|does not|not) stop (?:shaking|twitching|"
               r"jerking|fitting|being sick|vomiting|throwing up)|eyes (?:are |keep )?rolling|"
               r"foaming|floppy|clammy|cannot stand|can not stand|not making (?:any )?sense|"
               r"talking nonsense|going in and out|drifting in and out|slipping away|burning hot|"
-              r"lips (?:are )?(?:going|gone|turning)|cannot keep (?:his|her|their) eyes open)\b",),
+              r"lips (?:are )?(?:going|gone|turning)|cannot keep (?:his|her|their) eyes open|"
+              r"(?:really|very|so|too) (?:drowsy|sleepy)|drowsy and confused|confused and drowsy|"
+              r"(?:really|very) confused)\b",),
         kind=EVENT,
         habit_guard=True,
     ),
@@ -1265,6 +1273,16 @@ _RULES: tuple[_Rule, ...] = (
         kind=INTENT,
     ),
     _rule(
+        "su_jump", SU,
+        r"\b(?:want|wanna|going|gonna|about|ready|planning|plan|tempted|need) (?:to )?jump\b"
+        r"(?= *$| (?:off|from|in front|tonight|now|again|and end|to my death)\b)"
+        r"|\b(?:want|wanna|need) (?:out of (?:this|my) life|to leave this (?:world|earth|life)|out of "
+        r"this world)\b",
+        unless=(r"\b(?:trampoline|queue|bandwagon|ship|train at|bus at)\b",),
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
         "su_pills_laid_out", SU,
         r"\b(?:lined|lining|laid|counted|counting|popped|popping) (?:them|all|the \w+|my \w+|"
         r"all my \w+|all the \w+|all of them)(?: \w+)?? (?:up|out)\b",
@@ -1470,7 +1488,7 @@ _RULES: tuple[_Rule, ...] = (
         "ch_baby_alone", CH,
         r"\b(?:baby|babies|toddlers?|infant|newborn|(?:[1-7]|one|two|three|four|five|six|seven) ?"
         r"(?:year|yr)s? ?olds?|\d{1,2} ?months? ?olds?|little ones?|kids?|child|children)"
-        r"(?: \w+){0,5}? (?:(?:has |have )?(?:been )?(?:left )?(?:home )?alone|on (?:his|her|their) "
+        r"(?: \w+){0,8}? (?:(?:has |have )?(?:been )?(?:left )?(?:home )?alone|on (?:his|her|their) "
         r"own|by (?:him|her|them)sel(?:f|ves)|left in the car|locked in the car|alone in (?:the|a) car)\b"
         r"|\b(?:left|leaves|leaving) (?:the |a |my |her |his |their )?(?:baby|toddler|newborn|infant)"
         r" (?:\w+ )?(?:alone|on (?:his|her) own|in the car)\b",
@@ -1505,7 +1523,8 @@ _RULES: tuple[_Rule, ...] = (
         also=(rf"\b(?:{_PARENT}|nan|gran|grandad)\b",
               r"\b(?:drunk|passed out|out of it|off (?:her|his) (?:face|head)|out using|"
               r"been using|has been out|high|wasted|hits|hit me|hurts me|hurting|scared|"
-              r"no food|nothing to eat|home alone|left (?:me|us)|crying)\b"),
+              r"no food|nothing to eat|home alone|left (?:me|us)|crying|fighting|knife|weapon|violent|"
+              r"smashing|shouting|screaming|kicking off|throwing)\b"),
     ),
     _rule(
         "ch_drink_drive", CH,
@@ -1832,7 +1851,8 @@ _INFO = re.compile(
     r"train|course|leaflets?|awareness|information|info|advice|tips|policy|what (?:is|are|does)|"
     r"explain|prevent\w*|best way|spot|spotting|recognise|recognize|"
     r"what (?:should|can|could|do) (?:i|we|you) (?:say|tell|text|write)|is it (?:dangerous|safe|bad|"
-    r"normal|ok|okay|harmful|risky|serious)|dangerous for|safe for|what happens (?:if|when))\b"
+    r"normal|ok|okay|harmful|risky|serious)|dangerous for|safe for|what happens (?:if|when)|"
+    r"can (?:you|u|someone|people|a person|anyone) (?:die|overdose|get addicted|get hooked))\b"
 )
 _INFO_NEEDS_GENERIC_SUBJECT = re.compile(
     r"\b(?:is there|are there|helplines?|support for|services? for|groups? for|number for|"
