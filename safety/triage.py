@@ -186,8 +186,11 @@ _LEET_RUN = re.compile(r"(?<=[a-z])[0134578@$!|]+(?=[a-z])|^[0$]+(?=[a-z])")
 _POSTCODE = re.compile(r"[a-z]{1,2}\d[a-z\d]?(?:\d[a-z]{2})?")
 
 
+_LONGEST_WORD = 40  # longer "words" are not words: left alone, so odd input stays cheap
+
+
 def _unleet_token(token: str) -> str:
-    if _POSTCODE.fullmatch(token) or not _LEET_RUN.search(token):
+    if len(token) > _LONGEST_WORD or _POSTCODE.fullmatch(token) or not _LEET_RUN.search(token):
         return token
     runs = list(_LEET_RUN.finditer(token))
     if any("8" in m.group(0) for m in runs):
@@ -197,7 +200,7 @@ def _unleet_token(token: str) -> str:
         return base
     ambiguous = [i for i, c in enumerate(base) if c in "1!"]
     if len(ambiguous) > 4:
-        return base.replace("1", "i").replace("!", "i")
+        return base.replace("1", "i").replace("!", " ")
     for letters in itertools.product("il", repeat=len(ambiguous)):
         chars = list(base)
         for i, letter in zip(ambiguous, letters):
@@ -222,6 +225,8 @@ def _collapse_runs(word: str) -> str:
     """'helpppp' -> 'help', 'pleeeease' -> 'please', 'stilllll' -> 'still'; and one doubled
     letter in a word the rules know ('suiicidal' -> 'suicidal', 'tabllets' -> 'tablets'),
     unless the doubled spelling is itself a word ('feed', 'odd', 'too')."""
+    if len(word) > _LONGEST_WORD:
+        return word
     if _RUN3.search(word):
         single = _RUN3.sub(r"\1", word)
         double = _RUN3.sub(r"\1\1", word)
@@ -416,17 +421,23 @@ _SPELLED = re.compile(r"\b[a-z](?:[ .\-_*]{1,2}[a-z]\b){1,}")
 def _segment(letters: str) -> Optional[list[str]]:
     """'killmyself' -> ['kill', 'myself']: known words only, longest first, at least one
     of four letters or more; None if the letters are not made of known words."""
-    best: list[Optional[list[str]]] = [None] * (len(letters) + 1)
-    best[0] = []
-    for end in range(1, len(letters) + 1):
-        for start in range(max(0, end - 14), end):
-            if best[start] is not None and letters[start:end] in _KNOWN and (end - start >= 2):
-                best[end] = best[start] + [letters[start:end]]
+    if len(letters) > _LONGEST_WORD * 2:
+        return None
+    back: list[int] = [-1] * (len(letters) + 1)  # where the last word ending here starts
+    back[0] = 0
+    for end in range(2, len(letters) + 1):
+        for start in range(max(0, end - 14), end - 1):
+            if back[start] >= 0 and letters[start:end] in _KNOWN:
+                back[end] = start
                 break
-    words = best[-1]
-    if words and any(len(w) >= 4 for w in words):
-        return words
-    return None
+    if back[-1] < 0:
+        return None
+    words, end = [], len(letters)
+    while end > 0:
+        words.append(letters[back[end]:end])
+        end = back[end]
+    words.reverse()
+    return words if any(len(w) >= 4 for w in words) else None
 
 
 def _join_spelled(match: re.Match) -> str:
@@ -500,7 +511,7 @@ def _expand(token: str) -> str:
     return token
 
 
-_WITH_DOUBLE = re.compile(r"[a-z']*([a-z])\1[a-z']*")
+_WORDLIKE = re.compile(r"[a-z']+")
 _OD_HINT = re.compile(r"\bo+\.?d|\bover ?d")
 _UPPER_OD = re.compile(r"\b[Oo]+\.?D+\.?(?:'(?:d|D|ed|ED)|d+|ed)\b")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -532,6 +543,11 @@ _UNALIVE = {"e": "kill", "ed": "killed", "ing": "killing"}
 _UNALIVE_SELF = re.compile(r"\bun ?aliv(e|ed|ing) ((?:my|him|her|them|your)sel(?:f|ves))\b")
 
 
+def _repair_doubles(match: re.Match) -> str:
+    word = match.group(0)
+    return _collapse_runs(word) if _DOUBLE.search(word) else word
+
+
 def normalise(text: str) -> str:
     """One plain, lower-case, single-spaced form of a message, for matching.
 
@@ -549,7 +565,8 @@ def normalise(text: str) -> str:
     s = s.lower()
     if _LEET_HINT.search(s):
         s = _LEET_TOKEN.sub(_unleet, s)
-    s = _WITH_DOUBLE.sub(lambda m: _collapse_runs(m.group(0)), s)
+    if _DOUBLE.search(s):
+        s = _WORDLIKE.sub(_repair_doubles, s)
     s = _SPELLED.sub(_join_spelled, s)
     if "aliv" in s:
         s = _UNALIVE_SELF.sub(lambda m: f"{_UNALIVE[m.group(1)]} {m.group(2)}", s)

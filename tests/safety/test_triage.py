@@ -6,6 +6,7 @@ import dataclasses
 import os
 from collections import Counter
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -386,6 +387,19 @@ def test_normalise_reads_overdose_shorthand():
 )
 def test_normalise_sees_through_disguise(text, expected):
     assert normalise(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["help!me!" * 2000, "k i l l " * 1000, "aabbccddeeff" * 1000, "o" * 20000, "a " * 3000,
+     "k1ll3d " * 1000, "\u200b" * 20000],
+)
+def test_odd_long_input_stays_cheap(text):
+    """The repairs are linear: nothing a message can hold makes triage slow (these took
+    seconds when a stretched word was scanned once per letter)."""
+    started = time.perf_counter()
+    triage(text)
+    assert time.perf_counter() - started < 5
 
 
 def test_normalise_survives_bad_unicode():
