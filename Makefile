@@ -21,7 +21,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help run test test-calendar model database chat constraints clean browser-deps bench eval
+.PHONY: help run test test-calendar model database chat constraints clean browser-deps bench eval eval-crisis
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -120,6 +120,11 @@ bench: $(INSTALLED) $(MODEL) $(DATABASE) ## benchmark directory search, then con
 EVAL_FOLDS ?= 3
 eval: $(INSTALLED) $(MODEL) ## measure understanding (cross-validation vs Rasa's default, crisis detection) into docs/eval/
 	$(BIN)/python benchmarks/nlu_eval.py --folds $(EVAL_FOLDS) $(EVAL_ARGS)
+
+# The crisis patterns alone on both halves of the corpus (development and held-out), with and
+# without an invisible character in each crisis message: seconds, no model.
+eval-crisis: $(INSTALLED) ## measure the crisis patterns on the development and held-out corpus (no model)
+	$(BIN)/python benchmarks/nlu_eval.py --patterns-only $(EVAL_ARGS)
 
 constraints: ## re-pin constraints.txt from the current virtualenv
 	(echo "# The whole environment, pinned: install with pip install -c constraints.txt -e '.[test]'"; \

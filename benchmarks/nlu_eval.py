@@ -4,16 +4,25 @@
    training data in nlu_data/, under Waymark's pipeline (config.yml) and, side by side,
    under Rasa's default pipeline (what `rasa init` trains with), so the choice of
    pipeline rests on a number. Rasa's own reports and confusion matrices are kept.
-2. Crisis detection on the crisis corpus (tests/safety/corpus): recall on crisis.tsv and
-   false alarms on near_miss.tsv, for the deterministic triage (safety/triage.py), the
-   model's `crisis` intent at the confidence the assistant uses, and both together as
-   every channel runs them.
+2. Crisis detection on the crisis corpus (tests/safety/corpus), for each half separately:
+   the development half (crisis.tsv, near_miss.tsv: the lines the patterns were written
+   against) and the held-out half (heldout/crisis.tsv, heldout/near_miss.tsv: written apart
+   and never read while writing patterns; its figures are the ones to quote). Recall on
+   the crises and false alarms on the near misses, for the deterministic triage
+   (safety/triage.py), the model's `crisis` intent at the confidence the assistant uses,
+   and both together as every channel runs them; and the patterns' recall again with one
+   invisible character (soft hyphen, zero-width space, ...) put inside a word of every
+   crisis message. Held-out lines are counted, never printed.
 
 Writes docs/eval/README.md (the summary), docs/eval/summary.json and one folder of Rasa
 reports per pipeline. Cross-validation trains one model per fold: about 2-4 minutes a fold
 on 2 cores. Run from the project folder:
 
     .venv/bin/python benchmarks/nlu_eval.py --folds 3
+
+`--patterns-only` (`make eval-crisis`) measures the patterns alone on both halves in a few
+seconds: no model is trained or loaded, and nothing but the crisis figures is written
+(docs/eval/crisis.json, and a table on standard output).
 """
 from __future__ import annotations
 
@@ -21,6 +30,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -31,6 +41,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "safety" / "corpus"
+HALVES = {"development": CORPUS, "heldout": CORPUS / "heldout"}
+# One of these goes inside a word of each crisis message for the "invisible" figures:
+# soft hyphen, zero-width space / non-joiner / joiner, word joiner, byte-order mark.
+INVISIBLE = ("\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 DEFAULT_OUT = ROOT / "docs" / "eval"
 RASA = str(Path(sys.executable).parent / "rasa")
 ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
@@ -107,9 +121,75 @@ def entity_scores(folder: Path) -> dict[str, dict]:
     return found
 
 
-def _corpus(name: str) -> list[tuple[str, str]]:
-    rows = (CORPUS / name).read_text(encoding="utf-8").splitlines()
+def _corpus(name: str, folder: Path = CORPUS) -> list[tuple[str, str]]:
+    rows = (folder / name).read_text(encoding="utf-8").splitlines()
     return [tuple(r.split("\t", 1)) for r in rows if r.strip() and not r.startswith("#")]  # type: ignore[misc]
+
+
+def _half(name: str) -> Optional[tuple[list[tuple[str, str]], list[tuple[str, str]]]]:
+    """(crises, near misses) of one half of the corpus, or None if it is not in this checkout."""
+    folder = HALVES[name]
+    if not ((folder / "crisis.tsv").exists() and (folder / "near_miss.tsv").exists()):
+        return None
+    return _corpus("crisis.tsv", folder), _corpus("near_miss.tsv", folder)
+
+
+def with_invisible(text: str, number: int) -> str:
+    """The message with one invisible character in the middle of its longest word."""
+    words = [m for m in re.finditer(r"[^\W\d_]{2,}", text)]
+    if not words:
+        return text
+    word = max(words, key=lambda m: m.end() - m.start())
+    at = (word.start() + word.end()) // 2
+    return text[:at] + INVISIBLE[number % len(INVISIBLE)] + text[at:]
+
+
+def pattern_rates(crisis: list[tuple[str, str]], near: list[tuple[str, str]]) -> dict:
+    """The patterns alone on one half: recall (plain and with an invisible character in each
+    crisis message), false alarms, and recall by type."""
+    from safety.triage import triage
+
+    plain = [triage(t) is not None for _, t in crisis]
+    invisible = [triage(with_invisible(t, n)) is not None for n, (_, t) in enumerate(crisis)]
+    alarms = [triage(t) is not None for _, t in near]
+    by_type: dict[str, list[int]] = {}
+    for (label, _), hit in zip(crisis, plain):
+        row = by_type.setdefault(label, [0, 0])
+        row[0] += int(hit)
+        row[1] += 1
+    return {
+        "crises": len(crisis), "caught": sum(plain), "recall": sum(plain) / len(crisis),
+        "caught_invisible": sum(invisible), "recall_invisible": sum(invisible) / len(crisis),
+        "near_misses": len(near), "false_alarms": sum(alarms),
+        "false_alarm_rate": sum(alarms) / len(near),
+        "recall_by_type": {k: {"caught": v[0], "of": v[1]} for k, v in sorted(by_type.items())},
+    }
+
+
+def patterns_only() -> dict:
+    """`--patterns-only`: both halves, no model; the held-out lines are counted, not shown."""
+    found = {}
+    for name in HALVES:
+        half = _half(name)
+        found[name] = None if half is None else pattern_rates(*half)
+    return found
+
+
+def pattern_table(halves: dict) -> list[str]:
+    lines = [
+        "| half | crises | recall | recall, one invisible character | near misses | false alarms |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, row in halves.items():
+        if row is None:
+            lines.append(f"| {name} | - | not in this checkout | | | |")
+            continue
+        lines.append(
+            f"| {name} | {row['crises']} | {row['caught']}/{row['crises']} ({row['recall']:.1%}) | "
+            f"{row['caught_invisible']}/{row['crises']} ({row['recall_invisible']:.1%}) | "
+            f"{row['near_misses']} | {row['false_alarms']}/{row['near_misses']} "
+            f"({row['false_alarm_rate']:.1%}) |")
+    return lines
 
 
 async def _crisis_confidences(model: Path, texts: list[str]) -> list[float]:
@@ -127,10 +207,23 @@ async def _crisis_confidences(model: Path, texts: list[str]) -> list[float]:
 
 
 def crisis_detection(model: Path, threshold: float) -> dict:
-    """Recall on crisis.tsv and false alarms on near_miss.tsv, for each net and both."""
+    """Each half of the corpus: recall and false alarms for each net and both."""
+    halves = {}
+    for name in HALVES:
+        half = _half(name)
+        if half is None:
+            say(f"crisis corpus: no {name} half in this checkout")
+            halves[name] = None
+            continue
+        halves[name] = crisis_detection_half(model, threshold, *half, show_lines=name == "development")
+    return {"threshold": threshold, "halves": halves}
+
+
+def crisis_detection_half(model: Path, threshold: float, crisis: list[tuple[str, str]],
+                          near: list[tuple[str, str]], show_lines: bool) -> dict:
+    """Recall on the crises and false alarms on the near misses, for each net and both."""
     from safety.triage import triage
 
-    crisis, near = _corpus("crisis.tsv"), _corpus("near_miss.tsv")
     texts = [t for _, t in crisis] + [t for _, t in near]
     say(f"crisis corpus: {len(crisis)} crises and {len(near)} near misses; loading {model.name}")
     confidences = asyncio.run(_crisis_confidences(model, texts))
@@ -154,11 +247,13 @@ def crisis_detection(model: Path, threshold: float) -> dict:
     return {
         "threshold": threshold,
         "patterns_only": rates(None, True),
+        "patterns_invisible": pattern_rates(crisis, near),
         "model_only": {str(t): rates(t, False) for t in (0.5, 0.9, threshold)},
         "both": rates(threshold, True),
         "recall_by_type": {k: {"caught": v[0], "of": v[1]} for k, v in sorted(by_type.items())},
-        "missed": missed,
-        "false_alarms": false_alarms,
+        # held-out lines are never written out: reading them would make them development lines
+        "missed": missed if show_lines else [],
+        "false_alarms": false_alarms if show_lines else [],
     }
 
 
@@ -214,37 +309,56 @@ def markdown(summary: dict) -> str:
         lines.append(f"| {name} | {row['support']} | {row['f1-score']:.3f}{flag} | "
                      f"{_f1(default['intents'].get(name))} | {confused} |")
     crisis = summary["crisis"]
+    if "halves" not in crisis:  # a summary.json written before the corpus was split
+        crisis = {"threshold": crisis["threshold"], "halves": {"development": crisis}}
     lines += [
         "",
         "## Crisis detection (tests/safety/corpus)",
         "",
-        f"Crises: {crisis['both']['crises']} messages (crisis.tsv); near misses: "
-        f"{crisis['both']['near_misses']} (near_miss.tsv). The model's `crisis` intent counts "
-        f"when its confidence is at least {crisis['threshold']} (`CRISIS_NLU_CONFIDENCE` in "
-        "waymark/assistant.py).",
-        "",
-        "| net | recall | false-alarm rate |",
-        "|---|---|---|",
-        f"| patterns (safety/triage.py) | {crisis['patterns_only']['caught']}/{crisis['patterns_only']['crises']} "
-        f"({crisis['patterns_only']['recall']:.1%}) | {crisis['patterns_only']['false_alarms']}/"
-        f"{crisis['patterns_only']['near_misses']} ({crisis['patterns_only']['false_alarm_rate']:.1%}) |",
-    ]
-    for threshold, row in crisis["model_only"].items():
-        lines.append(f"| model `crisis` intent >= {threshold} | {row['caught']}/{row['crises']} ({row['recall']:.1%}) | "
-                     f"{row['false_alarms']}/{row['near_misses']} ({row['false_alarm_rate']:.1%}) |")
-    both = crisis["both"]
-    lines += [
-        f"| **both, as every channel runs them** | **{both['caught']}/{both['crises']} ({both['recall']:.1%})** | "
-        f"**{both['false_alarms']}/{both['near_misses']} ({both['false_alarm_rate']:.1%})** |",
-        "",
-        "Recall by type (both nets): " + ", ".join(
-            f"{k} {v['caught']}/{v['of']}" for k, v in crisis["recall_by_type"].items()) + ".",
+        "Two halves, measured separately. The development half (`crisis.tsv`, `near_miss.tsv`) "
+        "is what the patterns were written against; the held-out half (`heldout/`) was written "
+        "apart and never read while writing them, so its figures are the ones to quote. The "
+        f"model's `crisis` intent counts when its confidence is at least {crisis['threshold']} "
+        "(`CRISIS_NLU_CONFIDENCE` in waymark/assistant.py). \"One invisible character\" puts a "
+        "soft hyphen, zero-width space, joiner, word joiner or byte-order mark inside the "
+        "longest word of every crisis message.",
         "",
     ]
-    if crisis["false_alarms"]:
-        lines += ["False alarms: " + "; ".join(f"\"{t}\"" for t in crisis["false_alarms"][:10]), ""]
-    if crisis["missed"]:
-        lines += ["Missed: " + "; ".join(f"\"{t}\"" for t in crisis["missed"][:10]), ""]
+    for name, half in crisis["halves"].items():
+        if half is None:
+            lines += [f"### {name}", "", "Not in this checkout.", ""]
+            continue
+        p = half["patterns_only"]
+        inv = half.get("patterns_invisible") or {"caught_invisible": "-", "crises": p["crises"],
+                                                 "recall_invisible": float("nan")}
+        lines += [
+            f"### {name}: {p['crises']} crises, {p['near_misses']} near misses",
+            "",
+            "| net | recall | false-alarm rate |",
+            "|---|---|---|",
+            f"| patterns (safety/triage.py) | {p['caught']}/{p['crises']} ({p['recall']:.1%}) | "
+            f"{p['false_alarms']}/{p['near_misses']} ({p['false_alarm_rate']:.1%}) |",
+            f"| patterns, one invisible character in each crisis | {inv['caught_invisible']}/"
+            f"{inv['crises']} ({inv['recall_invisible']:.1%}) | |",
+        ]
+        for threshold, row in half["model_only"].items():
+            lines.append(f"| model `crisis` intent >= {threshold} | {row['caught']}/{row['crises']} "
+                         f"({row['recall']:.1%}) | {row['false_alarms']}/{row['near_misses']} "
+                         f"({row['false_alarm_rate']:.1%}) |")
+        both = half["both"]
+        lines += [
+            f"| **both, as every channel runs them** | **{both['caught']}/{both['crises']} "
+            f"({both['recall']:.1%})** | **{both['false_alarms']}/{both['near_misses']} "
+            f"({both['false_alarm_rate']:.1%})** |",
+            "",
+            "Recall by type (both nets): " + ", ".join(
+                f"{k} {v['caught']}/{v['of']}" for k, v in half["recall_by_type"].items()) + ".",
+            "",
+        ]
+        if half["false_alarms"]:
+            lines += ["False alarms: " + "; ".join(f"\"{t}\"" for t in half["false_alarms"][:10]), ""]
+        if half["missed"]:
+            lines += ["Missed: " + "; ".join(f"\"{t}\"" for t in half["missed"][:10]), ""]
     lines += [
         "## Files",
         "",
@@ -283,6 +397,19 @@ def training_data_size() -> tuple[int, int]:
     return examples, len(intents)
 
 
+def run_patterns_only(out: Path) -> int:
+    started = time.monotonic()
+    halves = patterns_only()
+    out.mkdir(parents=True, exist_ok=True)
+    result = {"date": time.strftime("%Y-%m-%d"), "patterns": halves}
+    (out / "crisis.json").write_text(json.dumps(result, indent=2) + "\n")
+    print("\n".join(["Crisis patterns (safety/triage.py) on tests/safety/corpus:", ""] + pattern_table(halves)))
+    say(f"wrote {out / 'crisis.json'} in {time.monotonic() - started:.1f} s")
+    heldout = halves.get("heldout")
+    return 0 if heldout is None or (heldout["recall"] == 1.0 and heldout["recall_invisible"] == 1.0
+                                    and heldout["false_alarm_rate"] <= 0.01) else 1
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         prog="benchmarks/nlu_eval.py",
@@ -296,9 +423,14 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--config", type=Path, default=ROOT / "config.yml", help="Waymark's config (default config.yml)")
     parser.add_argument("--only", choices=PIPELINES, help="cross-validate one pipeline; reuse the other's reports in --out")
     parser.add_argument("--crisis-only", action="store_true", help="skip cross-validation; reuse the reports in --out")
+    parser.add_argument("--patterns-only", action="store_true",
+                        help="measure only the crisis patterns on both halves of the corpus, in seconds: "
+                             "no model is trained or loaded; writes --out/crisis.json")
     parser.add_argument("--summary-only", action="store_true",
                         help="train and load nothing: rewrite the summary from the reports and crisis numbers in --out")
     args = parser.parse_args(argv)
+    if args.patterns_only:
+        return run_patterns_only(args.out)
     if args.folds < 2:
         parser.error("--folds must be at least 2")
     if not args.model.exists():

@@ -4,9 +4,39 @@ every time, can be read and reviewed line by line, and cannot be "trained away".
 
 How it works
 ------------
-1. :func:`normalise` turns what people actually type into one plain form: lower case,
-   straight quotes, no accents or emoji, "helpppp" -> "help", SMS spellings expanded
-   ("hes" -> "he is", "cant" -> "cannot", "u" -> "you", "od'd" -> "overdosed", ...).
+1. :func:`normalise` turns what people actually type, and what phones and copy-paste do to
+   it, into one plain lower-case ASCII form, so that no disguise splits or hides a word:
+
+   * Unicode: NFKC (full-width and styled letters, ligatures); format characters
+     (category Cf: soft hyphen, zero-width space / joiner / non-joiner, word joiner,
+     byte-order mark, direction marks) and other invisible fillers are *dropped*, so
+     "suic\u00adidal" stays one word; accents stripped (NFKD, combining marks dropped);
+     lookalike letters (Cyrillic "\u0430 \u0435 \u043e \u0440 \u0441 \u0443 \u0445 \u0456 \u0455 \u0458", Greek "\u03bf \u03b1 \u03b5 \u03b9 \u03ba \u03bd \u03c1 \u03c4 \u03c5 \u03c7", IPA and
+     small capitals) mapped to the Latin letter they look like; anything left (emoji,
+     other scripts, lone surrogates) becomes a space. ASCII messages skip all of this.
+   * Digits and symbols used as letters inside a word ("k1ll", "su1c1dal", "0verdose",
+     "$elf", "k!ll"): only a run with letters on both sides, or a leading "0"/"$", and
+     never in a token shaped like a postcode, so "LS1 4AB", "M4", "999", "10mg", "3pm" and
+     "2015" are kept. "1" and "!" become "i" or "l", whichever makes a known word.
+   * Stretched and doubled letters: "diiiie" -> "die", "helpppp" -> "help", and one doubled
+     letter in a word the rules know ("suiicidal", "tabllets"), unless the doubled spelling
+     is a word itself ("odd", "feed", "too").
+   * Broken words joined: spelled out ("k i l l", "s-u-i-c-i-d-e", "o.d", "o d") when the
+     letters spell words the rules know; split by a stray space ("over dose", "suic idal",
+     "kill my self", "him self") when the halves spell such a word and one half is not a
+     common word on its own ("a live", "be low" stay apart).
+   * SMS, slang and contractions: "hes" -> "he is", "cant" -> "cannot", "u" -> "you",
+     "want 2 die", "want too die", "a load off tablets"; overdose shorthand ("od", "OD",
+     "od'd", "ODd", "oding", "ODing", "od-ing", "has od" -> "has overdosed"); "kms" and
+     "kys" both read as "kill myself" (about the writer), "unalive (myself)".
+
+   The words a repair may produce (``_KNOWN``) are read from the rules' own patterns, plus
+   the SMS table and a few crisis words, so a repair never invents a word no rule looks
+   for. Per message, measured with timeit over the development corpus (1,950 messages, best
+   of 5, Python 3.10 on 2 shared cores): normalise about 0.045 ms with warm caches (0.06 ms
+   cold), against 0.075 ms for the earlier ASCII-only version; the whole of :func:`triage`
+   about 0.42 ms against 0.31 ms before (it has more rules). Every repair is linear in the
+   length of the message, and "words" over 40 letters are left alone.
 2. Each rule is a regular expression over that text, for one :class:`CrisisType`. A rule
    has a *kind*:
 
@@ -33,6 +63,8 @@ Guards only ever look for clear evidence of "not an emergency"; when in doubt, a
 """
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -80,16 +112,172 @@ class CrisisMatch:
 # Normalisation
 # --------------------------------------------------------------------------------------
 
-_QUOTES = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u02bc": "'", "\u0060": "'", "\u00b4": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-        "\u2013": "-", "\u2014": "-", "\u2212": "-",
-    }
-)
+_QUOTES = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u02bc": "'", "\u0060": "'", "\u00b4": "'", "\u02b9": "'", "\u02bb": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+}
 
-# Words whose double letters are real, so "stilll" -> "still", not "stil".
+# Letters that look like Latin ones (Cyrillic, Greek, Armenian, IPA) and Latin letters that
+# NFKD does not take apart. Mapped after NFKC and accent-stripping, before lower-casing, so
+# upper and lower case each map to the letter they look like ("Н" -> "H", "н" -> "h").
+_LOOKALIKES = {
+    # Cyrillic capitals
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "У": "Y", "Х": "X", "Ѕ": "S", "І": "I", "Ј": "J", "Ԛ": "Q", "Ԝ": "W", "Ү": "Y",
+    "Ӏ": "I", "Ѵ": "V", "Ɑ": "A", "Ԁ": "D", "Ь": "b", "Г": "r", "П": "n", "Л": "n", "З": "3",
+    # Cyrillic small letters
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+    "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ј": "j", "ԁ": "d", "һ": "h", "ԛ": "q",
+    "ԝ": "w", "ү": "y", "ӏ": "l", "ѵ": "v", "ь": "b", "г": "r", "п": "n", "л": "n", "ɡ": "g",
+    "ё": "e", "ї": "i", "з": "3",
+    # Greek capitals and small letters
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
+    "ρ": "p", "σ": "o", "ς": "s", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "μ": "u", "ϲ": "c",
+    "ϳ": "j",
+    # Armenian
+    "օ": "o", "ս": "u", "հ": "h", "ո": "n", "ց": "g", "զ": "q",
+    # Latin letters that do not decompose, and IPA lookalikes
+    "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ß": "ss", "æ": "ae",
+    "Æ": "AE", "œ": "oe", "Œ": "OE", "ð": "d", "Ð": "D", "þ": "th", "ħ": "h", "ı": "i",
+    "ȷ": "j", "ɑ": "a", "ɩ": "i", "ʀ": "r", "ɴ": "n", "ʏ": "y", "ᴏ": "o", "ᴄ": "c",
+    "ᴅ": "d", "ᴇ": "e", "ᴋ": "k", "ᴍ": "m", "ᴘ": "p", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v",
+    "ᴡ": "w", "ᴢ": "z", "ʜ": "h", "ʟ": "l", "ɢ": "g", "ꜱ": "s", "ɪ": "i", "ʙ": "b",
+    "ꞵ": "b", "ƅ": "b", "ɾ": "r", "ʋ": "u", "ѡ": "w",
+}
+_FOLD = str.maketrans({**_LOOKALIKES, **_QUOTES})
+_ASCII_QUOTES = str.maketrans({"`": "'"})
+
+# Invisible characters that are not in category Cf (format), dropped with it.
+_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u180e\u034f")
+
+
+def _fold_unicode(text: str) -> str:
+    """Non-ASCII text -> ASCII: NFKC (full-width and styled letters, ligatures), format
+    characters dropped (soft hyphen, zero-width space / joiner / non-joiner, word joiner,
+    byte-order mark, direction marks), accents stripped (NFKD, combining marks dropped),
+    lookalike letters mapped; anything else left over (emoji, other scripts, lone
+    surrogates) becomes a space."""
+    s = unicodedata.normalize("NFKC", text)
+    s = "".join(
+        ch for ch in unicodedata.normalize("NFKD", s)
+        if ch.isascii() or (
+            not unicodedata.category(ch).startswith(("M", "Cf")) and ch not in _INVISIBLE
+        )
+    )
+    s = s.translate(_FOLD)
+    if s.isascii():
+        return s
+    return "".join(ch if ch.isascii() else " " for ch in s)
+
+
+# ---------------------------------------------------------------- letters in disguise
+# Digits and symbols used as letters inside a word ("k1ll", "su1c1dal", "0verdose", "$elf").
+# Only a run of them with letters on both sides (or a leading "0"/"$" before letters) is
+# read as letters, and never in a token shaped like a postcode, so "LS1", "M4 2AB", "999",
+# "10mg", "24hrs" and "2015" are left alone. "1" and "!" are ambiguous ("i" or "l"): the
+# spelling that is a known word wins; an unknown "!" is punctuation.
+_LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "|": "l"}
+_LEET_HINT = re.compile(r"[a-z][0134578@$!|]+[a-z]|(?<![a-z0-9])[0$][a-z]")
+_LEET_TOKEN = re.compile(r"[a-z0-9@$!|]+")
+_LEET_RUN = re.compile(r"(?<=[a-z])[0134578@$!|]+(?=[a-z])|^[0$]+(?=[a-z])")
+_POSTCODE = re.compile(r"[a-z]{1,2}\d[a-z\d]?(?:\d[a-z]{2})?")
+
+
+_LONGEST_WORD = 40  # longer "words" are not words: left alone, so odd input stays cheap
+
+
+def _unleet_token(token: str) -> str:
+    if len(token) > _LONGEST_WORD or _POSTCODE.fullmatch(token) or not _LEET_RUN.search(token):
+        return token
+    runs = list(_LEET_RUN.finditer(token))
+    if any("8" in m.group(0) for m in runs):
+        return token  # "gr8", "l8r": SMS, not disguise
+    base = _LEET_RUN.sub(lambda m: "".join(_LEET.get(c, c) for c in m.group(0)), token)
+    if "1" not in base and "!" not in base:
+        return base
+    ambiguous = [i for i, c in enumerate(base) if c in "1!"]
+    if len(ambiguous) > 4:
+        return base.replace("1", "i").replace("!", " ")
+    for letters in itertools.product("il", repeat=len(ambiguous)):
+        chars = list(base)
+        for i, letter in zip(ambiguous, letters):
+            chars[i] = letter
+        candidate = "".join(chars)
+        if _collapse_runs(candidate) in _KNOWN:
+            return candidate
+    return base.replace("1", "i").replace("!", " ")
+
+
+def _unleet(match: re.Match) -> str:
+    return _unleet_token(match.group(0))
+
+
+# ---------------------------------------------------------------- stretched and doubled letters
+_RUN3 = re.compile(r"([a-z])\1{2,}")
+_DOUBLE = re.compile(r"([a-z])\1")
+
+
+@functools.lru_cache(maxsize=16384)
+def _collapse_runs(word: str) -> str:
+    """'helpppp' -> 'help', 'pleeeease' -> 'please', 'stilllll' -> 'still'; and one doubled
+    letter in a word the rules know ('suiicidal' -> 'suicidal', 'tabllets' -> 'tablets'),
+    unless the doubled spelling is itself a word ('feed', 'odd', 'too')."""
+    if len(word) > _LONGEST_WORD:
+        return word
+    if _RUN3.search(word):
+        single = _RUN3.sub(r"\1", word)
+        double = _RUN3.sub(r"\1\1", word)
+        # "tooo" -> "too", "offf" -> "off": the double spelling wins when both are words
+        for candidate in (double, single):
+            if candidate in _KNOWN or candidate in _SMS or candidate in _DOUBLE_OK:
+                return candidate
+        # Some words keep a real double letter next to the stretched one ("sleeeep").
+        squeezed = _DOUBLE.sub(r"\1", _RUN3.sub(r"\1", word))
+        known = _SQUEEZED.get(squeezed)
+        if known:
+            return known
+        word = single
+    if _DOUBLE.search(word) and not _is_word(word) and not _is_real_double(word):
+        for m in _DOUBLE.finditer(word):
+            candidate = word[: m.start()] + word[m.start() + 1:]
+            if len(candidate) >= 2 and _is_word(candidate, inflected=True):
+                return candidate
+    return word
+
+
+_SUFFIXES = ("s", "es", "ed", "d", "ing")
+
+
+def _is_word(word: str, inflected: bool = False) -> bool:
+    """A word the rules or the SMS table know ("can't", "mum's" and "breathin" count; with
+    `inflected`, "threatens" too)."""
+    for form in (word, word.replace("'", ""), word.split("'")[0]):
+        if form in _KNOWN or form in _SMS or form + "g" in _G_DROPPED:
+            return True
+        for suffix in _SUFFIXES if inflected else ():
+            if form.endswith(suffix) and len(form) > len(suffix) + 3 and form[: -len(suffix)] in _KNOWN:
+                return True
+    return False
+
+
+def _is_real_double(word: str) -> bool:
+    """'feed', 'feeds', 'hopping': real double letters, never repaired."""
+    if word in _DOUBLE_OK:
+        return True
+    doubles = len(_DOUBLE.findall(word))
+    return any(
+        word.endswith(suffix) and word[: -len(suffix)] in _DOUBLE_OK
+        and len(_DOUBLE.findall(word[: -len(suffix)])) == doubles
+        for suffix in ("s", "es", "ing")
+    )
+
+
+# Words whose double letters are real, so "stilll" -> "still", not "stil". The rules' own
+# words (see _KNOWN below) count too.
 _DOUBLE_LETTER_WORDS = frozenset(
     """
     all asleep bleeding bloody bottle call called cannot cutting door dropped dropping fall fell
@@ -99,6 +287,44 @@ _DOUBLE_LETTER_WORDS = frozenset(
     week weed well will wont yellow agree three cool soon keep been need tonight shall shaking
     """.split()
 )
+# Real English words with a double letter that one letter less would turn into a word the
+# rules know ("feed" is not "fed", "odd" is not "od", "hopping" is not "hoping"): never
+# "un-doubled".
+_DOUBLE_OK = frozenset(
+    """
+    odd add odds adds too off feed wee egg eggs ill all ball bell bill buzz boss class
+    glass grass kiss less loss miss mess moss pass press cross dress boot boots book books cook
+    cool food fool good hood mood moon noon pool roof room root soon took wood wool zoo seed
+    need deed feet meet sheep sleep steel teeth three tree weed week been free green keep seen
+    speed street sweet apple babble bubble butter better bitter letter litter matter summer
+    dinner winner inner runner banner manner hammer hopping hopped shopping stopping stopped
+    dropping dropped popping popped topping chipping shipping slipping tripping skipping
+    dripping whipping wrapping clapping tapping napping rapping sitting fitting hitting getting
+    letting setting betting cutting putting shutting running winning beginning planning
+    spinning swimming thinner rubbish rubber robber robbed robbing sobbing grabbing stabbing
+    happy happen sorry worry hurry carry marry merry berry cherry ferry furry jelly belly
+    silly hilly jolly lolly folly tummy mummy daddy granny nanny kitty pretty penny funny sunny
+    bunny muddy buddy ready tidy shall small stall tall wall call fall hall mall pull full bull
+    dull hull skull spell smell swell tell well yell fell cell sell shell kill fill hill mill
+    pill till will still chill drill grill spill thrill doll roll poll toll troll
+    sell supper upper copper dapper zipper slipper pepper offer suffer differ coffee toffee
+    office officer effect effort affect afford staff stuff cliff sniff stiff puff huff
+    accept access accident according account across address allow apply arrive assess
+    attack attempt attend commit common community correct follow immediate passed possible
+    process professional recommend success suggest support terrible tomorrow different
+    difficult account annoy announce appear appoint approach arrange assist associate
+    accommodation appointment assessment commissioner committee grammar programme
+    parrot carrot barrel arrow narrow sorrow borrow tomorrow mirror error terror horror
+    cannot connect channel tunnel funnel kennel flannel innocent dinner manners sunny
+    loose goose choose moose noose poor door floor blood flood look hook cook nook
+    bitten written kitten mitten smitten forgotten rotten cotton button mutton gotten
+    village pillow fellow yellow hollow follow swallow shallow mellow bellow
+    middle riddle fiddle puddle cuddle muddle paddle saddle bottle little kettle settle
+    weekend sheet street sleeve needle steer beer deer cheer queer sneeze freeze breeze
+    sweeping weeping creeping keeping sleeping feeling meeting greeting
+    """.split()
+)
+
 
 # Common SMS / spoken spellings -> plain words. Applied token by token, after apostrophes
 # were handled, so both "he's" and "hes" arrive here as the same token or phrase.
@@ -128,13 +354,21 @@ _SMS = {
     "ppl": "people", "wen": "when", "wiv": "with", "wif": "with", "abt": "about", "nt": "not",
     "bf": "boyfriend", "gf": "girlfriend", "bro": "brother", "sis": "sister",
     "mam": "mum", "mom": "mum", "mommy": "mum", "mummy": "mum", "mammy": "mum", "ma": "mum",
-    "kms": "kill myself", "meself": "myself", "myslef": "myself", "mysef": "myself",
+    "meself": "myself", "myslef": "myself", "mysef": "myself", "mysel": "myself",
     "tabs": "tablets", "tablet": "tablet", "meds": "meds", "paracetomol": "paracetamol",
     "paracetemol": "paracetamol", "unconcious": "unconscious", "unconsious": "unconscious",
     "breating": "breathing", "breahting": "breathing", "brething": "breathing",
     "breath": "breathe", "sucidal": "suicidal", "suicidle": "suicidal", "suicde": "suicide",
     "wakeup": "wake up", "narcan": "naloxone", "nyxoid": "naloxone", "prenoxad": "naloxone",
     "ambo": "ambulance", "amberlance": "ambulance",
+    # self-harm and suicide shorthand: "kms" / "kys" are read as about the writer
+    "kms": "kill myself", "kys": "kill myself", "kmsl": "kill myself", "unalive": "dead",
+    "unalived": "killed", "unaliving": "killing", "suicidial": "suicidal",
+    "suisidal": "suicidal", "suicidel": "suicidal", "sucicidal": "suicidal", "suiside": "suicide",
+    "sucide": "suicide", "suicid": "suicide", "overdoes": "overdose", "ovedose": "overdose",
+    "overdoze": "overdose", "overdozed": "overdosed", "ovedosed": "overdosed",
+    "overdossed": "overdosed", "oded": "overdosed",
+    "m8": "mate", "m8s": "mates", "hlp": "help", "halp": "help",
 }
 
 # Dropped "g" ("breathin", "wakin"): only for these words, so "skin" or "in" stay as they are.
@@ -144,30 +378,9 @@ _G_DROPPED = frozenset(
     choking cutting hurting killing ending nodding gouching overdosing dying coming thinking
     planning hitting kicking punching threatening drinking using taking gasping twitching
     bleeding harming burning saying talking crying sleeping trying doing getting kicking
-    shouting screaming rattling slurring foaming sweating
+    shouting screaming rattling slurring foaming sweating banging hanging topping
     """.split()
 )
-
-_EMOJI_AND_SYMBOLS = re.compile(r"[^\x00-\x7f]+")
-_RUN3 = re.compile(r"([a-z])\1{2,}")
-
-
-def _collapse_runs(word: str) -> str:
-    """'helpppp' -> 'help', 'pleeeease' -> 'please', 'stilllll' -> 'still'."""
-    if not _RUN3.search(word):
-        return word
-    single = _RUN3.sub(r"\1", word)
-    double = _RUN3.sub(r"\1\1", word)
-    for candidate in (single, double):
-        if candidate in _DOUBLE_LETTER_WORDS or candidate in _SMS:
-            return candidate
-    # Some words keep a real double letter next to the stretched one ("sleeeep").
-    squeezed = re.sub(r"([a-z])\1+", r"\1", word)
-    for known in _DOUBLE_LETTER_WORDS:
-        if re.sub(r"([a-z])\1+", r"\1", known) == squeezed:
-            return known
-    return single
-
 
 _CONTRACTIONS = [
     (re.compile(r"\bcan'?t\b"), "cannot"),
@@ -189,12 +402,151 @@ _CONTRACTIONS = [
 _OD_FORMS = [
     (re.compile(r"\bover ?d[oa]s+e?d\b"), "overdosed"),
     (re.compile(r"\bover ?do(?:s+|z)e?ing\b"), "overdosing"),
-    (re.compile(r"\bo\.?d\.?(?:(?:'|-)d|(?:'|-)?ed)\b"), "overdosed"),
-    (re.compile(r"\bo\.?d\.?(?:'|-)?(?:ing|in)\b"), "overdosing"),
+    (re.compile(r"\bo+\.?d+\.?(?:(?:'|-)d+|(?:'|-)?e+d+)\b"), "overdosed"),
+    (re.compile(r"\bo+\.?d+\.?(?:'|-)?i+n+g*\b"), "overdosing"),
+    (re.compile(r"\bo{2,}d(?=\b|')"), "od"),
     (re.compile(r"\bo\.?d\.?'s\b"), "overdoses"),
-    (re.compile(r"\bo\.d\.?(?=\s|$)"), "overdose"),
+    (re.compile(r"\bo\.d\.?(?=\s|$|[,;:!?])"), "overdose"),
+    # "has od" / "might have OD" / "just od" are the past participle
+    (re.compile(r"\b(has|have|had|s|just|(?:might|may|must|could|should) have|(?:might|may|"
+                r"must|could) of) (?:just )?od\b(?! (?:on )?(?:chocolate|sugar|caffeine)\b)"),
+     r"\1 overdosed"),
     (re.compile(r"\bod\b"), "overdose"),
 ]
+
+# Words written with spaces or dots between the letters ("k i l l", "s-u-i-c-i-d-e",
+# "o d"): joined when the letters spell a word the rules know, or words they know.
+_SPELLED = re.compile(r"\b[a-z](?:[ .\-_*]{1,2}[a-z]\b){1,}")
+
+
+def _segment(letters: str) -> Optional[list[str]]:
+    """'killmyself' -> ['kill', 'myself']: known words only, longest first, at least one
+    of four letters or more; None if the letters are not made of known words."""
+    if len(letters) > _LONGEST_WORD * 2:
+        return None
+    back: list[int] = [-1] * (len(letters) + 1)  # where the last word ending here starts
+    back[0] = 0
+    for end in range(2, len(letters) + 1):
+        for start in range(max(0, end - 14), end - 1):
+            if back[start] >= 0 and letters[start:end] in _KNOWN:
+                back[end] = start
+                break
+    if back[-1] < 0:
+        return None
+    words, end = [], len(letters)
+    while end > 0:
+        words.append(letters[back[end]:end])
+        end = back[end]
+    words.reverse()
+    return words if any(len(w) >= 4 for w in words) else None
+
+
+def _join_spelled(match: re.Match) -> str:
+    text = match.group(0)
+    letters = re.sub(r"[^a-z]", "", text)
+    if len(letters) == 2:
+        return "od" if letters == "od" else text
+    if letters in _SPELLED_EXTRA:
+        return letters
+    words = _segment(letters)
+    return " ".join(words) if words else text
+
+
+_SPELLED_EXTRA = frozenset({"kms", "kys", "od", "kmsl"})
+
+# A word broken in two by a stray space ("over dose", "suic idal", "him self"): joined
+# when the two parts spell a word the rules know and one of them is not a common word
+# on its own, or the pair is a known split.
+_SPLIT_PAIRS = frozenset(
+    """
+    over+dose over+dosed over+dosing over+doses over+dosage my+self him+self her+self
+    them+selves them+self your+self our+selves their+selves it+self one+self me+self
+    sui+cide sui+cidal no+one some+one any+one un+alive over+dosed pass+out a+lone
+    """.split()
+)
+
+
+def _joined(a: str, b: str) -> Optional[str]:
+    """The word that "a b" was before a stray space split it, if any."""
+    if not (a.isalpha() and b.isalpha()):
+        return None
+    if f"{a}+{b}" in _SPLIT_PAIRS:
+        return a + b
+    if a in ("a", "i") or (a in _COMMON and b in _COMMON):
+        return None
+    if a + b in _JOIN_TARGETS:
+        return a + b
+    # the first half lost a real double letter to the doubled-letter repair ("hitt ing")
+    if a[-1] + b in _JOIN_TARGETS or (a + a[-1] + b) in _JOIN_TARGETS:
+        return a + a[-1] + b if (a + a[-1] + b) in _JOIN_TARGETS else None
+    return None
+
+
+def _join_splits(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if i + 1 < len(tokens):
+            joined = _joined(tokens[i], tokens[i + 1])
+            # "feel s uicidal": the next pair ("suicidal") beats this one ("feels"), unless
+            # this one mends a broken word and the next would break a whole one
+            # ("swallowe d one" is "swallowed one", not "swallowe done")
+            if joined and not (
+                i + 2 < len(tokens)
+                and _joined(tokens[i + 1], tokens[i + 2])
+                and (_is_word(tokens[i]) or tokens[i] in _COMMON or not _is_word(tokens[i + 2]))
+            ):
+                out.append(joined)
+                i += 2
+                continue
+        out.append(tokens[i])
+        i += 1
+    return out
+
+
+@functools.lru_cache(maxsize=16384)
+def _expand(token: str) -> str:
+    token = _SMS.get(token, token)
+    if token.endswith("in") and token + "g" in _G_DROPPED:
+        token += "g"
+    return token
+
+
+_WORDLIKE = re.compile(r"[a-z']+")
+_OD_HINT = re.compile(r"\bo+\.?d|\bover ?d")
+_UPPER_OD = re.compile(r"\b[Oo]+\.?D+\.?(?:'(?:d|D|ed|ED)|d+|ed)\b")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# "want too die", "a load off tablets": the doubled spelling of "to" and "of" where only
+# "to" and "of" make sense.
+_TOO_AS_TO = re.compile(
+    r"\b(want|wanted|wants|going|gonna|need|needs|needed|have|has|had|got|trying|try|tried|able|"
+    r"about|ready|wish|plan|planning|decided|scared|afraid|frightened|reason|me|like|love|hate|"
+    r"refuses|refused|threatening|threatened|started|starting) too\b(?! (?:much|many|late|early|"
+    r"far|long|bad|hard|often|young|old|big|small|high|drunk|tired|scared|well|quick|fast|soon)\b)"
+)
+_TO_AS_TOO = re.compile(r"\bto (much|many)\b")  # "took to much"
+_OFF_AS_OF = re.compile(
+    r"\b(load|loads|lot|lots|all|some|bottle|bottles|box|boxes|packet|packets|handful|strip|"
+    r"strips|scared|afraid|frightened|terrified|most|full|half|tub|pack|bag|couple|none|any) off\b"
+    r"(?= (?:(?:\w+ )?(?:pills|tablets|meds|medication|methadone)|my|his|her|their|the|them|him|"
+    r"it)\b)"
+)
+_TOO_BEFORE_VERB = re.compile(
+    r"\btoo (?=(?:be|live|die|jump|sleep|go|get|take|end|kill|hurt|my|his|her|their|the|a|me|him|"
+    r"them|us|stop|wake|leave|do|have|see|call|talk|cut|hang|overdose|run|walk|throw|swallow|"
+    r"harm|escape|tell)\b)"
+)
+_TWO_AS_TO = re.compile(
+    r"\b(want|wanna|going|need|have|got|ready|trying|try|able|wish|about|plan|"
+    r"planning|like) 2\b(?! (?:of|or|and|pills|tablets|bags|cans|bottles|days|weeks))"
+)
+_UNALIVE = {"e": "kill", "ed": "killed", "ing": "killing"}
+_UNALIVE_SELF = re.compile(r"\bun ?aliv(e|ed|ing) ((?:my|him|her|them|your)sel(?:f|ves))\b")
+
+
+def _repair_doubles(match: re.Match) -> str:
+    word = match.group(0)
+    return _collapse_runs(word) if _DOUBLE.search(word) else word
 
 
 def normalise(text: str) -> str:
@@ -202,34 +554,41 @@ def normalise(text: str) -> str:
 
     >>> normalise("He\u2019s not breathin!!! helpppp \U0001F62D")
     'he is not breathing help'
+    >>> normalise("suic\u00adidal, k i l l my self, \u043everdose")
+    'suicidal kill myself overdose'
     """
     if not text:
         return ""
-    s = str(text).translate(_QUOTES)
+    s = str(text)
+    s = _fold_unicode(s) if not s.isascii() else s.translate(_ASCII_QUOTES)
     # "ODd" / "ODed" are only unambiguous before lower-casing ("odd" is a word).
-    s = re.sub(r"\bO\.?D\.?(?:'(?:d|D|ed|ED)|d|ed)\b", "overdosed", s)
-    s = unicodedata.normalize("NFKD", s)
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = _UPPER_OD.sub("overdosed", s)
     s = s.lower()
-    s = _EMOJI_AND_SYMBOLS.sub(" ", s)
-    s = re.sub(r"[a-z']+", lambda m: _collapse_runs(m.group(0)), s)
-    for pattern, repl in _OD_FORMS:
-        s = pattern.sub(repl, s)
-    for pattern, repl in _CONTRACTIONS:
-        s = pattern.sub(repl, s)
-    s = s.replace("'", "")
-    s = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", s)  # self-harm -> self harm
-    s = re.sub(r"[^a-z0-9]+", " ", s)
-    s = re.sub(r"\b(want|wanna|going|need|have|got|ready|trying|try|able|wish|about|plan|"
-               r"planning|like) 2\b(?! (?:of|or|and|pills|tablets|bags|cans|bottles|days|weeks))",
-               r"\1 to", s)
-    words = []
-    for token in s.split():
-        token = _SMS.get(token, token)
-        if token.endswith("in") and token + "g" in _G_DROPPED:
-            token += "g"
-        words.append(token)
-    return " ".join(words)
+    if _LEET_HINT.search(s):
+        s = _LEET_TOKEN.sub(_unleet, s)
+    if _DOUBLE.search(s):
+        s = _WORDLIKE.sub(_repair_doubles, s)
+    s = _SPELLED.sub(_join_spelled, s)
+    if "aliv" in s:
+        s = _UNALIVE_SELF.sub(lambda m: f"{_UNALIVE[m.group(1)]} {m.group(2)}", s)
+    if _OD_HINT.search(s):
+        for pattern, repl in _OD_FORMS:
+            s = pattern.sub(repl, s)
+    if "'" in s:
+        for pattern, repl in _CONTRACTIONS:
+            s = pattern.sub(repl, s)
+        s = s.replace("'", "")
+    s = _NON_ALNUM.sub(" ", s)  # also "self-harm" -> "self harm"
+    if " 2" in s:
+        s = _TWO_AS_TO.sub(r"\1 to", s)
+    if " to m" in s:
+        s = _TO_AS_TOO.sub(r"too \1", s)
+    if " too " in s:
+        s = _TOO_BEFORE_VERB.sub("to ", _TOO_AS_TO.sub(r"\1 to", s))
+    if " off " in s:
+        s = _OFF_AS_OF.sub(r"\1 of", s)
+    tokens = _join_splits(s.split())
+    return " ".join(_expand(token) for token in tokens)
 
 
 # --------------------------------------------------------------------------------------
@@ -254,12 +613,29 @@ _PERSON = (
 _DRUG = (
     r"(?:pills?|tablets?|meds|medication|medicine|paracetamol|para|co codamol|cocodamol|"
     r"codamol|codeine|ibuprofen|aspirin|sleeping (?:pills|tablets)|vallies|valium|diazepam|"
-    r"benzos?|xanax|blues|pregabalin|pregab|gabapentin|gabbies|tramadol|oxy|oxycodone|"
+    r"benzos?|xanax|blues|pregabalin|pregabs?|gabapentin|gabbies|tramadol|oxy|oxycodone|"
     r"morphine|fentanyl|methadone|script|subutex|bupe|buprenorphine|antidepressants|"
     r"sertraline|citalopram|amitriptyline|mirtazapine|quetiapine|insulin|lithium|gear|brown|"
     r"heroin|smack|g|gbl|ghb|ket|ketamine|spice|mamba|coke|cocaine|crack|mdma|molly|mandy|"
     r"ecstasy|pingers|speed|nitazenes|opiates|opioids|painkillers|pain killers|drugs|stuff|"
-    r"prescriptions?|supply|doses?|them|it|everything|the lot)"
+    r"prescriptions?|supply|doses?|them|it|everything|the lot|zopiclone|zolpidem|lorazepam|"
+    r"clonazepam|temazepam|alprazolam|etizolam|promethazine|olanzapine|propranolol|"
+    r"dihydrocodeine|co dydramol|tapentadol|oramorph|nurofen|solpadeine|fluoxetine|prozac|"
+    r"venlafaxine|duloxetine|naproxen|antihistamines?|painkiller|"
+    r"[a-z]+(?:zepam|azolam|zolam|clone|apine|etine|oxetine|triptyline|codone|profen|"
+    r"tamol|barbital|adol|afil))"
+)
+_DRUG_NAMED = (
+    r"(?:pills?|tablets?|meds|medication|medicine|paracetamol|co codamol|cocodamol|codeine|"
+    r"ibuprofen|aspirin|valium|diazepam|vallies|benzos?|xanax|pregabalin|pregabs?|gabapentin|"
+    r"tramadol|oxycodone|morphine|fentanyl|patch|patches|methadone|script|subutex|bupe|"
+    r"buprenorphine|antidepressants|sertraline|citalopram|amitriptyline|mirtazapine|"
+    r"quetiapine|insulin|lithium|gear|heroin|smack|gbl|ghb|ket|ketamine|spice|coke|cocaine|"
+    r"crack|mdma|ecstasy|pingers|speed|edibles|gummies|weed|vodka|alcohol|drink|booze|wine|"
+    r"gin|whisky|cider|beer|drugs|a bag|bag|baggie|wrap|bleach|capsules?|batteries|battery|"
+    r"washing (?:tablets|pods|capsules)|g|para|nicotine|vape liquid|e liquid|cannabis|thc|hash|"
+    r"skunk|joint|spliff|vape|nicotine pouch\w*|pouch\w*|zopiclone|lorazepam|temazepam|"
+    r"[a-z]+(?:zepam|azolam|clone|apine|oxetine|triptyline|codone|profen|tamol))"
 )
 _CHILD = (
     r"(?:kids?|kiddies|child|children|baby|babies|babys|bairns?|toddlers?|infant|newborn|"
@@ -271,13 +647,15 @@ _CHILD = (
     r"three|four|five|six|seven|eight|nine|ten))"
 )
 _PARENT = (
-    r"(?:dad|father|mum|mother|stepdad|step dad|stepmum|step mum|parents?|"
+    r"(?:(?:dad|father|mum|mother|stepdad|step dad|stepmum|step mum)s?|parents?|"
     r"mums? (?:boyfriend|partner|fella)|dads? (?:girlfriend|partner))"
 )
 _PARTNER = (
     r"(?:(?:my|her|his|their|our) (?:\w+ ){0,2}?(?:partner|husband|hubby|wife|boyfriend|"
     r"girlfriend|fella|fiance|fiancee|ex|other half|missus|misses|man|bloke|son|daughter|"
-    r"brother|sister|flatmate|carer)|he|she|they|partner|husband|wife|boyfriend|girlfriend)"
+    r"brother|sister|flatmate|carer|grandson|granddaughter|nephew|niece|stepson|stepdaughter|"
+    r"lodger|housemate|cousin|uncle)|he|she|they|partner|husband|hubby|wife|boyfriend|girlfriend|"
+    r"fella|ex|missus)"
 )
 _YOUNG = (
     r"(?:i am|i m) (?:only )?(?:[5-9]|1[0-7]|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -338,7 +716,12 @@ _RULES: tuple[_Rule, ...] = (
         r"(?<!\bi )(?<!\bi could )(?<!\bi can )(?<!\bi do )"
         r"\b(?:not|no longer|barely|hardly|stopped|stop|stops|stopping|struggling to|"
         r"cannot|can not|trying to|"
-        r"gasping|gasping to|is not) (?:really |properly )?breath(?:e|ing|es)?\b",
+        r"gasping|gasping to|is not) (?:really |properly )?breath(?:e|ing|es)?\b"
+        r"(?! (?:through (?:my|his|her|the|their) (?:nose|mouth)|properly through)\b)"
+        r"|\b(?:trouble|difficulty|difficulties|problems?|struggling|a hard time|issues) (?:with )?"
+        r"(?:breathing|to breathe)\b",
+        unless=(r"\b(?:blocked nose|stuffy|hay fever|sinus\w*|asthma|inhaler|a cold|this cold|the "
+                r"cold|the flu|covid|panic attacks?|when i run|exercise|the stairs|allerg\w*)\b",),
         habit_guard=True,
     ),
     _rule(
@@ -358,6 +741,12 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:weird|funny|strange|odd|slow|shallow|noisy|rattly|raspy|irregular|gurgling|"
         r"gasping|laboured) breathing\b"
         r"|\bbreathing (?:funny|weird|strange|odd|really slow|really shallow)"
+        r"|\bbreathing (?:is |s )?(?:sounds |sound |sounding )?like (?:he is |she is |they are )?"
+        r"(?:snoring|gurgling|rattling|choking|drowning|a rattle|a snore)\b"
+        r"|\b(?:do not|not) (?:think|know if|know whether|sure if|sure whether|sure) (?:that )?"
+        r"(?:he|she|they|my \w+|the \w+|\w+) (?:is|are|s) (?:still )?breathing\b"
+        r"|\b(?:cannot|can not|could not) (?:tell|see|hear) if (?:he|she|they|\w+) (?:is|are|s) "
+        r"(?:still )?breathing\b"
         r"|\b(?:gasping|fighting|struggling) for (?:air|breathe|breath)\b",
         habit_guard=True,
     ),
@@ -367,16 +756,48 @@ _RULES: tuple[_Rule, ...] = (
         r"he|she|they|him|her|room \w+|"
         + _REL
         + r"s?) (?:is |are |s |has |have |had |been )?(?:gone |going |turning |turned |went |"
-        r"getting |got |look |looks |looking |gone all |all |really |very |proper |so |"
-        r"like )*(?:blue|grey|gray|purple|bluish|blueish|greyish|bluey|ashen)\b"
-        r"(?! (?:in the face|haired|hair|hoodie|top|jumper|coat|jacket|car|eyes|badge|bin|"
+        r"getting |got |look |looks |looking |gone all |all |really |very |proper |so |still |"
+        r"kinda |kind of |a bit |bit |slightly |quite |like )*(?:blue|grey|gray|purple|bluish|"
+        r"blueish|greyish|bluey|ashen|dusky)\b"
+        r"(?! (?:in the face|haired|hair|hoodie|top|jumper|coat|jacket|car|eyes|badge|bin|with (?:rage|"
+        r"anger|laughter|laughing|embarrassment|effort|fury|cold|the cold|shame|the effort)|"
         r"in (?:his|her|their|my) (?:\d+s|teens|twenties|thirties|forties|fifties)|early|overnight|"
         r"years ago|with age|at \d+|because|about|lately|these days|since|from (?:the |an |a |my )?"
         r"(?:ice lolly|lolly|slush\w*|sweets?|dye|paint|pen|ink|wine|juice|blueberr\w*|make ?up|"
         r"lipstick))\b)"
         r"|\b(?:blue|grey|gray|purple|bluish|bluey)(?:ish)? (?:lips|face|skin|fingers|fingertips|"
-        r"nails)\b",
-        unless=(r"\bblue in the face\b", r"\bwith worry\b"),
+        r"nails)\b"
+        # no subject: "gone blue", "turning grey"
+        r"|(?:^|\b(?:and|now|has|have|is|s|just|he|she|they|help|omg|please)\b )(?:gone|going|"
+        r"turned|turning|went) (?:all |really |very |a bit |kinda |kind of |a funny |a )?(?:blue|"
+        r"grey|gray|purple|bluish|bluey)\b(?! (?:in the face|haired|hair|with|at|because|from|worrying|"
+        r"overnight|early|since|over|lately|in|stress\w*)\b)",
+        unless=(r"\bblue in the face\b", r"\bwith worry\b",
+                r"\b(?:hair|beard|sky|screen|light|lights|car|walls?|paint|sea|mould|bread|"
+                r"meat|router|water|badge|football|team|politics|labour|tory)\b(?: \w+){0,3}? "
+                r"(?:gone|going|turned|turning|went|is|are|s) (?:\w+ )?(?:blue|grey|gray|purple)\b"),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_barely", OD,
+        r"\b(?:barely|hardly|not really|only just|not properly) (?:moving|responding|responsive|"
+        r"conscious|awake|moves|responds|breathing|with it)\b",
+        habit_guard=True,
+    ),
+    _rule(
+        "od_stopped_responding", OD,
+        r"\b(?:stopped|stops|has stopped|just stopped) (?:responding|moving|reacting|answering me)\b"
+        r"(?! (?:to (?:my|his|her|the|our) (?:texts|messages|calls|emails|letters)|to treatment|to the)\b)",
+        habit_guard=True,
+    ),
+    _rule(
+        "od_in_and_out", OD,
+        r"\b(?:keeps?|keep on|is|s|keeps on) (?:passing out|blacking out|collapsing|fainting|"
+        r"going under|nodding out)(?: and (?:coming|waking) (?:round|to|back|up))?\b"
+        r"|\b(?:in and out of consciousness|drifting in and out|going in and out|slipping in and out|"
+        r"slipping away)\b",
+        also=(r"\b(?:after|since|now|help|please|what do|ambulance|took|taken|had|using|used|drugs|"
+              r"tablets|pills|ket|gear|g|drink|drinking|drunk|tonight|today|earlier|keeps? coming)\b",),
         habit_guard=True,
     ),
     _rule(
@@ -388,6 +809,7 @@ _RULES: tuple[_Rule, ...] = (
         "od_person_not_responding", OD,
         rf"\b{_PERSON} (?:\w+ ){{0,10}}?(?:is |are |s )?(?:still )?(?:not|is not|are not|will not) "
         r"(?:responding|respond|reacting|react|moving|move|waking|answering me|answer me|"
+        r"answer(?! (?:my|the|his|her|their|any|calls|phone|texts|door|messages|me back)\b)|"
         r"opening (?:his|her|their) eyes|open (?:his|her|their) eyes)\b"
         r"(?! (?:to (?:my|his|her|the) (?:texts|messages|calls|emails)|my (?:texts|messages|calls)"
         r"|(?:his|her|their) (?:phone|texts|door)|out|in with|in together|house|home|flat|on|"
@@ -422,6 +844,9 @@ _RULES: tuple[_Rule, ...] = (
         "od_unconscious", OD,
         r"\b(?:unconscious|out cold|lifeless|floppy|limp and|gone limp|gone floppy)\b"
         r"(?! (?:bias|mind|thought|level)\b)",
+        unless_calm=(r"\bout cold\b(?: \w+){0,5}? (?:after|from) (?:\w+ ){0,2}?(?:night shift|shift|"
+                     r"work|long day|gym|run|marathon|football|match|training|the school run)\b",
+                     r"\bout cold\b.*\b(?:bless (?:him|her|them)|lol|haha)\b"),
         negatable=True,
         habit_guard=True,
     ),
@@ -439,13 +864,18 @@ _RULES: tuple[_Rule, ...] = (
         r"\b(?:jerking|shaking|twitching|convulsing|spasming|thrashing|fitting)(?: \w+){0,3}? "
         r"(?:on the (?:\w+ )?floor|uncontrollabl\w*|violently|all over|and jerking|and twitching|"
         r"and (?:will not|not|cannot) (?:respond|wake|stop))\b"
-        r"|\b(?:eyes|eye) (?:are |have |s )?(?:rolling|rolled|gone) (?:back|up)\b",
+        r"|\b(?:eyes|eye) (?:are |have |s |keep |keeps )?(?:rolling|rolled|gone)(?: (?:back|up|about|"
+        r"around|into (?:his|her|their) head))?\b(?! (?:at|when|whenever)\b)",
         habit_guard=True,
     ),
     _rule(
         "od_no_response", OD,
-        r"\b(?:cannot|can not|could not) (?:get|find) (?:a |any )?(?:response|answer|reaction|pulse)"
-        r" (?:from|out of|off|with)\b|\bno pulse\b|\bcannot find (?:a|his|her|their) pulse\b",
+        r"\b(?:cannot|can not|could not) (?:get|find|feel) (?:a |any |his |her |their )?(?:response|"
+        r"reaction|pulse|heartbeat)\b(?! (?:from|off|out of|with) (?:the |my |our |your )?(?:council|gp|"
+        r"doctors?|service|team|worker|key worker|landlord|school|office|surgery|hospital|clinic|"
+        r"you|anyone|email|emails|job|jobs|application|housing|dwp|universal credit)\b)"
+        r"|\b(?:cannot|can not|could not) (?:get|find) (?:a |any )?answer (?:from|out of|off) "
+        r"(?:him|her|them)\b|\bno pulse\b",
         habit_guard=True,
     ),
     _rule(
@@ -481,6 +911,22 @@ _RULES: tuple[_Rule, ...] = (
         habit_guard=True,
     ),
     _rule(
+        "od_used_and_sign", OD,
+        # something taken, and a sign of poisoning: "he's taken something and wont stop shaking"
+        r"\b(?:taken|took|taking|had|swallowed|injected|smoked|used|done|necked|dropped|snorted) "
+        r"(?:something|summat|sumthin|some stuff|something dodgy|a dodgy \w+|some \w+|a \w+|"
+        rf"(?:\w+ ){{0,2}}?{_DRUG_NAMED})\b",
+        also=(r"\b(?:(?:will not|cannot|can not|would not|does not|not) stop (?:shaking|twitching|"
+              r"jerking|fitting|being sick|vomiting|throwing up)|eyes (?:are |keep )?rolling|"
+              r"foaming|floppy|clammy|cannot stand|can not stand|not making (?:any )?sense|"
+              r"talking nonsense|going in and out|drifting in and out|slipping away|burning hot|"
+              r"lips (?:are )?(?:going|gone|turning)|cannot keep (?:his|her|their) eyes open|"
+              r"(?:really|very|so|too) (?:drowsy|sleepy)|drowsy and confused|confused and drowsy|"
+              r"(?:really|very) confused)\b",),
+        kind=EVENT,
+        habit_guard=True,
+    ),
+    _rule(
         "od_fit_event", OD,
         r"\b(?:had|has had|just had|having) (?:a |another |)(?:fit|seizure)\b"
         r"(?! (?:when|about|at|over|because|if|of)\b )",
@@ -496,7 +942,9 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:snoring|gurgling|rattling|choking|gasping|rasping|snorting) (?:noise|noises|sound|"
         r"sounds)\b"
         r"|\b(?:snor\w*|gurgl\w*) (?:really |very |so |all )?(?:weird|funny|strange|odd)\b"
-        r"|\b(?:rattling|gurgling|death rattle) (?:noise|sound|in (?:his|her|their) (?:throat|chest))",
+        r"|\b(?:rattling|gurgling|death rattle) (?:noise|sound|in (?:his|her|their) (?:throat|chest))"
+        r"|\bmaking (?:\w+ )?(?:weird|funny|strange|horrible|odd|scary|awful|these|this) (?:\w+ )?"
+        r"(?:noises|sounds|noise|sound)\b",
         unless=(r"\bsnores like\b",),
         habit_guard=True,
     ),
@@ -536,6 +984,10 @@ _RULES: tuple[_Rule, ...] = (
         r"\b(?:think|feel like|feels like|scared|afraid|worried) (?:\w+ ){0,3}?(?:is |are |s |am |"
         r"m |might be |could be )?dying\b(?! (?:for|to|of laugh\w*|laughing|inside|of (?:a |an )?"
         r"(?:boredom|hangover|embarrassment|shame|thirst|hunger|heat|cold|cringe)))\b",
+        unless=(r"\b(?:phone|laptop|battery|car|plant|plants|tv|telly|computer|ipad|charger|fish|dog|"
+                r"cat|hamster|rabbit|torch|fire|engine|printer|headphones|speaker|flowers?|tree|"
+                r"business|shop|town|high street|industry|band|game|pub)s? (?:is |s |are )?"
+                r"(?:\w+ )?dying\b",),
         habit_guard=True,
     ),
     _rule(
@@ -554,7 +1006,9 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "od_overdosing", OD,
         r"\b(?:overdosing|having (?:an |a |another )?overdose)\b(?! (?:of|on) (?:confidence|love|"
-        r"sugar|chocolate|caffeine|attitude|cheek|sunshine|drama|nostalgia)\b)",
+        r"sugar|chocolate|caffeine|coffee|tea|attitude|cheek|sunshine|sun|drama|nostalgia|netflix|"
+        r"tv|telly|cake|sweets|pizza|food|work|revision|exercise|christmas|carbs|crisps|memes|"
+        r"tiktok|social media|music|football|films|box sets?|vitamins?|vitamin \w+)\b)",
         unless=(r"\bkeeps? (?:on )?overdosing\b(?!.*\b(?:now|right now|again)\b)",),
         negatable=True,
         habit_guard=True,
@@ -562,7 +1016,9 @@ _RULES: tuple[_Rule, ...] = (
     # ---------------------------------------------------------------- overdose: events
     _rule(
         "od_overdosed", OD,
-        r"\boverdosed\b|\b(?:had|has had|taken|took|done|did|gone into) (?:an |a |another )?"
+        r"\boverdosed\b(?! on (?:chocolate|sugar|caffeine|coffee|cake|sweets|netflix|tv|telly|"
+        r"love|carbs|crisps|pizza|sunshine|box sets?|christmas|mince pies|food|cheese|revision|"
+        r"work|haribo|candy)\b)|\b(?:had|has had|taken|took|done|did|gone into) (?:an |a |another )?"
         r"(?:massive |huge |big |serious |bad |deliberate |proper )?overdose\b"
         r"|\b(?:he|she|they|" + _REL + r"s?) (?:has |have |just |might have |may have |"
         r"must have |s )?overdose on\b",
@@ -583,17 +1039,24 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "od_took_quantity", OD,
         r"\b(?:took|taken|takin|taking|had|has had|swallowed|necked|downed|done|did|ate|eaten|"
-        r"snorted|injected|used|smoked|dropped|popped|chucked)(?: \w+)?? (?:a handful of|handfuls of|"
+        r"snorted|injected|used|smoked|dropped|popped|chucked|(?:have|has|had|i|just) take)"
+        r"(?: \w+)?? (?:many|so many|very many|a handful of|handfuls of|"
         r"a load of|loads of|load of|a lot of|lots of|a bunch of|heaps of|a whole|the whole|"
         r"(?:his|her|their|my|your) whole|an entire|a full|a massive|a huge|"
         r"all (?:of )?(?:his|her|their|my|your|the)|all|double|triple|"
-        r"(?:[2-9]\d|\d{3})(?! ?(?:ml|mls|mg|mcg|g|grams|quid|pounds|p)\b)|"
+        r"(?:1\d|[2-9]\d|\d{3})(?! ?(?:ml|mls|mg|mcg|g|grams|quid|pounds|p|mins?|minutes|hours?|"
+        r"days?|years?|am|pm)\b)|"
         r"(?:twenty|thirty|forty|fifty) |a (?:packet|box|strip|bottle|tub|pack|bag|sheet) of|"
         r"a bag|a fistful of|more than \w+|another (?:packet|box|strip|bag)|"
         r"a (?:massive|huge|large|big) (?:amount|number|quantity) of)"
-        rf"(?: \w+){{0,4}}? {_DRUG}\b",
+        rf"(?: \w+){{0,6}}? {_DRUG}\b(?! (?:out|back|to the|with me|into|off the)\b)",
         kind=EVENT,
-        unless=(r"\bleaflets?\b",),
+        unless=(r"\bleaflets?\b",
+                r"\b(?:lined|laid|counted|popped) (?:them|all|the \w+|my \w+|all my \w+|all the \w+)"
+                r"(?: \w+)?? (?:up|out)\b",
+                r"\b(?:thinking (?:about|of)|going to|want to|wanna|planning|plan to|might|tempted|"
+                r"could|about to|feel like|considering|ready to) (?:\w+ )?(?:taking|take|swallow\w*|"
+                r"neck\w*|down\w*)\b",),
         negatable=True,
         habit_guard=True,
     ),
@@ -617,9 +1080,50 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "od_naloxone_given", OD,
-        r"\b(?:i have|we have|i|we|have|has|just|already|they have|she has|he has) "
-        r"(?:given|gave|used|injected|sprayed|done) (?:\w+ )?(?:\w+ )?naloxone\b",
+        r"(?:\b(?:i have|we have|i|we|have|has|just|already|they have|she has|he has) |^)"
+        r"(?:given|gave|used|injected|sprayed|done) (?:\w+ ){0,4}?naloxone\b",
         kind=EVENT,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_overdoses_now", OD,
+        # "my friend overdose", "somebody overdose in the park", "i think i overdose"
+        rf"\b(?:{_PERSON}|i|someone|somebody|some one|a (?:man|woman|lad|girl|guy|bloke)) "
+        r"(?:think |just |has just |is |has |now )?overdoses?\b"
+        r"(?! (?:on (?:chocolate|sugar|caffeine|coffee|cake|sweets|love|sunshine|netflix)|"
+        r"awareness|training|prevention|kits?|leaflets?)\b)",
+        kind=EVENT,
+        unless=(r"\b(?:if|when|whenever|in case|incase|before|until|once|whether|worr\w*|scared|"
+                r"afraid|fear\w*|might|could|would|will|going to|gonna|can|how|what|why|does|do|"
+                r"ever|often|keeps?|always|after|since|about|of|from|during)\b(?: \w+){0,4}? "
+                r"overdoses?\b",),
+        negatable=True,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_overdose_help", OD,
+        # a bare "overdose", or "overdose" with a call for help: "OD help now", "overdose!!!"
+        r"^(?:(?:help|please|urgent|emergency|quick|omg) )*(?:an? )?overdoses?(?: (?:help|please|"
+        r"now|urgent|emergency|quick|asap))*$"
+        r"|\boverdoses?\b(?= (?:(?:\w+ ){0,2}?(?:help|emergency|now|quick|hurry|999|ambulance)"
+        r"|please))"
+        r"|\b(?:help|emergency|999|ambulance|quick|hurry) (?:\w+ ){0,2}?overdoses?\b",
+        kind=EVENT,
+        unless=(r"\b(?:awareness|training|train|leaflets?|course|day|events?|prevention|kits?|info|"
+                r"information|advice|statistics|signs|symptoms|first aid|learn|deaths|rates?|"
+                r"figures|support|bereave\w*|group|guidance|policy|talk|talking|died|lost|"
+                r"anniversary|worried|worry|scared|afraid)\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_swallowed_everything", OD,
+        r"\b(?:swallowed|necked|downed|popped) (?:everything|the lot|them all|all of them|it all|"
+        r"all of it|every (?:pill|tablet))\b"
+        r"|\b(?:took|taken|had|swallowed|ate) (?:everything|the lot|all) (?:\w+ ){0,2}?(?:in|from) "
+        r"(?:the|his|her|my|their) (?:medicine |bathroom |kitchen )?(?:cabinet|cupboard|drawer|box|"
+        r"bag|tin)\b",
+        kind=EVENT,
+        negatable=True,
         habit_guard=True,
     ),
     # ---------------------------------------------------------------- suicide / self-harm
@@ -647,7 +1151,9 @@ _RULES: tuple[_Rule, ...] = (
         r"|\bi (?:am|have been|keep|started|been|started to) (?:\w+ )?(?:cutting|cut)"
         r"(?= *$| (?:again|every|when|and|because|most)\b)",
         kind=INTENT,
-        unless=(r"\b(?:free|clean) (?:from|of) self harm\b",),
+        unless=(r"\b(?:free|clean) (?:from|of) self harm\b",
+                r"^(?:is|are|does|do|can|could|how|what|why|when|where|which)\b(?: \w+){0,3}? self harm"
+                r"\b(?!.*\b(?:i|my|me|he|she|him|her|we|our)\b)"),
         unless_calm=(r"\bhow (?:can|do|should|would) (?:i|we) (?:best )?(?:help|support|talk to|"
                      r"approach|deal with)\b",),
         negatable=True,
@@ -658,7 +1164,8 @@ _RULES: tuple[_Rule, ...] = (
         r"quite|bit|keep|keeps|be|was) (?:\w+ ){0,2}?(?:suicidal|suicide thoughts|thoughts of "
         r"suicide|thoughts about suicide)\b"
         r"|\b(?:thinking|thought|think|thinks|considering|planning|plan|contemplating|"
-        r"talking|talks|talked|going on|keeps going on|keep going on|threatening|threatened) "
+        r"talking|talks|talked|going on|keeps going on|keep going on|threatening|threatened|thoughts|"
+        r"ideas|urges) "
         r"(?:about |of |abt )?(?:suicide|killing (?:my|him|her|them)sel(?:f|ves)|ending it|"
         r"ending my life|taking my (?:own )?life|dying)\b(?! (?:prevention|awareness|bereavement|"
         r"training|support|risk|statistics|rates?|work|services?|helplines?|charit\w*|research)\b)"
@@ -667,6 +1174,28 @@ _RULES: tuple[_Rule, ...] = (
         unless=(r"\bsuicide (?:prevention|awareness|bereavement|risk|training)\b.*\?$",),
         negatable=True,
         negation_in_match=True,
+    ),
+    _rule(
+        "su_suicidal_word", SU,
+        # "suicidal", "Suicidal and drunk", "feeling suic idal" (any mention but help-seeking
+        # about the word and questions about other people)
+        r"\bsuicidal\b(?! (?:thoughts? )?(?:support|services?|helplines?|patients|clients|people|"
+        r"person|prevention|ideation training|crisis line)\b)",
+        kind=INTENT,
+        unless=(r"\b(?:help|support|services?|helplines?|lines?|numbers?|groups?|cafe|somewhere|"
+                r"counselling|counsellors?|therapy|therapists?|treatment|talking therapies|"
+                r"someone|anyone|people|person|those|friend|client|patient|resident|child|son|"
+                r"daughter|partner|somebody|loved one)s? (?:\w+ ){0,3}?(?:for|with|who (?:is|are|"
+                r"feels?|might be|may be)|about|that is|being|feeling) (?:\w+ )?suicidal\b",
+                r"\b(?:signs?|know if|tell if|spot|symptoms|warning signs)\b(?: \w+){0,5}? suicidal\b"),
+        negatable=True,
+    ),
+    _rule(
+        "su_bare", SU,
+        r"^(?:(?:help|please|i am|i m|feeling|feel|so|very|really|just|i|want|to) )*(?:suicide|"
+        r"kill myself|end it|end it all|die|dying)(?: (?:help|please|now|tonight|again|today|"
+        r"thoughts?|mode|rn|right now|lol|tbh|fr|honestly))*$",
+        kind=INTENT,
     ),
     _rule(
         "su_better_off", SU,
@@ -684,7 +1213,10 @@ _RULES: tuple[_Rule, ...] = (
         r"not be here|not be alive|not exist|disappear forever|sleep forever|go to sleep forever|"
         r"go to sleep and (?:not|never) wake(?: up)?"
         r"(?! (?:up|till|until|before|for (?:a|ages|days|hours))\b)|"
-        r"it all to (?:stop|end)|it to (?:stop|end|be over)|"
+        r"(?:it all|everything|this|it|life) to (?:stop|end|be over)(?: forever)?|"
+        r"(?:do not|will not|would not|did not) wake up|"
+        r"(?:was not|were not|wasnt|werent) (?:alive|here|born|around)|(?:was|had) never (?:been )?born|"
+        r"stop existing|stop living|cease to exist|stop being alive|"
         r"not be around)\b(?! (?:my|your|her|his)\b hair)",
         kind=INTENT,
         negatable=True,
@@ -702,7 +1234,9 @@ _RULES: tuple[_Rule, ...] = (
         r"not see the|not see any|see no|cannot see the|cannot see any) "
         r"(?:point|reason|purpose)(?: (?:in|of|to|for))?(?: (?:me|my))? (?:living|life|being alive|"
         r"going on|carrying on|being here|existing|anymore|any more|anything anymore|trying anymore|"
-        r"to live|to go on|to be here|to carry on|live|for me to live)\b"
+        r"to live|to go on|to be here|to carry on|live|for me to live|to keep going|keep going|"
+        r"to keep living|to stay alive|to be alive|to wake up|to exist|of me|in me|of my life|"
+        r"of living|of being alive|of me being here|of me living)\b"
         r"|\b(?:no|not a|there is no) reason for me to (?:live|be here|go on|carry on)\b",
         kind=INTENT,
     ),
@@ -730,7 +1264,8 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "su_cant_go_on", SU,
-        r"\b(?:cannot|can not|could not) (?:go on|carry on|keep going|do this|do it|live like this|"
+        r"\b(?:cannot|can not|could not) (?:do life|live anymore|be here anymore|keep living|"
+        r"go on|carry on|keep going|do this|do it|live like this|"
         r"take it|take this|take anymore|take any more|handle (?:it|this|life)|cope)"
         r"(?= *$| (?:like this|anymore|any more|no more|much longer|living|with (?:life|this|it|"
         r"living)|i\b|im\b|and\b|everything|its|it is|there is|nothing|tonight|please|help|"
@@ -739,15 +1274,63 @@ _RULES: tuple[_Rule, ...] = (
         unless=(r"\bcannot cope with (?:the|my) (?:kids|children|house|work|job)\b",),
     ),
     _rule(
+        "su_cannot_last", SU,
+        r"\b(?:do not|dont) (?:think|know if|know how|know whether) (?:i can|i could|i will be able to|"
+        r"i can still) (?:keep going|go on|carry on|do this|cope|take (?:it|this|much more|any more|"
+        r"anymore)|last|hold on|keep myself safe|stay safe)\b"
+        r"|\b(?:i am|i m|im|i do not feel|i dont feel|do not feel) (?:not )?safe (?:on my own|alone|by "
+        r"myself|with myself|tonight|around myself|to be left alone)\b"
+        r"|\b(?:do not|dont|cannot|can not) trust (?:myself|my self)\b(?! (?:with money|to drive|"
+        r"around drink|around alcohol|not to drink|not to use|to stay sober)\b)"
+        r"|\b(?:going to|might|will|gonna|about to|scared i will|afraid i will|scared i ll|"
+        r"scared i might|worried i will|worried i might) do something stupid\b"
+        r"|\b(?:not|never|wont be|will not be) (?:be )?coming (?:back|home)\b(?! (?:to (?:the|this|your) "
+        r"(?:service|group|clinic|hub|meeting)|for)\b)",
+        also=(r"\b(?:tonight|bridge|canal|river|sea|goodbye|forever|end|die|pills|rope|myself|"
+              r"anymore|again|safe|alone|stupid|going|longer)\b",),
+        kind=INTENT,
+    ),
+    _rule(
+        "su_jump", SU,
+        r"\b(?:want|wanna|going|gonna|about|ready|planning|plan|tempted|need) (?:to )?jump\b"
+        r"(?= *$| (?:off|from|in front|tonight|now|again|and end|to my death)\b)"
+        r"|\b(?:want|wanna|need) (?:out of (?:this|my) life|to leave this (?:world|earth|life)|out of "
+        r"this world)\b",
+        unless=(r"\b(?:trampoline|queue|bandwagon|ship|train at|bus at)\b",),
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_pills_laid_out", SU,
+        r"\b(?:lined|lining|laid|counted|counting|popped|popping) (?:them|all|the \w+|my \w+|"
+        r"all my \w+|all the \w+|all of them)(?: \w+)?? (?:up|out)\b",
+        also=(r"\b(?:pills|tablets|meds|paracetamol|methadone|medication)\b",),
+        unless=(r"\b(?:dosette|blister pack|pill organi[sz]er|for the week|chemist|pharmacy)\b",),
+        kind=INTENT,
+    ),
+    _rule(
         "su_method", SU,
         r"\b(?:hang|hanging|jump|jumping|throw|throwing|step|stepping|walk|walking|lie|lying) "
-        r"(?:my ?self |myself )?(?:off|from|in front of|under) (?:a |the |that )?(?:bridge|"
-        r"building|roof|cliff|car park|multi storey|balcony|train|bus|lorry|car|traffic|tracks)\b"
+        r"(?:my ?self |myself |him ?self |her ?self )?(?:off|from|out of) (?:a |the |that |my |his |"
+        r"her )?(?:bridge|building|roof|cliff|car park|multi storey|balcony|window|ledge|top floor|"
+        r"tower|flyover)\b"
+        r"|\b(?:jump|jumping|throw|throwing|step|stepping|walk|walking|lie|lying|run|running) "
+        r"(?:my ?self |myself |him ?self |her ?self )?(?:in front of|under|into|onto) (?:a |the |"
+        r"that |an |oncoming )?(?:train|bus|lorry|car|traffic|tracks|sea|river|canal|lake|"
+        r"motorway|road|water)\b"
+        r"|\b(?:bridge|roof|cliff|ledge|building|window|balcony|tracks|car park|multi storey)\b"
+        r"(?: \w+){0,3}? (?:to jump|and jump|jump off|to throw myself)\b"
+        r"|\b(?:i am|i m|im|he is|she is|they are|we are) (?:\w+ )?(?:stood|standing|sat|sitting|"
+        r"up|on|at) (?:on |at |by )?(?:the |a |this |that )?(?:edge of (?:the |a )?|top of (?:the |a )?"
+        r"|side of (?:the |a )?)?(?:bridge|roof|rooftop|ledge|cliff|cliff edge|tracks|railway line|"
+        r"railway|car park roof|roof of|train tracks)\b"
         r"|\b(?:got|have|bought|found|tied|ready|got the|have the) (?:a |the )?(?:rope|noose|"
         r"ligature)(?: \w+)?\b"
         r"|\b(?:will not|not going to|wont) be (?:here|around|alive) (?:tomorrow|much longer|for long|"
         r"by (?:morning|tomorrow)|next week|anymore|any more)\b"
         r"|\b(?:this is|saying) goodbye\b|\bgoodbye (?:message|note|letter|text)\b"
+        r"|\b(?:said|saying|say) (?:my|our) (?:last )?goodbyes?\b"
+
         r"|\bwritten (?:a|my) (?:note|letters?)\b|\bletters to my (?:kids|children|family)\b"
         r"|\b(?:pills|tablets|meds|rope|noose|blade) (?:are |is )?(?:all )?ready\b"
         r"|\b(?:good ?bye|bye) (?:everyone|everybody|all|world|cruel world|forever)\b"
@@ -768,7 +1351,7 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:up )?(?:my |his |her |their )?(?:pills|tablets|meds|medication|script|methadone)\b"
         r"|\b(?:pills|tablets|meds|medication) saved\b"
         r"|\b(?:going to|want to|will|planning to|plan to|about to|thinking of|ready to|gonna) "
-        r"overdose\b(?! on (?:chocolate|sugar|caffeine|coffee|cake|sweets|netflix|tv|telly|love|"
+        r"(?:(?:take|have|do) (?:an |a |another )?)?overdose\b(?! on (?:chocolate|sugar|caffeine|coffee|cake|sweets|netflix|tv|telly|love|"
         r"carbs|crisps|pizza|sunshine|box sets?)\b)|\boverdose on purpose\b",
         unless_calm=(
             r"\b(?:worried|worry|worries|scared|afraid|frightened|terrified|fear|fears)\b"
@@ -787,6 +1370,24 @@ _RULES: tuple[_Rule, ...] = (
         kind=INTENT,
     ),
     _rule(
+        "su_tired_of_being_alive", SU,
+        r"\b(?:done with|had enough of|tired of|sick of|fed up of|fed up with|hate|exhausted by|"
+        r"tired with) (?:being alive|existing|being here|waking up|living|life itself|it all)\b"
+        r"(?! (?:here|in|with|at|on|like|next to|near|around|under|alone)\b)",
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_no_way_out", SU,
+        r"\b(?:no way out|no other way out|only way out|no escape|the only way)\b"
+        r"(?! (?:of|from) (?:the|my|this|our) (?:car park|building|contract|tenancy|debt|overdraft|"
+        r"job|town|estate|maze|room)\b)",
+        also=(r"\b(?:i|me|my|myself)\b",),
+        unless=(r"\bthe only way (?:to|is|i can|i know)\b(?! (?:\w+ ){0,3}?(?:die|end|dead|stop))",),
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
         "su_done_with_life", SU,
         r"\b(?:done with|had enough of|tired of|sick of|fed up of|fed up with|hate) "
         r"(?:my )?(?:life|living|being alive|existing)\b",
@@ -796,21 +1397,40 @@ _RULES: tuple[_Rule, ...] = (
     # ---------------------------------------------------------------- child at risk
     _rule(
         "ch_ingested", CH,
-        rf"\b{_CHILD}(?: \w+){{0,5}}? (?:has |have |s |just |might have |may have |think |"
+        rf"\b{_CHILD}(?: \w+){{0,6}}? (?:has |have |s |just |might have |may have |think |"
         r"might of |must have )?(?:swallowed|swallow|ate|eaten|drank|drunk|got into|gotten into|"
-        r"got hold of|has got hold of|chewed|licked|put some|found and ate|took|taken|had)"
-        r"(?: \w+){0,4}? (?:methadone|pills?|tablets?|meds|medicine|medication|vodka|alcohol|"
-        r"drink|booze|drugs|edibles|gummies|gear|crack|spice|weed|a bag|bag|baggie|wrap|script|"
-        r"bupe|subutex|paracetamol|g|gbl|ket|coke|cocaine|valium|diazepam|vallies|his mouth|"
-        r"her mouth)\b",
+        r"got hold of|has got hold of|chewed|licked|put some|found and ate|took|taken|had|sucked|"
+        r"sucking|chewing|eating|drinking)"
+        rf"(?: \w+){{0,5}}? (?:{_DRUG_NAMED}|his mouth|her mouth)\b"
+        rf"|\b{_CHILD}(?: \w+){{0,8}}? (?:put|putting|had|stuck) (?:it|them|one|some|a \w+|\w+) "
+        r"(?:in|into) (?:his|her|their) mouths?\b"
+        rf"|\b{_CHILD}(?: \w+){{0,3}}? (?:found|got|got hold of|got into|opened|has|had) (?:\w+ ){{0,3}}?"
+        rf"{_DRUG_NAMED} and (?:drank|ate|swallowed|took|had|chewed|licked|tasted|drunk)\b"
+        r"|\b(?:my|our|the) (?:son|daughter|boy|girl|baby|toddler|kid)(?: \w+){0,3}? (?:has |have |s |"
+        r"just |might have |may have )?(?:swallowed|ate|eaten|chewed) (?:a |an |some |one of )?(?:the |"
+        r"my |his |her )?(?:button )?(?:battery|batteries|magnets?|bleach|washing (?:pod|tablet|"
+        r"capsule)s?|liquid tabs?|e liquid|vape liquid)\b"
+        # a son or daughter into a parent's medicine: "my boy has had some of my methadone"
+        r"|\b(?:my|our) (?:boy|girl|son|daughter|lad|little one)(?: \w+){0,3}? (?:has |have |s |just |"
+        r"might have |may have )?(?:swallowed|ate|eaten|got into|got hold of|chewed|had|took|"
+        r"drank|drunk)(?: some| one| a)?(?: of)? (?:my|our|his dads?|her dads?|his mums?|her mums?|"
+        r"his nans?|her nans?|(?:his|her) grans?) (?:\w+ )?(?:methadone|pills|tablets|meds|"
+        r"medicine|medication|subutex|script|fentanyl|patch|patches|diazepam|valium|morphine|"
+        r"tramadol|codeine|pregabalin|sleeping pills|bupe|gear|spice)\b"
+        # someone's own child swallowing what they found: "my daughter swallowed a pill she found"
+        rf"|\b(?:swallowed|ate|eaten|chewed|drank) (?:a|an|some|one|one of (?:my|the|his|her|"
+        rf"their)) (?:\w+ )?{_DRUG_NAMED} (?:he|she|they) found\b",
         kind=EVENT,
     ),
     _rule(
         "ch_needle", CH,
-        rf"\b{_CHILD}(?: \w+){{0,4}}? (?:found|picked up|stood on|pricked|jabbed|stabbed|"
-        r"played with|touched|got)(?: \w+){0,4}? (?:needles?|syringes?|sharps|works)\b"
+        rf"\b(?:{_CHILD}|(?:my|our|the|her|his) (?:son|daughter|boy|girl|kids?))(?: \w+){{0,4}}? "
+        r"(?:found|picked up|stood on|pricked|jabbed|stabbed|played with|touched|got|trod on|"
+        r"stepped on|stuck)(?: \w+){0,4}? (?:needles?|syringes?|sharps|works)\b"
         rf"|\b{_CHILD}(?: \w+){{0,6}}? (?:needles?|syringes?|sharps) (?:lying )?(?:around|"
-        r"everywhere|on the floor)\b",
+        r"everywhere|on the floor|all over)\b"
+        rf"|\b(?:needles?|syringes?|sharps)(?: \w+){{0,4}}? (?:lying )?(?:around|everywhere|on the "
+        rf"floor|all over)\b(?: \w+){{0,6}}? {_CHILD}\b",
         kind=EVENT,
     ),
     _rule(
@@ -840,7 +1460,9 @@ _RULES: tuple[_Rule, ...] = (
         "ch_parent_violence", CH,
         rf"\b{_PARENT} (?:\w+ ){{0,6}}?(?:hits|hit|hitting|beats|beat|beating|hurts|hurt|hurting|"
         r"threaten\w* to (?:hurt|hit|kill|beat)|punch\w*|kick\w*|slap\w*|smack\w*|batter\w*|"
-        r"attack\w*|strangl\w*|chok\w*) (?:me|us)\b",
+        r"attack\w*|strangl\w*|chok\w*|throw\w* (?:\w+ )?at|threw (?:\w+ )?at|shov\w*|push\w*) "
+        r"(?:me|us)\b",
+        kind=EVENT,
         negatable=True,
         negation_in_match=True,
         unless=(r"\bused to\b",),
@@ -856,6 +1478,51 @@ _RULES: tuple[_Rule, ...] = (
               r"high|knife|weapon|danger|help)\b",),
         negatable=True,
         negation_in_match=True,
+    ),
+    _rule(
+        "ch_assault_child", CH,
+        # physical violence to a child needs no other sign
+        r"\b(?:hits|hit|hitting|beats|beat|beating|shaking|shook|shakes|smacked|smacking|slapped|"
+        r"slapping|punched|punching|punches|kicked|kicking|kicks|battered|battering|strangl\w*|"
+        r"chok\w*|burnt|burned|threw|throwing|thrown|dropped) (?:(?:the|my|our|her|his|their|a) )?"
+        + _CHILD
+        + r"\b(?! (?:ball|toy|teddy)\b)"
+        + rf"|\b{_CHILD}(?: \w+){{0,8}}? (?:shaking|shook|hitting|smacking|slapping|punching|kicking|"
+        r"beating|strangling|choking|battering|throwing|hurting) (?:him|her|them)\b",
+        unless=(r"\b(?:ball|toys?|teddy|game|video game|on the x ?box|fifa|rattle)\b",),
+        negatable=True,
+        negation_in_match=True,
+    ),
+    _rule(
+        "ch_hiding", CH,
+        r"\b(?:we are|we re|we|i am|i m|im|me and my (?:\w+ )?(?:brothers?|sisters?)|the kids are|"
+        r"the children are) (?:\w+ )?(?:hiding|hidden|locked in|barricaded|scared|terrified|"
+        r"frightened|crying)\b",
+        also=(rf"\b{_PARENT}\b",
+              r"\b(?:smash\w*|hitting|shouting|screaming|drunk|high|kicking off|going mad|angry|"
+              r"throwing|wasted|off (?:his|her) (?:face|head)|violent|fighting|knife)\b"),
+    ),
+    _rule(
+        "ch_baby_alone", CH,
+        r"\b(?:baby|babies|toddlers?|infant|newborn|(?:[1-7]|one|two|three|four|five|six|seven) ?"
+        r"(?:year|yr)s? ?olds?|\d{1,2} ?months? ?olds?|little ones?|kids?|child|children)"
+        r"(?: \w+){0,8}? (?:(?:has |have )?(?:been )?(?:left )?(?:home )?alone|on (?:his|her|their) "
+        r"own|by (?:him|her|them)sel(?:f|ves)|left in the car|locked in the car|alone in (?:the|a) car)\b"
+        r"|\b(?:left|leaves|leaving) (?:the |a |my |her |his |their )?(?:baby|toddler|newborn|infant)"
+        r" (?:\w+ )?(?:alone|on (?:his|her) own|in the car)\b",
+        also=(r"\b(?:baby|babies|toddlers?|infant|newborn|(?:[1-7]|one|two|three|four|five|six|"
+              r"seven) ?(?:year|yr)s? ?olds?|months? ?olds?|for (?:over |more than )?(?:an hour|"
+              r"hours|ages|days|the night|a day)|all night|overnight|in (?:the|a) car|since "
+              r"(?:yesterday|last night|this morning))\b",),
+        unless=(r"\b(?:for (?:a |two |five |ten |a few |a couple of )?(?:mins?|minutes|seconds|secs|"
+                r"moment)|while i (?:pop|nip|got|get|went))\b",),
+    ),
+    _rule(
+        "ch_nobody_home", CH,
+        r"\b(?:baby|babies|toddlers?|kids?|child|children|little ones?)(?: \w+){0,8}? "
+        r"(?:nobody|no one|noone|no adults?) (?:is |s )?(?:home|in|there|answering|around|with "
+        r"(?:him|her|them))\b",
+        also=(r"\b(?:crying|screaming|hours|all night|days|since|alone)\b",),
     ),
     _rule(
         "ch_danger", CH,
@@ -874,19 +1541,25 @@ _RULES: tuple[_Rule, ...] = (
         also=(rf"\b(?:{_PARENT}|nan|gran|grandad)\b",
               r"\b(?:drunk|passed out|out of it|off (?:her|his) (?:face|head)|out using|"
               r"been using|has been out|high|wasted|hits|hit me|hurts me|hurting|scared|"
-              r"no food|nothing to eat|home alone|left (?:me|us)|crying)\b"),
+              r"no food|nothing to eat|home alone|left (?:me|us)|crying|fighting|knife|weapon|violent|"
+              r"smashing|shouting|screaming|kicking off|throwing)\b"),
     ),
     _rule(
         "ch_drink_drive", CH,
         r"\b(?:drunk|drinking|high|wasted|smashed|off (?:his|her) (?:face|head)|been using|stoned)"
-        r"(?: \w+){0,6}? (?:driving|drive|drove|in the car|behind the wheel|taken them in the car)\b",
-        also=(rf"\b(?:{_CHILD}|them)\b",),
+        r"(?: \w+){0,6}? (?:driving|drive|drove|in the car|behind the wheel|taken them in the car)\b"
+        r"|\b(?:driving|drove|drive|in the car)(?: \w+){0,8}? (?:drunk|been drinking|drinking all|"
+        r"high|wasted|smashed|stoned|been using|off (?:his|her) (?:face|head))\b",
+        also=(rf"\b(?:{_CHILD}|them|(?:my|our|the|her|his) (?:son|daughter|boy|girl|kids?))\b",),
+        unless=(r"\b(?:awareness|campaign|course|ban|banned|conviction|convicted|charged|"
+                r"court|licence|points)\b",),
     ),
     _rule(
         "ch_wont_return_child", CH,
-        rf"\b(?:high|drunk|off (?:his|her) (?:face|head)|wasted|smashed|out of it)\b(?: \w+){{0,4}}?"
-        r" (?:will not|refuses to|not) (?:give|bring) (?:him|her|them|the \w+) back\b",
-        also=(rf"\b{_CHILD}\b",),
+        rf"\b(?:high|drunk|off (?:his|her) (?:face|head)|wasted|smashed|out of it)\b(?: \w+){{0,8}}?"
+        r" (?:will not|refuses to|not|would not) (?:give|bring|let) (?:him|her|them|the \w+|my \w+|"
+        r"our \w+|me)(?: \w+)?? (?:back|home|go|take|have|see|near)\b",
+        also=(rf"\b(?:{_CHILD}|(?:my|our) (?:son|daughter|boy|girl))\b",),
     ),
     # ---------------------------------------------------------------- domestic abuse
     _rule(
@@ -897,15 +1570,36 @@ _RULES: tuple[_Rule, ...] = (
         r"threw \w+ at|attacks|attacked|attacking|assaults|assaulted|assaulting|hurts|hurt|hurting|"
         r"bites|bit|headbutted|headbutts|rapes|raped|raping|grabbed|grabs|drags|dragged|spat on|"
         r"abusing|abuses|abused|sexually assaulted|sexually assaulting|controlling|"
-        r"burned|burnt|stabbed|knocks|knocked|smacks|smacked|strangle|choke|beat up|beats up) "
-        r"(?:me|us|her|him|them)\b(?! (?:with the news|with it|off|on snap)\b)"
+        r"burned|burnt|stabbed|knocks|knocked|smacks|smacked|strangle|choke|beat up|beats up|punch|"
+        r"kick|slap|push|shove|bite|attack|batter|stab|drag|rape|abuse|assault|throttle|throttled|"
+        r"throttling) "
+        r"(?:me|us|her|him|them)\b(?! (?:with the news|with it|off|on snap|to it|at (?:pool|darts|"
+        r"cards|chess|football|fifa|snooker|scrabble|tennis|monopoly|golf|poker|bingo|ludo|"
+        r"everything|games?|\w+ing)|in (?:a |the )?(?:race|game|match|quiz|final))\b)"
         rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:broke|broken|fractured|cracked|burnt|burned|split|"
         r"bust|busted) my (?:nose|jaw|ribs?|arm|wrist|fingers?|cheekbone|eye socket|teeth|tooth|"
         r"lip|head)\b"
         rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:gave me|has given me|left me with) (?:a )?(?:black eyes?|"
         r"bruises|a split lip|a broken)\b"
         rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:threw|throws|throwing|thrown|chucked|lobbed) "
-        r"(?:\w+ ){0,3}?at (?:me|us|my head)\b",
+        r"(?:\w+ ){0,3}?at (?:me|us|my head)\b"
+        rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:threw|throws|thrown|slammed|slams|pinned|pins|held|holds|"
+        r"shoved|pushed|dragged|smashed|flung) me (?:against|into|down|onto|on to|across|up against|"
+        r"over|to the (?:floor|ground)|on the (?:floor|ground|bed))\b"
+        r"|\b(?:hiding|hidden|locked myself|barricaded myself|shut myself) (?:\w+ ){0,4}?(?:from "
+        r"(?:him|her|them|my (?:\w+ )?(?:partner|husband|hubby|wife|boyfriend|girlfriend|fella|ex|"
+        r"missus|son|brother))|because (?:he|she) (?:is|s|will))\b"
+        r"|\b(?:put|had|wrapped|squeezed|got) (?:his|her|their|both) hands? (?:round|around|on) my "
+        r"(?:neck|throat)\b"
+        rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:forces|forced|forcing|makes|made|making|pressures|"
+        r"pressured|pressuring) me (?:to )?(?:have sex|do sexual|do things|sleep with|do stuff)\b"
+        # one parent hurting the other, told by a child or a relative
+        r"|\b(?:my |our )?(?:dad|father|stepdad|step dad|mums? (?:boyfriend|partner|fella)|"
+        r"(?:her|my sisters?|my daughters?|my mums?) (?:boyfriend|husband|partner|fella)) "
+        r"(?:\w+ ){0,2}?(?:hits|hit|hitting|beats|beat|beating|punches|punched|punching|kicks|kicked|"
+        r"kicking|batters|battered|battering|strangles|strangled|chokes|choked|hurts|hurt|"
+        r"hurting|attacks|attacked|attacking|beat up|beats up|is beating up|beating up) "
+        r"(?:my |our )?(?:mum|mother|mam|sister|nan|gran|sister|daughter|wife|her)\b",
         kind=EVENT,
         negatable=True,
         negation_in_match=True,
@@ -913,10 +1607,65 @@ _RULES: tuple[_Rule, ...] = (
                 r"\bhits? me up\b"),
     ),
     _rule(
+        "da_break_in", DA,
+        r"\b(?:trying to|tried to|tries to|keeps trying to|going to|threatening to) (?:break|force|"
+        r"kick|smash|barge) (?:his way |her way |their way |the door |my door )?(?:in|down)\b"
+        r"|\b(?:force|forcing|forced|barge|barging|push|pushing) (?:his|her|their) way in\b"
+        r"|\b(?:kick|kicking|kicked|kicks|break|breaking|broke|smash|smashing|smashed|bust|busting|"
+        r"bash|bashing) (?:the |my |our )?(?:front |back |bedroom |bathroom )?(?:door|doors|windows?)"
+        r" (?:in|down)\b",
+        unless=(r"\b(?:police|firefighters?|fire brigade|paramedics|ambulance|bailiffs?|locksmith)\b",),
+    ),
+    _rule(
+        "da_at_the_door", DA,
+        # someone trying to get in: "he's outside the door screaming and trying to get in"
+        r"\b(?:trying to|tried to|tries to|keeps trying to) (?:get|climb|come) (?:in|into (?:the|my|"
+        r"our) (?:house|flat|room|home))\b(?! (?:touch|to|contact|line|with)\b)"
+        r"|\b(?:banging|hammering|pounding|kicking|smashing|bashing|booting) (?:on |at |in )?(?:the |"
+        r"my |our )?(?:front |back |bedroom |bathroom )?(?:door|doors|windows?)\b"
+        r"|\b(?:he|she|they|my ex|ex|my (?:\w+ )?(?:partner|husband|boyfriend|girlfriend|wife|fella)) "
+        r"(?:is |s |are )?(?:\w+ )?(?:outside|at) (?:the |my |our )?(?:front |back )?(?:door|house|"
+        r"flat|window|windows|home)\b",
+        also=(r"\b(?:scared|afraid|frightened|terrified|petrified|screaming|shouting|yelling|"
+              r"smash\w*|threat\w*|kill|hurt|help|police|drunk|high|knife|will not (?:go|leave|stop)|"
+              r"(?:my |her |his )?ex|partner|husband|boyfriend|girlfriend|wife|fella|hit me|"
+              r"going to get me)\b",),
+        unless=(r"\b(?:parcel|delivery|postman|courier|fox|cat|dog|kids playing|rain|wind|workmen|"
+                r"builders|music|bailiffs?|landlord|police are|ambulance|taxi|uber|gig|club|rehab|"
+                r"detox|college|uni|school|course|appointment|clinic|surgery)\b",),
+    ),
+    _rule(
+        "da_followed", DA,
+        r"\b(?:followed|following|stalking|stalked) me (?:home|here|back|everywhere|to work)\b",
+        also=(r"\b(?:outside|now|scared|afraid|frightened|terrified|waiting|still there|will not "
+              r"(?:go|leave)|threat\w*|kill|hurt)\b",),
+    ),
+    _rule(
+        "da_intimidation", DA,
+        r"\b(?:punch\w*|smash\w*|kick\w*|hitting|throw\w*|threw|break\w*|broke) (?:holes in )?(?:the |"
+        r"my |our )?(?:walls?|doors?|furniture|things|stuff|plates|house|place|up the house|"
+        r"everything|tv|telly|phone)\b",
+        also=(r"\b(?:i am next|i m next|me next|scared|afraid|frightened|terrified|petrified|"
+              r"threat\w*|kill me|hurt me|going to get me|hiding|screaming at me|shouting at me|"
+              r"coming for me)\b",),
+        negatable=True,
+    ),
+    _rule(
+        "da_weapon", DA,
+        r"\b(?:he|she|they|my ex|my (?:\w+ )?(?:partner|husband|boyfriend|girlfriend|wife|fella|son|"
+        r"brother|dad)) (?:has|has got|got|is holding|is waving|pulled|grabbed|came at me with|"
+        r"is coming at me with|picked up|went for me with) (?:a |the |his |her |their )?(?:knife|"
+        r"knives|blade|gun|machete|hammer|bat|baseball bat|weapon|screwdriver|axe)\b"
+        r"(?! (?:collection|block|set|sharpener|licen[cs]e)\b)",
+        unless=(r"\b(?:cooking|chopping|kitchen knife set|dinner|veg|vegetables|carving)\b",),
+    ),
+    _rule(
         "da_threat", DA,
         r"\b(?:threaten\w*|threatning) (?:me|us|to (?:kill|hurt|hit|stab|beat|burn|batter|strangle|"
         r"shoot|do|knife|smash) (?:me|us|my)|me with (?:a |his |her |the )?(?:knife|blade|weapon|"
         r"bat|hammer|gun|bottle|glass|screwdriver))\b"
+        r"|\bthreaten\w* to (?:kill|hurt|stab|burn|batter|strangle|shoot|set fire to|torch|petrol)"
+        r"(?: \w+){1,5}? (?:me|us)\b"
         r"|\b(?:said|says|saying|told me|tells me|keeps saying) (?:\w+ ){0,2}?(?:would|will|is going "
         r"to|going to|gonna) (?:kill|hurt|hit|stab|beat|batter|get) (?:me|us)\b",
         negatable=True,
@@ -948,7 +1697,9 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:\w+ )?(?:leave|go out|go anywhere|see (?:my|anyone|friends|family)|have (?:my |any )?"
         r"(?:money|phone|keys)|use (?:my |the )?phone|out of (?:the house|his sight|her sight)|"
         r"talk to|have (?:a|my own))\b"
-        rf"|\b{_PARTNER} (?:\w+ ){{0,2}}?(?:takes|took|taken|has taken|controls|keeps|smashed|broke) "
+        rf"|\b{_PARTNER} (?:\w+ ){{0,2}}?(?:controls|controlling) (?:everything|all my|my (?:money|"
+        r"phone|life|food|meds)|what i|where i|who i|me)\b"
+        rf"|\b{_PARTNER} (?:\w+ ){{0,4}}?(?:takes|took|taken|has taken|controls|keeps|smashed|broke) "
         r"(?:all )?my (?:phone|money|bank card|card|benefits|passport|keys|wages)\b"
         rf"|\b{_PARTNER} (?:\w+ ){{0,2}}?(?:locked|locks|locking|has locked) me (?:in|out)\b",
         unless=(rf"\b(?:my )?(?:{_PARENT}|nan|gran|landlord|hostel|clinic|doctor|gp) (?:will not|"
@@ -961,7 +1712,12 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:relationship|partner|husband|wife|boyfriend|girlfriend)\b"
         r"|\b(?:(?:my|her|his) (?:partner|husband|wife|boyfriend|girlfriend|fella|ex)|he|she) "
         r"(?:is|s|has been|gets|can be|turns|becomes) (?:\w+ )?(?:violent|abusive)\b"
-        r"|\b(?:i am|i m|she is|i have been) (?:being )?(?:abused|beaten|battered|raped)\b",
+        r"|\b(?:i am|i m|she is|i have been) (?:being )?(?:abused|beaten|battered|raped)\b"
+        r"|\b(?:i am|i m|im|i have been|i ve been|i get|she is|he is|she gets|he gets) (?:being |getting |"
+        r"constantly |always |still )?(?:hit|beaten|battered|punched|kicked|strangled|choked|raped|"
+        r"abused|attacked|slapped|hurt|threatened|pushed around|knocked about) (?:\w+ )?by (?:my |her |his )?"
+        r"(?:\w+ )?(?:partner|husband|hubby|wife|boyfriend|girlfriend|fella|ex|missus|him|her|son|"
+        r"daughter|brother|sister|dad|father|mum|mother)\b",
         negatable=True,
         negation_in_match=True,
     ),
@@ -976,10 +1732,87 @@ _RULES: tuple[_Rule, ...] = (
 
 
 # --------------------------------------------------------------------------------------
+# The vocabulary normalisation checks against
+# --------------------------------------------------------------------------------------
+# _KNOWN: every word the rules spell out (read from their patterns), the double-letter words
+# above, the SMS expansions and a few crisis words. A disguised or broken word is repaired
+# only into one of these, so repairs cannot invent words that no rule looks for.
+
+
+def _pattern_words() -> set[str]:
+    words: set[str] = set()
+    for rule in _RULES:
+        for pattern in (rule.pattern, *rule.also, *rule.unless, *rule.unless_calm):
+            source = re.sub(r"\\[a-zA-Z]|\(\?[:!=<]*|\{\d*,?\d*\}", " ", pattern.pattern)
+            for word, optional in re.findall(r"([a-z]+)(\??)", source):
+                words.add(word)
+                if optional and len(word) > 2:  # "pills?" is "pill" too
+                    words.add(word[:-1])
+    return words
+
+
+_EXTRA_WORDS = frozenset(
+    """
+    suicide suicidal overdose overdosed overdosing overdoses myself himself herself themselves
+    yourself ourselves breathing breathe breath unconscious tablets tablet pills methadone
+    heroin swallowed kill killing killed die dying dead hurt hurting hit hitting knife help
+    please ambulance naloxone blue grey floppy seizure fitting collapsed cutting harm self
+    toddler baby child children alone scared terrified screaming banging outside door
+    """.split()
+)
+
+# Common English words: a broken word is joined only when one of its halves is not one of
+# these ("tab lets" is joined, "a live" and "be low" are not).
+_COMMON = frozenset(
+    """
+    a i an the and or but if so as at by for from in into of off on onto out over to up with
+    without about after again against all am any are be been before being below between both
+    can could did do does doing down during each few further had has have having he her here
+    hers him his how is it its just me more most my no nor not now once only other our ours
+    own same she should some such than that their them then there these they this those
+    through too under until very was we were what when where which while who whom why will
+    would you your yours yes ok okay one two three four five six seven eight nine ten
+    day days week weeks time times year years night today tonight tomorrow morning evening
+    go going gone went get got getting make made take took taken come came see saw seen
+    know knew think thought say said tell told want need like feel felt look looked give
+    gave find found keep kept let put call called try tried use used work help ask asked
+    man men woman women boy girl son dad mum friend mate home house room place way
+    thing things life good bad new old big small long little last next first back well
+    really still even also never always sometimes ever much many lot lots bit sure
+    right left live lives lived low lone way ways long side sides end ends any body
+    thing where ever ward wards wise some how what every hero in to be low mean
+    cause self dose less full ness ever able age bout round head part pass
+    """.split()
+)
+
+
+_KNOWN: frozenset[str] = frozenset(
+    w for w in (
+        _pattern_words()
+        | _DOUBLE_LETTER_WORDS
+        | _EXTRA_WORDS
+        | {w for value in _SMS.values() for w in value.split()}
+        | _G_DROPPED
+    )
+    if w != "od"
+)
+_JOIN_TARGETS = frozenset(
+    {w for w in _KNOWN if len(w) >= 4}
+    | {"hit", "cut", "die", "end", "ket", "kid", "gun", "axe", "bat"}
+    | _SPELLED_EXTRA
+)
+_SQUEEZED = {_DOUBLE.sub(r"\1", w): w for w in sorted(_KNOWN) if _DOUBLE.search(w)}
+
+
+# --------------------------------------------------------------------------------------
 # Guards
 # --------------------------------------------------------------------------------------
 
-_NEGATOR = re.compile(r"\b(?:not|never|no|nobody|no longer|without|hardly)\b")
+_NEGATOR = re.compile(
+    r"\b(?:not|never|no|nobody|no longer|without|hardly)\b"
+    r"(?! (?:good|great|sure|ok|okay|fine|well|perfect|native|first language|much|very|so|bad|"
+    r"easy|english)\b)"
+)
 _BUT = re.compile(r"\b(?:but|though|although|except)\b")
 
 _PAST_LEAD = re.compile(
@@ -988,7 +1821,7 @@ _PAST_LEAD = re.compile(
 )
 
 _PAST_IN_MATCH = re.compile(
-    r"\b(?:was|were|used to|tried to|attempted to|had been|self harmed|stopped breathing)\b"
+    r"\b(?:was|were|used to|tried to|attempted to|attempted|had been|self harmed|stopped breathing)\b"
 )
 _IF_I_WAS = re.compile(r"\bif (?:i|he|she|they) (?:was|were)\b")
 
@@ -999,7 +1832,10 @@ _PAST = re.compile(
     r"(?:years?|months?|weeks?) (?:ago|back)"
     r"|years ago|months ago|weeks ago|ages ago|a while (?:ago|back)|long time ago|years back"
     r"|this (?:month|year)|earlier this (?:week|month|year)"
-    r"|in (?:19|20)\d\d|back in|as a (?:kid|child|teen|teenager)|growing up|used to|once|"
+    r"|in (?:19|20)\d\d|(?:19[6-9]\d|20[0-2]\d)(?! ?(?:mg|ml|mcg|g|grams|units|quid|pounds|p|"
+    r"tablets|pills))|back in|as a (?:kid|child|teen|teenager)|growing up|used to|(?<!at )once|"
+    r"(?:aged|at age|at the age of) \d+|"
+    r"at (?:1[0-9]|[2-9]\d)(?= (?:i|im|i am|and i|but|he|she)\b)|"
     r"never again|twice|three times|many times|before(?= *$| (?:and|but|so|can|could|should|is|"
     r"what|where|how|i|he|she))"
     r"|when (?:i|he|she|we|they) (?:was|were) (?:\w+ )?(?:\d+|little|young|younger|a kid|"
@@ -1031,7 +1867,10 @@ _CONDITIONAL = re.compile(r"\b(?:if|when|whenever|in case|what if|whether|once)\
 _INFO = re.compile(
     r"\b(?:signs?|symptoms?|how (?:do|can|would|will|to|does|should)|difference|learn|training|"
     r"train|course|leaflets?|awareness|information|info|advice|tips|policy|what (?:is|are|does)|"
-    r"explain|prevent\w*|best way|spot|spotting|recognise|recognize)\b"
+    r"explain|prevent\w*|best way|spot|spotting|recognise|recognize|"
+    r"what (?:should|can|could|do) (?:i|we|you) (?:say|tell|text|write)|is it (?:dangerous|safe|bad|"
+    r"normal|ok|okay|harmful|risky|serious)|dangerous for|safe for|what happens (?:if|when)|"
+    r"can (?:you|u|someone|people|a person|anyone) (?:die|overdose|get addicted|get hooked))\b"
 )
 _INFO_NEEDS_GENERIC_SUBJECT = re.compile(
     r"\b(?:is there|are there|helplines?|support for|services? for|groups? for|number for|"

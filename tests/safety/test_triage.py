@@ -3,70 +3,126 @@ priority between types, the guards, and normalisation."""
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections import Counter
+import re
+import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from safety.triage import PRIORITY, CrisisMatch, CrisisType, normalise, triage
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
-MAX_FALSE_ALARM_RATE = 0.03
+HELDOUT = CORPUS / "heldout"
+MAX_FALSE_ALARM_RATE = 0.01
+MIN_CRISES = 750
+MIN_NEAR_MISSES = 750
+CRISIS_TYPES = {t.value for t in PRIORITY}
 
 
-def _load(name: str) -> list[tuple[str, str]]:
+def _load(path: Path) -> list[tuple[str, str]]:
     rows = []
-    for number, line in enumerate((CORPUS / name).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
             continue
         label, sep, message = line.partition("\t")
-        assert sep and message.strip(), f"{name}:{number} is not '<label>\\t<message>'"
+        assert sep and message.strip(), f"{path.name}:{number} is not '<label>\\t<message>'"
         rows.append((label, message))
     return rows
 
 
-CRISIS = _load("crisis.tsv")
-NEAR_MISS = _load("near_miss.tsv")
+def _key(message: str) -> str:
+    """How two corpus lines are compared: lower case, whitespace collapsed."""
+    return " ".join(message.lower().split())
+
+
+CRISIS = _load(CORPUS / "crisis.tsv")
+NEAR_MISS = _load(CORPUS / "near_miss.tsv")
+
+
+def _heldout() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The held-out half (tests/safety/corpus/heldout/), written apart from the patterns and
+    never read while writing them. On CI it must be there; elsewhere its tests skip."""
+    files = (HELDOUT / "crisis.tsv", HELDOUT / "near_miss.tsv")
+    if not all(f.exists() for f in files):
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"the held-out corpus is missing: {files[0]} and {files[1]} are required on CI")
+        pytest.skip("no held-out corpus in this checkout (tests/safety/corpus/heldout/)")
+    return _load(files[0]), _load(files[1])
+
+
+HALVES = ["development", "heldout"]
+
+
+def _half(name: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    return (CRISIS, NEAR_MISS) if name == "development" else _heldout()
 
 
 # ------------------------------------------------------------------------------ corpora
 
 
-def test_corpus_sizes_meet_the_minimums():
-    by_type = Counter(label for label, _ in CRISIS)
-    assert set(by_type) == {t.value for t in PRIORITY}, by_type
-    assert len(CRISIS) >= 170
-    assert by_type["overdose"] >= 70
-    assert by_type["suicide"] >= 50
-    assert by_type["child_at_risk"] >= 20
-    assert by_type["domestic_abuse"] >= 20
-    assert len(NEAR_MISS) >= 170
-    assert len({m.lower() for _, m in CRISIS}) == len(CRISIS), "duplicate crisis lines"
-    assert len({m.lower() for _, m in NEAR_MISS}) == len(NEAR_MISS), "duplicate near misses"
+@pytest.mark.parametrize("half", HALVES)
+def test_corpus_sizes_meet_the_minimums(half):
+    crisis, near_miss = _half(half)
+    by_type = Counter(label for label, _ in crisis)
+    assert set(by_type) == CRISIS_TYPES, by_type
+    assert len(crisis) >= MIN_CRISES, f"{half}: {len(crisis)} crises, want {MIN_CRISES}"
+    assert len(near_miss) >= MIN_NEAR_MISSES, f"{half}: {len(near_miss)} near misses"
+    for crisis_type in CRISIS_TYPES:
+        assert by_type[crisis_type] >= 60, f"{half}: only {by_type[crisis_type]} {crisis_type}"
+    assert len({_key(m) for _, m in crisis}) == len(crisis), f"{half}: duplicate crisis lines"
+    assert len({_key(m) for _, m in near_miss}) == len(near_miss), f"{half}: duplicate near misses"
+    assert not {_key(m) for _, m in crisis} & {_key(m) for _, m in near_miss}, (
+        f"{half}: a line is both a crisis and a near miss")
 
 
-def test_every_crisis_line_triages_to_its_type():
+def test_no_message_is_in_both_halves():
+    heldout_crisis, heldout_near = _heldout()
+    development = {_key(m) for _, m in CRISIS + NEAR_MISS}
+    shared = development & {_key(m) for _, m in heldout_crisis + heldout_near}
+    # Only the count is shown: the held-out lines are not for reading while writing patterns.
+    assert not shared, f"{len(shared)} messages are in both the development and held-out halves"
+
+
+@pytest.mark.parametrize("half", HALVES)
+def test_every_crisis_line_triages_to_its_type(half):
+    crisis, _ = _half(half)
     misses = []
-    for label, message in CRISIS:
+    for label, message in crisis:
         match = triage(message)
         got = match.type.value if match else None
         if got != label:
             misses.append(f"  expected {label}, got {got}: {message!r}")
-    recall = 1 - len(misses) / len(CRISIS)
-    print(f"\ncrisis recall: {len(CRISIS) - len(misses)}/{len(CRISIS)} ({recall:.1%})")
-    assert not misses, f"{len(misses)} crisis lines missed or mislabelled:\n" + "\n".join(misses)
+    caught = len(crisis) - len(misses)
+    print(f"\n{half} crisis recall: {caught}/{len(crisis)} ({caught / len(crisis):.1%})")
+    if half == "heldout":
+        # Counted, not shown: looking at held-out misses would turn them into development lines.
+        assert not misses, f"{len(misses)} held-out crisis lines missed or mislabelled"
+    else:
+        assert not misses, f"{len(misses)} crisis lines missed or mislabelled:\n" + "\n".join(misses)
 
 
-def test_near_misses_rarely_raise_a_false_alarm():
+@pytest.mark.parametrize("half", HALVES)
+def test_near_misses_rarely_raise_a_false_alarm(half):
+    _, near_miss = _half(half)
     alarms = []
-    for category, message in NEAR_MISS:
+    for category, message in near_miss:
         match = triage(message)
         if match is not None:
             alarms.append(f"  [{category}] {message!r} -> {match.type.value} ({match.rule})")
-    print(f"\nnear-miss false alarms: {len(alarms)}/{len(NEAR_MISS)}")
-    for alarm in alarms:
-        print(alarm)
-    assert len(alarms) <= MAX_FALSE_ALARM_RATE * len(NEAR_MISS), "\n".join(alarms)
+    print(f"\n{half} near-miss false alarms: {len(alarms)}/{len(near_miss)} "
+          f"({len(alarms) / len(near_miss):.1%})")
+    if half == "development":
+        for alarm in alarms:
+            print(alarm)
+    limit = MAX_FALSE_ALARM_RATE * len(near_miss)
+    if half == "heldout":
+        assert len(alarms) <= limit, f"{len(alarms)} held-out false alarms (at most {limit:.0f})"
+    else:
+        assert len(alarms) <= limit, "\n".join(alarms)
 
 
 # ------------------------------------------------------------------------- the brief's cases
@@ -97,6 +153,16 @@ def test_overdose_emergencies(message):
 @pytest.mark.parametrize(
     "message, expected",
     [
+        # reported by a tester (issue 18)
+        ("my friend has taken an over dose", CrisisType.OVERDOSE),
+        ("my mate has od", CrisisType.OVERDOSE),
+        ("OD help now", CrisisType.OVERDOSE),
+        ("suicidal", CrisisType.SUICIDE),
+        ("he's outside the door screaming and trying to get in", CrisisType.DOMESTIC_ABUSE),
+        ("suic\u00adidal", CrisisType.SUICIDE),
+        ("k\u00adms tbh", CrisisType.SUICIDE),
+        ("my son says he wants to kill him\u00adself", CrisisType.SUICIDE),
+        ("my toddler swal\u00adlowed some of my methadone", CrisisType.CHILD_AT_RISK),
         ("honestly everyone would be better off if i was dead", CrisisType.SUICIDE),
         ("i cant go on, im going to end it tonight", CrisisType.SUICIDE),
         ("im going to take all my pills tonight", CrisisType.SUICIDE),
@@ -129,6 +195,15 @@ def test_other_crises(message, expected):
         "/ask_human",
         "",
         "   ",
+        # reported by a tester (issue 18)
+        "Where should I take out my friend for dinner?",
+        "my hangover is killing me, any tips",
+        "my mum died of an overdose in 2015 and i want to talk to someone about it",
+        "how do I kill a Python process",
+        "this traffic is killing me",
+        "i could murder a pint",
+        "i'd kill for a cigarette",
+        "\udfff",
     ],
 )
 def test_not_a_crisis(message):
@@ -254,3 +329,165 @@ def test_normalise_reads_overdose_shorthand():
     assert normalise("she ODd") == "she overdosed"
     assert normalise("my mates OD'ing") == "my mates overdosing"
     assert normalise("he's acting odd") == "he is acting odd"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # format characters (category Cf) are dropped, not turned into spaces
+        ("suic\u00adidal", "suicidal"),
+        ("not bre\u200bathing", "not breathing"),
+        ("wo\u200cn\u200dt wake", "will not wake"),
+        ("over\u2060dose\ufeff", "overdose"),
+        ("\u200fi want to die\u200e", "i want to die"),
+        # lookalike letters and full-width forms
+        ("\u043everd\u043ese", "overdose"),  # Cyrillic o
+        ("k\u0456ll m\u0443self", "kill myself"),  # Cyrillic i, y
+        ("\u03bfverd\u03bfse", "overdose"),  # Greek omicron
+        ("\u0421\u0410\u041c\u0415", "came"),  # Cyrillic capitals
+        ("\uff48\uff45\uff4c\uff50", "help"),  # full width
+        ("na\u0303loxone", "naloxone"),  # combining tilde
+        # digits and symbols inside words, but real numbers and postcodes kept
+        ("k1ll mys3lf", "kill myself"),
+        ("su1c1dal", "suicidal"),
+        ("0verdose", "overdose"),
+        ("$uicide", "suicide"),
+        ("p1lls", "pills"),
+        ("LS1 4AB", "ls1 4ab"),
+        ("ls14ab m4 b1", "ls14ab m4 b1"),
+        ("took 10mg at 3pm in 2015 call 999", "took 10mg at 3pm in 2015 call 999"),
+        ("help!me", "help me"),
+        # stretched and doubled letters
+        ("diiiie", "die"),
+        ("helpppp", "help"),
+        ("suiicidal", "suicidal"),
+        ("tabllets", "tablets"),
+        ("acting odd", "acting odd"),
+        ("feed the kids", "feed the kids"),
+        # words split or spelled out
+        ("over dose", "overdose"),
+        ("o.d", "overdose"),
+        ("o d", "overdose"),
+        ("k i l l", "kill"),
+        ("s-u-i-c-i-d-e", "suicide"),
+        ("kill my self", "kill myself"),
+        ("kill him self", "kill himself"),
+        ("swal lowed", "swallowed"),
+        ("i m a mess", "i m a mess"),
+        # SMS and slang
+        ("my mate has od", "my mate has overdosed"),
+        ("he od'd", "he overdosed"),
+        ("she's ODing", "she is overdosing"),
+        ("od-ing", "overdosing"),
+        ("kms", "kill myself"),
+        ("kys", "kill myself"),
+        ("unalive myself", "kill myself"),
+        ("he unalived himself", "he killed himself"),
+    ],
+)
+def test_normalise_sees_through_disguise(text, expected):
+    assert normalise(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["help!me!" * 2000, "k i l l " * 1000, "aabbccddeeff" * 1000, "o" * 20000, "a " * 3000,
+     "k1ll3d " * 1000, "\u200b" * 20000],
+)
+def test_odd_long_input_stays_cheap(text):
+    """The repairs are linear: nothing a message can hold makes triage slow (these took
+    seconds when a stretched word was scanned once per letter)."""
+    started = time.perf_counter()
+    triage(text)
+    assert time.perf_counter() - started < 5
+
+
+def test_normalise_survives_bad_unicode():
+    assert normalise("\udfff") == ""
+    assert normalise("he\udfffs not breathing") in ("he s not breathing", "he is not breathing")
+    assert triage("\ud800\udc00 not breathing \udfff") is not None
+
+
+# ------------------------------------------------------------------------------- fuzzing
+# One disguise per crisis line from the development corpus must not hide it. Bounded and
+# derandomised, so CI sees the same examples every run.
+
+INVISIBLE = ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
+LOOKALIKES = {
+    "a": ["\u0430", "\u03b1"], "e": ["\u0435", "\u03b5"], "o": ["\u043e", "\u03bf"],
+    "p": ["\u0440", "\u03c1"], "c": ["\u0441"], "y": ["\u0443"], "x": ["\u0445", "\u03c7"],
+    "i": ["\u0456", "\u03b9"], "s": ["\u0455"], "j": ["\u0458"], "k": ["\u03ba"],
+    "v": ["\u03bd"], "t": ["\u03c4"], "u": ["\u03c5"],
+}
+# Crisis keywords a stray space is put inside ("overdose" -> "over dose").
+KEYWORDS = {
+    "overdose", "overdosed", "overdosing", "suicidal", "suicide", "myself", "himself", "herself",
+    "themselves", "breathing", "breathe", "unconscious", "unresponsive", "tablets", "pills",
+    "methadone", "swallowed", "kill", "killing", "die", "dying", "dead", "wake", "blue", "grey",
+    "collapsed", "fitting", "seizure", "hurt", "hurting", "hit", "hitting", "knife", "scared",
+    "threatened", "threatening", "alone", "baby", "toddler", "strangled", "punched", "beats",
+    "beating", "cutting", "harm", "hang", "jump", "end", "life", "live", "naloxone", "heroin",
+    "paracetamol", "needle", "drunk", "screaming",
+}
+# Doubling a letter can make another real word ("son" -> "soon", "to" -> "too"): such a
+# message says something else, so it is not a disguise.
+REAL_DOUBLES = {
+    "soon", "too", "off", "odd", "feed", "been", "good", "moon", "poor", "boot", "food", "hell",
+    "well", "tell", "bell", "sell", "fell", "will", "ill", "all", "see", "wee", "bee", "fee",
+    "agree", "need", "seed", "weed", "deed", "reed", "week", "seek", "cheek", "sleep", "keep",
+    "door", "floor", "look", "took", "book", "cook", "hook", "loose", "choose", "noose", "boss",
+    "miss", "kiss", "less", "mess", "pass", "class", "grass", "glass", "butt", "putt", "fill",
+    "kill", "pill", "hill", "bill", "mill", "still", "doll", "roll", "toll", "full", "pull",
+    "hopping", "planned", "dinner", "latter", "bitter", "litter", "matter", "letter", "better",
+}
+WORD = re.compile(r"[A-Za-z]{2,}")
+FUZZ_LINES = [(label, message) for label, message in CRISIS if WORD.search(message)]
+
+
+def _word_spans(message: str) -> list[tuple[int, int]]:
+    return [m.span() for m in WORD.finditer(message)]
+
+
+@st.composite
+def disguised(draw):
+    label, message = draw(st.sampled_from(FUZZ_LINES))
+    spans = _word_spans(message)
+    kind = draw(st.sampled_from(["invisible", "lookalike", "double", "case", "split"]))
+    if kind == "invisible":
+        start, end = draw(st.sampled_from(spans))
+        at = draw(st.integers(start + 1, end - 1))
+        message = message[:at] + draw(st.sampled_from(INVISIBLE)) + message[at:]
+    elif kind == "lookalike":
+        places = [i for s, e in spans for i in range(s, e) if message[i].lower() in LOOKALIKES]
+        if places:
+            at = draw(st.sampled_from(places))
+            message = message[:at] + draw(st.sampled_from(LOOKALIKES[message[at].lower()])) + message[at + 1:]
+    elif kind == "double":
+        # a doubled letter inside a word of three letters or more; one that only turns a word
+        # into another ("to" -> "too", "od" -> "odd") is a different message
+        long_words = [(s, e) for s, e in spans if e - s >= 3] or spans
+        start, end = draw(st.sampled_from(long_words))
+        at = draw(st.integers(start, end - 1))
+        doubled = message[:at] + message[at] + message[at:]
+        assume(doubled[start:end + 1].lower() not in REAL_DOUBLES)
+        message = doubled
+    elif kind == "case":
+        # only where case carries no meaning ("ODd" is "overdosed", "ODD" is not)
+        if normalise(message.lower()) == normalise(message) and message.isascii():
+            message = draw(st.sampled_from([message.upper(), message.title(), message.swapcase()]))
+    else:
+        keywords = [(s, e) for s, e in spans if message[s:e].lower() in KEYWORDS and e - s >= 3]
+        if keywords:
+            start, end = draw(st.sampled_from(keywords))
+            at = draw(st.integers(start + 1, end - 1))
+            message = message[:at] + " " + message[at:]
+    return kind, label, message
+
+
+@settings(max_examples=1000, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(disguised())
+def test_one_disguise_does_not_hide_a_crisis(case):
+    kind, label, message = case
+    match = triage(message)
+    assert match is not None and match.type.value == label, (kind, message, normalise(message), match)
