@@ -21,6 +21,11 @@ router = APIRouter(tags=["web chat"])
 NOT_A_CONVERSATION = "That is not a conversation id."
 
 
+def too_long(length: int, limit: int) -> str:
+    return (f"That message is too long for me ({length} characters). Please send it in parts of up to "
+            f"{limit} characters. If you or someone else is in danger now, call 999.")
+
+
 class ChatMessage(BaseModel):
     sender: str = Field(..., min_length=1, max_length=128, description="The conversation's id")
     message: str = Field(..., description="What the person typed, or a button's payload")
@@ -35,28 +40,26 @@ async def conversation_limiter(request: Request) -> RateLimiter:
 async def receive(body: ChatMessage, request: Request, response: Response,
                   assistant: Assistant = Depends(get_assistant),
                   limiter: RateLimiter = Depends(conversation_limiter)) -> List[Any]:
-    """One message, in this order: read and triage it (`waymark.inbound`); refuse characters
-    that are not text (422); then, unless it is a crisis, the rate limits (429, per address
-    and per conversation), the length (413) and emptiness (422); then the assistant.
+    """One message, in this order: its length (413); read and triage it (`waymark.inbound`);
+    refuse characters that are not text (422); then, unless it is a crisis, the rate limits
+    (429, per address and per conversation) and emptiness (422); then the assistant.
 
-    A crisis is never refused for rate or length: it goes straight to the assistant, which
-    answers it first. Every refusal here is specific and polite, and never reaches the model.
+    A crisis is never refused for rate: it goes straight to the assistant, which answers it
+    first. The length comes before triage because it bounds what triage costs (it runs on
+    every message, refused for rate or not); a message over it is told to send it in parts,
+    and 999. Every refusal here is specific and polite, and never reaches the model.
     """
     if not is_readable(body.sender):
         raise HTTPException(status_code=422, detail=NOT_A_CONVERSATION)
+    limit = get_settings().max_message_chars
+    if len(body.message) > limit:
+        raise HTTPException(status_code=413, detail=too_long(len(body.message), limit))
     inbound = read_message(body.message)
     if inbound.refused:
         raise HTTPException(status_code=422, detail=UNREADABLE)
     if not inbound.is_crisis:
         if not address_allows(request) or not limiter.allow(body.sender):
             raise HTTPException(status_code=429, detail=TOO_FAST, headers={"Retry-After": "5"})
-        limit = get_settings().max_message_chars
-        if len(body.message) > limit:
-            raise HTTPException(
-                status_code=413,
-                detail=f"That message is too long for me ({len(body.message)} characters). "
-                f"Please send it in parts of up to {limit} characters.",
-            )
         if inbound.empty:
             raise HTTPException(status_code=422, detail="The message is empty. Please type something.")
     replies = await assistant.handle(body.sender, inbound.text, channel="rest", inbound=inbound)

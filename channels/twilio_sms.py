@@ -198,12 +198,17 @@ class SmsTurn:
 @router.post("/twilio/sms", response_class=Response)
 async def inbound(request: Request, form: dict = Depends(signed_form), channels: TwilioChannels = Depends(get_channels),
                   assistant: Assistant = Depends(get_assistant)) -> Response:
-    """Read and triage the text first; then, unless it is a crisis, the per-number rate limit
-    and the length; then the turn runs in the background (see the module's docstring)."""
+    """The length (it bounds what triage costs), then read and triage the text; then, unless
+    it is a crisis, the per-number rate limit; then the turn runs in the background (see the
+    module's docstring)."""
     require(form, "From")
     if "Body" not in form:
         raise HTTPException(status_code=400, detail="Missing required field(s): Body. "
                             "This endpoint expects Twilio's webhook parameters.")
+    limit = channels.settings.max_message_chars
+    if len(form["Body"]) > limit:  # Twilio itself sends at most 1,600 characters
+        raise HTTPException(status_code=413, detail=f"The message is too long ({len(form['Body'])} characters; "
+                            f"the most I accept is {limit}).")
     inbound = read_message(form["Body"])
     person = channels.identity.hash_number(form["From"])
     if inbound.refused:
@@ -214,10 +219,6 @@ async def inbound(request: Request, form: dict = Depends(signed_form), channels:
         if keyword(inbound.text) not in KEYWORDS and not texts.allow(person):
             log.info("A number is texting too fast; refused a text")
             return await _answer_at_once(channels, person, TOO_FAST) if told.allow(person) else _twiml()
-        limit = channels.settings.max_message_chars
-        if len(form["Body"]) > limit:
-            raise HTTPException(status_code=413, detail=f"The message is too long ({len(form['Body'])} characters; "
-                                f"the most I accept is {limit}).")
     turn = SmsTurn(channels, assistant, form["From"], form["Body"], inbound=inbound)
     channels.spawn(turn.run(), name="sms-turn")
     return _twiml()
