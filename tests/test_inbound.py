@@ -106,3 +106,14 @@ def test_every_button_payload_in_the_domain_and_the_code_is_known():
     assert used - KNOWN_PAYLOADS == set(), "a button sends a payload waymark.inbound does not know"
     assert {p.split("{")[0][1:] for p in KNOWN_PAYLOADS} <= intents  # and none is made up
     assert KNOWN_PAYLOADS - used == set(), "KNOWN_PAYLOADS lists a payload no button sends"
+
+
+async def test_the_assistant_reads_a_message_itself_when_no_channel_did(assistant):
+    # The terminal chat calls Assistant.handle directly: the same rules apply there.
+    [reply] = await assistant.handle("inbound-test-unreadable", "hello\udfff")
+    assert reply["text"] == UNREADABLE
+    [reply] = await assistant.handle("inbound-test-slash", "/")
+    assert "didn't get any words" in reply["text"]
+    assert not await assistant.has_conversation("inbound-test-unreadable")
+    replies = await assistant.handle("inbound-test-crisis", f"/ {OVERDOSE}")
+    assert replies[0]["text"].startswith("Call 999")

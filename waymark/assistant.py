@@ -32,7 +32,7 @@ from directory.seed import SAMPLE_DATA, national_line
 from handover.conversation import Desk
 from handover.wording import FAILED_QUEUED
 from safety.replies import crisis_reply
-from safety.triage import CrisisMatch, CrisisType, triage
+from safety.triage import CrisisMatch, CrisisType
 from understanding.repeats import RepeatedMessages
 from waymark.conversation_store import ConversationStore
 from waymark.dialogue_states import remember_dialogue_states
@@ -67,6 +67,8 @@ CRISIS_LINES = {
 }
 
 
+# A message that was nothing but slashes and spaces ("/"): the channels refuse it as empty first.
+NO_WORDS = "I didn't get any words there. What do you need help with?"
 # When the conversation locks (Redis, with several instances) do not answer, no turn can run
 # safely; the person is asked to try again, with a person to ring meanwhile.
 LOCKS_UNAVAILABLE = ("Sorry, I can't answer just now. Please try again in a few minutes. "
@@ -381,6 +383,8 @@ class Assistant:
         if inbound.refused:
             log.info("Refused a message with characters that are not text")
             return [{"recipient_id": sender_id, "text": UNREADABLE}]
+        if inbound.empty and not inbound.is_crisis:
+            return [{"recipient_id": sender_id, "text": NO_WORDS}]
         output = CollectingOutputChannel()
         message = UserMessage(inbound.text, output, sender_id, input_channel=channel)
         quiet = False  # a helpline worker has the conversation: silence is intended
