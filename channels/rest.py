@@ -12,11 +12,18 @@ from pydantic import BaseModel, Field
 
 from channels.dependencies import get_assistant
 from waymark.assistant import Assistant
-from waymark.limits import TOO_FAST, RateLimiter
+from waymark.inbound import UNREADABLE, is_readable, read_message
+from waymark.limits import TOO_FAST, RateLimiter, address_allows, per_conversation
 from waymark.privacy import PrivacyIncomplete
 from waymark.settings import get_settings
 
 router = APIRouter(tags=["web chat"])
+NOT_A_CONVERSATION = "That is not a conversation id."
+
+
+def too_long(length: int, limit: int) -> str:
+    return (f"That message is too long for me ({length} characters). Please send it in parts of up to "
+            f"{limit} characters. If you or someone else is in danger now, call 999.")
 
 
 class ChatMessage(BaseModel):
@@ -26,28 +33,36 @@ class ChatMessage(BaseModel):
 
 async def conversation_limiter(request: Request) -> RateLimiter:
     """One limiter per app: a single conversation may not flood the assistant."""
-    if not hasattr(request.app.state, "conversation_limiter"):
-        per_minute = get_settings().messages_per_minute_per_conversation
-        request.app.state.conversation_limiter = RateLimiter(per_minute, burst=max(5, per_minute // 3))
-    return request.app.state.conversation_limiter
+    return per_conversation(request.app, "conversation", get_settings().messages_per_minute_per_conversation)
 
 
 @router.post("/webhooks/rest/webhook", response_model=List[dict])
 async def receive(body: ChatMessage, request: Request, response: Response,
                   assistant: Assistant = Depends(get_assistant),
                   limiter: RateLimiter = Depends(conversation_limiter)) -> List[Any]:
-    if not limiter.allow(body.sender):
-        raise HTTPException(status_code=429, detail=TOO_FAST, headers={"Retry-After": "5"})
+    """One message, in this order: its length (413); read and triage it (`waymark.inbound`);
+    refuse characters that are not text (422); then, unless it is a crisis, the rate limits
+    (429, per address and per conversation) and emptiness (422); then the assistant.
+
+    A crisis is never refused for rate: it goes straight to the assistant, which answers it
+    first. The length comes before triage because it bounds what triage costs (it runs on
+    every message, refused for rate or not); a message over it is told to send it in parts,
+    and 999. Every refusal here is specific and polite, and never reaches the model.
+    """
+    if not is_readable(body.sender):
+        raise HTTPException(status_code=422, detail=NOT_A_CONVERSATION)
     limit = get_settings().max_message_chars
     if len(body.message) > limit:
-        raise HTTPException(
-            status_code=413,
-            detail=f"That message is too long for me ({len(body.message)} characters). "
-            f"Please send it in parts of up to {limit} characters.",
-        )
-    if not body.message.strip():
-        raise HTTPException(status_code=422, detail="The message is empty. Please type something.")
-    replies = await assistant.handle(body.sender, body.message, channel="rest")
+        raise HTTPException(status_code=413, detail=too_long(len(body.message), limit))
+    inbound = read_message(body.message)
+    if inbound.refused:
+        raise HTTPException(status_code=422, detail=UNREADABLE)
+    if not inbound.is_crisis:
+        if not address_allows(request) or not limiter.allow(body.sender):
+            raise HTTPException(status_code=429, detail=TOO_FAST, headers={"Retry-After": "5"})
+        if inbound.empty:
+            raise HTTPException(status_code=422, detail="The message is empty. Please type something.")
+    replies = await assistant.handle(body.sender, inbound.text, channel="rest", inbound=inbound)
     if assistant.turns.under_way() and request.app.state.settings.workers > 1:
         # Busy here: the next message comes on a new connection, to whichever worker is free.
         response.headers["Connection"] = "close"
@@ -61,8 +76,8 @@ async def delete_conversation(sender: str, assistant: Assistant = Depends(get_as
     The sender id is a random value known only to the person's browser, so holding it is
     what entitles the caller to delete that conversation.
     """
-    if not 0 < len(sender) <= 128:
-        raise HTTPException(status_code=422, detail="That is not a conversation id.")
+    if not 0 < len(sender) <= 128 or not is_readable(sender):
+        raise HTTPException(status_code=422, detail=NOT_A_CONVERSATION)
     try:
         await assistant.forget(sender)
     except PrivacyIncomplete:

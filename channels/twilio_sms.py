@@ -6,9 +6,17 @@ POST /twilio/sms          Twilio's inbound-message webhook (signed). Answers at 
                           meets Twilio's 15-second webhook limit.
 POST /twilio/sms/status   Twilio's delivery reports for what we sent (signed).
 
-A person is "sms:" + a keyed hash of their number (never the number). Before the assistant
-sees a message, the channel handles the carrier keywords (STOP, START, HELP), DELETE,
-reminders ("remind me on Tuesday at 10", "cancel reminder") and numbered choices ("1").
+A person is "sms:" + a keyed hash of their number (never the number). The first thing done
+with a text is to read and triage it (`waymark.inbound`), before the per-number rate limit,
+before the conversation's lock and before anything else reads it: a crisis goes straight to
+the assistant, which answers it first. Otherwise, before the assistant sees a message, the
+channel handles the carrier keywords (STOP, START, HELP), DELETE, reminders ("remind me on
+Tuesday at 10", "cancel reminder") and numbered choices ("1").
+
+Refusals are answered in TwiML with status 200, never 4xx: Twilio drops the reply of a 4xx
+(error 11217; it does not support rate limiting), so the person would hear nothing. A text
+with characters that are not text gets `UNREADABLE`; a number texting too fast is told once
+(`TOO_FAST`, which gives 999 and Samaritans), and its further texts in the burst are dropped.
 """
 from __future__ import annotations
 
@@ -16,8 +24,9 @@ import asyncio
 import json
 import logging
 import re
+from typing import Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from sqlalchemy import delete, select, update
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -27,17 +36,20 @@ from channels.models import DeliveryStatus, OutboxMessage, Reminder, SmsConversa
 from channels.reminders import is_cancel_request, parse_reminder
 from channels.twilio_common import TwilioChannels, choices_of, get_channels, require, signed_form
 from handover import desk as handover_desk
-from waymark.assistant import Assistant
+from waymark.assistant import Assistant, fail_open_text
+from waymark.inbound import UNREADABLE, Inbound, read_message
+from waymark.limits import TOO_FAST, RateLimiter, per_conversation
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["sms"])
-EMPTY_TWIML = str(MessagingResponse())
 CHANNEL = "twilio_sms"
 
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT", "OPTOUT"}
 START_WORDS = {"START", "UNSTOP", "SUBSCRIBE"}
 HELP_WORDS = {"HELP", "INFO"}
 DELETE_WORDS = {"DELETE", "DELETE ME", "DELETE MY DATA", "DELETE MY MESSAGES", "ERASE", "FORGET ME"}
+# Never refused for rate: an opt-out or an erasure must always be heard.
+KEYWORDS = STOP_WORDS | START_WORDS | HELP_WORDS | DELETE_WORDS
 
 STOPPED = ("You won't get any more messages from Waymark. Reply START to turn them back on. "
            "In an emergency call 999.")
@@ -49,8 +61,6 @@ DELETED = ("Waymark: done. I've erased our conversation and what I kept about th
            "If you text again, I'll start afresh.")
 NO_REMINDERS = "You have no reminders set. To stop all messages from Waymark, reply STOP."
 ONLY_TEXT = "Sorry, I can only read text. Please type your message."
-SOMETHING_WENT_WRONG = ("Sorry, something went wrong on my side. Please try again in a minute. "
-                        "In an emergency call 999.")
 
 
 def keyword(text: str) -> str:
@@ -64,9 +74,11 @@ def sender_id(person_hash: str) -> str:
 class SmsTurn:
     """One inbound text, handled in the background."""
 
-    def __init__(self, channels: TwilioChannels, assistant: Assistant, number: str, text: str):
+    def __init__(self, channels: TwilioChannels, assistant: Assistant, number: str, text: str,
+                 inbound: Optional[Inbound] = None):
         self.channels, self.assistant = channels, assistant
-        self.number, self.text = number, text
+        self.inbound = inbound or read_message(text)  # read and triaged at the webhook
+        self.number, self.text = number, self.inbound.text
         self.person = channels.identity.hash_number(number)
 
     def reply(self, texts: list[str], buttons: list[dict] = (), kind: str = "reply", remember: bool = True) -> None:
@@ -108,8 +120,9 @@ class SmsTurn:
             await self._run()
         except Exception:  # noqa: BLE001 - the person must hear something, the app must go on
             log.exception("SMS turn failed")
-            try:
-                await asyncio.to_thread(self.reply, [SOMETHING_WENT_WRONG], remember=False)
+            try:  # a person to ring (FRANK, from the directory or the verified file) and 999
+                apology = await asyncio.to_thread(fail_open_text, self.assistant.database_url)
+                await asyncio.to_thread(self.reply, [apology], remember=False)
             except Exception:  # noqa: BLE001
                 log.exception("Could not even queue the apology")
 
@@ -117,6 +130,12 @@ class SmsTurn:
         # Every database step runs in a worker thread: the event loop never waits for SQLite's
         # write lock (see waymark.assistant.run_on_this_threads_loop).
         db = asyncio.to_thread
+        if self.inbound.is_crisis:
+            # Crisis first, in any state: not read as a keyword, a reminder or a choice, and
+            # answered even after STOP (a reply to the person's own text, not a message sent
+            # unasked; if the carrier still blocks it, the outbox records the refusal).
+            await self._ask_assistant(self.text)
+            return
         word = keyword(self.text)
         opted_out, choices = await db(self._state)
         if word in STOP_WORDS:
@@ -154,8 +173,15 @@ class SmsTurn:
             answer = await db(self.channels.reminders.schedule, self.person, self.number, request)
             await db(self.reply, [answer], remember=False)
             return
-        message = sms_text.choice_from_reply(self.text, choices) or self.text
-        replies = await self.assistant.handle(sender_id(self.person), message, channel=CHANNEL)
+        choice = sms_text.choice_from_reply(self.text, choices)
+        await self._ask_assistant(choice or self.text, choice is None)
+
+    async def _ask_assistant(self, message: str, as_typed: bool = True) -> None:
+        """The assistant's turn; `as_typed` when `message` is the text itself (already read
+        and triaged), not the payload of a numbered choice."""
+        db = asyncio.to_thread
+        replies = await self.assistant.handle(sender_id(self.person), message, channel=CHANNEL,
+                                              inbound=self.inbound if as_typed else None)
         await db(self._keep_number_for_handover)
         texts = [r["text"] for r in replies if r.get("text")]
         buttons = [b for r in replies for b in (r.get("buttons") or [])]
@@ -170,19 +196,56 @@ class SmsTurn:
 
 
 @router.post("/twilio/sms", response_class=Response)
-async def inbound(form: dict = Depends(signed_form), channels: TwilioChannels = Depends(get_channels),
+async def inbound(request: Request, form: dict = Depends(signed_form), channels: TwilioChannels = Depends(get_channels),
                   assistant: Assistant = Depends(get_assistant)) -> Response:
+    """The length (it bounds what triage costs), then read and triage the text; then, unless
+    it is a crisis, the per-number rate limit; then the turn runs in the background (see the
+    module's docstring)."""
     require(form, "From")
     if "Body" not in form:
         raise HTTPException(status_code=400, detail="Missing required field(s): Body. "
                             "This endpoint expects Twilio's webhook parameters.")
     limit = channels.settings.max_message_chars
-    if len(form["Body"]) > limit:
+    if len(form["Body"]) > limit:  # Twilio itself sends at most 1,600 characters
         raise HTTPException(status_code=413, detail=f"The message is too long ({len(form['Body'])} characters; "
                             f"the most I accept is {limit}).")
-    turn = SmsTurn(channels, assistant, form["From"], form["Body"])
+    inbound = read_message(form["Body"])
+    person = channels.identity.hash_number(form["From"])
+    if inbound.refused:
+        log.info("Refused a text with characters that are not text")
+        return await _answer_at_once(channels, person, UNREADABLE)
+    if not inbound.is_crisis:
+        texts, told = _limiters(request, channels)
+        if keyword(inbound.text) not in KEYWORDS and not texts.allow(person):
+            log.info("A number is texting too fast; refused a text")
+            return await _answer_at_once(channels, person, TOO_FAST) if told.allow(person) else _twiml()
+    turn = SmsTurn(channels, assistant, form["From"], form["Body"], inbound=inbound)
     channels.spawn(turn.run(), name="sms-turn")
-    return Response(EMPTY_TWIML, media_type="application/xml")
+    return _twiml()
+
+
+def _twiml(*messages: str) -> Response:
+    response = MessagingResponse()
+    for message in messages:
+        response.message(message)
+    return Response(str(response), media_type="application/xml")
+
+
+async def _answer_at_once(channels: TwilioChannels, person: str, text: str) -> Response:
+    """A reply in the webhook's own TwiML (nothing stored, nothing queued, no model), unless
+    the number has opted out."""
+    if await asyncio.to_thread(channels.is_opted_out, person):
+        return _twiml()
+    return _twiml(text)
+
+
+def _limiters(request: Request, channels: TwilioChannels) -> tuple[RateLimiter, RateLimiter]:
+    """The per-number limit on texts, and the limit on telling a number it texts too fast
+    (once a minute at most: each telling is a text sent)."""
+    texts = per_conversation(request.app, "sms", channels.settings.messages_per_minute_per_conversation)
+    if not hasattr(request.app.state, "sms_told_limiter"):
+        request.app.state.sms_told_limiter = RateLimiter(per_minute=1, burst=1)
+    return texts, request.app.state.sms_told_limiter
 
 
 @router.post("/twilio/sms/status", status_code=204, response_class=Response)

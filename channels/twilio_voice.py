@@ -4,7 +4,12 @@ POST /twilio/voice         a call comes in: a short greeting and a <Gather> for 
 POST /twilio/voice/turn    each answer (SpeechResult or Digits); silence reprompts, twice at most
 POST /twilio/voice/status  the call's status callback (ending a call clears its keypad state)
 
-Every request is signed by Twilio (403 otherwise). The caller is "voice:" + the keyed hash of
+Every request is signed by Twilio (403 otherwise). What the caller said is read and triaged
+first (`waymark.inbound`), before anything else reads it: a crisis is answered first, and is
+never taken for a "yes", a keypad choice, a request for a transfer or a goodbye. A speech
+result with characters that are not text is never passed on: the caller is asked to say it
+again (in TwiML, status 200: Twilio would drop a 4xx's answer and the caller would hear the
+call fail). The caller is "voice:" + the keyed hash of
 their number, so a person who rings again keeps their context, and no number is stored.
 Replies are rewritten for listening (`for_speech`): no links, phone numbers read in groups,
 postcodes spelt out, "(sample)" and brackets removed. After a directory answer the caller is
@@ -32,7 +37,8 @@ from channels import sms_text
 from channels.dependencies import get_assistant
 from channels.models import SmsConversation
 from channels.twilio_common import TwilioChannels, choices_of, get_channels, require, signed_form
-from waymark.assistant import Assistant
+from waymark.assistant import Assistant, fail_open_text
+from waymark.inbound import UNREADABLE_SPOKEN, Inbound, read_message
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["voice"])
@@ -186,6 +192,15 @@ async def turn(request: Request, silences: int = 0, form: dict = Depends(signed_
     state = VoiceState(channels, person)
     digits = (form.get("Digits") or "").strip()
     speech = (form.get("SpeechResult") or "").strip()
+    # The words first: read and triage them before anything else looks at them (a "yes" to
+    # the offer of a text, "a person", "goodbye"), so a crisis is answered first. What is
+    # not text is never passed on; the caller is asked to say it again.
+    inbound = read_message(speech) if speech else None
+    if inbound is not None and inbound.refused:
+        log.info("Refused a speech result with characters that are not text")
+        return _twiml(listen(VoiceResponse(), UNREADABLE_SPOKEN))
+    if inbound is not None and inbound.empty and not inbound.is_crisis and not digits:
+        speech, inbound = "", None  # only slashes or spaces: as if nothing was said
     if not digits and not speech:
         silences += 1  # the action URL carries the silences before this one
         if silences > MAX_SILENCES:
@@ -193,18 +208,27 @@ async def turn(request: Request, silences: int = 0, form: dict = Depends(signed_
                                   "any time. In an emergency, call 9 9 9. Goodbye."))
         return _twiml(listen(VoiceResponse(), REPROMPT + MENU, silences=silences))
     try:
-        return _twiml(await _answer(request, channels, assistant, state, form, sender, digits, speech))
+        return _twiml(await _answer(request, channels, assistant, state, form, sender, digits, inbound))
     except Exception:  # noqa: BLE001 - a caller must never hear a dead line
         log.exception("Voice turn failed")
-        return _twiml(hang_up(SOMETHING_WENT_WRONG))
+        try:  # a person to ring (FRANK, from the directory or the verified file) and 999
+            apology = for_speech(await asyncio.to_thread(fail_open_text, assistant.database_url))
+        except Exception:  # noqa: BLE001
+            log.exception("Could not even word the apology")
+            apology = SOMETHING_WENT_WRONG
+        return _twiml(hang_up(f"{apology} Please ring back in a few minutes."))
 
 
 async def _answer(request: Request, channels: TwilioChannels, assistant: Assistant, state: VoiceState,
-                  form: dict, sender: str, digits: str, speech: str) -> VoiceResponse:
+                  form: dict, sender: str, digits: str, inbound: Optional[Inbound]) -> VoiceResponse:
+    # A crisis (triaged already) goes to the assistant as said: not read as a "yes" to the
+    # offer of a text, a keypad choice, a request for a transfer or a goodbye.
+    crisis = inbound is not None and inbound.is_crisis
+    speech = inbound.text if inbound is not None else ""
     choices = await asyncio.to_thread(state.load)  # the event loop never waits for the database
     offer = next((c for c in choices if c.get("payload") == TEXT_DETAILS), None)
     message: Optional[str] = None
-    if digits:
+    if digits and not crisis:
         index = int(digits) - 1 if digits.isdigit() else -1
         if choices:
             message = choices[index]["payload"] if 0 <= index < len(choices) else None
@@ -215,27 +239,29 @@ async def _answer(request: Request, channels: TwilioChannels, assistant: Assista
         if message is None:
             return listen(VoiceResponse(), UNKNOWN_KEY + MENU)
     else:
-        message = TEXT_DETAILS if offer and _YES.match(speech) else speech
+        message = TEXT_DETAILS if offer and not crisis and _YES.match(speech) else speech
     if message == TEXT_DETAILS and offer:
         await asyncio.to_thread(state.save, [])
         said = await asyncio.to_thread(_text_details, channels, state.person, form["From"], offer.get("texts", []))
         return listen(VoiceResponse(), said, ANYTHING_ELSE)
-    if message == ASK_HUMAN or re.search(r"\b(person|human|someone real|advisor|adviser)\b", message, re.IGNORECASE):
+    wants_person = message == ASK_HUMAN or re.search(r"\b(person|human|someone real|advisor|adviser)\b", message,
+                                                     re.IGNORECASE)
+    if wants_person and not crisis:
         transfer = await _transfer(request, sender, form)
         if transfer is not None:
             return transfer
-    replies = await assistant.handle(sender, message, channel=CHANNEL)
+    replies = await assistant.handle(sender, message, channel=CHANNEL,
+                                     inbound=inbound if inbound is not None and message == speech else None)
     if any(r.get("custom") for r in replies):
         transfer = await _transfer(request, sender, form)
         if transfer is not None:
             return transfer
     texts = [r["text"] for r in replies if r.get("text")]
-    buttons = [b for r in replies for b in (r.get("buttons") or []) if b.get("payload")]
     spoken = [for_speech(t) for t in texts]
-    if speech and _BYE.search(speech):
+    if speech and not crisis and _BYE.search(speech):
         await asyncio.to_thread(state.save, [])
         return hang_up(*(spoken or [GOODBYE]))
-    choices = [{"title": b.get("title", ""), "payload": b["payload"]} for b in buttons]
+    choices = _choices(replies)
     prompts = []
     if any(_PHONE.search(t) for t in texts):  # a directory answer: offer it by text, as key 1
         choices.insert(0, {"title": "text me the details", "payload": TEXT_DETAILS, "texts": texts})
@@ -248,6 +274,12 @@ async def _answer(request: Request, channels: TwilioChannels, assistant: Assista
     if not prompts:
         prompts.append(ANYTHING_ELSE if spoken else MENU)
     return listen(VoiceResponse(), *spoken, *prompts)
+
+
+def _choices(replies: list[dict]) -> list[dict]:
+    """The buttons of the replies, as keypad choices (1, 2, ...)."""
+    return [{"title": b.get("title", ""), "payload": b["payload"]}
+            for r in replies for b in (r.get("buttons") or []) if b.get("payload")]
 
 
 def _text_details(channels: TwilioChannels, person: str, number: str, texts: list[Any]) -> str:

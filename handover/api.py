@@ -67,6 +67,8 @@ class HandoverOut(BaseModel):
     waiting_minutes: Optional[int]
     claimed_by: Optional[str]
     told_nobody_free: bool
+    reason: str  # asked, callback, failed_crisis, failed_asked, failed_again (Handover.reason)
+    why: str  # the reason, in words a worker reads
 
 
 class CallbackOut(BaseModel):
@@ -121,7 +123,8 @@ def _out(handover: Handover, names: dict, now: datetime) -> HandoverOut:
                        helpline=names.get(handover.helpline_id), urgent=handover.urgent,
                        crisis_type=handover.crisis_type, summary=handover.summary or NO_SUMMARY,
                        consent=handover.consent, queued_at=handover.queued_at, waiting_minutes=waited,
-                       claimed_by=handover.claimed_by, told_nobody_free=handover.timed_out_at is not None)
+                       claimed_by=handover.claimed_by, told_nobody_free=handover.timed_out_at is not None,
+                       reason=handover.reason, why=wording.queued_because(handover.reason))
 
 
 def _queue(session: Session) -> QueueOut:

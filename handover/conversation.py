@@ -126,13 +126,19 @@ class Desk:
                                  "crisis reply to this message.", author_name="Waymark", now=self.clock())
             return handover is not None and handover.status in (ACTIVE, WAITING)
 
-    def queue_after_failure(self, sender_id: str, channel: str, urgent: bool = False) -> bool:
-        """Fail open: the assistant broke, so a person looks at this conversation (no summary)."""
+    def queue_after_failure(self, sender_id: str, channel: str, *, crisis_type: Optional[str] = None,
+                            asked_for_person: bool = False) -> bool:
+        """Fail open: the assistant broke and the person has been given a helpline. True when a
+        worker will look at the conversation too (no summary is shared): only for a crisis, a
+        person who asked for one, or a second failure (see `handover.desk.after_failure`)."""
         try:
             self._ensure_tables()
             with session_scope(self.database_url) as session:
-                desk.enqueue_without_offer(session, sender_id, channel, reason="failed", urgent=urgent, now=self.clock())
-            return True
+                queued = desk.after_failure(session, sender_id, channel, now=self.clock(), crisis_type=crisis_type,
+                                            asked_for_person=asked_for_person)
+            if queued is not None:
+                log.warning("A failed conversation was queued for a person (reason=%s)", queued.reason)
+            return queued is not None
         except Exception:  # noqa: BLE001 - the database may be what broke
             log.exception("Could not queue a failed conversation for a person")
             return False

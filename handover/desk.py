@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from directory import editing
 from handover.models import (
     ACTIVE, CLOSED, DECLINED, EDITING, ENDED, EXPIRED, OFFERED, OPEN_STATES, WAITING,
-    CallbackRequest, Handover, HandoverMessage, utcnow,
+    CallbackRequest, Handover, HandoverFailure, HandoverMessage, utcnow,
 )
 from handover.summary import Facts, area_of, summary_text
 
@@ -27,6 +27,12 @@ from handover.summary import Facts, area_of, summary_text
 FEEDBACK_WINDOW = timedelta(hours=2)
 # A first guess at a worker's time per conversation, until there is history to measure.
 DEFAULT_MINUTES_PER_PERSON = 8
+# Two failures of one conversation this close together mean the person is stuck: a worker is
+# asked to look. Further apart, the first one says nothing about whether they are stuck now.
+FAILURE_WINDOW = timedelta(minutes=30)
+# Why a conversation is queued after Waymark failed on it (Handover.reason).
+FAILED_CRISIS, FAILED_ASKED, FAILED_AGAIN = "failed_crisis", "failed_asked", "failed_again"
+FAILURE_REASONS = (FAILED_CRISIS, FAILED_ASKED, FAILED_AGAIN, "failed")
 
 
 class HandoverError(ValueError):
@@ -113,20 +119,69 @@ def close_out_of_hours(handover: Handover, now: datetime) -> None:
 
 
 def enqueue_without_offer(session: Session, sender_id: str, channel: str, *, reason: str, urgent: bool,
-                          now: datetime, helpline_id: Optional[str] = None) -> Handover:
+                          now: datetime, helpline_id: Optional[str] = None,
+                          crisis_type: Optional[str] = None) -> Handover:
     """Straight into the queue without a summary (the assistant itself failed: no consent was
-    asked, so nothing is shared but the conversation id and the flag)."""
+    asked, so nothing is shared but the conversation id and the flag).
+
+    An open handover is reused, so one conversation is one queue item however often it
+    fails; a crisis makes it urgent, and says so in the reason if it was queued for a failure."""
     existing = current(session, sender_id)
     if existing is not None:
         if existing.status in (OFFERED, EDITING):
             queue(session, existing, "no", now)
-        existing.urgent = existing.urgent or urgent
+            existing.reason = reason
+        if urgent:
+            existing.urgent = True
+            existing.crisis_type = existing.crisis_type or crisis_type
+            if existing.reason in FAILURE_REASONS and reason == FAILED_CRISIS:
+                existing.reason = reason
         return existing
     handover = Handover(sender_id=sender_id, channel=channel, helpline_id=helpline_id, status=WAITING, urgent=urgent,
-                        consent="no", reason=reason, created_at=now, queued_at=now)
+                        crisis_type=crisis_type, consent="no", reason=reason, created_at=now, queued_at=now)
     session.add(handover)
     session.flush()
     return handover
+
+
+def count_failure(session: Session, sender_id: str, channel: str, now: datetime) -> int:
+    """Record that Waymark failed to answer this conversation; how many times it has failed
+    with no more than FAILURE_WINDOW between one failure and the next (this one included)."""
+    row = session.get(HandoverFailure, sender_id)
+    if row is None:
+        row = HandoverFailure(sender_id=sender_id, channel=channel, failures=0, first_at=now, last_at=now)
+        session.add(row)
+    elif row.last_at < now - FAILURE_WINDOW:
+        row.failures, row.first_at = 0, now
+    row.failures += 1
+    row.last_at, row.channel = now, channel
+    session.flush()
+    return row.failures
+
+
+def after_failure(session: Session, sender_id: str, channel: str, *, now: datetime, crisis_type: Optional[str] = None,
+                  asked_for_person: bool = False) -> Optional[Handover]:
+    """Waymark failed to answer a message (fail open). The person has already been given a
+    helpline; a worker is asked to look too (the queue item, returned) only when it matters:
+
+    * the message was a crisis (urgent, first in the queue);
+    * the person asked for a person, or is already being handed over;
+    * the same conversation failed twice within FAILURE_WINDOW (the person is stuck).
+
+    One failure on its own queues nobody: queueing every failure let a run of broken
+    requests fill the console with people who did not exist. Failures of one conversation
+    (on SMS and voice, one phone number) are counted on one row and merged into one item."""
+    failures = count_failure(session, sender_id, channel, now)
+    if crisis_type is not None:
+        reason = FAILED_CRISIS
+    elif asked_for_person or current(session, sender_id) is not None:
+        reason = FAILED_ASKED
+    elif failures >= 2:
+        reason = FAILED_AGAIN
+    else:
+        return None
+    return enqueue_without_offer(session, sender_id, channel, reason=reason, urgent=crisis_type is not None,
+                                 crisis_type=crisis_type, now=now)
 
 
 def flag_urgent(session: Session, sender_id: str, crisis_type: str) -> Optional[Handover]:
@@ -296,7 +351,8 @@ def erase(session: Session, sender_id: str) -> int:
         session.execute(delete(HandoverMessage).where(HandoverMessage.handover_id.in_(ids)))
         session.execute(delete(Handover).where(Handover.id.in_(ids)))
     session.execute(delete(CallbackRequest).where(CallbackRequest.sender_id == sender_id))
-    return len(ids)
+    failures = session.execute(delete(HandoverFailure).where(HandoverFailure.sender_id == sender_id)).rowcount
+    return len(ids) + (failures or 0)
 
 
 def purge_before(session: Session, cutoff: datetime) -> int:
@@ -309,4 +365,5 @@ def purge_before(session: Session, cutoff: datetime) -> int:
         session.execute(delete(Handover).where(Handover.id.in_(ids)))
     session.execute(delete(CallbackRequest).where(CallbackRequest.status != "requested",
                                                   CallbackRequest.created_at < cutoff))
+    session.execute(delete(HandoverFailure).where(HandoverFailure.last_at < cutoff))
     return len(ids)

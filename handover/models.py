@@ -58,7 +58,10 @@ class Handover(Base):
     persona = Column(String(24), nullable=True)
     need = Column(String(48), nullable=True)
     area = Column(String(16), nullable=True)  # postcode district or town, never a full postcode
-    reason = Column(String(32), nullable=False, default="asked")  # asked, failed
+    # Why it is in the queue (the console says it in words: handover.wording.QUEUED_BECAUSE):
+    # asked, callback, or Waymark failed on a crisis (failed_crisis), after the person asked
+    # for a person (failed_asked) or twice in a row (failed_again); "failed" on older rows.
+    reason = Column(String(32), nullable=False, default="asked")
     # What the person was offered: "handover" (a person now) or "callback" (closed now: contact me later)
     offer_kind = Column(String(16), nullable=False, default="handover")
     contact_encrypted = Column(Text, nullable=True)  # SMS: the number, encrypted, while open
@@ -106,6 +109,23 @@ class CallbackRequest(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
     done_at = Column(DateTime, nullable=True)
     done_by = Column(String(128), nullable=True)
+
+
+class HandoverFailure(Base):
+    """Waymark failed to answer this conversation (fail open): how often, lately.
+
+    A single failure is answered with a helpline's number and queues nobody; a second one
+    within `handover.desk.FAILURE_WINDOW` means the person is stuck, and a worker is asked to
+    look (`handover.desk.after_failure`). One row per conversation, so repeated failures are
+    counted, never listed. Conversation data: erased and purged with the handover's rows.
+    """
+
+    __tablename__ = "handover_failure"
+    sender_id = Column(String(160), primary_key=True)
+    channel = Column(String(24), nullable=False)
+    failures = Column(Integer, nullable=False, default=1)
+    first_at = Column(DateTime, nullable=False, default=utcnow)
+    last_at = Column(DateTime, nullable=False, default=utcnow)
 
 
 def create_tables(engine: Engine) -> None:

@@ -95,3 +95,18 @@ FEEDBACK_QUESTION = "The helpline worker has ended the chat. Did you get what yo
 FEEDBACK_THANKS = {True: "Thank you. I'm glad. I'm here if you need me again.",
                    False: "Thank you for telling me. I'm sorry. You can ask me again any time, or ask for a person."}
 FAILED_QUEUED = "I've also asked a helpline worker to look at this conversation."
+
+# Why a conversation is in the queue, as the agent console says it (Handover.reason). After a
+# failure the person was given FRANK and 999, and shared no summary.
+QUEUED_BECAUSE = {
+    "asked": "They asked to talk to a person.",
+    "callback": "They asked to be contacted when the helpline opened.",
+    "failed_crisis": "Waymark failed while answering a crisis message. They were given FRANK and 999.",
+    "failed_asked": "They asked for a person, then Waymark failed. They were given FRANK and 999.",
+    "failed_again": "Waymark failed twice in a row in this conversation. They were given FRANK and 999.",
+    "failed": "Waymark failed in this conversation. They were given a helpline and 999.",
+}
+
+
+def queued_because(reason: str) -> str:
+    return QUEUED_BECAUSE.get(reason, QUEUED_BECAUSE["asked"])

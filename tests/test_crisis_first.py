@@ -51,6 +51,21 @@ def test_button_payloads_are_never_triaged(client):
     assert not first.startswith("Call 999")
 
 
+def test_a_slash_in_front_of_a_crisis_gets_the_crisis_reply_not_a_failure(client):
+    # Issue 18: "/..." skipped triage, and Rasa parsed it as a broken intent: "something went wrong".
+    for message in ("/ my friend has taken an overdose", "/my friend has taken an overdose"):
+        replies = say(client, message)
+        assert replies[0]["text"].startswith("Call 999"), message
+        assert "something went wrong" not in texts(replies)
+
+
+def test_other_text_starting_with_a_slash_is_understood_as_words(client):
+    reply = texts(say(client, "/ hello"))
+    assert "something went wrong" not in reply and "I'm Waymark" in reply
+    reply = texts(say(client, '/find_service{"need": "crack"}'))  # not one of Waymark's buttons
+    assert "something went wrong" not in reply
+
+
 def test_crisis_numbers_fall_back_when_the_directory_is_unreachable():
     from waymark.assistant import crisis_lines
 

@@ -293,12 +293,13 @@ def test_when_the_assistant_fails_the_conversation_is_queued_for_a_person(client
     handover_time(OPEN)
     sender = uuid.uuid4().hex
     with action_server_down(assistant):
+        say(client, "I need help with my drinking near LS1 4AP", sender)  # once queues nobody (test_fail_open)
         reply = texts(say(client, "I need help with my drinking near LS1 4AP", sender))
     assert "something went wrong" in reply and "0300 123 6600" in reply
     assert "I've also asked a helpline worker to look at this conversation" in reply
     with session_scope(settings.database_url) as session:
         row = desk.current(session, sender)
-        assert row.status == "waiting" and row.reason == "failed" and row.summary is None
+        assert row.status == "waiting" and row.reason == "failed_again" and row.summary is None
 
 
 def test_delete_my_conversation_erases_the_handover_too(client, settings, handover_time):

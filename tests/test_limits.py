@@ -30,7 +30,24 @@ def test_one_conversation_flooding_gets_a_polite_429(client):
     codes = [client.post(WEBHOOK, json={"sender": sender, "message": "hi"}).status_code for _ in range(15)]
     assert codes[0] == 200 and 429 in codes
     refused = client.post(WEBHOOK, json={"sender": sender, "message": "hi"})
-    assert "wait a few seconds" in refused.json()["detail"]
+    assert refused.status_code == 429 and "wait a few seconds" in refused.json()["detail"]
+    assert "999" in refused.json()["detail"] and "116 123" in refused.json()["detail"]  # (issue 18)
+
+
+OVERDOSE = "my friend has taken an overdose and is not breathing"
+
+
+def test_a_crisis_is_never_refused_for_rate_in_its_conversation(client, monkeypatch):
+    # A limiter that never refills, so the test does not depend on the machine's speed.
+    monkeypatch.setattr(client.app.state, "conversation_limiter", RateLimiter(per_minute=1e-9, burst=10), raising=False)
+    sender = uuid.uuid4().hex
+    codes = [client.post(WEBHOOK, json={"sender": sender, "message": "hi"}).status_code for _ in range(11)]
+    assert codes == [200] * 10 + [429]  # this conversation is over its limit
+    response = client.post(WEBHOOK, json={"sender": sender, "message": OVERDOSE})
+    assert response.status_code == 200, response.text
+    assert response.json()[0]["text"].startswith("Call 999")
+    slashed = client.post(WEBHOOK, json={"sender": sender, "message": f"/ {OVERDOSE}"})
+    assert slashed.status_code == 200 and slashed.json()[0]["text"].startswith("Call 999")
 
 
 def test_one_address_flooding_gets_a_polite_429_with_security_headers(settings, assistant):
@@ -46,8 +63,27 @@ def test_one_address_flooding_gets_a_polite_429_with_security_headers(settings, 
         assert codes[:10] == [200] * 10 and codes[-1] == 429
         refused = client.get("/")
         assert "wait a few seconds" in refused.json()["detail"]
+        assert "999" in refused.json()["detail"] and "116 123" in refused.json()["detail"]
         assert "frame-ancestors" in refused.headers["content-security-policy"]
         assert client.get("/healthz").status_code == 200  # probes are never limited
+
+
+def test_a_crisis_from_an_address_over_its_limit_is_still_answered_first(settings, assistant):
+    from dataclasses import replace
+
+    from fastapi.testclient import TestClient
+
+    from waymark.app import create_app
+
+    strict = replace(settings, requests_per_minute_per_ip=1)  # bursts of 10, then one a minute
+    with TestClient(create_app(strict, assistant)) as client:
+        assert [client.get("/").status_code for _ in range(11)][-1] == 429
+        crisis = client.post(WEBHOOK, json={"sender": uuid.uuid4().hex, "message": OVERDOSE})
+        assert crisis.status_code == 200 and crisis.json()[0]["text"].startswith("Call 999")
+        # Anything else from the address is refused, with 999 and Samaritans.
+        chat = client.post(WEBHOOK, json={"sender": uuid.uuid4().hex, "message": "where can I get clean needles"})
+        assert chat.status_code == 429
+        assert "999" in chat.json()["detail"] and "116 123" in chat.json()["detail"]
 
 
 # --- JSON nesting and import file size (issue 7) ------------------------------------------------

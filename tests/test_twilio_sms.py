@@ -329,3 +329,56 @@ def test_a_crisis_by_text_gets_999_first_and_still_opens_discreetly(sms, stub, n
     assert "recovery position" in " ".join(m.body for m in stub.wait_for(number))
     for message in stub.to(number):
         assert_phone_friendly(message.body)
+
+
+# --- issue 18: triage first, characters that are not text, and rate ------------------------
+
+OVERDOSE = "my friend has taken an overdose and is not breathing"
+
+
+def _twiml_messages(response) -> list[str]:
+    import xml.etree.ElementTree as ET
+
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/xml")
+    return [m.text or "" for m in ET.fromstring(response.text).iter("Message")]
+
+
+def test_a_text_that_is_not_text_is_answered_at_once_and_reaches_nothing(sms, stub, assistant, number):
+    from handover.models import Handover
+
+    for body in ("hello\u0000", "\uffff", "where\u0007 is help"):
+        [answer] = _twiml_messages(text(sms, number, body))
+        assert "couldn't read that message" in answer and "999" in answer, body
+    settle(sms)
+    assert not run_async(assistant.has_conversation(f"sms:{conversation_of(sms, number)}"))
+    assert rows(sms, OutboxMessage, number) == [] and stub.to(number) == []
+    with sms.app.state.twilio.session() as session:
+        assert session.scalar(select(func.count()).select_from(Handover).where(
+            Handover.sender_id == f"sms:{conversation_of(sms, number)}")) == 0
+
+
+def test_a_slash_in_front_of_a_crisis_text_still_gets_999_first(sms, stub, number):
+    text(sms, number, "/ my friend has taken an overdose")
+    assert "Call 999" in stub.wait_for(number)[0].body[:60]
+
+
+def test_a_crisis_text_is_answered_even_when_the_number_is_over_its_limit(sms, stub, number, monkeypatch):
+    from waymark.limits import RateLimiter
+
+    state = sms.app.state  # limiters that never refill: the test does not depend on the machine's speed
+    monkeypatch.setattr(state, "sms_limiter", RateLimiter(per_minute=1e-9, burst=3), raising=False)
+    monkeypatch.setattr(state, "sms_told_limiter", RateLimiter(per_minute=1e-9, burst=1), raising=False)
+    answers = [_twiml_messages(text(sms, number, "cancel reminder")) for _ in range(5)]
+    assert answers[:3] == [[], [], []]  # answered by the outbox, as usual
+    [too_fast] = answers[3]  # told once, in TwiML (Twilio drops the answer to a 429) ...
+    assert "sending messages very quickly" in too_fast and "999" in too_fast and "116 123" in too_fast
+    assert answers[4] == []  # ... and not again for the rest of the burst
+    settle(sms, number=number)
+    assert len(stub.to(number)) == 3
+    text(sms, number, OVERDOSE)  # over the limit, but a crisis
+    first = stub.wait_for(number, 4)[3]
+    assert "Call 999" in first.body[:60]
+    text(sms, number, "STOP")  # an opt-out is always heard
+    settle(sms, number=number)
+    [state_row] = rows(sms, SmsConversation, number)
+    assert state_row.opted_out

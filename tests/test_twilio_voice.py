@@ -174,3 +174,38 @@ def test_voice_requests_must_be_signed_and_complete(phone):
 )
 def test_replies_are_rewritten_for_listening(written, heard):
     assert for_speech(written) == heard
+
+
+# --- issue 18: what the caller said is triaged first ----------------------------------------
+
+def test_a_crisis_said_after_a_directory_answer_is_not_taken_for_yes(phone, stub):
+    call = Call(phone, "+447700900310")
+    call.post("/twilio/voice")
+    offered = call.answer(SpeechResult="I need help with my drinking near LS1 4AP")
+    assert "text you these details" in spoken(offered)
+    # "ok ..." used to be read as "yes, text me the details" before anything else.
+    root = call.answer(SpeechResult="ok my friend has taken an overdose and is not breathing")
+    assert spoken(root).startswith("Call 9 9 9") and "recovery position" in spoken(root)
+    assert "sent the details" not in spoken(root)
+    assert_listening(root)
+    assert stub.to("+447700900310") == []
+
+
+def test_a_crisis_said_with_goodbye_or_a_slash_keeps_the_caller_on_the_line(phone):
+    call = Call(phone, "+447700900311")
+    call.post("/twilio/voice")
+    root = call.answer(SpeechResult="goodbye, I want to kill myself tonight")
+    assert root.find("Hangup") is None and "Samaritans" in spoken(root)
+    assert_listening(root)
+    root = call.answer(SpeechResult="/ my friend has taken an overdose")
+    assert spoken(root).startswith("Call 9 9 9")
+
+
+def test_speech_that_is_not_text_is_asked_again_and_reaches_nothing(phone, assistant):
+    call = Call(phone, "+447700900312")
+    call.post("/twilio/voice")
+    root = call.answer(SpeechResult="hello\u0000")
+    assert "couldn't make that out" in spoken(root)
+    assert_listening(root)
+    person = phone.app.state.twilio.identity.hash_number("+447700900312")
+    assert not run_async(assistant.has_conversation(f"voice:{person}"))

@@ -131,3 +131,10 @@ def test_delete_endpoint_erases_the_conversation(client, assistant):
     say(client, "hello", sender)
     assert client.delete(f"/webhooks/rest/conversations/{sender}").status_code == 204
     assert not run_async(assistant.has_conversation(sender))
+
+
+def test_an_oversized_message_is_told_999_too(client, settings):
+    # Issue 18: length is checked before triage (it bounds triage's cost), so the refusal gives 999.
+    long_crisis = "my friend has taken an overdose and is not breathing. " * 60
+    response = client.post(WEBHOOK, json={"sender": "x", "message": long_crisis})
+    assert response.status_code == 413 and "999" in response.json()["detail"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 from pathlib import Path
 
@@ -31,11 +32,12 @@ from directory.seed import SAMPLE_DATA, national_line
 from handover.conversation import Desk
 from handover.wording import FAILED_QUEUED
 from safety.replies import crisis_reply
-from safety.triage import CrisisMatch, CrisisType, triage
+from safety.triage import CrisisMatch, CrisisType
 from understanding.repeats import RepeatedMessages
 from waymark.conversation_store import ConversationStore
 from waymark.dialogue_states import remember_dialogue_states
 from waymark.graph_runner import SequentialGraphRunner
+from waymark.inbound import UNREADABLE, Inbound, read_message
 from waymark.locks import AtomicRedisLockStore
 from waymark.settings import Settings
 from waymark.turns import TurnGate, in_thread, stepping_aside
@@ -65,10 +67,33 @@ CRISIS_LINES = {
 }
 
 
+# A message that was nothing but slashes and spaces ("/"): the channels refuse it as empty first.
+NO_WORDS = "I didn't get any words there. What do you need help with?"
 # When the conversation locks (Redis, with several instances) do not answer, no turn can run
 # safely; the person is asked to try again, with a person to ring meanwhile.
 LOCKS_UNAVAILABLE = ("Sorry, I can't answer just now. Please try again in a few minutes. "
                      "To talk to a person now, ring {name} on {number}, any time. In an emergency, call 999.")
+
+
+# How a person asks for a person in words, for when the turn failed before the model could
+# say so.
+ASKS_FOR_PERSON = re.compile(r"\b((talk|speak|chat)\s+(to|with)\s+(a |an )?(real )?(person|human|someone|somebody|"
+                             r"advisor|adviser|worker)|real person|a human|human being)\b", re.IGNORECASE)
+# The buttons that mean "I want a person" (leaving the queue, "/handover_consent{"choice":
+# "cancel"}", does not).
+PERSON_PAYLOADS = frozenset({"/ask_human"} | {f'/handover_consent{{"choice": "{choice}"}}'
+                                              for choice in ("yes", "no", "edit", "callback", "wait")})
+
+
+def _intent(message: UserMessage) -> Optional[str]:
+    return ((message.parse_data or {}).get("intent") or {}).get("name")
+
+
+def asks_for_person(message: UserMessage) -> bool:
+    """Whether a message asked for a person: the button, the model's understanding of it if the
+    turn got that far, or the words themselves."""
+    text = message.text or ""
+    return text in PERSON_PAYLOADS or _intent(message) == "ask_human" or bool(ASKS_FOR_PERSON.search(text))
 
 
 class StoreNotReachable(RuntimeError):
@@ -330,7 +355,8 @@ class Assistant:
         agent.processor.graph_runner = SequentialGraphRunner.replacing(agent.processor.graph_runner)
         return cls(agent, actions, settings.database_url, settings.repeated_messages)
 
-    async def handle(self, sender_id: str, text: str, channel: str = "rest") -> list[dict]:
+    async def handle(self, sender_id: str, text: str, channel: str = "rest",
+                     inbound: Optional[Inbound] = None) -> list[dict]:
         """Run one message through crisis triage, understanding, dialogue and actions.
 
         Crisis comes first, whatever state the conversation is in (a form half filled, a
@@ -339,18 +365,31 @@ class Assistant:
         recorded in the conversation with the `urgent` flag, so the conversation carries on
         where it was and a human who takes it over sees the flag.
 
+        The channels read and triage the message at their edge, before their rate limits
+        (`waymark.inbound.read_message`), and pass what they found as `inbound`, so the
+        patterns run once per message; without it (the terminal chat, tests) it is read here.
+        A message with characters that are not text is answered with `UNREADABLE` and goes no
+        further, unless the rest of it is a crisis.
+
         Fails open: every message gets an answer, so if the dialogue or the actions break
-        (action server down, database gone) the person gets a helpline instead of silence, and
-        the conversation is queued for a helpline worker to look at (without a summary: nobody
-        asked the person's consent to share one).
+        (action server down, database gone) the person gets a helpline (FRANK, and 999)
+        instead of silence. A helpline worker is asked to look as well (without a summary:
+        nobody asked the person's consent to share one) only when it matters: a crisis, a
+        person who asked for a person, or the same conversation failing twice
+        (`handover.desk.after_failure`).
         """
+        if inbound is None:
+            inbound = read_message(text)
+        if inbound.refused:
+            log.info("Refused a message with characters that are not text")
+            return [{"recipient_id": sender_id, "text": UNREADABLE}]
+        if inbound.empty and not inbound.is_crisis:
+            return [{"recipient_id": sender_id, "text": NO_WORDS}]
         output = CollectingOutputChannel()
-        message = UserMessage(text, output, sender_id, input_channel=channel)
+        message = UserMessage(inbound.text, output, sender_id, input_channel=channel)
         quiet = False  # a helpline worker has the conversation: silence is intended
-        match: Optional[CrisisMatch] = None
+        match = inbound.match  # the crisis patterns ran first: a crisis is answered even when the lock store is down
         try:
-            # The crisis patterns first: a crisis is answered even when the lock store is down.
-            match = None if text.startswith("/") else triage(text)
             replies, quiet = await self._handle_in_turn(message, match)
         except LockError:  # the lock store did not answer, so the turn never started
             log.error("The conversation lock store does not answer; asking the person to try again")
@@ -361,7 +400,10 @@ class Assistant:
         if not replies and not quiet:
             log.error("No reply was produced; sending the fail-open helpline reply")
             text = fail_open_text(self.database_url)
-            if await asyncio.to_thread(self.desk.queue_after_failure, sender_id, channel):  # a person will look
+            crisis_type = match.type.value if match else (
+                CrisisType.GENERAL.value if _intent(message) == CRISIS_INTENT else None)
+            if await asyncio.to_thread(self.desk.queue_after_failure, sender_id, channel, crisis_type=crisis_type,
+                                       asked_for_person=asks_for_person(message)):  # a person will look
                 text = f"{text} {FAILED_QUEUED}"
             replies = [{"recipient_id": sender_id, "text": text}]
         return replies

@@ -2,7 +2,11 @@
 each with a polite answer.
 
 Rate limits are per instance (a token bucket in memory per client address and per
-conversation); behind a load balancer each instance applies its own share. JSON nesting is
+conversation); behind a load balancer each instance applies its own share. A person's
+message is triaged before any rate limit (`waymark.inbound`): the middleware leaves the
+per-address limit of the message endpoints (`MESSAGE_PATHS`) to the endpoint, which applies
+it after triage and never to a crisis, so "my friend has taken an overdose" is never refused
+for rate. Every refusal for rate still gives 999 and Samaritans (`TOO_FAST`). JSON nesting is
 checked before any parser sees the body: Python's parser gives up with a RecursionError (a
 crash, not a clear refusal) on a few thousand levels, which fit easily in the size limit.
 """
@@ -16,10 +20,22 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from safety.replies import DEFAULT_LINES
+
 TOO_LARGE = "That request is too large for me. Please send a shorter message."
-TOO_FAST = "You're sending messages very quickly. Please wait a few seconds and try again."
+# A person who is refused for rate may be in danger: the refusal itself gives the numbers
+# (Samaritans from the verified default kept with the crisis wording: a flood of refusals must
+# not read the directory).
+TOO_FAST = ("You're sending messages very quickly. Please wait a few seconds and try again. "
+            "If you or someone else is in danger now, call 999. "
+            f"You can call Samaritans free on {DEFAULT_LINES['samaritans'].number}, any time.")
+# The endpoints that take a person's message: their per-address limit comes after triage, in
+# the endpoint (`address_allows`), not in the middleware. Twilio's webhooks are signed and all
+# come from Twilio's addresses, so SMS is limited per phone number instead.
+MESSAGE_PATHS = frozenset({"/webhooks/rest/webhook", "/twilio/sms", "/twilio/voice/turn"})
 MAX_TRACKED_KEYS = 50_000
 DEFAULT_MAX_JSON_DEPTH = 32
 _OPEN, _CLOSE, _QUOTE, _BACKSLASH = (ord("["), ord("{")), (ord("]"), ord("}")), ord('"'), ord("\\")
@@ -138,10 +154,10 @@ class RequestLimits:
             return await self.app(scope, receive, send)
         refusal, receive = await self._check_body(scope, receive)
         path = scope["path"]
-        if refusal is None and path != "/healthz" and not path.startswith("/static/"):
-            client = scope["client"][0] if scope.get("client") else "unknown"
-            if not self.limiter.allow(client):
-                refusal = JSONResponse({"detail": TOO_FAST}, status_code=429, headers={"Retry-After": "5"})
+        if (refusal is None and path != "/healthz" and not path.startswith("/static/")
+                and path not in MESSAGE_PATHS):  # those are limited after triage, by the endpoint
+            if not self.limiter.allow(client_address(scope)):
+                refusal = too_fast()
         await (refusal or self.app)(scope, receive, send)
 
     async def _check_body(self, scope: Scope, receive: Receive) -> tuple[JSONResponse | None, Receive]:
@@ -173,6 +189,30 @@ class RequestLimits:
             return first
 
         return None, replay
+
+
+def client_address(scope: Scope) -> str:
+    return scope["client"][0] if scope.get("client") else "unknown"
+
+
+def too_fast() -> JSONResponse:
+    return JSONResponse({"detail": TOO_FAST}, status_code=429, headers={"Retry-After": "5"})
+
+
+def address_allows(request: Request) -> bool:
+    """The per-address limit, for an endpoint in MESSAGE_PATHS to apply once the message is
+    known not to be a crisis (the middleware applies it to every other path)."""
+    limiter = getattr(request.app.state, "ip_limiter", None)
+    return limiter is None or limiter.allow(client_address(request.scope))
+
+
+def per_conversation(app: FastAPI, name: str, per_minute: int) -> RateLimiter:
+    """One limiter per app and channel (`name`): a single conversation may not flood the
+    assistant. Separate per channel, so no one channel's ids can use up another's."""
+    attribute = f"{name}_limiter"
+    if not hasattr(app.state, attribute):
+        setattr(app.state, attribute, RateLimiter(per_minute, burst=max(5, per_minute // 3)))
+    return getattr(app.state, attribute)
 
 
 def add_limits(app: FastAPI, max_body_bytes: int, per_ip_per_minute: int,

@@ -278,6 +278,7 @@
     if (h.consent === "no") { facts.push("shared nothing"); }
     else if (h.consent === "edited") { facts.push("wrote their own note"); }
     li.appendChild(el("p", "meta", facts.filter(Boolean).join(" · ")));
+    if (h.why) { li.appendChild(el("p", "why", h.why)); }
     if (h.told_nobody_free && kind === "waiting") { li.classList.add("told"); }
     li.appendChild(el("p", "summary", h.summary));
     var action = null;
@@ -394,7 +395,8 @@
       facts.textContent = "";
       [["Helpline", h.helpline || "Not set"], ["Channel", CHANNELS[h.channel] || h.channel],
         ["Shared", { yes: "The summary and the chat with Waymark", edited: "Only a note they wrote", no: "Nothing" }[h.consent] || "Nothing"],
-        ["Flag", h.urgent ? crisisWords(h) : "None"], ["With", h.claimed_by || "Nobody yet"]].forEach(function (pair) {
+        ["Flag", h.urgent ? crisisWords(h) : "None"], ["Why", h.why || "They asked to talk to a person."],
+        ["With", h.claimed_by || "Nobody yet"]].forEach(function (pair) {
         facts.appendChild(el("dt", null, pair[0]));
         facts.appendChild(el("dd", pair[0] === "Flag" && h.urgent ? "flag" : null, pair[1]));
       });
