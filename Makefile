@@ -21,7 +21,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help run test test-calendar model database chat constraints clean browser-deps bench eval eval-crisis
+.PHONY: help run test test-isolation test-calendar model database chat constraints clean browser-deps bench eval eval-crisis
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -29,8 +29,22 @@ help: ## list the targets
 run: $(INSTALLED) $(MODEL) $(DATABASE) ## serve the assistant and web chat on http://127.0.0.1:8000
 	$(BIN)/waymark serve
 
+# Two pytest workers (pytest-xdist), one per core, each with its own loaded model (~1.3 GB);
+# tests in file order within each worker, browser tests last. `PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= 2
+PYTEST      := $(BIN)/python -m pytest -p no:randomly -n $(PYTEST_WORKERS)
 test: $(INSTALLED) $(MODEL) browser-deps ## run the whole test suite
-	$(BIN)/python -m pytest
+	$(PYTEST) $(TEST_ARGS)
+
+# Tests must not lean on each other: the suite once in a random order (pytest-randomly; the seed
+# is printed, `-p randomly --randomly-seed=N` repeats it), then every module on its own.
+test-isolation: $(INSTALLED) $(MODEL) browser-deps ## run the suite in random order, then each test module alone
+	$(BIN)/python -m pytest -p randomly -n $(PYTEST_WORKERS) $(TEST_ARGS)
+	@failed=""; for module in $$(find tests -name 'test_*.py' | sort); do \
+	  echo "== $$module alone"; \
+	  $(BIN)/python -m pytest -p no:randomly -q $$module || failed="$$failed $$module"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "These modules fail on their own:$$failed" >&2; exit 1; fi
 
 # The whole suite five times, with the system clock moved (libfaketime) to one year ahead, a
 # Sunday at 23:59:30, just before each change of the UK clocks in 2027, and 29 February 2028.
@@ -40,7 +54,7 @@ test-calendar: $(INSTALLED) $(MODEL) browser-deps ## run the whole suite at five
 	  echo "Installing Debian's faketime for the calendar runs"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; \
 	fi
-	$(BIN)/python tests/run_calendar.py $(CALENDAR_ARGS)
+	$(BIN)/python tests/run_calendar.py $(CALENDAR_ARGS) -- -p no:randomly -n $(PYTEST_WORKERS) -q
 
 chat: $(INSTALLED) $(MODEL) $(DATABASE) ## talk to the assistant in this terminal
 	$(BIN)/waymark chat

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from support import say, texts
 
 GREY_AND_SNORING = "hes gone grey and making a weird snoring noise, i cant get him to answer"
@@ -79,19 +81,24 @@ def _corpus(name: str) -> list[tuple[str, str]]:
     return [tuple(r.split("\t", 1)) for r in rows if r.strip() and not r.startswith("#")]
 
 
-async def test_whole_path_on_the_corpora_crisis_first_and_few_false_alarms(assistant):
-    """Patterns AND the model's crisis intent together, as every channel runs them."""
+CORPUS_PARTS = 4  # so a test run with several workers (pytest -n) can share the corpus out
+
+
+@pytest.mark.parametrize("part", range(CORPUS_PARTS))
+async def test_whole_path_on_the_corpora_crisis_first_and_few_false_alarms(assistant, part):
+    """Patterns AND the model's crisis intent together, as every channel runs them; a quarter
+    of each corpus per part, every line in exactly one part."""
+    crisis, near = _corpus("crisis.tsv")[part::CORPUS_PARTS], _corpus("near_miss.tsv")[part::CORPUS_PARTS]
     missed, false_alarms = [], []
-    for label, text in _corpus("crisis.tsv"):
+    for label, text in crisis:
         replies = await assistant.handle(f"corpus-{uuid.uuid4().hex}", text)
         if not replies[0]["text"].startswith("Call 999"):
             missed.append((label, text))
-    near = _corpus("near_miss.tsv")
     for label, text in near:
         replies = await assistant.handle(f"corpus-{uuid.uuid4().hex}", text)
         if replies[0]["text"].startswith("Call 999"):
             false_alarms.append((label, text))
-    print(f"\nwhole path: crisis recall {len(_corpus('crisis.tsv')) - len(missed)}/{len(_corpus('crisis.tsv'))}, "
+    print(f"\nwhole path, part {part}: crisis recall {len(crisis) - len(missed)}/{len(crisis)}, "
           f"false alarms {len(false_alarms)}/{len(near)}: {false_alarms[:10]}")
     assert missed == []
     assert len(false_alarms) <= 0.03 * len(near), false_alarms
