@@ -14,7 +14,7 @@ out of every response, and never counts towards a distance filter.
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query
@@ -64,6 +64,11 @@ class Paging:
 
 def listing_filter(
     search: Optional[str] = None,
+    minimum_age: Optional[float] = Query(None, ge=0, le=oruk_queries.MAX_AGE, description="services whose minimum age is at least this"),
+    maximum_age: Optional[float] = Query(None, ge=0, le=oruk_queries.MAX_AGE, description="services whose maximum age is at most this"),
+    day: Optional[str] = Query(None, description="open on this day: MO, TU, WE, TH, FR, SA or SU"),
+    start_time: Optional[time] = Query(None, description="opening at or after this time (HH:MM)"),
+    end_time: Optional[time] = Query(None, description="closing at or before this time (HH:MM)"),
     taxonomy_term_id: Optional[str] = None,
     taxonomy_id: Optional[str] = None,
     organization_id: Optional[str] = None,
@@ -94,15 +99,25 @@ def listing_filter(
         near = (place.latitude, place.longitude, km)
     elif proximity is not None:
         raise HTTPException(400, "proximity needs a postcode to measure from")
+    code = oruk_queries.day_code(day) if day else None
+    if day and code is None:
+        raise HTTPException(422, f"day '{day}' is not a day: use MO, TU, WE, TH, FR, SA or SU")
     return oruk_queries.ServiceFilter(search=search, taxonomy_term_id=taxonomy_term_id, taxonomy_id=taxonomy_id,
                                       organization_id=organization_id, modified_after=moment, status=status,
-                                      near=near)
+                                      near=near, minimum_age=_age(minimum_age), maximum_age=_age(maximum_age),
+                                      day=code, start_time=start_time, end_time=end_time)
+
+
+def _age(value: Optional[float]) -> Optional[int]:
+    return None if value is None else int(value)
 
 
 @router.get("/")
 def api_info() -> dict:
-    return {"version": oruk_export.HSDS_VERSION, "profile": oruk_export.ORUK_PROFILE,
-            "openapi_url": "/openapi.json"}
+    # Absolute URLs (the profile says URI). openapi_url is the profile's own description of
+    # these endpoints: the official validator walks the paths it lists.
+    return {"version": oruk_export.ORUK_VERSION, "profile": oruk_export.ORUK_PROFILE,
+            "openapi_url": oruk_export.ORUK_OPENAPI_URL}
 
 
 @router.get("/services")

@@ -29,7 +29,11 @@ from directory.taxonomy import term
 
 CONFIDENTIAL = term("feature:confidential-address").id
 HSDS_VERSION = "3.0"
+# What GET /oruk/ declares: the UK profile of HSDS 3.0 (the official validator picks the profile
+# by this version and walks the paths of the OpenAPI description that openapi_url names).
+ORUK_VERSION = "HSDS-UK-3.0"
 ORUK_PROFILE = "https://github.com/OpenReferralUK/uk-profile"
+ORUK_OPENAPI_URL = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/openapi.json"
 
 SERVICE_ONE_TO_ONE = ("id", "organization_id", "name", "alternate_name", "description", "url", "email",
                       "status", "interpretation_services", "application_process", "fees_description",
@@ -143,6 +147,8 @@ def _taxonomies(session: Session) -> dict[str, Taxonomy]:
 def service_list_item(service: Service) -> dict:
     """One-to-one fields and the organisation: the shape of /services list contents."""
     out = _fields(service, SERVICE_ONE_TO_ONE)
+    if service.fees_description:
+        out["fees"] = service.fees_description  # the UK profile's name for it
     if service.organization is not None:
         out["organization"] = organization(service.organization)
     return out
@@ -212,4 +218,22 @@ def service_at_location_item(sal: ServiceAtLocation) -> dict:
         out["location"] = location_one_to_one(sal.location)
     if sal.service is not None:
         out["service"] = service_list_item(sal.service)
+    return out
+
+
+def service_at_location_full(session: Session, sal: ServiceAtLocation) -> dict:
+    """One service at one (not confidential) place, everything nested: the service_at_location
+    with its phones, hours and full location, and the full service it belongs to. It also
+    carries the service's name and status: the UK profile's OpenAPI gives a service's schema
+    (which requires them) for GET /service_at_locations/{id}."""
+    service = load_full(session, sal.service_id)
+    out = _fields(sal, ("id", "service_id", "location_id", "description"))
+    out["name"], out["status"] = service.name, service.status
+    out["phones"] = [phone(p) for p in sorted(service.phones, key=lambda p: p.id)
+                     if p.service_at_location_id == sal.id]
+    out["schedules"] = [schedule(s) for s in service.schedules if s.service_at_location_id == sal.id]
+    out["location"] = location_full(session, sal.location, _taxonomies(session))
+    nested = service_full(session, service)
+    nested.pop("service_at_locations", None)  # the place this answer is about is above
+    out["service"] = nested
     return out

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
 from typing import Optional
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from directory.models import Attribute, Location, Service, ServiceAtLocation, TaxonomyTerm
+from directory.models import Attribute, Location, Schedule, Service, ServiceAtLocation, TaxonomyTerm
 from directory.search import nearest_locations
 from directory.taxonomy import term
 
@@ -24,6 +24,28 @@ class ServiceFilter:
     modified_after: Optional[datetime] = None
     status: Optional[str] = None
     near: Optional[tuple[float, float, float]] = None  # latitude, longitude, max distance in km
+    # The UK profile's filters (their words): "a minimum age of at least" minimum_age, "a maximum
+    # age equal to or below" maximum_age; a service open on `day` (MO..SU) whose opening time is
+    # at least start_time and closing time at most end_time, all on one of its opening-hours rows.
+    minimum_age: Optional[int] = None
+    maximum_age: Optional[int] = None
+    day: Optional[str] = None
+    start_time: Optional[time] = None
+    end_time: Optional[time] = None
+
+
+MAX_AGE = 120  # the age filters refuse more (422), as the editor does
+DAY_CODES = {"MO": "monday", "TU": "tuesday", "WE": "wednesday", "TH": "thursday", "FR": "friday",
+             "SA": "saturday", "SU": "sunday"}
+
+
+def day_code(text: str) -> Optional[str]:
+    """'MO', 'mo', 'Monday' or 'mon' -> 'MO'; None for anything else."""
+    word = (text or "").strip().lower()
+    for code, name in DAY_CODES.items():
+        if word in (code.lower(), name, name[:3]):
+            return code
+    return None
 
 
 def _service_conditions(f: ServiceFilter) -> list:
@@ -49,6 +71,19 @@ def _service_conditions(f: ServiceFilter) -> list:
         conditions.append(Service.last_modified >= moment)
     if f.status:
         conditions.append(Service.status == f.status)
+    if f.minimum_age is not None:  # no lower limit is 0
+        conditions.append(func.coalesce(Service.minimum_age, 0) >= f.minimum_age)
+    if f.maximum_age is not None:  # no upper limit is above any age asked for
+        conditions.append(and_(Service.maximum_age.is_not(None), Service.maximum_age <= f.maximum_age))
+    if f.day or f.start_time or f.end_time:
+        hours = [Schedule.service_id == Service.id, Schedule.opens_at.is_not(None)]
+        if f.day:
+            hours.append(Schedule.byday.contains(f.day))
+        if f.start_time:
+            hours.append(Schedule.opens_at >= f.start_time)
+        if f.end_time:
+            hours.append(and_(Schedule.closes_at.is_not(None), Schedule.closes_at <= f.end_time))
+        conditions.append(exists().where(and_(*hours)))
     return conditions
 
 

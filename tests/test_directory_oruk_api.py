@@ -81,7 +81,7 @@ def _confidential(url: str) -> tuple[list[str], list[str]]:
 def test_root_says_version_and_profile(api, hsds):
     body = api.get("/oruk/").json()
     hsds.validate("/", body)
-    assert body["version"] == "3.0" and body["profile"].startswith("https://")
+    assert body["version"] == "HSDS-UK-3.0" and body["profile"].startswith("https://")
 
 
 def test_services_pages_validate_and_cover_everything(api, hsds):

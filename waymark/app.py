@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from channels import rest, twilio_common, twilio_sms, twilio_voice, webchat
 from channels import staff as staff_page
-from directory import api_editor, api_oruk
+from directory import api_editor, api_oruk, api_oruk_profile
 from directory.db import engine_for
 from handover import api as handover_api
 from handover import relay as handover_relay
@@ -90,6 +90,7 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
     app.include_router(twilio_sms.router)
     app.include_router(twilio_voice.router)
     app.include_router(api_oruk.router)
+    app.include_router(api_oruk_profile.router)
     app.include_router(api_editor.router)
     app.include_router(handover_api.router)
     app.include_router(handover_voice.router)
