@@ -7,7 +7,7 @@
     POST /editor/services/{id}/suspend         status "temporarily closed" (optional alert)
     POST /editor/services/{id}/reactivate      back to "active"
     POST /editor/services/{id}/close           status "defunct", recording a successor
-    GET  /editor/reports?kind=report|classification|data|all   the open review queue
+    GET  /editor/reports?kind=report|classification|data|quarantine|all the open review queue
     POST /editor/reports/{id}/resolve          mark a review item done
     POST /editor/users                         (admin) add an editor account
 
@@ -226,7 +226,7 @@ def close_service(service_id: str, body: CloseIn = CloseIn(), account: EditorAcc
 
 
 @router.get("/reports", response_model=List[ReviewItemOut])
-def list_reports(kind: Literal["report", "classification", "data", "all"] = "report",
+def list_reports(kind: Literal["report", "classification", "data", "quarantine", "all"] = "report",
                  account: EditorAccount = Depends(current_editor),
                  session: Session = database_session) -> List[ReviewItemOut]:
     items = editing.open_review_items(session, kind=None if kind == "all" else kind)

@@ -5,11 +5,22 @@
 Accepted JSON: one fully nested service (the shape of `GET /services/{id}`), a list of them,
 or a page object whose `contents` holds them. Fields we do not store are ignored, never fatal.
 
-How an import behaves:
+How an import behaves (real feeds are imported as they come, issue 21):
 - **Validate first, then write.** Every record is checked and converted before anything is
-  written; a malformed record rejects the whole file with a message naming the record and
-  the field (`FeedError`). The caller runs the import in one transaction, so a failure while
-  writing leaves the database exactly as it was too.
+  written. A file that is not a feed at all (not JSON, no services, the older HSDS-UK 1.0
+  shape) is refused whole (`FeedError`) and nothing is written. The caller runs the import in
+  one transaction, so a failure while writing leaves the database exactly as it was too.
+- **One record at a time.** A bad field is left out and said so in a review note (kind
+  "data"): a web address or email that is not one, a phone number that cannot be one, an age
+  or a date that is not one, opening hours that cannot be read. A record whose status is not
+  one of HSDS's, or that is otherwise unreadable, is *quarantined*: not imported (a listing
+  already there stays as it was), and put in the review queue (kind "quarantine") with the
+  reason and the record as sent. A record is *refused* only when it has no id or no name (or
+  repeats an id): the summary names it. The summary counts what was imported, quarantined
+  and refused.
+- **Feeds' conventions.** -1 or empty ages mean no limit; HTML text becomes plain text
+  (`feed_normalise`); phone numbers are written the UK way; fields outside the profile
+  (`pc_metadata`, camelCase `serviceId`) are ignored, and the summary names them.
 - **Update in place.** Records are matched by id. Keys present in a record (even as null)
   are applied; keys absent are left as they were, so importing a list page of one-to-one
   fields never wipes phones or hours. Every changed field is written to `metadata` (resource,
@@ -39,7 +50,7 @@ from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric, String,
 from sqlalchemy.orm import Session
 
 import timekeeping
-from directory import classify
+from directory import classify, feed_normalise
 from directory.geo import resolve_place
 from directory.models import (
     Accessibility,
@@ -82,6 +93,23 @@ class FeedError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
+class Refused(FeedError):
+    """A record that is not a listing at all (no id, no name): refused, the rest imported."""
+
+
+@dataclass
+class Rejected:
+    """A record not imported: refused (no id or name) or quarantined for an editor."""
+
+    label: str
+    id: Optional[str]
+    reason: str
+    raw: Any = None
+
+    def __str__(self) -> str:
+        return self.reason if self.reason.startswith(self.label) else f"{self.label}: {self.reason}"
+
+
 @dataclass
 class ImportReport:
     created: int = 0
@@ -90,15 +118,39 @@ class ImportReport:
     retired: int = 0
     field_changes: int = 0
     flagged: list[str] = field(default_factory=list)  # service ids with a new review item
+    quarantined: list[Rejected] = field(default_factory=list)
+    refused: list[Rejected] = field(default_factory=list)
+    left_out: int = 0  # fields and child records left out of imported records (each with a note)
+    ignored_fields: dict[str, int] = field(default_factory=dict)  # field outside the profile: records
+
+    @property
+    def imported(self) -> int:
+        return self.created + self.updated + self.unchanged
 
     def __str__(self) -> str:
-        text = (f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+        text = (f"{self.imported} imported ({self.created} created, {self.updated} updated, "
+                f"{self.unchanged} unchanged), {len(self.quarantined)} quarantined, {len(self.refused)} refused; "
                 f"{self.field_changes} field changes recorded")
         if self.retired:
             text += f", {self.retired} missing from the feed marked inactive"
+        if self.left_out:
+            text += f"; {self.left_out} bad fields left out, each with a review note"
         if self.flagged:
             text += f"; {len(self.flagged)} flagged for review (waymark directory review)"
         return text
+
+    def details(self, limit: int = 20) -> list[str]:
+        """Lines for an operator: why each record was refused or quarantined, what was ignored."""
+        lines = [f"refused: {r}" for r in self.refused[:limit]]
+        if len(self.refused) > limit:
+            lines.append(f"refused: ... and {len(self.refused) - limit} more")
+        lines += [f"quarantined (waymark directory review --kind quarantine): {q}" for q in self.quarantined[:limit]]
+        if len(self.quarantined) > limit:
+            lines.append(f"quarantined: ... and {len(self.quarantined) - limit} more")
+        if self.ignored_fields:
+            top = sorted(self.ignored_fields.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+            lines.append("ignored (not in the profile): " + ", ".join(f"{k} ({n} records)" for k, n in top))
+        return lines
 
 
 # ---------------------------------------------------------------------------------------
@@ -123,13 +175,37 @@ def read_records(path: Path, fmt: str = "oruk") -> list[dict]:
     return records_from_json(data)
 
 
+# Keys only the older HSDS-UK 1.0 (Open Referral UK v1) shape has: its page object is
+# Spring's (content, totalElements), its services carry these collections.
+V1_PAGE_KEYS = {"content", "totalElements", "totalPages"}
+V1_SERVICE_KEYS = {"regular_schedules", "holiday_schedules", "service_taxonomys", "eligibilitys", "fundings",
+                   "reviews", "physical_addresses"}
+V1_MESSAGE = ("this is an HSDS-UK 1.0 (Open Referral UK version 1) feed; Waymark imports HSDS-UK 3.0 "
+              "(ORUK version 3) and HSDS 3.0. Ask the publisher for their version 3 feed (its GET / says "
+              "version \"HSDS-UK-3.0\")")
+
+
+def _is_v1(data: Any) -> bool:
+    if isinstance(data, dict) and (V1_PAGE_KEYS <= set(data) or str(data.get("version", "")).strip().upper()
+                                   in ("HSDS-UK-1.0", "1.0", "V1")):
+        return True
+    items = data.get("content") if isinstance(data, dict) and isinstance(data.get("content"), list) else data
+    items = items if isinstance(items, list) else [items]
+    sample = [r for r in items[:50] if isinstance(r, dict)]
+    return bool(sample) and sum(1 for r in sample if V1_SERVICE_KEYS & set(r)) * 2 >= len(sample)
+
+
 def records_from_json(data: Any) -> list[dict]:
+    if _is_v1(data):
+        raise FeedError("file", None, V1_MESSAGE)
     if isinstance(data, dict) and "contents" in data:
         data = data["contents"]
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
         raise FeedError("file", None, "expected a service object, a list of services or a page with 'contents'")
+    if not data:
+        raise FeedError("file", None, "holds no services")
     return data
 
 
@@ -141,12 +217,43 @@ def _column_types(model) -> dict[str, Any]:
     return {c.name: c.type for c in model.__table__.columns}
 
 
+URL_FIELDS = {"url", "website", "uri", "term_uri", "schedule_link"}
+EMAIL_FIELDS = {"email", "assurer_email"}
+
+
 class _Checker:
     def __init__(self, label: str):
         self.label = label
+        self.notes: list[str] = []  # what was left out of the record, and why (review notes)
+        self.left_out = 0
+        self.broken: set[str] = set()  # collections left out whole (the listing keeps its own)
 
     def fail(self, path: str, message: str):
         raise FeedError(self.label, path, message)
+
+    def leave_out(self, path: str, message: str, what: Optional[str] = None) -> None:
+        what = what or path
+        self.notes.append(f"{path}: {message}; " + ("it was" if what == path else f"{what} was") + " left out")
+        self.left_out += 1
+
+    def keep(self, what: str, parse: Callable, *args) -> Any:
+        """A part of the record (a phone, a location...), or None when it cannot be read: then
+        it is left out with a note, and the rest of the record is imported."""
+        try:
+            return parse(*args)
+        except Refused:
+            raise
+        except FeedError as e:
+            self.leave_out(e.field_name or what, e.message, what)
+            return None
+
+    def each(self, items: list, path: str, parse: Callable) -> list:
+        out = []
+        for i, raw in enumerate(items):
+            item = self.keep(f"{path}[{i}]", parse, self, raw, f"{path}[{i}]")
+            if item is not None:
+                out.append(item)
+        return out
 
     def obj(self, value: Any, path: str) -> dict:
         if value is None:
@@ -159,7 +266,9 @@ class _Checker:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.fail(path, f"expected a list, got {type(value).__name__}")
+            self.leave_out(path, f"expected a list, got {type(value).__name__}")
+            self.broken.add(path)
+            return []
         return value
 
     def convert(self, value: Any, col_type: Any, path: str) -> Any:
@@ -224,14 +333,39 @@ class _Checker:
             self.fail(path, f"'{value}' is not a number")
 
     def fields(self, model, record: dict, path: str, names: Iterable[str],
-               rename: Optional[dict] = None) -> dict:
-        """The columns of `model` that `record` mentions (present keys only), converted."""
+               rename: Optional[dict] = None, strict: bool = False) -> dict:
+        """The columns of `model` that `record` mentions (present keys only), converted. HTML
+        text becomes plain text; a value that cannot be what its column holds (or a web
+        address or email that is not one) is left out with a note."""
         types = _column_types(model)
         out: dict[str, Any] = {}
         for name in names:
             source = (rename or {}).get(name, name)
-            if source in record:
-                out[name] = self.convert(record[source], types[name], f"{path}{source}")
+            if source not in record:
+                continue
+            value = record[source]
+            if isinstance(value, str) and name not in URL_FIELDS and name not in EMAIL_FIELDS:
+                value = feed_normalise.html_to_text(value)
+            try:
+                value = self.convert(value, types[name], f"{path}{source}")
+            except FeedError as e:
+                if strict:
+                    raise
+                self.leave_out(e.field_name, e.message)
+                continue
+            if value is not None and name in URL_FIELDS:
+                checked = feed_normalise.web_address(value)
+                if checked is None:
+                    self.leave_out(f"{path}{source}", f"'{value}' is not a web address")
+                    continue
+                value = checked
+            if value is not None and name in EMAIL_FIELDS:
+                checked = feed_normalise.email_address(value)
+                if checked is None:
+                    self.leave_out(f"{path}{source}", f"'{value}' is not an email address")
+                    continue
+                value = checked
+            out[name] = value
         return out
 
     def ident(self, record: dict, path: str, required: bool = False) -> Optional[str]:
@@ -307,6 +441,8 @@ class ParsedService:
     attributes: list[dict] = field(default_factory=list)
     locations: list[LocationSpec] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    left_out: int = 0
+    ignored: list[str] = field(default_factory=list)  # the record's fields outside the profile
 
 
 def _label(record: Any, index: int) -> str:
@@ -326,14 +462,21 @@ def _phone(c: _Checker, raw: Any, path: str) -> Child:
     number = (values.get("number") or "").strip().strip('"').strip("'").strip()
     if not number:
         c.fail(f"{path}.number", "is missing")
-    values["number"] = number
+    written = feed_normalise.phone_number(number)
+    if written is None:
+        c.fail(f"{path}.number", f"'{number}' is not a phone number")
+    values["number"] = written[0]
+    if written[1] and not values.get("extension"):
+        values["extension"] = written[1][:16]
     values["type"] = (values.get("type") or "voice").lower()
     return Child(c.ident(raw, f"{path}."), values, "phone")
 
 
 def _schedule(c: _Checker, raw: Any, path: str) -> Child:
     raw = c.obj(raw, path)
-    values = c.fields(Schedule, raw, f"{path}.", SCHEDULE_FIELDS)
+    # Strict: hours with one unreadable time are left out whole, never kept half-read (a
+    # dated row without opens_at would say "closed all day").
+    values = c.fields(Schedule, raw, f"{path}.", SCHEDULE_FIELDS, strict=True)
     if values.get("freq"):
         values["freq"] = values["freq"].upper()
         if values["freq"] not in ("WEEKLY", "MONTHLY", "DAILY"):
@@ -378,17 +521,130 @@ def _attribute(c: _Checker, raw: Any, path: str) -> dict:
     }
 
 
+KNOWN_SERVICE_KEYS = set(SERVICE_FIELDS) | {
+    "id", "_label", "fees", "organization", "organization_id", "phones", "schedules", "languages", "cost_options",
+    "contacts", "attributes", "service_at_locations",
+    # HSDS 3.0 / UK profile fields Waymark does not keep (not "unknown": just not stored)
+    "service_areas", "funding", "program", "program_id", "required_documents", "capacities", "metadata",
+    "wait_time", "licenses", "service_capacities", "organization_identifiers"}
+NO_LIMIT = ("", "-1", "-1.0")  # what live feeds write for an age without a limit
+
+
+def _language(c: _Checker, raw: Any, path: str) -> Child:
+    raw = c.obj(raw, path)
+    return Child(c.ident(raw, f"{path}."), c.fields(Language, raw, f"{path}.", LANGUAGE_FIELDS), "language")
+
+
+def _cost_option(c: _Checker, raw: Any, path: str) -> Child:
+    raw = c.obj(raw, path)
+    values = c.fields(CostOption, raw, f"{path}.", COST_FIELDS)
+    if values.get("currency"):
+        values["currency"] = values["currency"].upper()[:3]
+    return Child(c.ident(raw, f"{path}."), values, "cost_option")
+
+
+def _contact(c: _Checker, raw: Any, path: str) -> Child:
+    raw = c.obj(raw, path)
+    phones = c.each(c.array(raw.get("phones"), f"{path}.phones"), f"{path}.phones", _phone)
+    return Child(c.ident(raw, f"{path}."), c.fields(Contact, raw, f"{path}.", CONTACT_FIELDS), "contact",
+                 extra={"phones": phones})
+
+
+def _organization(c: _Checker, raw: Any, path: str) -> tuple[str, dict]:
+    org = c.obj(raw, path)
+    org_id = c.ident(org, f"{path}.", required=True)
+    values = c.fields(Organization, org, f"{path}.", ORGANIZATION_FIELDS)
+    if not values.get("name"):
+        c.fail(f"{path}.name", "is missing")
+    return org_id, values
+
+
+def _address(c: _Checker, a: Any, path: str) -> Child:
+    a = c.obj(a, path)
+    values = c.fields(Address, a, f"{path}.", [f for f in ADDRESS_FIELDS if f != "country"])
+    country = a.get("country")
+    if country:
+        code = COUNTRY_NAMES.get(str(country).strip().upper(), str(country).strip().upper())
+        if len(code) != 2:
+            c.leave_out(f"{path}.country", f"'{country}' is not a two-letter country code")
+        else:
+            values["country"] = code
+    if values.get("address_type"):
+        values["address_type"] = values["address_type"].lower()
+    return Child(c.ident(a, f"{path}."), values, "address")
+
+
+def _accessibility(c: _Checker, a: Any, path: str) -> Child:
+    a = c.obj(a, path)
+    return Child(c.ident(a, f"{path}."), c.fields(Accessibility, a, f"{path}.", ACCESSIBILITY_FIELDS),
+                 "accessibility")
+
+
+def _service_at_location(c: _Checker, raw: Any, path: str, notes: list[str]) -> LocationSpec:
+    raw = c.obj(raw, path)
+    loc_raw = c.obj(raw.get("location"), f"{path}.location")
+    loc_values = c.fields(Location, loc_raw, f"{path}.location.", LOCATION_FIELDS)
+    if loc_values.get("location_type"):
+        loc_values["location_type"] = loc_values["location_type"].lower()
+        if loc_values["location_type"] not in LOCATION_TYPES:
+            c.leave_out(f"{path}.location.location_type",
+                        f"'{loc_values['location_type']}' is not one of {', '.join(LOCATION_TYPES)}")
+            del loc_values["location_type"]
+    lat, lon = loc_values.get("latitude"), loc_values.get("longitude")
+    if (lat is None) != (lon is None):
+        c.leave_out(f"{path}.location.latitude", "latitude and longitude must be given together",
+                    "the place's coordinates")
+        loc_values.pop("latitude", None), loc_values.pop("longitude", None)
+        lat = lon = None
+    if lat is not None and not (UK_BOUNDS[0] <= lat <= UK_BOUNDS[1] and UK_BOUNDS[2] <= lon <= UK_BOUNDS[3]):
+        notes.append(f"{path}.location: coordinates {lat}, {lon} are not in the UK; "
+                     "they were left out, so this place is not found by distance")
+        loc_values["latitude"] = loc_values["longitude"] = None
+    lpath = f"{path}.location"
+    return LocationSpec(
+        sal_id=c.ident(raw, f"{path}."),
+        sal_values=c.fields(ServiceAtLocation, raw, f"{path}.", ("description",)),
+        sal_phones=c.each(c.array(raw.get("phones"), f"{path}.phones"), f"{path}.phones", _phone),
+        sal_schedules=c.each(c.array(raw.get("schedules"), f"{path}.schedules"), f"{path}.schedules", _schedule),
+        location_id=c.ident(loc_raw, f"{lpath}.") if loc_raw else None,
+        values=loc_values,
+        addresses=c.each(c.array(loc_raw.get("addresses"), f"{lpath}.addresses"), f"{lpath}.addresses", _address),
+        accessibility=c.each(c.array(loc_raw.get("accessibility"), f"{lpath}.accessibility"),
+                             f"{lpath}.accessibility", _accessibility),
+        attributes=c.each(c.array(loc_raw.get("attributes"), f"{lpath}.attributes"), f"{lpath}.attributes",
+                          _attribute),
+        phones=c.each(c.array(loc_raw.get("phones"), f"{lpath}.phones"), f"{lpath}.phones", _phone),
+    )
+
+
 def parse_record(record: Any, index: int) -> ParsedService:
+    """One record, checked. Raises Refused (no id, no name), FeedError for a record to
+    quarantine; anything else wrong is left out, with a note in `notes`."""
     label = _label(record, index)
     c = _Checker(label)
     if not isinstance(record, dict):
-        c.fail("", f"expected an object, got {type(record).__name__}")
-    sid = c.ident(record, "", required=True)
-    values = c.fields(Service, record, "", SERVICE_FIELDS)
+        raise Refused(label, None, f"expected an object, got {type(record).__name__}")
+    try:
+        sid = c.ident(record, "", required=True)
+    except FeedError as e:
+        raise Refused(label, e.field_name, e.message) from None
+    raw_name = record.get("name")
+    try:
+        name = c.convert(feed_normalise.html_to_text(raw_name) if isinstance(raw_name, str) else raw_name,
+                         String(255), "name")
+    except FeedError as e:
+        raise Refused(label, "name", e.message) from None
+    if not name:
+        raise Refused(label, "name", "is missing")
+    record = dict(record)
+    for age in ("minimum_age", "maximum_age"):
+        if age in record and (record[age] is None or str(record[age]).strip() in NO_LIMIT):
+            record[age] = None  # no limit
+    values = c.fields(Service, record, "", [f for f in SERVICE_FIELDS if f != "name"])
+    values["name"] = name
     if "fees_description" not in values and record.get("fees"):
-        values["fees_description"] = c.convert(record["fees"], Text(), "fees")
-    if not values.get("name"):
-        c.fail("name", "is missing")
+        fees = c.fields(Service, {"fees_description": record["fees"]}, "", ("fees_description",))
+        values.update(fees)
     if "status" in values:
         status = (values["status"] or "active").lower()
         if status not in STATUSES:
@@ -396,109 +652,57 @@ def parse_record(record: Any, index: int) -> ParsedService:
         values["status"] = status
     for age in ("minimum_age", "maximum_age"):
         if values.get(age) is not None and not 0 <= values[age] <= 130:
-            c.fail(age, f"{values[age]} is not an age")
-    parsed = ParsedService(label=label, id=sid, values=values,
-                           present={k for k in ("phones", "schedules", "languages", "cost_options",
-                                                "contacts", "attributes", "service_at_locations")
-                                    if k in record})
+            c.leave_out(age, f"{values[age]} is not an age")
+            del values[age]
+    parsed = ParsedService(label=label, id=sid, values=values, present=set())
     org = record.get("organization")
     if org is not None:
-        org = c.obj(org, "organization")
-        org_id = c.ident(org, "organization.", required=True)
-        org_values = c.fields(Organization, org, "organization.", ORGANIZATION_FIELDS)
-        if not org_values.get("name"):
-            c.fail("organization.name", "is missing")
-        parsed.organization = (org_id, org_values)
+        parsed.organization = c.keep("organization", _organization, c, org, "organization")
     if record.get("organization_id") is not None:
-        parsed.organization_id = c.convert(record["organization_id"], String(64), "organization_id")
-    parsed.phones = [_phone(c, p, f"phones[{i}]") for i, p in enumerate(c.array(record.get("phones"), "phones"))]
-    parsed.schedules = [_schedule(c, s, f"schedules[{i}]")
-                        for i, s in enumerate(c.array(record.get("schedules"), "schedules"))]
-    for i, raw in enumerate(c.array(record.get("languages"), "languages")):
-        raw = c.obj(raw, f"languages[{i}]")
-        parsed.languages.append(Child(c.ident(raw, f"languages[{i}]."),
-                                      c.fields(Language, raw, f"languages[{i}].", LANGUAGE_FIELDS), "language"))
-    for i, raw in enumerate(c.array(record.get("cost_options"), "cost_options")):
-        raw = c.obj(raw, f"cost_options[{i}]")
-        values_ = c.fields(CostOption, raw, f"cost_options[{i}].", COST_FIELDS)
-        if values_.get("currency"):
-            values_["currency"] = values_["currency"].upper()[:3]
-        parsed.cost_options.append(Child(c.ident(raw, f"cost_options[{i}]."), values_, "cost_option"))
-    for i, raw in enumerate(c.array(record.get("contacts"), "contacts")):
-        raw = c.obj(raw, f"contacts[{i}]")
-        phones = [_phone(c, p, f"contacts[{i}].phones[{j}]")
-                  for j, p in enumerate(c.array(raw.get("phones"), f"contacts[{i}].phones"))]
-        parsed.contacts.append(Child(c.ident(raw, f"contacts[{i}]."),
-                                     c.fields(Contact, raw, f"contacts[{i}].", CONTACT_FIELDS), "contact",
-                                     extra={"phones": phones}))
-    parsed.attributes = [_attribute(c, a, f"attributes[{i}]")
-                         for i, a in enumerate(c.array(record.get("attributes"), "attributes"))]
-    for i, raw in enumerate(c.array(record.get("service_at_locations"), "service_at_locations")):
-        path = f"service_at_locations[{i}]"
-        raw = c.obj(raw, path)
-        loc_raw = c.obj(raw.get("location"), f"{path}.location")
-        loc_values = c.fields(Location, loc_raw, f"{path}.location.", LOCATION_FIELDS)
-        if loc_values.get("location_type"):
-            loc_values["location_type"] = loc_values["location_type"].lower()
-            if loc_values["location_type"] not in LOCATION_TYPES:
-                c.fail(f"{path}.location.location_type",
-                       f"'{loc_values['location_type']}' is not one of {', '.join(LOCATION_TYPES)}")
-        lat, lon = loc_values.get("latitude"), loc_values.get("longitude")
-        if (lat is None) != (lon is None):
-            c.fail(f"{path}.location.latitude", "latitude and longitude must be given together")
-        if lat is not None and not (UK_BOUNDS[0] <= lat <= UK_BOUNDS[1] and UK_BOUNDS[2] <= lon <= UK_BOUNDS[3]):
-            parsed.notes.append(f"{path}.location: coordinates {lat}, {lon} are not in the UK; "
-                                "they were left out, so this place is not found by distance")
-            loc_values["latitude"] = loc_values["longitude"] = None
-        addresses = []
-        for j, a in enumerate(c.array(loc_raw.get("addresses"), f"{path}.location.addresses")):
-            a = c.obj(a, f"{path}.location.addresses[{j}]")
-            a_values = c.fields(Address, a, f"{path}.location.addresses[{j}].",
-                                [f for f in ADDRESS_FIELDS if f != "country"])
-            country = a.get("country")
-            if country:
-                code = COUNTRY_NAMES.get(str(country).strip().upper(), str(country).strip().upper())
-                if len(code) != 2:
-                    c.fail(f"{path}.location.addresses[{j}].country", f"'{country}' is not a two-letter country code")
-                a_values["country"] = code
-            if a_values.get("address_type"):
-                a_values["address_type"] = a_values["address_type"].lower()
-            addresses.append(Child(c.ident(a, f"{path}.location.addresses[{j}]."), a_values, "address"))
-        accessibility = []
-        for j, a in enumerate(c.array(loc_raw.get("accessibility"), f"{path}.location.accessibility")):
-            a = c.obj(a, f"{path}.location.accessibility[{j}]")
-            accessibility.append(Child(c.ident(a, f"{path}.location.accessibility[{j}]."),
-                                       c.fields(Accessibility, a, f"{path}.location.accessibility[{j}].",
-                                                ACCESSIBILITY_FIELDS), "accessibility"))
-        parsed.locations.append(LocationSpec(
-            sal_id=c.ident(raw, f"{path}."),
-            sal_values=c.fields(ServiceAtLocation, raw, f"{path}.", ("description",)),
-            sal_phones=[_phone(c, p, f"{path}.phones[{j}]")
-                        for j, p in enumerate(c.array(raw.get("phones"), f"{path}.phones"))],
-            sal_schedules=[_schedule(c, s, f"{path}.schedules[{j}]")
-                           for j, s in enumerate(c.array(raw.get("schedules"), f"{path}.schedules"))],
-            location_id=c.ident(loc_raw, f"{path}.location.") if loc_raw else None,
-            values=loc_values,
-            addresses=addresses,
-            accessibility=accessibility,
-            attributes=[_attribute(c, a, f"{path}.location.attributes[{j}]")
-                        for j, a in enumerate(c.array(loc_raw.get("attributes"), f"{path}.location.attributes"))],
-            phones=[_phone(c, p, f"{path}.location.phones[{j}]")
-                    for j, p in enumerate(c.array(loc_raw.get("phones"), f"{path}.location.phones"))],
-        ))
+        parsed.organization_id = c.keep("organization_id", c.convert, record["organization_id"], String(64),
+                                        "organization_id")
+    parsed.phones = c.each(c.array(record.get("phones"), "phones"), "phones", _phone)
+    parsed.schedules = c.each(c.array(record.get("schedules"), "schedules"), "schedules", _schedule)
+    parsed.languages = c.each(c.array(record.get("languages"), "languages"), "languages", _language)
+    parsed.cost_options = c.each(c.array(record.get("cost_options"), "cost_options"), "cost_options", _cost_option)
+    parsed.contacts = c.each(c.array(record.get("contacts"), "contacts"), "contacts", _contact)
+    parsed.attributes = c.each(c.array(record.get("attributes"), "attributes"), "attributes", _attribute)
+    sals = c.array(record.get("service_at_locations"), "service_at_locations")
+    parsed.locations = c.each(sals, "service_at_locations",
+                              lambda c_, raw, path: _service_at_location(c_, raw, path, parsed.notes))
+    # Only collections the record mentions (and that could be read) are replaced.
+    parsed.present = {k for k in ("phones", "schedules", "languages", "cost_options", "contacts", "attributes",
+                                  "service_at_locations") if k in record and k not in c.broken}
+    parsed.notes[:0] = c.notes
+    parsed.left_out = c.left_out
+    parsed.ignored = sorted(k for k in record if k not in KNOWN_SERVICE_KEYS)
     return parsed
 
 
-def parse_records(records: list) -> list[ParsedService]:
-    """Check every record; raises FeedError for the first problem, before any write."""
-    parsed, seen = [], {}
+def _raw_id(record: Any) -> Optional[str]:
+    ident = record.get("id") if isinstance(record, dict) else None
+    return str(ident).strip()[:64] if isinstance(ident, (str, int)) and str(ident).strip() else None
+
+
+def parse_records(records: list) -> tuple[list[ParsedService], list[Rejected], list[Rejected]]:
+    """Check every record, before any write: (to import, to quarantine, refused)."""
+    parsed, quarantined, refused, seen = [], [], [], {}
     for index, record in enumerate(records):
-        item = parse_record(record, index)
+        try:
+            item = parse_record(record, index)
+        except Refused as e:
+            refused.append(Rejected(e.record, _raw_id(record), str(e)))
+            continue
+        except FeedError as e:
+            quarantined.append(Rejected(e.record, _raw_id(record), str(e), record))
+            continue
         if item.id in seen:
-            raise FeedError(item.label, "id", f"'{item.id}' is used twice (also by {seen[item.id]})")
+            refused.append(Rejected(item.label, None, f"{item.label}, field 'id': '{item.id}' is used twice "
+                                                      f"(also by {seen[item.id]})"))
+            continue
         seen[item.id] = item.label
         parsed.append(item)
-    return parsed
+    return parsed, quarantined, refused
 
 
 # ---------------------------------------------------------------------------------------
@@ -815,6 +1019,7 @@ def _apply_service(session: Session, w: _Writer, item: ParsedService, source: st
                           "label": f"{IMPORT_LABEL}:{'keyword' if 'words' in why or 'age' in why else 'feed'}"})
     _sync_attributes(session, w, "service", sid, specs)
     reviewer = f"import:{source}"
+    _resolve_reviews(session, "quarantine", sid, reviewer, w.now, "imported from a later copy of the feed")
     if result.confident:
         _resolve_reviews(session, "classification", sid, reviewer, w.now, "classified from the feed's terms")
     elif _open_review(session, "classification", sid, f"Check the classification: {result.reason}.",
@@ -862,14 +1067,30 @@ def import_records(
     progress: Optional[Callable[[int, int], None]] = None,
     now: Optional[datetime] = None,
 ) -> ImportReport:
-    """Validate all `records`, then write them. Raises FeedError before writing anything if one
-    is malformed. The caller owns the transaction (commit on success, roll back on error)."""
-    parsed = parse_records(records)
+    """Check all `records`, then write them: each record is imported (bad fields left out, with
+    notes), quarantined or refused (see the module's docstring). Raises FeedError, before
+    writing anything, when no record at all can be imported. The caller owns the transaction
+    (commit on success, roll back on error)."""
+    if not records:
+        raise FeedError("file", None, "holds no services")
+    parsed, quarantined, refused = parse_records(records)
+    if not parsed and not quarantined:
+        reasons = "; ".join(str(r) for r in refused[:3])
+        raise FeedError("file", None, f"none of its {len(records)} records has an id and a name, so it is not "
+                                      f"a feed of services ({reasons})")
     now = now or timekeeping.now().astimezone(timezone.utc)
     who = who or f"import:{source}"
     writer = _Writer(session, who, now)
-    report = ImportReport()
+    report = ImportReport(quarantined=quarantined, refused=refused)
+    for item in parsed:
+        report.left_out += item.left_out
+        for name in item.ignored:
+            report.ignored_fields[name] = report.ignored_fields.get(name, 0) + 1
     ensure_taxonomy(session)
+    reviewer = f"import:{source}"
+    for q in quarantined:
+        _open_review(session, "quarantine", q.id or q.label[:64], f"Not imported: {q}", _as_sent(q.raw),
+                     reviewer, now)
     known_terms = set(session.scalars(select(TaxonomyTerm.id)))
     org_ids = {p.organization[0] for p in parsed if p.organization}
     total = len(parsed)
@@ -878,7 +1099,8 @@ def import_records(
         if progress and (done % 100 == 0 or done == total):
             progress(done, total)
     if full_feed:
-        in_feed = {p.id for p in parsed}
+        # A record quarantined or refused is still in the feed: its listing is not retired.
+        in_feed = {p.id for p in parsed} | {r.id for r in quarantined + refused if r.id}
         stmt = (select(Service).join(FeedRecord, FeedRecord.service_id == Service.id)
                 .where(FeedRecord.source == source, Service.status.in_(("active", "temporarily closed"))))
         for service in session.scalars(stmt):
@@ -890,6 +1112,12 @@ def import_records(
     report.field_changes = writer.changes
     session.flush()
     return report
+
+
+def _as_sent(raw: Any, limit: int = 20000) -> str:
+    """A quarantined record as the feed sent it, for the editor (cut to `limit` characters)."""
+    text = json.dumps(raw, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[:limit] + " ..."
 
 
 def import_path(session: Session, path: Path, fmt: str = "oruk", source: Optional[str] = None,
@@ -905,5 +1133,5 @@ def default_source(path: Path) -> str:
     return f"file:{Path(path).stem}"[:128]
 
 
-__all__ = ["FeedError", "ImportReport", "import_path", "import_records", "parse_records", "read_records",
+__all__ = ["FeedError", "ImportReport", "Refused", "Rejected", "import_path", "import_records", "parse_records", "read_records",
            "TAXONOMY_ID"]

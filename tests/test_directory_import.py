@@ -50,7 +50,7 @@ def test_official_service_full_example_imports_with_everything_nested(fresh_dire
         assert service.name == "Community Counselling" and service.status == "active"
         assert service.organization.name == "Example Organization Inc."
         assert service.minimum_age == 12 and service.assured_date.isoformat() == "2005-01-01"
-        assert [p.number for p in service.phones] == ["+44 1234 234567"]  # feed's stray quotes removed
+        assert [p.number for p in service.phones] == ["01234 234567"]  # stray quotes removed, written the UK way
         assert service.schedules[0].byday == "TH,FR" and str(service.schedules[0].opens_at) == "10:00:00"
         assert service.languages[0].code == "ur"
         assert float(service.cost_options[0].amount) == 35.0 and service.cost_options[0].currency == "GBP"
@@ -112,7 +112,7 @@ def test_reimport_updates_in_place_and_audits_every_field(fresh_directory, hsds_
             EXAMPLE_ID, "Community Counselling", "Community Counselling and Alcohol Treatment")
         assert name.last_action_type == "update" and name.last_action_date is not None
         number = by_field[("phone", "number")]
-        assert (number.previous_value, number.replacement_value) == ("+44 1234 234567", "0113 496 0555")
+        assert (number.previous_value, number.replacement_value) == ("01234 234567", "0113 496 0555")
         # "Treatment" in the name is now a confident need: the import's own question is closed.
         assert "need:treatment" in _codes(s, EXAMPLE_ID)
         flag = s.scalar(select(ReviewItem).where(ReviewItem.kind == "classification",
@@ -143,19 +143,26 @@ def test_full_feed_retires_only_this_sources_missing_services(fresh_directory):
         assert s.get(FeedRecord, ("council-a", "feed-svc-2")) is not None
 
 
-@pytest.mark.parametrize("mutate, field, message", [
-    (lambda r: r.pop("name"), "name", "is missing"),
-    (lambda r: r.update(status="open"), "status", "is not one of"),
-    (lambda r: r["schedules"][0].update(opens_at="25:00"), "schedules[0].opens_at", "not a time"),
-    (lambda r: r["phones"][0].pop("number"), "phones[0].number", "is missing"),
-    (lambda r: r.update(assured_date="last Tuesday"), "assured_date", "not a date"),
-    (lambda r: r.update(minimum_age="twelve"), "minimum_age", "not a number"),
-    (lambda r: r["service_at_locations"][0]["location"].update(location_type="boat"),
+@pytest.mark.parametrize("mutate, outcome, field, message", [
+    (lambda r: r.pop("name"), "refused", "name", "is missing"),
+    (lambda r: r.update(name="   "), "refused", "name", "is missing"),
+    (lambda r: r.update(status="open"), "quarantined", "status", "is not one of"),
+    (lambda r: r["schedules"][0].update(opens_at="25:00"), "imported", "schedules[0].opens_at", "not a time"),
+    (lambda r: r["phones"][0].pop("number"), "imported", "phones[0].number", "is missing"),
+    (lambda r: r["phones"][0].update(number="call the office"), "imported", "phones[0].number",
+     "is not a phone number"),
+    (lambda r: r.update(assured_date="last Tuesday"), "imported", "assured_date", "not a date"),
+    (lambda r: r.update(minimum_age="twelve"), "imported", "minimum_age", "not a number"),
+    (lambda r: r.update(maximum_age=200), "imported", "maximum_age", "is not an age"),
+    (lambda r: r.update(url="htp//nowhere"), "imported", "url", "is not a web address"),
+    (lambda r: r.update(email="info at example"), "imported", "email", "is not an email address"),
+    (lambda r: r["service_at_locations"][0]["location"].update(location_type="boat"), "imported",
      "service_at_locations[0].location.location_type", "is not one of"),
-    (lambda r: r.update(phones={"number": "x"}), "phones", "expected a list"),
+    (lambda r: r.update(phones={"number": "x"}), "imported", "phones", "expected a list"),
 ])
-def test_malformed_file_is_rejected_whole_and_changes_nothing(fresh_directory, hsds_dir, tmp_path, mutate,
-                                                             field, message):
+def test_a_bad_record_is_handled_alone(fresh_directory, hsds_dir, tmp_path, mutate, outcome, field, message):
+    """A bad field is left out with a review note; an unknown status is quarantined with the
+    reason; no id or no name refuses that record only. The good record beside it imports."""
     good = json.loads((hsds_dir / "examples" / "service_full.json").read_text())
     good["id"] = "good-first-record"
     bad = json.loads((hsds_dir / "examples" / "service_full.json").read_text())
@@ -163,21 +170,93 @@ def test_malformed_file_is_rejected_whole_and_changes_nothing(fresh_directory, h
     mutate(bad)
     path = tmp_path / "feed.json"
     path.write_text(json.dumps({"contents": [good, bad]}))
+    with session_scope(fresh_directory) as s:
+        report = oruk_import.import_path(s, path)
+    with session_scope(fresh_directory) as s:
+        assert s.get(Service, "good-first-record") is not None
+        service = s.get(Service, "the-bad-one")
+        reviews = s.scalars(select(ReviewItem).where(ReviewItem.resource_id == "the-bad-one")).all()
+        if outcome == "refused":
+            assert service is None and report.imported == 1 and not report.quarantined
+            [refused] = report.refused
+            assert f"field '{field}': {message}" in str(refused) and "record 2" in str(refused)
+            assert f"1 imported" in str(report) and "1 refused" in str(report)
+        elif outcome == "quarantined":
+            assert service is None and report.imported == 1 and not report.refused
+            [item] = [r for r in reviews if r.kind == "quarantine"]
+            assert item.status == "open" and f"field '{field}'" in item.detail and message in item.detail
+            assert json.loads(item.suggested)["id"] == "the-bad-one"  # the record as the feed sent it
+            assert "1 quarantined" in str(report)
+        else:
+            assert service is not None and service.name == "Community Counselling"
+            assert report.imported == 2 and report.left_out >= 1 and not report.refused + report.quarantined
+            notes = [r.detail for r in reviews if r.kind == "data"]
+            assert any(n.startswith(f"{field}") and message in n and "left out" in n for n in notes), notes
+            assert "bad fields left out" in str(report)
+
+
+def test_field_left_out_keeps_the_rest_of_the_record(fresh_directory, hsds_dir):
+    record = json.loads((hsds_dir / "examples" / "service_full.json").read_text())
+    record["phones"].append({"id": "second-phone", "number": "not a number"})
+    record.update(url="javascript:alert(1)", assured_date="soon")
+    with session_scope(fresh_directory) as s:
+        oruk_import.import_records(s, [record], source="council")
+    with session_scope(fresh_directory) as s:
+        service = s.get(Service, EXAMPLE_ID)
+        assert [p.number for p in service.phones] == ["01234 234567"]
+        assert service.url is None and service.assured_date is None
+        assert service.schedules and service.service_at_locations and service.organization is not None
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"id": "x", "name": ', "not valid JSON"),
+    ("<html><body>Service directory</body></html>", "not valid JSON"),
+    ('{"contents": []}', "holds no services"),
+    ("[]", "holds no services"),
+    ('"just a string"', "expected a service object"),
+    ('[{"title": "A"}, {"title": "B"}]', "none of its 2 records has an id and a name"),
+    ('{"totalElements": 1, "totalPages": 1, "number": 0, "content": [{"id": "a", "name": "A"}]}', "HSDS-UK 1.0"),
+    ('[{"id": "a", "name": "A", "regular_schedules": [], "service_taxonomys": []}]', "HSDS-UK 1.0"),
+])
+def test_a_file_that_is_not_a_feed_is_refused_whole_and_changes_nothing(fresh_directory, tmp_path, content,
+                                                                        message):
+    path = tmp_path / "feed.json"
+    path.write_text(content)
     before = _snapshot(fresh_directory)
-    with pytest.raises(oruk_import.FeedError) as caught:
+    with pytest.raises(oruk_import.FeedError, match=message) as caught:
         with session_scope(fresh_directory) as s:
             oruk_import.import_path(s, path)
-    assert caught.value.field_name == field and message in caught.value.message
-    assert "record 2" in str(caught.value) and "the-bad-one" in str(caught.value)
     assert _snapshot(fresh_directory) == before
+    if "1.0" in message:  # the message names the version, and what is imported instead
+        assert "HSDS-UK 3.0" in str(caught.value)
+
+
+def test_failure_while_writing_leaves_nothing_half_written(fresh_directory, monkeypatch):
+    records = [{"id": f"svc-{i}", "name": f"Alcohol service {i}"} for i in range(5)]
+    calls = []
+    real = oruk_import._apply_service
+
+    def failing(session, w, item, *args):
+        calls.append(item.id)
+        if len(calls) == 3:
+            raise RuntimeError("the database went away")
+        return real(session, w, item, *args)
+
+    monkeypatch.setattr(oruk_import, "_apply_service", failing)
+    before = _snapshot(fresh_directory)
+    with pytest.raises(RuntimeError):
+        with session_scope(fresh_directory) as s:
+            oruk_import.import_records(s, records, source="council")
+    assert len(calls) == 3 and _snapshot(fresh_directory) == before
 
 
 def test_duplicate_ids_and_broken_json_are_rejected(fresh_directory, tmp_path):
     path = tmp_path / "dupes.json"
     path.write_text(json.dumps([{"id": "x", "name": "A"}, {"id": "x", "name": "B"}]))
-    with pytest.raises(oruk_import.FeedError, match="used twice"):
-        with session_scope(fresh_directory) as s:
-            oruk_import.import_path(s, path)
+    with session_scope(fresh_directory) as s:
+        report = oruk_import.import_path(s, path)
+        assert report.imported == 1 and "used twice" in str(report.refused[0])
+        assert s.get(Service, "x").name == "A"
     path.write_text('{"id": "x", "name": ')
     with pytest.raises(oruk_import.FeedError, match="not valid JSON"):
         oruk_import.read_records(path)
@@ -245,10 +324,20 @@ def test_import_command_reports_progress_and_rejects_bad_files(fresh_directory, 
                   env_url=fresh_directory)
     assert ok.returncode == 0, ok.stderr
     assert "2/2 services" in ok.stdout and "2 created" in ok.stdout
+    some_bad = tmp_path / "some-bad.json"
+    some_bad.write_text(json.dumps([{"id": "a", "name": "A"}, {"id": "b", "status": "active"},
+                                    {"id": "c", "name": "C", "status": "open"}]))
+    partly = _waymark("directory", "import", str(some_bad), env_url=fresh_directory)
+    assert partly.returncode == 0, partly.stderr
+    assert "1 imported" in partly.stdout and "1 quarantined" in partly.stdout and "1 refused" in partly.stdout
+    assert "refused: record 2 (id 'b'), field 'name': is missing" in partly.stdout
+    assert "quarantined" in partly.stdout and "'open' is not one of" in partly.stdout
+    with session_scope(fresh_directory) as s:
+        assert s.get(Service, "a") is not None and s.get(Service, "b") is None and s.get(Service, "c") is None
+    review = _waymark("directory", "review", "--kind", "quarantine", env_url=fresh_directory)
+    assert "[quarantine] c: Not imported" in review.stdout
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps([{"id": "a", "name": "A"}, {"id": "b", "status": "active"}]))
+    bad.write_text("<html>not a feed</html>")
     failed = _waymark("directory", "import", str(bad), env_url=fresh_directory)
     assert failed.returncode == 1
-    assert "nothing was imported" in failed.stderr and "record 2 (id 'b'), field 'name'" in failed.stderr
-    with session_scope(fresh_directory) as s:
-        assert s.get(Service, "a") is None
+    assert "nothing was imported" in failed.stderr and "not valid JSON" in failed.stderr

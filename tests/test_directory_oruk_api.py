@@ -185,7 +185,7 @@ def test_import_round_trip_official_example(api, hsds, hsds_dir, fresh_directory
         {k: original["organization"][k] for k in ("id", "name", "description", "email", "website")}
     phone = body["phones"][0]
     assert (phone["id"], phone["number"], phone["extension"], phone["type"]) == (
-        original["phones"][0]["id"], "+44 1234 234567", 100, "voice")
+        original["phones"][0]["id"], "01234 234567", 100, "voice")  # written the UK way
     for key in ("id", "byday", "opens_at", "closes_at", "freq", "valid_from", "description", "notes"):
         assert body["schedules"][0][key] == original["schedules"][0][key], key
     assert body["languages"][0] == {**original["languages"][0], "service_id": EXAMPLE_ID}

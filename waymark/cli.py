@@ -167,6 +167,8 @@ def _directory_import(args: argparse.Namespace) -> int:
         print(f"\nwaymark: nothing was imported: {e}", file=sys.stderr)
         return 1
     print(f"\r{report}")
+    for line in report.details():
+        print(f"  {line}")
     return 0
 
 
@@ -195,7 +197,8 @@ def _directory_review(args: argparse.Namespace) -> int:
         if not items:
             print("Nothing waiting for review.")
         for item in items:
-            suggested = f" (suggested: {item.suggested})" if item.suggested else ""
+            shown = item.suggested if not item.suggested or len(item.suggested) <= 200 else item.suggested[:200] + "..."
+            suggested = f" (suggested: {shown})" if item.suggested else ""
             print(f"[{item.kind}] {item.resource_id}: {item.detail}{suggested}  (id {item.id}, "
                   f"{item.created_at:%Y-%m-%d}, by {item.created_by})")
     return 0
@@ -299,7 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="stale after this many days (default WAYMARK_STALE_AFTER_DAYS, 90)")
     stale_p.set_defaults(func=_directory_stale)
     review = dsub.add_parser("review", help="list the open review queue (reports, classification, data)")
-    review.add_argument("--kind", choices=("report", "classification", "data"), default=None)
+    review.add_argument("--kind", choices=("report", "classification", "data", "quarantine"), default=None)
     review.set_defaults(func=_directory_review)
 
     users = sub.add_parser("users", help="accounts: directory editors, admins, helpline agents, staff")
