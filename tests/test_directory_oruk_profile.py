@@ -305,3 +305,19 @@ def test_postcode_and_proximity_with_bounds(api):
     for bad in ("-5", "0"):  # (NaN and huge distances: issue 22 bounds them)
         assert api.get("/oruk/services", params={"postcode": "LS1 4AP", "proximity": bad}).status_code in (400, 422)
     assert api.get("/oruk/services", params={"proximity": 100}).status_code == 400  # no postcode to measure from
+
+
+def test_the_walk_passes_after_importing_a_real_shaped_council_feed(api, profile, hsds, fresh_directory):
+    """What a council's feed brings in (HTML, -1 ages, odd phones and web addresses, records
+    without a place) is published in the profile's shape too."""
+    from directory import oruk_import
+    from oruk_feeds import council_feed
+
+    page, expected = council_feed(120)
+    with session_scope(fresh_directory) as s:
+        assert oruk_import.import_records(s, page["contents"], source="bristol").imported == expected.imported
+    walk = Walk(api, [profile, hsds], {"per_page": 20})
+    walk.run(profile)
+    print(f"validator-style walk after a council feed: {walk.passed} checks passed, {len(walk.failed)} failed")
+    assert walk.failed == [], "\n".join(walk.failed)
+    assert walk.passed > 100

@@ -69,13 +69,18 @@ def test_import_update_and_rejection_on_postgres(pg_directory, hsds_dir, tmp_pat
         change = s.scalar(select(Metadata).where(Metadata.updated_by == "pg-test", Metadata.field_name == "name"))
         assert change.replacement_value == "Community Counselling (renamed)"
         before = s.scalar(select(func.count()).select_from(Metadata))
-    bad = [dict(record, id="pg-new-one"), dict(record, id="pg-bad", status="closed")]
-    with pytest.raises(oruk_import.FeedError, match="status"):
+    not_a_feed = [{"id": "pg-nameless-1"}, {"id": "pg-nameless-2", "name": " "}]
+    with pytest.raises(oruk_import.FeedError, match="none of its 2 records"):
         with session_scope(pg_directory) as s:
-            oruk_import.import_records(s, bad, source="pg-example")
+            oruk_import.import_records(s, not_a_feed, source="pg-example")
     with session_scope(pg_directory) as s:
-        assert s.get(Service, "pg-new-one") is None
         assert s.scalar(select(func.count()).select_from(Metadata)) == before
+    mixed = [dict(record, id="pg-new-one"), dict(record, id="pg-bad", status="closed")]
+    with session_scope(pg_directory) as s:
+        report = oruk_import.import_records(s, mixed, source="pg-example")
+        assert report.created == 1 and [q.id for q in report.quarantined] == ["pg-bad"]
+    with session_scope(pg_directory) as s:
+        assert s.get(Service, "pg-new-one") is not None and s.get(Service, "pg-bad") is None
     with session_scope(pg_directory) as s:
         template = ROOT / "directory" / "sample_data" / "import_template.csv"
         assert oruk_import.import_path(s, template, fmt="csv", source="pg-template").created == 2
