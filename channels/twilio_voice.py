@@ -25,7 +25,7 @@ import re
 from typing import Any, Awaitable, Callable, Optional
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from twilio.twiml.voice_response import VoiceResponse
 
 from channels import sms_text
@@ -178,7 +178,7 @@ def incoming_call(form: dict = Depends(signed_form), channels: TwilioChannels = 
 
 
 @router.post(TURN_PATH, response_class=Response)
-async def turn(request: Request, silences: int = 0, form: dict = Depends(signed_form),
+async def turn(request: Request, silences: int = Query(0, ge=0, le=100), form: dict = Depends(signed_form),
                channels: TwilioChannels = Depends(get_channels),
                assistant: Assistant = Depends(get_assistant)) -> Response:
     require(form, "From", "CallSid")

@@ -23,6 +23,9 @@ def sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - tri
     # keeps the file consistent; a power cut may lose only the last moment's commits.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows are overwritten with zeros, not just unlinked: a person's erased
+    # conversation can't be read back out of the file (see waymark.privacy.wipe_sqlite_log).
+    cursor.execute("PRAGMA secure_delete=ON")
     # SQLite's default page cache is 2 MB; a directory of tens of thousands of services
     # is ~100 MB, and a distance search touches pages all over it. A larger cache and
     # memory-mapped reads make searches 4-5x faster (benchmarks/directory_search.py).

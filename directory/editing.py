@@ -120,6 +120,16 @@ def issue_token(session: Session, account: EditorAccount, minutes: int = TOKEN_M
     return token, expires
 
 
+def revoke_token(session: Session, token: str) -> bool:
+    """Sign-out: the token stops working at once (not when it would have expired)."""
+    row = session.get(EditorToken, _token_hash(token))
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
+
+
 def account_for_token(session: Session, token: str) -> Optional[EditorAccount]:
     row = session.get(EditorToken, _token_hash(token))
     if row is None or _aware(row.expires_at) <= _now():

@@ -29,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import AsyncIterator, Callable, List, Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, constr
 from sqlalchemy.orm import Session
@@ -40,15 +40,23 @@ from directory.db import session_scope
 from directory.models import EditorAccount, Service
 from handover import clock, desk, relay, wording
 from handover.models import ACTIVE, WAITING, CallbackRequest, Handover, HandoverMessage
-from waymark.auth import require_role, who
+from waymark.auth import NO_STORE, require_role, who
 
-router = APIRouter(tags=["helpline console"])
+def no_store(response: Response) -> None:
+    """Summaries, transcripts and lines are never kept in a browser's or a proxy's cache."""
+    response.headers.update(NO_STORE)
+
+
+router = APIRouter(tags=["helpline console"], dependencies=[Depends(no_store)])
 STATIC = Path(__file__).resolve().parent / "static"  # served at /console/static
 current_agent = require_role("agent")
 POLL_SECONDS = 1.0
 STREAM_SECONDS = 25.0  # a stream ends now and then; browsers reconnect with Last-Event-ID
 NO_SUMMARY = "The person chose not to share a summary."
 PERSON_AUTHORS = ("agent", "assistant")
+# The largest event id a client may send back (a JavaScript number stays exact below it; a
+# larger one is more than the database's integers hold, and was once a 500).
+MAX_EVENT_ID = 2**53
 
 MessageText = constr(strip_whitespace=True, min_length=1, max_length=1600)
 
@@ -317,8 +325,10 @@ def _event(event_id: int, kind: str, data: dict) -> str:
 
 
 def _start_after(request: Request, after: Optional[int]) -> int:
-    last = request.headers.get("last-event-id", "")
-    return int(last) if last.isdigit() else (after or 0)
+    last = request.headers.get("last-event-id", "").strip()
+    if last.isascii() and last.isdigit() and len(last) <= 16 and int(last) <= MAX_EVENT_ID:
+        return int(last)
+    return after or 0
 
 
 async def _stream(produce: Callable[[int], tuple[list[str], int]], after: int, seconds: float) -> AsyncIterator[str]:
@@ -334,7 +344,7 @@ async def _stream(produce: Callable[[int], tuple[list[str], int]], after: int, s
 
 
 @router.get("/console/api/events")
-async def console_events(request: Request, after: Optional[int] = Query(None, ge=0),
+async def console_events(request: Request, after: Optional[int] = Query(None, ge=0, le=MAX_EVENT_ID),
                          max_seconds: float = Query(STREAM_SECONDS, gt=0, le=STREAM_SECONDS),
                          account: EditorAccount = Depends(current_agent)) -> StreamingResponse:
     """New lines in any handover, and the queue whenever it changes (signed in: an agent)."""
@@ -368,7 +378,7 @@ async def console_events(request: Request, after: Optional[int] = Query(None, ge
 
 
 @router.get("/webhooks/rest/conversations/{sender}/updates")
-async def person_updates(sender: str, request: Request, after: Optional[int] = Query(None, ge=0),
+async def person_updates(sender: str, request: Request, after: Optional[int] = Query(None, ge=0, le=MAX_EVENT_ID),
                          max_seconds: float = Query(STREAM_SECONDS, gt=0, le=STREAM_SECONDS)) -> StreamingResponse:
     """What the helpline worker (and the handover) says to this web chat person, live."""
     if not 0 < len(sender) <= 128:

@@ -1,7 +1,8 @@
 """Signing in for the people who run Waymark: editors, admins, helpline agents and staff.
 
-    POST /auth/token   name + password (form) -> a bearer token that expires, and the role
-    GET  /auth/me      who the token belongs to
+    POST /auth/token      name + password (form) -> a bearer token that expires, and the role
+    GET  /auth/me         who the token belongs to
+    POST /auth/sign-out   the token stops working now (204)
 
 Accounts and tokens live in the directory database (`directory.editing`): passwords are
 bcrypt hashes and only a SHA-256 of each token is stored. Pages keep the token in the tab's
@@ -22,7 +23,7 @@ from datetime import datetime
 from typing import Callable, Deque, Dict, Optional
 from urllib.parse import urlparse
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordRequestForm
 from pydantic import BaseModel
@@ -43,6 +44,8 @@ TOO_MANY_TRIES = ("Too many wrong passwords. Please wait 15 minutes and try agai
 SIGN_IN_FIRST = "Sign in first: POST /auth/token, then send 'Authorization: Bearer <token>'"
 # Twilio's webhooks carry no Origin header; browsers send one on every cross-site POST.
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# A token in a response must never be kept by a browser's or a proxy's cache.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 class Token(BaseModel):
@@ -112,8 +115,9 @@ def sign_in(request: Request, form: OAuth2PasswordRequestForm, session: Session,
 
 
 @router.post("/token", response_model=Token)
-def token(request: Request, form: OAuth2PasswordRequestForm = Depends(), session: Session = database_session,
-          throttle: LoginThrottle = Depends(login_throttle)) -> Token:
+def token(request: Request, response: Response, form: OAuth2PasswordRequestForm = Depends(),
+          session: Session = database_session, throttle: LoginThrottle = Depends(login_throttle)) -> Token:
+    response.headers.update(NO_STORE)
     return sign_in(request, form, session, throttle)
 
 
@@ -145,6 +149,15 @@ def who(account: EditorAccount) -> str:
 @router.get("/me", response_model=Me)
 def me(account: EditorAccount = Depends(signed_in)) -> Me:
     return Me(name=account.name, role=account.role)
+
+
+@router.post("/sign-out", status_code=204, response_class=Response)
+def sign_out(credentials: Optional[HTTPAuthorizationCredentials] = Depends(_bearer),
+             account: EditorAccount = Depends(signed_in), session: Session = database_session) -> Response:
+    """Revoke this bearer token on the server: a copy of it left anywhere is useless from now."""
+    editing.revoke_token(session, credentials.credentials)
+    editing.audit(session, "editor_account", account.id, "sign_out", who(account))
+    return Response(status_code=204, headers=NO_STORE)
 
 
 def _same_site(origin: str, headers: Headers, settings) -> bool:

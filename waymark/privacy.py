@@ -39,7 +39,7 @@ import logging
 import re
 import time
 from datetime import datetime, timezone
-from typing import Callable, Iterable, Union
+from typing import Callable, Iterable, Optional, Union
 
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
 from sqlalchemy import and_, delete, exists, inspect, or_, select, update
@@ -157,6 +157,8 @@ def purge_everything(tracker_store: TrackerStore, engine_or_url: EngineOrUrl, ol
         except Exception:  # noqa: BLE001
             log.exception("Retention: could not purge %s", name)
             failed.append(name)
+    if any(done.values()):
+        _wipe_logs(_tracker_engine(tracker_store), _engine_or_none(engine_or_url))
     if failed:
         raise PrivacyIncomplete("purge", failed, done)
     return done
@@ -302,9 +304,42 @@ def erase_sms_person(engine_or_url: EngineOrUrl, sender: str) -> int:
     return removed
 
 
+def wipe_sqlite_log(engine: Engine) -> bool:
+    """After an erasure or a purge on SQLite: copy the write-ahead log into the database file
+    and truncate it to nothing (`PRAGMA wal_checkpoint(TRUNCATE)`), so deleted rows don't
+    stay readable in the `-wal` file; secure_delete (directory.db.sqlite_pragmas) has already
+    zeroed them in the pages. True when the log was emptied (a reader in the middle of a read
+    can hold it: then it is emptied at the next checkpoint). Nothing to do on PostgreSQL."""
+    if engine.dialect.name != "sqlite":
+        return True
+    with engine.connect() as connection:
+        busy, _frames, _done = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    if busy:
+        log.warning("The SQLite log could not be emptied yet (a read was in progress); it will be later")
+    return not busy
+
+
+def _wipe_logs(*engines: Optional[Engine]) -> None:
+    seen = set()
+    for engine in engines:
+        if engine is None or str(engine.url) in seen:
+            continue
+        seen.add(str(engine.url))
+        try:
+            wipe_sqlite_log(engine)
+        except Exception:  # noqa: BLE001 - the rows are deleted; the log is emptied later anyway
+            log.exception("Could not empty the SQLite log after a delete")
+
+
+def _tracker_engine(store: TrackerStore) -> Optional[Engine]:
+    inner = _unwrap(store)
+    return getattr(inner, "engine", None) if isinstance(inner, SQLTrackerStore) else None
+
+
 def erase_person(tracker_store: TrackerStore, engine_or_url: EngineOrUrl, sender: str) -> dict[str, int]:
     """A person's "delete": their conversation history and their rows in every registered
-    table. Every store is tried; PrivacyIncomplete names any that failed."""
+    table, then the SQLite logs emptied (wipe_sqlite_log). Every store is tried;
+    PrivacyIncomplete names any that failed."""
     done: dict[str, int] = {}
     failed: list[str] = []
     stores: list[tuple[str, Callable[[], int]]] = [("conversations", lambda: erase_tracker(tracker_store, sender))]
@@ -315,9 +350,17 @@ def erase_person(tracker_store: TrackerStore, engine_or_url: EngineOrUrl, sender
         except Exception:  # noqa: BLE001 - erase what can be erased, then say what could not
             log.exception("Delete: could not erase a conversation from %s", name)
             failed.append(name)
+    _wipe_logs(_tracker_engine(tracker_store), _engine_or_none(engine_or_url))
     if failed:
         raise PrivacyIncomplete("erase the conversation", failed, done)
     return done
+
+
+def _engine_or_none(engine_or_url: EngineOrUrl) -> Optional[Engine]:
+    try:
+        return as_engine(engine_or_url)
+    except Exception:  # noqa: BLE001 - a bad URL was already reported by the erasers
+        return None
 
 
 def purge_reporter_contacts(engine_or_url: EngineOrUrl, cutoff: datetime) -> int:

@@ -87,7 +87,7 @@ class SearchAsk(BaseModel):
     self_referral: bool = False
     walk_in: bool = False
     women_only: bool = False
-    within_miles: confloat(gt=0, le=100) = lookup.DEFAULT_MILES  # type: ignore[valid-type]
+    within_miles: confloat(gt=0, le=lookup.MAX_MILES) = lookup.DEFAULT_MILES  # type: ignore[valid-type]
     limit: conint(ge=1, le=lookup.MAX_RESULTS) = 10  # type: ignore[valid-type]
 
 

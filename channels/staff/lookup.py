@@ -22,6 +22,7 @@ from directory.taxonomy import AUDIENCES, FEATURES, NEEDS, SUBSTANCES
 KM_PER_MILE = 1.609344
 DISTANCES_MILES = (1, 3, 5, 10, 25)
 DEFAULT_MILES = 25
+MAX_MILES = 62  # 99.8 km: no search may be wider than search.MAX_DISTANCE_KM (100 km)
 MAX_RESULTS = 25
 REFERRAL_WAYS = {
     "access:referral-phone": "phone",
