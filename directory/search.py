@@ -98,6 +98,24 @@ class ServiceMatch:
     alert: Optional[str]
     is_sample: bool
     codes: set[str] = field(default_factory=set)
+    # For a confidential place: "within 5 miles" (then distance_km is that band's edge, not the
+    # place's distance). Say this, never a number of miles.
+    distance_band: Optional[str] = None
+
+
+KM_PER_MILE = 1.609344
+# How far away a confidential place is said to be (and ranked): the first band its distance
+# (from the middle of its grid square, search_index.coarse_point) falls in, never a number.
+DISTANCE_BANDS_MILES = (5, 10, 25)
+
+
+def distance_band(distance_km: float) -> tuple[float, str]:
+    """(the distance to rank by, the words) for a confidential place: "within 5 miles" is
+    ranked as if 5 miles away, so its exact distance decides neither what is said nor the order."""
+    for miles in DISTANCE_BANDS_MILES:
+        if distance_km <= miles * KM_PER_MILE:
+            return miles * KM_PER_MILE, f"within {miles} miles"
+    return MAX_DISTANCE_KM, f"more than {DISTANCE_BANDS_MILES[-1]} miles away"
 
 
 class UnknownFilter(ValueError):
@@ -207,7 +225,9 @@ def _like_code(code: str) -> str:
 
 
 class Candidate(NamedTuple):
-    """A service's nearest qualifying location, before its details are read."""
+    """A service's nearest qualifying location, before its details are read. For a
+    confidential location distance_km is its band's edge (distance_band), the distance it is
+    ranked by."""
 
     distance_km: float
     location_id: str
@@ -261,6 +281,8 @@ def _candidates(
         a = sin((p2 - p1) / 2) ** 2 + cos_p1 * cos(p2) * sin((radians(lon) - l1) / 2) ** 2
         distance = 2 * EARTH_RADIUS_KM * asin(sqrt(a))
         if distance <= max_distance_km:
+            if confidential:  # its point is already its square's middle; rank it by its band
+                distance = distance_band(distance)[0]
             known = nearest.get(service_id)
             if known is None or distance < known.distance_km:
                 nearest[service_id] = Candidate(distance, location_id, entry_codes, bool(confidential))
@@ -321,6 +343,8 @@ def search(
         if query.language or query.accessibility:
             ordered = _spoken_and_accessible(connection, query, ordered)
         wide_enough = radius >= query.max_distance_km
+        if not wide_enough:  # a confidential place ranked beyond this radius waits for a wider one
+            ordered = [(sid, c) for sid, c in ordered if c.distance_km <= radius]
         if len(ordered) >= query.limit or wide_enough:
             results = _matches(connection, query, ordered, now, stale_after_days)
             if len(results) >= query.limit or wide_enough:
@@ -372,8 +396,11 @@ def _matches(connection: Connection, query: SearchQuery, ordered: list[tuple[str
             service, phones, schedules, address = details[service_id]
             if query.open_at is not None and not hours.is_open(schedules, query.open_at):
                 continue
-            results.append(_match(service, phones, schedules, address, _split(candidate.codes),
-                                  candidate.distance_km, now, stale_after_days))
+            match = _match(service, phones, schedules, address, _split(candidate.codes),
+                           candidate.distance_km, now, stale_after_days)
+            if candidate.confidential:
+                match.distance_band = distance_band(candidate.distance_km)[1]
+            results.append(match)
             if len(results) >= query.limit:
                 return results
     return results

@@ -59,7 +59,7 @@ class Listing(BaseModel):
     name: str
     organization: Optional[str]
     description: Optional[str]
-    distance_miles: float
+    distance_miles: Optional[float]  # none for a confidential place (distance_text: "Within 5 miles")
     distance_text: str
     address: Optional[str]
     phone: Optional[str]
