@@ -25,7 +25,7 @@ from channels import sms_text
 from channels.dependencies import get_assistant
 from channels.models import DeliveryStatus, OutboxMessage, Reminder, SmsConversation, to_naive_utc
 from channels.reminders import is_cancel_request, parse_reminder
-from channels.twilio_common import TwilioChannels, choices_of, get_channels, require, signed_form
+from channels.twilio_common import TwilioChannels, choices_of, first_time, get_channels, require, signed_form
 from handover import desk as handover_desk
 from waymark.assistant import Assistant
 
@@ -180,6 +180,8 @@ async def inbound(form: dict = Depends(signed_form), channels: TwilioChannels = 
     if len(form["Body"]) > limit:
         raise HTTPException(status_code=413, detail=f"The message is too long ({len(form['Body'])} characters; "
                             f"the most I accept is {limit}).")
+    if form.get("MessageSid") and not await asyncio.to_thread(first_time, channels, f"sms:{form['MessageSid']}"):
+        return Response(EMPTY_TWIML, media_type="application/xml")  # a replay: no second reply
     turn = SmsTurn(channels, assistant, form["From"], form["Body"])
     channels.spawn(turn.run(), name="sms-turn")
     return Response(EMPTY_TWIML, media_type="application/xml")
@@ -190,6 +192,8 @@ def delivery_status(form: dict = Depends(signed_form),
                     channels: TwilioChannels = Depends(get_channels)) -> Response:
     require(form, "MessageSid", "MessageStatus")
     sid, status = form["MessageSid"], form["MessageStatus"][:32]
+    if not first_time(channels, f"sms-status:{sid[:64]}:{status}"):
+        return Response(status_code=204)  # this report, again: recorded once
     with channels.session() as session:
         person = session.execute(
             select(OutboxMessage.person_hash).where(OutboxMessage.twilio_sid == sid)

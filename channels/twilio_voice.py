@@ -31,7 +31,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from channels import sms_text
 from channels.dependencies import get_assistant
 from channels.models import SmsConversation
-from channels.twilio_common import TwilioChannels, choices_of, get_channels, require, signed_form
+from channels.twilio_common import TwilioChannels, choices_of, first_time, get_channels, require, signed_form
 from waymark.assistant import Assistant
 
 log = logging.getLogger(__name__)
@@ -172,6 +172,8 @@ def incoming_call(form: dict = Depends(signed_form), channels: TwilioChannels = 
                   assistant: Assistant = Depends(get_assistant)) -> Response:
     require(form, "From", "CallSid")
     person, _ = _caller(channels, form)
+    if not first_time(channels, f"call:{form['CallSid']}"):  # a replay: the greeting, nothing reset
+        return _twiml(listen(VoiceResponse(), GREETING))
     VoiceState(channels, person).save([])
     log.info("Incoming call")
     return _twiml(listen(VoiceResponse(), GREETING))
