@@ -101,6 +101,8 @@ class AccountIn(BaseModel):
     password: constr(min_length=10, max_length=72)  # type: ignore[valid-type]
     role: Literal["editor", "admin", "agent", "staff"] = "editor"
     email: Optional[Text255] = None  # type: ignore[valid-type]
+    # What people see ("Sam from the helpline has joined"); never the login name.
+    display_name: Optional[constr(strip_whitespace=True, max_length=64)] = None  # type: ignore[valid-type]
 
 
 class AccountOut(BaseModel):
@@ -108,6 +110,7 @@ class AccountOut(BaseModel):
     name: str
     role: str
     email: Optional[str]
+    display_name: Optional[str] = None
 
 
 class ServiceOut(BaseModel):
@@ -251,5 +254,6 @@ def add_user(body: AccountIn, admin: EditorAccount = Depends(current_admin),
              session: Session = database_session) -> AccountOut:
     with _Errors():
         account = editing.add_account(session, body.name, body.password, body.role, email=body.email,
-                                       who=_who(admin))
-    return AccountOut(id=account.id, name=account.name, role=account.role, email=account.email)
+                                       who=_who(admin), display_name=body.display_name)
+    return AccountOut(id=account.id, name=account.name, role=account.role, email=account.email,
+                      display_name=account.display_name)

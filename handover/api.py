@@ -215,7 +215,7 @@ def claim(handover_id: str, request: Request, account: EditorAccount = Depends(c
           session: Session = database_session) -> HandoverOut:
     now = clock.utc_now()
     handover = _errors(lambda: desk.claim(session, handover_id, account.name, now))
-    _tell_person(request, session, handover, "assistant", wording.picked_up(account.name))
+    _tell_person(request, session, handover, "assistant", wording.picked_up(account.display_name))
     return _out(handover, _helpline_names(session, [handover]), now)
 
 
@@ -224,8 +224,8 @@ def reply(handover_id: str, body: TextIn, request: Request, account: EditorAccou
           session: Session = database_session) -> LineOut:
     handover = _owned(session, handover_id, account)
     desk.audit(session, handover.id, "message", who(account))
-    message = _tell_person(request, session, handover, "agent", body.text, author_name=account.name)
-    return LineOut(id=message.id, who="agent", name=account.name, text=message.text, at=message.created_at)
+    message = _tell_person(request, session, handover, "agent", body.text, author_name=account.display_name)
+    return LineOut(id=message.id, who="agent", name=message.author_name, text=message.text, at=message.created_at)
 
 
 @router.post("/console/api/handovers/{handover_id}/notes", response_model=LineOut, status_code=201)
@@ -270,8 +270,8 @@ def send_listing(handover_id: str, body: ListingIn, request: Request, account: E
     if listing is None:
         raise HTTPException(404, "That service is not in the directory near that place.")
     desk.audit(session, handover.id, "send_listing", who(account), body.service_id)
-    message = _tell_person(request, session, handover, "agent", listing.text, author_name=account.name)
-    return LineOut(id=message.id, who="agent", name=account.name, text=message.text, at=message.created_at)
+    message = _tell_person(request, session, handover, "agent", listing.text, author_name=account.display_name)
+    return LineOut(id=message.id, who="agent", name=message.author_name, text=message.text, at=message.created_at)
 
 
 @router.post("/console/api/handovers/{handover_id}/end", response_model=HandoverOut)
@@ -301,8 +301,8 @@ def callback_start(callback_id: str, request: Request, account: EditorAccount = 
     handover = _errors(lambda: desk.start_callback(session, callback_id, account.name, now))
     names = _helpline_names(session, [handover])
     _tell_person(request, session, handover, "agent",
-                 wording.callback_opening(account.name, names.get(handover.helpline_id, "the helpline")),
-                 author_name=account.name)
+                 wording.callback_opening(account.display_name, names.get(handover.helpline_id, "the helpline")),
+                 author_name=account.display_name)
     return _out(handover, names, now)
 
 
