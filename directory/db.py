@@ -45,10 +45,12 @@ def make_engine(url: str, future: bool = True) -> Engine:
     whose code is written for SQLAlchemy 1.4's legacy engine."""
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=future, **SQLITE_POOL)
+        engine = create_engine(url, future=future, hide_parameters=True, **SQLITE_POOL)
         event.listen(engine, "connect", sqlite_pragmas)
         return engine
-    return create_engine(url, future=future, pool_pre_ping=True)
+    # hide_parameters: a database error's text (and so a log line) never carries the values
+    # bound to the statement, which may be what someone wrote.
+    return create_engine(url, future=future, pool_pre_ping=True, hide_parameters=True)
 
 
 @lru_cache(maxsize=8)

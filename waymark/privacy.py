@@ -69,21 +69,80 @@ def redact(text: str) -> str:
     return PHONE.sub(lambda m: "[phone]" if sum(c.isdigit() for c in m.group()) >= 10 else m.group(), text)
 
 
+# At WARNING and above a log line never carries what someone wrote (issue 22: Rasa's warning
+# "Failed to parse arguments in line '…'" logged a whole message, drug use and all). Quoted
+# text that long is withheld; a Python warning keeps only its words before the first quote.
+LONG_QUOTED = re.compile(r"'[^'\n]{16,}'" + r'|"[^"\n]{16,}"')
+WITHHELD = "[withheld]"
+TRACEBACK_LINES = ("Traceback (most recent call last):", "During handling of the above exception",
+                   "The above exception was the direct cause")
+EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt|Iteration|Fault|"
+                            r"Timeout|Cancelled|NotFound|Incomplete|Failure)?)(:\s?(.*))?$")
+
+
+def withhold_text(message: str) -> str:
+    """A WARNING+ line without anything long in quotes (see LONG_QUOTED), and redacted."""
+    return redact(LONG_QUOTED.sub(WITHHELD, message))
+
+
+def _python_warning(message: str) -> str:
+    """A captured Python warning ("file:line: Category: words ..."): the words up to the first
+    quote, bracket or line break; what came after may be someone's message."""
+    first = re.search(r"['\"{\n]", message)
+    return redact(message[:first.start()].rstrip() + f" {WITHHELD}" if first else message)
+
+
+def exception_text(exc_info, withhold: bool) -> str:
+    """A traceback with its frames (files, lines, code) and each exception's type, and the
+    exceptions' own words redacted, or withheld altogether at WARNING+: an exception's text
+    may hold what someone wrote, and SQLAlchemy's holds the statement's parameters."""
+    import traceback
+
+    lines = "".join(traceback.format_exception(*exc_info)).splitlines()
+    out = []
+    for line in lines:
+        if not line or line[0].isspace() or line.startswith(TRACEBACK_LINES):
+            out.append(redact(line))
+            continue
+        match = EXCEPTION_LINE.match(line)
+        if not withhold:
+            out.append(redact(line))
+        elif match and match.group(2):
+            out.append(f"{match.group(1)}: {WITHHELD}")
+        elif match:
+            out.append(match.group(1))
+        else:
+            out.append(WITHHELD)  # the rest of a long exception message ([SQL: ...], [parameters: ...])
+    return "\n".join(out)
+
+
 class RedactingFilter(logging.Filter):
-    """Rewrites every log record's message before any handler sees it."""
+    """Rewrites every log record's message (and exception text) before any handler sees it:
+    emails, phone numbers and full postcodes are redacted at every level; at WARNING and
+    above, long quoted text and exceptions' own words are withheld as well."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and record.args:
+        serious = record.levelno >= logging.WARNING
+        if isinstance(record.args, tuple) and record.args and not serious:
             # Kept as a tuple: some formatters (uvicorn's access log) read the arguments themselves.
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
             if isinstance(record.msg, str):
                 record.msg = redact(record.msg)
-            return True
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken format string is logged as it is
-            return True
-        record.msg, record.args = redact(message), None
+        else:
+            try:
+                message = record.getMessage()
+            except Exception:  # noqa: BLE001 - a broken format string is logged as it is
+                message = None
+            if message is not None:
+                if record.name == "py.warnings":
+                    message = _python_warning(message)
+                record.msg, record.args = (withhold_text(message) if serious else redact(message)), None
+        if record.exc_info and record.exc_info[0] is not None:
+            record.exc_text = exception_text(record.exc_info, withhold=serious)
+        elif record.exc_text:
+            record.exc_text = withhold_text(record.exc_text) if serious else redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 
