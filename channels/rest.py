@@ -13,10 +13,11 @@ from pydantic import BaseModel, Field
 from channels.dependencies import get_assistant
 from waymark.assistant import Assistant
 from waymark.limits import TOO_FAST, RateLimiter
-from waymark.privacy import PrivacyIncomplete
+from waymark.privacy import PrivacyIncomplete, is_phone_conversation
 from waymark.settings import get_settings
 
 router = APIRouter(tags=["web chat"])
+NOT_A_WEB_CHAT = "That is not a web chat conversation id."
 
 
 class ChatMessage(BaseModel):
@@ -36,6 +37,8 @@ async def conversation_limiter(request: Request) -> RateLimiter:
 async def receive(body: ChatMessage, request: Request, response: Response,
                   assistant: Assistant = Depends(get_assistant),
                   limiter: RateLimiter = Depends(conversation_limiter)) -> List[Any]:
+    if is_phone_conversation(body.sender):  # a texter's or caller's history is not reachable from here
+        raise HTTPException(status_code=422, detail=NOT_A_WEB_CHAT)
     if not limiter.allow(body.sender):
         raise HTTPException(status_code=429, detail=TOO_FAST, headers={"Retry-After": "5"})
     limit = get_settings().max_message_chars
@@ -63,6 +66,8 @@ async def delete_conversation(sender: str, assistant: Assistant = Depends(get_as
     """
     if not 0 < len(sender) <= 128:
         raise HTTPException(status_code=422, detail="That is not a conversation id.")
+    if is_phone_conversation(sender):  # a texter deletes by texting DELETE
+        raise HTTPException(status_code=422, detail=NOT_A_WEB_CHAT)
     try:
         await assistant.forget(sender)
     except PrivacyIncomplete:

@@ -41,6 +41,7 @@ from directory.models import EditorAccount, Service
 from handover import clock, desk, relay, wording
 from handover.models import ACTIVE, WAITING, CallbackRequest, Handover, HandoverMessage
 from waymark.auth import NO_STORE, require_role, who
+from waymark.privacy import is_phone_conversation
 
 def no_store(response: Response) -> None:
     """Summaries, transcripts and lines are never kept in a browser's or a proxy's cache."""
@@ -383,6 +384,8 @@ async def person_updates(sender: str, request: Request, after: Optional[int] = Q
     """What the helpline worker (and the handover) says to this web chat person, live."""
     if not 0 < len(sender) <= 128:
         raise HTTPException(422, "That is not a conversation id.")
+    if is_phone_conversation(sender):  # a texter's lines go by text, never to a web page
+        raise HTTPException(422, "That is not a web chat conversation id.")
     database_url = request.app.state.settings.database_url
 
     def produce(since: int) -> tuple[list[str], int]:

@@ -62,7 +62,18 @@ PHONE = re.compile(r"(?<![\w])(?:\+?\d[\d ()-]{8,}\d)(?![\w])")
 FULL_POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)(?:\s*|%20|\+)[0-9][A-Z]{2}\b", re.IGNORECASE)
 
 
+# A web chat's conversation id is the key to its history (delete, live updates): never logged.
+CONVERSATION_PATH = re.compile(r"(/conversations/)[^/?#\s\"]+")
+
+
+def is_phone_conversation(sender: str) -> bool:
+    """An "sms:"/"voice:" id: only the Twilio channels may speak for it (issue 22)."""
+    channel, colon, _ = sender.strip().partition(":")
+    return bool(colon) and channel.strip().lower() in PHONE_CHANNELS
+
+
 def redact(text: str) -> str:
+    text = CONVERSATION_PATH.sub(r"\1[conversation]", text)
     text = EMAIL.sub("[email]", text)
     text = FULL_POSTCODE.sub(lambda m: f"{m.group(1).upper()} [postcode]", text)
     # Ten or more digits is a phone number; shorter runs (dates, counts) are left alone.
