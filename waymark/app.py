@@ -79,7 +79,8 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
                   redoc_url=None)
     app.state.settings = settings
     app.state.assistant = assistant
-    add_limits(app, settings.max_body_bytes, settings.requests_per_minute_per_ip, settings.max_json_depth)
+    add_limits(app, settings.max_body_bytes, settings.requests_per_minute_per_ip, settings.max_json_depth,
+               settings.body_timeout_seconds)
     auth.reject_cross_site_posts(app)
     add_security_headers(app)  # added last = outermost, so refusals carry the headers too
     app.mount("/static", StaticFolder(directory=webchat.STATIC), name="static")

@@ -31,12 +31,14 @@ def _serve(args: argparse.Namespace) -> int:
     from directory.db import engine_for
     from waymark.app import create_app
     from waymark.health import DatabaseNotReady, check_database
+    from waymark.serving import uvicorn_options
 
+    settings = get_settings()
+    options = uvicorn_options(settings)  # X-Forwarded-For only from WAYMARK_TRUSTED_PROXIES; header deadline
     try:
         if args.workers <= 1:
-            uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+            uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info", **options)
             return 0
-        settings = get_settings()
         problem = several_workers_problem(settings)
         if problem:
             print(f"waymark: {problem}", file=sys.stderr)
@@ -47,7 +49,7 @@ def _serve(args: argparse.Namespace) -> int:
         os.environ.setdefault("TF_INTER_OP_PARALLELISM_THREADS", "1")
         os.environ["WAYMARK_WORKERS"] = str(args.workers)  # each worker knows it has company
         uvicorn.run("waymark.app:create_app", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, log_level="info")
+                    workers=args.workers, log_level="info", **options)
     except DatabaseNotReady as e:
         print(f"waymark: {e}", file=sys.stderr)
         return 2
