@@ -64,6 +64,10 @@ def _until_closed(s: socket.socket) -> bytes:
 
 @pytest.fixture
 def base(fresh_directory):
+    from directory.db import engine_for
+    from handover.models import create_tables
+
+    create_tables(engine_for(fresh_directory))  # the live updates read them (no lifespan here)
     return Settings(database_url=fresh_directory, requests_per_minute_per_ip=4, header_timeout_seconds=0.5,
                     body_timeout_seconds=0.5, trusted_proxies="")
 
@@ -102,3 +106,12 @@ def test_a_client_that_is_slow_with_its_body_gets_408_and_is_disconnected(base):
                 reply = _until_closed(s)
             assert reply.startswith(b"HTTP/1.1 408"), (path, reply[:200])
         assert _get(server, "/oruk/", {}) == 200  # everyone else is served as usual
+
+
+def test_the_body_deadline_never_cuts_a_live_stream_short(base):
+    """A stream outlives the body deadline: once the (empty) body is in, the deadline is off."""
+    with Server(base) as server, server.connect() as s:
+        s.sendall(b"GET /webhooks/rest/conversations/someone/updates?max_seconds=2 HTTP/1.1\r\n"
+                  b"Host: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        reply = _until_closed(s)
+    assert reply.startswith(b"HTTP/1.1 200") and reply.endswith(b"0\r\n\r\n"), reply[-200:]  # ended cleanly

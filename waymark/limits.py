@@ -137,18 +137,25 @@ class BodyTooSlow(HTTPException):
 
 def with_deadline(receive: Receive, seconds: float) -> Receive:
     """`receive`, but the whole body must have arrived `seconds` after the first read (a
-    client sending a byte every two seconds once held a connection for ever)."""
+    client sending a byte every two seconds once held a connection for ever). Once the body
+    is in, `receive` is left alone: a stream waits on it for the client's disconnect."""
     deadline: list[float] = []
+    body_done = False
 
     async def timed() -> Message:
+        nonlocal body_done
+        if body_done:
+            return await receive()
         loop = asyncio.get_running_loop()
         if not deadline:
             deadline.append(loop.time() + seconds)
         left = deadline[0] - loop.time()
         try:
-            return await asyncio.wait_for(receive(), timeout=max(left, 0.001))
+            message = await asyncio.wait_for(receive(), timeout=max(left, 0.001))
         except asyncio.TimeoutError:
             raise BodyTooSlow() from None
+        body_done = message["type"] != "http.request" or not message.get("more_body", False)
+        return message
 
     return timed
 
