@@ -37,6 +37,11 @@ def miles(distance_km: float) -> str:
     return f"{value:.1f} miles" if value < 10 else f"{value:.0f} miles"
 
 
+def how_far(match: ServiceMatch) -> str:
+    """"1.2 miles away", or for a confidential place only its band ("within 5 miles")."""
+    return match.distance_band or f"{miles(match.distance_km)} away"
+
+
 def checked_on(day: date) -> str:
     return f"{day.day} {day.strftime('%b %Y')}"
 
@@ -63,7 +68,7 @@ def how_to_get_in(match: ServiceMatch) -> str:
 
 def service_reply(match: ServiceMatch, place_label: str, now: datetime) -> str:
     """The one-message answer about the nearest service."""
-    parts = [f"Nearest to {place_label}: {match.name}, {miles(match.distance_km)} away."]
+    parts = [f"Nearest to {place_label}: {match.name}, {how_far(match)}."]
     if match.address:
         parts.append(match.address + ".")
     parts.append(opening_line(match, now))

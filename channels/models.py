@@ -88,5 +88,14 @@ class DeliveryStatus(Base):
     received_at = Column(DateTime, nullable=False, default=utcnow)
 
 
+class SeenWebhook(Base):
+    """A Twilio webhook already handled, by its MessageSid or CallSid (and the step of it), for
+    24 hours: a replayed request, validly signed, is answered but not acted on twice."""
+
+    __tablename__ = "twilio_seen_webhook"
+    key = Column(String(160), primary_key=True)  # "sms:SM…", "sms-status:SM…:delivered", "call:CA…"
+    seen_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
 def create_tables(engine: Engine) -> None:
     Base.metadata.create_all(engine)

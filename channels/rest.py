@@ -14,11 +14,12 @@ from channels.dependencies import get_assistant
 from waymark.assistant import Assistant
 from waymark.inbound import UNREADABLE, is_readable, read_message
 from waymark.limits import TOO_FAST, RateLimiter, address_allows, per_conversation
-from waymark.privacy import PrivacyIncomplete
+from waymark.privacy import PrivacyIncomplete, is_phone_conversation
 from waymark.settings import get_settings
 
 router = APIRouter(tags=["web chat"])
 NOT_A_CONVERSATION = "That is not a conversation id."
+NOT_A_WEB_CHAT = "That is not a web chat conversation id."
 
 
 def too_long(length: int, limit: int) -> str:
@@ -41,8 +42,9 @@ async def receive(body: ChatMessage, request: Request, response: Response,
                   assistant: Assistant = Depends(get_assistant),
                   limiter: RateLimiter = Depends(conversation_limiter)) -> List[Any]:
     """One message, in this order: its length (413); read and triage it (`waymark.inbound`);
-    refuse characters that are not text (422); then, unless it is a crisis, the rate limits
-    (429, per address and per conversation) and emptiness (422); then the assistant.
+    refuse characters that are not text (422) and a texter's or caller's id (422: their history
+    is not reachable from here); then, unless it is a crisis, the rate limits (429, per address
+    and per conversation) and emptiness (422); then the assistant.
 
     A crisis is never refused for rate: it goes straight to the assistant, which answers it
     first. The length comes before triage because it bounds what triage costs (it runs on
@@ -51,6 +53,8 @@ async def receive(body: ChatMessage, request: Request, response: Response,
     """
     if not is_readable(body.sender):
         raise HTTPException(status_code=422, detail=NOT_A_CONVERSATION)
+    if is_phone_conversation(body.sender):
+        raise HTTPException(status_code=422, detail=NOT_A_WEB_CHAT)
     limit = get_settings().max_message_chars
     if len(body.message) > limit:
         raise HTTPException(status_code=413, detail=too_long(len(body.message), limit))
@@ -78,6 +82,8 @@ async def delete_conversation(sender: str, assistant: Assistant = Depends(get_as
     """
     if not 0 < len(sender) <= 128 or not is_readable(sender):
         raise HTTPException(status_code=422, detail=NOT_A_CONVERSATION)
+    if is_phone_conversation(sender):  # a texter deletes by texting DELETE
+        raise HTTPException(status_code=422, detail=NOT_A_WEB_CHAT)
     try:
         await assistant.forget(sender)
     except PrivacyIncomplete:

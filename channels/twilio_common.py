@@ -10,7 +10,7 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Awaitable, Optional
 from urllib.parse import urlsplit, urlunsplit
 
@@ -24,7 +24,7 @@ from twilio.rest import Client
 
 import timekeeping
 from channels.identity import Identity, load_secret
-from channels.models import SmsConversation, create_tables
+from channels.models import SeenWebhook, SmsConversation, create_tables, to_naive_utc
 from waymark.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -143,9 +143,18 @@ def get_channels(request: Request) -> TwilioChannels:
     return channels
 
 
+FORM_TYPE = "application/x-www-form-urlencoded"
+NOT_A_FORM = "Twilio's webhooks are application/x-www-form-urlencoded forms; nothing else is accepted here."
+SEEN_FOR = timedelta(hours=24)
+
+
 async def signed_form(request: Request) -> dict[str, str]:
-    """The posted form, once it is known to come from Twilio (403 otherwise)."""
+    """The posted form, once it is known to come from Twilio (403 otherwise). Anything but a
+    urlencoded form (a multipart body with a file part once gave a 500) is refused with 415
+    before it is read."""
     channels = get_channels(request)
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM_TYPE:
+        raise HTTPException(status_code=415, detail=NOT_A_FORM)
     form = await request.form()
     if channels.validator is not None:
         signature = request.headers.get("X-Twilio-Signature", "")
@@ -154,6 +163,26 @@ async def signed_form(request: Request) -> dict[str, str]:
             log.warning("Refused a request to %s with a missing or wrong Twilio signature", request.url.path)
             raise HTTPException(status_code=403, detail=BAD_SIGNATURE)
     return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+def first_time(channels: "TwilioChannels", key: str) -> bool:
+    """Whether this webhook (by its MessageSid or CallSid and step: see SeenWebhook) is new;
+    it is remembered for SEEN_FOR. Shared by every instance (the database), so a replay to
+    another instance is caught too. Blocking: call it from a worker thread."""
+    from sqlalchemy import delete
+    from sqlalchemy.exc import IntegrityError
+
+    now = to_naive_utc(channels.now())
+    with channels.session() as session:
+        session.execute(delete(SeenWebhook).where(SeenWebhook.seen_at < now - SEEN_FOR))  # forgotten after a day
+        session.add(SeenWebhook(key=key[:160], seen_at=now))
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            log.warning("A Twilio webhook was sent again (%s); it was answered but not acted on", key.split(":")[0])
+            return False
+    return True
 
 
 def require(form: dict[str, str], *names: str) -> None:

@@ -34,7 +34,7 @@ from channels import sms_text
 from channels.dependencies import get_assistant
 from channels.models import DeliveryStatus, OutboxMessage, Reminder, SmsConversation, to_naive_utc
 from channels.reminders import is_cancel_request, parse_reminder
-from channels.twilio_common import TwilioChannels, choices_of, get_channels, require, signed_form
+from channels.twilio_common import TwilioChannels, choices_of, first_time, get_channels, require, signed_form
 from handover import desk as handover_desk
 from waymark.assistant import Assistant, fail_open_text
 from waymark.inbound import UNREADABLE, Inbound, read_message
@@ -215,6 +215,10 @@ async def inbound(request: Request, form: dict = Depends(signed_form), channels:
         log.info("Refused a text with characters that are not text")
         return await _answer_at_once(channels, person, UNREADABLE)
     if not inbound.is_crisis:
+        # A replay (same MessageSid) gets no second reply. A crisis is answered again rather
+        # than wait on this database read: a second crisis reply costs nothing.
+        if form.get("MessageSid") and not await asyncio.to_thread(first_time, channels, f"sms:{form['MessageSid']}"):
+            return _twiml()  # a replay: no second reply
         texts, told = _limiters(request, channels)
         if keyword(inbound.text) not in KEYWORDS and not texts.allow(person):
             log.info("A number is texting too fast; refused a text")
@@ -253,6 +257,8 @@ def delivery_status(form: dict = Depends(signed_form),
                     channels: TwilioChannels = Depends(get_channels)) -> Response:
     require(form, "MessageSid", "MessageStatus")
     sid, status = form["MessageSid"], form["MessageStatus"][:32]
+    if not first_time(channels, f"sms-status:{sid[:64]}:{status}"):
+        return Response(status_code=204)  # this report, again: recorded once
     with channels.session() as session:
         person = session.execute(
             select(OutboxMessage.person_hash).where(OutboxMessage.twilio_sid == sid)

@@ -30,13 +30,13 @@ import re
 from typing import Any, Awaitable, Callable, Optional
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from twilio.twiml.voice_response import VoiceResponse
 
 from channels import sms_text
 from channels.dependencies import get_assistant
 from channels.models import SmsConversation
-from channels.twilio_common import TwilioChannels, choices_of, get_channels, require, signed_form
+from channels.twilio_common import TwilioChannels, choices_of, first_time, get_channels, require, signed_form
 from waymark.assistant import Assistant, fail_open_text
 from waymark.inbound import UNREADABLE_SPOKEN, Inbound, read_message
 
@@ -178,13 +178,15 @@ def incoming_call(form: dict = Depends(signed_form), channels: TwilioChannels = 
                   assistant: Assistant = Depends(get_assistant)) -> Response:
     require(form, "From", "CallSid")
     person, _ = _caller(channels, form)
+    if not first_time(channels, f"call:{form['CallSid']}"):  # a replay: the greeting, nothing reset
+        return _twiml(listen(VoiceResponse(), GREETING))
     VoiceState(channels, person).save([])
     log.info("Incoming call")
     return _twiml(listen(VoiceResponse(), GREETING))
 
 
 @router.post(TURN_PATH, response_class=Response)
-async def turn(request: Request, silences: int = 0, form: dict = Depends(signed_form),
+async def turn(request: Request, silences: int = Query(0, ge=0, le=100), form: dict = Depends(signed_form),
                channels: TwilioChannels = Depends(get_channels),
                assistant: Assistant = Depends(get_assistant)) -> Response:
     require(form, "From", "CallSid")

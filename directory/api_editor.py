@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import List, Literal, Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, confloat, conint, constr
 from sqlalchemy.orm import Session
@@ -28,10 +28,11 @@ from directory import editing
 from directory.api_deps import database_session
 from directory.models import EditorAccount, Service
 from directory.search import successor_id
-from waymark.auth import LoginThrottle, Token, login_throttle, require_role, sign_in
+from waymark.auth import NO_STORE, LoginThrottle, Token, login_throttle, require_role, sign_in
 
 router = APIRouter(prefix="/editor", tags=["directory editing"])
 
+MAX_AGE = 120
 Text255 = constr(strip_whitespace=True, max_length=255)
 LongText = constr(strip_whitespace=True, max_length=5000)
 
@@ -61,8 +62,8 @@ class ServiceFields(BaseModel):
     eligibility_description: Optional[LongText] = None  # type: ignore[valid-type]
     fees_description: Optional[LongText] = None  # type: ignore[valid-type]
     interpretation_services: Optional[LongText] = None  # type: ignore[valid-type]
-    minimum_age: Optional[conint(ge=0, le=130)] = None  # type: ignore[valid-type]
-    maximum_age: Optional[conint(ge=0, le=130)] = None  # type: ignore[valid-type]
+    minimum_age: Optional[conint(ge=0, le=MAX_AGE)] = None  # type: ignore[valid-type]
+    maximum_age: Optional[conint(ge=0, le=MAX_AGE)] = None  # type: ignore[valid-type]
     email: Optional[Text255] = None  # type: ignore[valid-type]
     url: Optional[constr(strip_whitespace=True, max_length=512)] = None  # type: ignore[valid-type]
     alert: Optional[LongText] = None  # type: ignore[valid-type]
@@ -100,6 +101,8 @@ class AccountIn(BaseModel):
     password: constr(min_length=10, max_length=72)  # type: ignore[valid-type]
     role: Literal["editor", "admin", "agent", "staff"] = "editor"
     email: Optional[Text255] = None  # type: ignore[valid-type]
+    # What people see ("Sam from the helpline has joined"); never the login name.
+    display_name: Optional[constr(strip_whitespace=True, max_length=64)] = None  # type: ignore[valid-type]
 
 
 class AccountOut(BaseModel):
@@ -107,6 +110,7 @@ class AccountOut(BaseModel):
     name: str
     role: str
     email: Optional[str]
+    display_name: Optional[str] = None
 
 
 class ServiceOut(BaseModel):
@@ -165,9 +169,10 @@ class _Errors:
 
 
 @router.post("/token", response_model=Token)
-def login(request: Request, form: OAuth2PasswordRequestForm = Depends(), session: Session = database_session,
-          throttle: LoginThrottle = Depends(login_throttle)) -> Token:
+def login(request: Request, response: Response, form: OAuth2PasswordRequestForm = Depends(),
+          session: Session = database_session, throttle: LoginThrottle = Depends(login_throttle)) -> Token:
     """The same sign-in as /auth/token (kept for editors' scripts)."""
+    response.headers.update(NO_STORE)
     return sign_in(request, form, session, throttle)
 
 
@@ -249,5 +254,6 @@ def add_user(body: AccountIn, admin: EditorAccount = Depends(current_admin),
              session: Session = database_session) -> AccountOut:
     with _Errors():
         account = editing.add_account(session, body.name, body.password, body.role, email=body.email,
-                                       who=_who(admin))
-    return AccountOut(id=account.id, name=account.name, role=account.role, email=account.email)
+                                       who=_who(admin), display_name=body.display_name)
+    return AccountOut(id=account.id, name=account.name, role=account.role, email=account.email,
+                      display_name=account.display_name)

@@ -24,10 +24,15 @@ from sqlalchemy.orm import Session
 from directory import editing, oruk_export, oruk_queries
 from directory.api_deps import database_session
 from directory.geo import resolve_place
-from directory.search import DEFAULT_MAX_DISTANCE_KM
+from directory.search import DEFAULT_MAX_DISTANCE_KM, MAX_DISTANCE_KM
 
 router = APIRouter(prefix="/oruk", tags=["Open Referral UK"])
-MAX_PER_PAGE = 500
+MAX_PER_PAGE = 100
+# A page past the last one is an empty page (ORUK's `empty: true`), read without touching the
+# database; beyond this a page number is refused with 422 (never an integer the database
+# cannot hold: a 21-digit page once gave a 500).
+MAX_PAGE = 1_000_000
+MAX_PROXIMITY_METRES = MAX_DISTANCE_KM * 1000  # 100 km
 STATUSES = ("active", "inactive", "defunct", "temporarily closed")
 
 
@@ -58,7 +63,8 @@ def _page(total: int, page: int, per_page: int, contents: list[Any]) -> dict:
 class Paging:
     """The ORUK paging parameters, shared by every list endpoint."""
 
-    def __init__(self, page: int = Query(1, ge=1), per_page: int = Query(50, ge=1, le=MAX_PER_PAGE)):
+    def __init__(self, page: int = Query(1, ge=1, le=MAX_PAGE),
+                 per_page: int = Query(50, ge=1, le=MAX_PER_PAGE)):
         self.page, self.per_page = page, per_page
 
 
@@ -75,7 +81,8 @@ def listing_filter(
     modified_after: Optional[str] = None,
     status: Optional[str] = None,
     postcode: Optional[str] = None,
-    proximity: Optional[float] = Query(None, description="metres from the postcode's centre"),
+    proximity: Optional[float] = Query(None, gt=0, le=MAX_PROXIMITY_METRES,
+                                       description="metres from the postcode's centre (at most 100 km)"),
     session: Session = database_session,
 ) -> oruk_queries.ServiceFilter:
     """The ORUK list filters, shared by /services and /service_at_locations."""
@@ -94,8 +101,8 @@ def listing_filter(
         if place is None or place.kind == "town":
             raise HTTPException(400, f"postcode '{postcode}' is not one we know")
         km = proximity / 1000.0 if proximity is not None else DEFAULT_MAX_DISTANCE_KM
-        if km <= 0:
-            raise HTTPException(400, "proximity must be a positive number of metres")
+        if not 0 < km <= MAX_DISTANCE_KM:  # the Query bounds say so too; NaN fails both
+            raise HTTPException(422, "proximity must be more than 0 and at most 100000 metres (100 km)")
         near = (place.latitude, place.longitude, km)
     elif proximity is not None:
         raise HTTPException(400, "proximity needs a postcode to measure from")

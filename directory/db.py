@@ -23,6 +23,9 @@ def sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - tri
     # keeps the file consistent; a power cut may lose only the last moment's commits.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows are overwritten with zeros, not just unlinked: a person's erased
+    # conversation can't be read back out of the file (see waymark.privacy.wipe_sqlite_log).
+    cursor.execute("PRAGMA secure_delete=ON")
     # SQLite's default page cache is 2 MB; a directory of tens of thousands of services
     # is ~100 MB, and a distance search touches pages all over it. A larger cache and
     # memory-mapped reads make searches 4-5x faster (benchmarks/directory_search.py).
@@ -42,10 +45,12 @@ def make_engine(url: str, future: bool = True) -> Engine:
     whose code is written for SQLAlchemy 1.4's legacy engine."""
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=future, **SQLITE_POOL)
+        engine = create_engine(url, future=future, hide_parameters=True, **SQLITE_POOL)
         event.listen(engine, "connect", sqlite_pragmas)
         return engine
-    return create_engine(url, future=future, pool_pre_ping=True)
+    # hide_parameters: a database error's text (and so a log line) never carries the values
+    # bound to the statement, which may be what someone wrote.
+    return create_engine(url, future=future, pool_pre_ping=True, hide_parameters=True)
 
 
 @lru_cache(maxsize=8)

@@ -74,24 +74,89 @@ def audit(session: Session, resource_type: str, resource_id: str, action: str, w
 # --- accounts and tokens -------------------------------------------------------------------
 
 
+def check_display_name(name: str, display_name: Optional[str]) -> Optional[str]:
+    """The name people see, tidied; never the login name (that would make it public again)."""
+    display_name = " ".join((display_name or "").split()) or None
+    if display_name is None:
+        return None
+    if len(display_name) > 64:
+        raise EditingError("the display name must be at most 64 characters")
+    if display_name.casefold() == (name or "").strip().casefold():
+        raise EditingError("the display name must not be the login name: people would see the login name")
+    return display_name
+
+
 def add_account(session: Session, name: str, password: str, role: str = "editor",
-                email: Optional[str] = None, who: str = "waymark users add") -> EditorAccount:
+                email: Optional[str] = None, who: str = "waymark users add",
+                display_name: Optional[str] = None) -> EditorAccount:
     name = (name or "").strip()
     if not name:
         raise EditingError("a name is needed")
+    display_name = check_display_name(name, display_name)
     if role not in ROLES:
         raise EditingError(f"role must be one of {', '.join(ROLES)}")
-    if len(password) < 10:
-        raise EditingError("the password must be at least 10 characters")
-    if len(password.encode()) > 72:
-        raise EditingError("the password must be at most 72 bytes (bcrypt's limit)")
+    _check_password(password)
     if session.scalar(select(EditorAccount).where(EditorAccount.name == name)) is not None:
         raise EditingError(f"there is already an account called '{name}'")
-    account = EditorAccount(name=name, email=email, role=role, active=True, created_at=_now(),
+    account = EditorAccount(name=name, display_name=display_name, email=email, role=role, active=True,
+                            created_at=_now(),
                             password_hash=bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode())
     session.add(account)
     session.flush()
     audit(session, "editor_account", account.id, "create", who, "role", None, role)
+    return account
+
+
+def _check_password(password: str) -> None:
+    if len(password) < 10:
+        raise EditingError("the password must be at least 10 characters")
+    if len(password.encode()) > 72:
+        raise EditingError("the password must be at most 72 bytes (bcrypt's limit)")
+
+
+def _account_named(session: Session, name: str) -> EditorAccount:
+    account = session.scalar(select(EditorAccount).where(EditorAccount.name == (name or "").strip()))
+    if account is None:
+        raise NotFound(f"there is no account called '{name}'")
+    return account
+
+
+def _revoke_all(session: Session, account: EditorAccount) -> int:
+    tokens = list(session.scalars(select(EditorToken).where(EditorToken.account_id == account.id)))
+    for row in tokens:
+        session.delete(row)
+    return len(tokens)
+
+
+def reset_password(session: Session, name: str, password: str, who: str = "waymark users reset-password") -> EditorAccount:
+    """A new password (an admin's answer to "I forgot it" or "someone may know it"); every
+    token the account holds stops working, and a deactivated account stays deactivated."""
+    _check_password(password)
+    account = _account_named(session, name)
+    account.password_hash = bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
+    _revoke_all(session, account)
+    session.flush()
+    audit(session, "editor_account", account.id, "reset_password", who)
+    return account
+
+
+def deactivate_account(session: Session, name: str, who: str = "waymark users deactivate") -> EditorAccount:
+    """Someone who has left: they can't sign in, and their tokens stop working now. Their name
+    stays in the audit trail."""
+    account = _account_named(session, name)
+    account.active = False
+    _revoke_all(session, account)
+    session.flush()
+    audit(session, "editor_account", account.id, "deactivate", who, "active", True, False)
+    return account
+
+
+def set_display_name(session: Session, name: str, display_name: Optional[str],
+                     who: str = "waymark users display-name") -> EditorAccount:
+    account = _account_named(session, name)
+    previous, account.display_name = account.display_name, check_display_name(account.name, display_name)
+    session.flush()
+    audit(session, "editor_account", account.id, "display_name", who, "display_name", previous, account.display_name)
     return account
 
 
@@ -119,6 +184,16 @@ def issue_token(session: Session, account: EditorAccount, minutes: int = TOKEN_M
                             expires_at=expires))
     session.flush()
     return token, expires
+
+
+def revoke_token(session: Session, token: str) -> bool:
+    """Sign-out: the token stops working at once (not when it would have expired)."""
+    row = session.get(EditorToken, _token_hash(token))
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
 
 
 def account_for_token(session: Session, token: str) -> Optional[EditorAccount]:

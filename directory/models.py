@@ -437,7 +437,9 @@ class EditorAccount(Base):
 
     __tablename__ = "editor_account"
     id = _id()
-    name = Column(String(128), nullable=False, unique=True)
+    name = Column(String(128), nullable=False, unique=True)  # the login name: never shown to the public
+    # What the people a worker talks to see ("Sam from the helpline has joined"); none: "someone".
+    display_name = Column(String(64))
     email = Column(String(255))
     password_hash = Column(String(128), nullable=False)  # bcrypt
     role = Column(String(16), nullable=False, default="editor")

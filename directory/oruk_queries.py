@@ -92,6 +92,11 @@ def _not_confidential():
                                 Attribute.taxonomy_term_id == CONFIDENTIAL))
 
 
+def _past_the_end(total: int, page: int, per_page: int) -> bool:
+    """A page after the last: empty, and never asked of the database (an offset it may not hold)."""
+    return (page - 1) * per_page >= max(total, 1)
+
+
 def list_services(session: Session, f: ServiceFilter, page: int, per_page: int) -> tuple[int, list[Service]]:
     """(total matching, this page's services). Nearest first when `f.near` is set (confidential
     locations never count towards distance), otherwise by name."""
@@ -104,6 +109,8 @@ def list_services(session: Session, f: ServiceFilter, page: int, per_page: int) 
         by_id = {s.id: s for s in session.scalars(select(Service).where(Service.id.in_(ids)).options(*options))}
         return len(ordered), [by_id[i] for i in ids if i in by_id]
     total = session.scalar(select(func.count()).select_from(Service).where(*conditions))
+    if _past_the_end(total, page, per_page):
+        return total, []
     stmt = (select(Service).where(*conditions).options(*options).order_by(Service.name, Service.id)
             .offset((page - 1) * per_page).limit(per_page))
     return total, list(session.scalars(stmt))
@@ -128,6 +135,8 @@ def list_service_at_locations(session: Session, f: ServiceFilter, page: int,
         total, ids = len(ids_all), ids_all[(page - 1) * per_page: page * per_page]
     else:
         total = session.scalar(select(func.count()).select_from(base.subquery()))
+        if _past_the_end(total, page, per_page):
+            return total, []
         ids = list(session.scalars(base.order_by(Service.name, ServiceAtLocation.id)
                                    .offset((page - 1) * per_page).limit(per_page)))
     stmt = (select(ServiceAtLocation).where(ServiceAtLocation.id.in_(ids))

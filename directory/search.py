@@ -11,7 +11,7 @@ once and reused: building one costs about as much as running it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import date, datetime, timedelta
 from typing import NamedTuple, Optional, Sequence
@@ -43,6 +43,13 @@ WAYMARK_PREFIX = f"{TAXONOMY_ID}:"
 
 DEFAULT_MAX_DISTANCE_KM = 40.0
 FIRST_RADIUS_KM = 5.0
+# The widest search anyone may ask for, and the most results, whoever calls (the APIs refuse
+# more with a 422; this is the second lock). A search box is one SQL clause per grid row, so
+# an unbounded radius (1e308 km) once built millions of clauses and took the server down.
+MAX_DISTANCE_KM = 100.0
+MAX_LIMIT = 100
+# 100 km each way is 2 * 100 / 111 / CELL_LAT = 36 grid rows; a little margin for rounding.
+MAX_CELL_ROWS = 40
 ACTIVE = "active"
 # Features a person can ask for by name (SearchQuery.features); the rest are bookkeeping.
 SEARCHABLE_FEATURES = ("naloxone-clients", "naloxone-families", "naloxone-training", "women-only",
@@ -92,6 +99,24 @@ class ServiceMatch:
     alert: Optional[str]
     is_sample: bool
     codes: set[str] = field(default_factory=set)
+    # For a confidential place: "within 5 miles" (then distance_km is that band's edge, not the
+    # place's distance). Say this, never a number of miles.
+    distance_band: Optional[str] = None
+
+
+KM_PER_MILE = 1.609344
+# How far away a confidential place is said to be (and ranked): the first band its distance
+# (from the middle of its grid square, search_index.coarse_point) falls in, never a number.
+DISTANCE_BANDS_MILES = (5, 10, 25)
+
+
+def distance_band(distance_km: float) -> tuple[float, str]:
+    """(the distance to rank by, the words) for a confidential place: "within 5 miles" is
+    ranked as if 5 miles away, so its exact distance decides neither what is said nor the order."""
+    for miles in DISTANCE_BANDS_MILES:
+        if distance_km <= miles * KM_PER_MILE:
+            return miles * KM_PER_MILE, f"within {miles} miles"
+    return MAX_DISTANCE_KM, f"more than {DISTANCE_BANDS_MILES[-1]} miles away"
 
 
 class UnknownFilter(ValueError):
@@ -132,12 +157,35 @@ def is_stale(assured: Optional[date], today: date, stale_after_days: int) -> boo
     return assured is None or (today - assured) > timedelta(days=stale_after_days)
 
 
+class BadSearchArea(ValueError):
+    """A point or a distance that is not a finite number (NaN, infinity)."""
+
+
 def _cell_ranges(lat_min: float, lat_max: float, lon_min: float, lon_max: float) -> list[tuple[int, int]]:
     """The grid cells within the box: one range of cell numbers per grid row (see
-    models.geo_cell_for: a cell is row * 10000 + column)."""
+    models.geo_cell_for: a cell is row * 10000 + column). Never more than MAX_CELL_ROWS rows,
+    however large the box asked for: the rows kept are those nearest the box's middle."""
+    if not all(map(math.isfinite, (lat_min, lat_max, lon_min, lon_max))):
+        raise BadSearchArea("A search box needs finite coordinates.")
+    lat_min, lat_max = max(-90.0, lat_min), min(90.0 - 1e-9, lat_max)
+    lon_min, lon_max = max(-180.0, lon_min), min(180.0 - 1e-9, lon_max)
+    if lat_min > lat_max or lon_min > lon_max:
+        return []
     first, last = geo_cell_for(lat_min, lon_min), geo_cell_for(lat_max, lon_max)
     col_min, col_max = first % 10000, last % 10000
-    return [(row * 10000 + col_min, row * 10000 + col_max) for row in range(first // 10000, last // 10000 + 1)]
+    row_min, row_max = first // 10000, last // 10000
+    if row_max - row_min + 1 > MAX_CELL_ROWS:
+        middle = (row_min + row_max) // 2
+        row_min = middle - MAX_CELL_ROWS // 2
+        row_max = row_min + MAX_CELL_ROWS - 1
+    return [(row * 10000 + col_min, row * 10000 + col_max) for row in range(row_min, row_max + 1)]
+
+
+def bounded_distance_km(max_distance_km: float) -> float:
+    """The radius a search may use: finite, and at most MAX_DISTANCE_KM."""
+    if not math.isfinite(max_distance_km):
+        raise BadSearchArea("A search distance must be a finite number.")
+    return min(max(max_distance_km, 0.0), MAX_DISTANCE_KM)
 
 
 @lru_cache(maxsize=512)
@@ -178,7 +226,9 @@ def _like_code(code: str) -> str:
 
 
 class Candidate(NamedTuple):
-    """A service's nearest qualifying location, before its details are read."""
+    """A service's nearest qualifying location, before its details are read. For a
+    confidential location distance_km is its band's edge (distance_band), the distance it is
+    ranked by."""
 
     distance_km: float
     location_id: str
@@ -196,11 +246,17 @@ def _candidates(
     statuses: Optional[Sequence[str]] = (ACTIVE,),
     exclude_confidential: bool = False,
 ) -> list[tuple[str, Candidate]]:
-    """[(service_id, Candidate)] within `max_distance_km`, nearest first (ties by id), one per
-    service (its nearest location)."""
+    """[(service_id, Candidate)] within `max_distance_km` (at most MAX_DISTANCE_KM), nearest
+    first (ties by id), one per service (its nearest location). Raises BadSearchArea for a
+    point or distance that is not finite."""
+    if not (math.isfinite(latitude) and math.isfinite(longitude)) or not -90 <= latitude <= 90:
+        raise BadSearchArea("A search point needs a finite latitude and longitude.")
+    max_distance_km = bounded_distance_km(max_distance_km)
     lat_delta = max_distance_km / 111.0
     lon_delta = max_distance_km / (111.0 * max(0.1, math.cos(math.radians(latitude))))
     cells = _cell_ranges(latitude - lat_delta, latitude + lat_delta, longitude - lon_delta, longitude + lon_delta)
+    if not cells:
+        return []
     statuses = list(statuses) if statuses is not None else []
     lead, codes = _lead(codes)
     stmt = _candidate_statement(len(cells), len(codes), len(statuses), exclude_confidential)
@@ -226,6 +282,8 @@ def _candidates(
         a = sin((p2 - p1) / 2) ** 2 + cos_p1 * cos(p2) * sin((radians(lon) - l1) / 2) ** 2
         distance = 2 * EARTH_RADIUS_KM * asin(sqrt(a))
         if distance <= max_distance_km:
+            if confidential:  # its point is already its square's middle; rank it by its band
+                distance = distance_band(distance)[0]
             known = nearest.get(service_id)
             if known is None or distance < known.distance_km:
                 nearest[service_id] = Candidate(distance, location_id, entry_codes, bool(confidential))
@@ -276,6 +334,9 @@ def search(
     """
     now = now or timekeeping.now()
     codes = required_codes(query)
+    max_distance_km = bounded_distance_km(query.max_distance_km)
+    if max_distance_km != query.max_distance_km or not 1 <= query.limit <= MAX_LIMIT:
+        query = replace(query, max_distance_km=max_distance_km, limit=min(max(query.limit, 1), MAX_LIMIT))
     connection = _connection(session)
     radius = min(FIRST_RADIUS_KM, query.max_distance_km)
     while True:
@@ -283,6 +344,8 @@ def search(
         if query.language or query.accessibility:
             ordered = _spoken_and_accessible(connection, query, ordered)
         wide_enough = radius >= query.max_distance_km
+        if not wide_enough:  # a confidential place ranked beyond this radius waits for a wider one
+            ordered = [(sid, c) for sid, c in ordered if c.distance_km <= radius]
         if len(ordered) >= query.limit or wide_enough:
             results = _matches(connection, query, ordered, now, stale_after_days)
             if len(results) >= query.limit or wide_enough:
@@ -334,8 +397,11 @@ def _matches(connection: Connection, query: SearchQuery, ordered: list[tuple[str
             service, phones, schedules, address = details[service_id]
             if query.open_at is not None and not hours.is_open(schedules, query.open_at):
                 continue
-            results.append(_match(service, phones, schedules, address, _split(candidate.codes),
-                                  candidate.distance_km, now, stale_after_days))
+            match = _match(service, phones, schedules, address, _split(candidate.codes),
+                           candidate.distance_km, now, stale_after_days)
+            if candidate.confidential:
+                match.distance_band = distance_band(candidate.distance_km)[1]
+            results.append(match)
             if len(results) >= query.limit:
                 return results
     return results

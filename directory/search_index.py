@@ -8,6 +8,7 @@ and a rollback takes the search rows back with everything else. Writes that bypa
 """
 from __future__ import annotations
 
+import math
 from itertools import chain
 from typing import Iterable, Optional
 
@@ -16,6 +17,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from directory.models import (
+    CELL_LAT,
+    CELL_LON,
     Attribute,
     Location,
     SearchEntry,
@@ -30,6 +33,16 @@ CONFIDENTIAL = term("feature:confidential-address").id
 CHUNK = 500  # ids per IN (...) list
 ANY = "*"  # the code of the row every place has
 LEADS = ("need:", "feature:")  # the codes a search can start from (see directory.search._lead)
+
+
+def coarse_point(latitude: float, longitude: float) -> tuple[float, float]:
+    """Where a confidential place is searched from: the middle of its grid square (about 5.6 by
+    5.3 km; models.CELL_LAT, CELL_LON), never its own point. Every distance to it, and so
+    every result and ranking, is the same for anywhere in the square: searches from many
+    places can find the square, never the address (issue 22)."""
+    row = math.floor((latitude + 90.0) / CELL_LAT)
+    column = math.floor((longitude + 180.0) / CELL_LON)
+    return (row + 0.5) * CELL_LAT - 90.0, (column + 0.5) * CELL_LON - 180.0
 
 
 def codes_text(codes: Iterable[str]) -> str:
@@ -70,10 +83,12 @@ def entries_for(connection: Connection, service_ids: list[str]) -> list[dict]:
     rows = []
     for p in places:
         own = sorted(codes.get(p.service_id, ()))
+        hidden = p.location_id in confidential
+        latitude, longitude = coarse_point(p.latitude, p.longitude) if hidden else (p.latitude, p.longitude)
         row = {"place_id": p.id, "service_id": p.service_id, "location_id": p.location_id,
-               "status": p.status, "geo_cell": geo_cell_for(p.latitude, p.longitude),
-               "latitude": p.latitude, "longitude": p.longitude, "codes": codes_text(own),
-               "confidential": p.location_id in confidential}
+               "status": p.status, "geo_cell": geo_cell_for(latitude, longitude),
+               "latitude": latitude, "longitude": longitude, "codes": codes_text(own),
+               "confidential": hidden}
         rows.extend(dict(row, code=code) for code in [ANY, *own] if code == ANY or code.startswith(LEADS))
     return rows
 

@@ -29,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import AsyncIterator, Callable, List, Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, constr
 from sqlalchemy.orm import Session
@@ -41,15 +41,24 @@ from directory.db import session_scope
 from directory.models import EditorAccount, Service
 from handover import desk, relay, wording
 from handover.models import ACTIVE, WAITING, CallbackRequest, Handover, HandoverMessage
-from waymark.auth import require_role, who
+from waymark.auth import NO_STORE, require_role, who
+from waymark.privacy import is_phone_conversation
 
-router = APIRouter(tags=["helpline console"])
+def no_store(response: Response) -> None:
+    """Summaries, transcripts and lines are never kept in a browser's or a proxy's cache."""
+    response.headers.update(NO_STORE)
+
+
+router = APIRouter(tags=["helpline console"], dependencies=[Depends(no_store)])
 STATIC = Path(__file__).resolve().parent / "static"  # served at /console/static
 current_agent = require_role("agent")
 POLL_SECONDS = 1.0
 STREAM_SECONDS = 25.0  # a stream ends now and then; browsers reconnect with Last-Event-ID
 NO_SUMMARY = "The person chose not to share a summary."
 PERSON_AUTHORS = ("agent", "assistant")
+# The largest event id a client may send back (a JavaScript number stays exact below it; a
+# larger one is more than the database's integers hold, and was once a 500).
+MAX_EVENT_ID = 2**53
 
 MessageText = constr(strip_whitespace=True, min_length=1, max_length=1600)
 
@@ -211,7 +220,7 @@ def claim(handover_id: str, request: Request, account: EditorAccount = Depends(c
           session: Session = database_session) -> HandoverOut:
     now = timekeeping.utc_now()
     handover = _errors(lambda: desk.claim(session, handover_id, account.name, now))
-    _tell_person(request, session, handover, "assistant", wording.picked_up(account.name))
+    _tell_person(request, session, handover, "assistant", wording.picked_up(account.display_name))
     return _out(handover, _helpline_names(session, [handover]), now)
 
 
@@ -220,8 +229,8 @@ def reply(handover_id: str, body: TextIn, request: Request, account: EditorAccou
           session: Session = database_session) -> LineOut:
     handover = _owned(session, handover_id, account)
     desk.audit(session, handover.id, "message", who(account))
-    message = _tell_person(request, session, handover, "agent", body.text, author_name=account.name)
-    return LineOut(id=message.id, who="agent", name=account.name, text=message.text, at=message.created_at)
+    message = _tell_person(request, session, handover, "agent", body.text, author_name=account.display_name)
+    return LineOut(id=message.id, who="agent", name=message.author_name, text=message.text, at=message.created_at)
 
 
 @router.post("/console/api/handovers/{handover_id}/notes", response_model=LineOut, status_code=201)
@@ -266,8 +275,8 @@ def send_listing(handover_id: str, body: ListingIn, request: Request, account: E
     if listing is None:
         raise HTTPException(404, "That service is not in the directory near that place.")
     desk.audit(session, handover.id, "send_listing", who(account), body.service_id)
-    message = _tell_person(request, session, handover, "agent", listing.text, author_name=account.name)
-    return LineOut(id=message.id, who="agent", name=account.name, text=message.text, at=message.created_at)
+    message = _tell_person(request, session, handover, "agent", listing.text, author_name=account.display_name)
+    return LineOut(id=message.id, who="agent", name=message.author_name, text=message.text, at=message.created_at)
 
 
 @router.post("/console/api/handovers/{handover_id}/end", response_model=HandoverOut)
@@ -297,8 +306,8 @@ def callback_start(callback_id: str, request: Request, account: EditorAccount = 
     handover = _errors(lambda: desk.start_callback(session, callback_id, account.name, now))
     names = _helpline_names(session, [handover])
     _tell_person(request, session, handover, "agent",
-                 wording.callback_opening(account.name, names.get(handover.helpline_id, "the helpline")),
-                 author_name=account.name)
+                 wording.callback_opening(account.display_name, names.get(handover.helpline_id, "the helpline")),
+                 author_name=account.display_name)
     return _out(handover, names, now)
 
 
@@ -321,8 +330,10 @@ def _event(event_id: int, kind: str, data: dict) -> str:
 
 
 def _start_after(request: Request, after: Optional[int]) -> int:
-    last = request.headers.get("last-event-id", "")
-    return int(last) if last.isdigit() else (after or 0)
+    last = request.headers.get("last-event-id", "").strip()
+    if last.isascii() and last.isdigit() and len(last) <= 16 and int(last) <= MAX_EVENT_ID:
+        return int(last)
+    return after or 0
 
 
 async def _stream(produce: Callable[[int], tuple[list[str], int]], after: int, seconds: float) -> AsyncIterator[str]:
@@ -338,7 +349,7 @@ async def _stream(produce: Callable[[int], tuple[list[str], int]], after: int, s
 
 
 @router.get("/console/api/events")
-async def console_events(request: Request, after: Optional[int] = Query(None, ge=0),
+async def console_events(request: Request, after: Optional[int] = Query(None, ge=0, le=MAX_EVENT_ID),
                          max_seconds: float = Query(STREAM_SECONDS, gt=0, le=STREAM_SECONDS),
                          account: EditorAccount = Depends(current_agent)) -> StreamingResponse:
     """New lines in any handover, and the queue whenever it changes (signed in: an agent)."""
@@ -372,11 +383,13 @@ async def console_events(request: Request, after: Optional[int] = Query(None, ge
 
 
 @router.get("/webhooks/rest/conversations/{sender}/updates")
-async def person_updates(sender: str, request: Request, after: Optional[int] = Query(None, ge=0),
+async def person_updates(sender: str, request: Request, after: Optional[int] = Query(None, ge=0, le=MAX_EVENT_ID),
                          max_seconds: float = Query(STREAM_SECONDS, gt=0, le=STREAM_SECONDS)) -> StreamingResponse:
     """What the helpline worker (and the handover) says to this web chat person, live."""
     if not 0 < len(sender) <= 128:
         raise HTTPException(422, "That is not a conversation id.")
+    if is_phone_conversation(sender):  # a texter's lines go by text, never to a web page
+        raise HTTPException(422, "That is not a web chat conversation id.")
     database_url = request.app.state.settings.database_url
 
     def produce(since: int) -> tuple[list[str], int]:

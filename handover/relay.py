@@ -34,7 +34,10 @@ def deliver(session: Session, twilio: Any, handover: Handover, author: str, text
                                now=timekeeping.utc_now())
     if handover.channel == SMS_CHANNEL:
         # On a phone every text looks alike: say who is writing.
-        said = f"Waymark helpline, {author_name}: {text}" if author == "agent" and author_name else text
+        if author == "agent":  # author_name: the worker's display name, never their login name
+            said = f"Waymark helpline, {author_name}: {text}" if author_name else f"Waymark helpline: {text}"
+        else:
+            said = text
         _queue_text(session, twilio, handover, said, buttons)
     return message
 

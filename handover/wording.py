@@ -77,8 +77,9 @@ CALLBACK_TAKEN = ("Done. I've asked them to contact you here when they open. "
                   "You don't need to do anything else.")
 
 
-def callback_opening(worker: str, helpline: str) -> str:
-    return f"Hello, this is {worker} from {helpline}. You asked us to get in touch. How are you doing?"
+def callback_opening(worker: Optional[str], helpline: str) -> str:
+    """`worker` is the account's display name (never its login name); none: "someone"."""
+    return f"Hello, this is {worker or 'someone'} from {helpline}. You asked us to get in touch. How are you doing?"
 EDITED_TOO_LONG = "That's a bit long for a note. Please keep it under 500 characters."
 
 
@@ -87,8 +88,9 @@ def timed_out(minutes: int, any_time: str) -> str:
             f"You can keep waiting, or ask them to contact you. {any_time}")
 
 
-def picked_up(worker: str) -> str:
-    return f"{worker} from the helpline has joined. They can see what you agreed to share."
+def picked_up(worker: Optional[str]) -> str:
+    """`worker` is the account's display name (never its login name); none: "Someone"."""
+    return f"{worker or 'Someone'} from the helpline has joined. They can see what you agreed to share."
 
 
 FEEDBACK_QUESTION = "The helpline worker has ended the chat. Did you get what you needed?"

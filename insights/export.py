@@ -11,8 +11,24 @@ from insights.queries import DateRange, Report
 SUMMARY_ROWS = 5
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...) from an
+# imported organisation name once reached the stale report live); a leading ' keeps it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value) -> str:
     return "" if value is None else str(value)
+
+
+def _csv_cell(value) -> str:
+    """A cell as written to a CSV file: text that a spreadsheet would read as a formula gets a
+    leading apostrophe. Numbers Waymark counted itself are written as they are."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    text = _cell(value)
+    text = "'" + text if text.startswith(FORMULA_STARTS) else text
+    # A lone CR is not quoted by the csv module with "\n" lines, and would split the row.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def to_csv(report: Report) -> str:
@@ -20,12 +36,12 @@ def to_csv(report: Report) -> str:
     line, which adds up only the figures shown."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.label for c in report.columns])
+    writer.writerow([_csv_cell(c.label) for c in report.columns])
     for row in report.rows:
-        writer.writerow([_cell(row.get(c.key)) for c in report.columns])
+        writer.writerow([_csv_cell(row.get(c.key)) for c in report.columns])
     total = report.total_row()
     if total is not None:
-        writer.writerow([_cell(total.get(c.key)) for c in report.columns])
+        writer.writerow([_csv_cell(total.get(c.key)) for c in report.columns])
     return out.getvalue()
 
 

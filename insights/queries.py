@@ -92,6 +92,9 @@ class DateRange:
         return at(self.start), at(self.end + timedelta(days=1))
 
 
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2999, 12, 31)
+
+
 def date_range(start: Optional[str] = None, end: Optional[str] = None, today: Optional[date] = None) -> DateRange:
     """Parse 'from' and 'to' (YYYY-MM-DD); by default the thirteen weeks up to today (UK)."""
     today = today or uk_today()
@@ -100,9 +103,12 @@ def date_range(start: Optional[str] = None, end: Optional[str] = None, today: Op
         if text is None or not str(text).strip():
             return None
         try:
-            return date.fromisoformat(str(text).strip())
+            day = date.fromisoformat(str(text).strip())
         except ValueError:
             raise ReportError(f"The '{name}' date must look like 2026-11-01.") from None
+        if not FIRST_DAY <= day <= LAST_DAY:  # the year 1 or 9999 once overflowed the date sums (500)
+            raise ReportError(f"The '{name}' date must be between {FIRST_DAY} and {LAST_DAY}.")
+        return day
 
     last = parse(end, "to") or today
     first = parse(start, "from") or last - timedelta(days=DEFAULT_DAYS - 1)

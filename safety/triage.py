@@ -1556,7 +1556,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "ch_wont_return_child", CH,
-        rf"\b(?:high|drunk|off (?:his|her) (?:face|head)|wasted|smashed|out of it)\b(?: \w+){{0,8}}?"
+        r"\b(?:high|drunk|off (?:his|her) (?:face|head)|wasted|smashed|out of it)\b(?: \w+){0,8}?"
         r" (?:will not|refuses to|not|would not) (?:give|bring|let) (?:him|her|them|the \w+|my \w+|"
         r"our \w+|me)(?: \w+)?? (?:back|home|go|take|have|see|near)\b",
         also=(rf"\b(?:{_CHILD}|(?:my|our) (?:son|daughter|boy|girl))\b",),

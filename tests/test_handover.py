@@ -28,11 +28,14 @@ EDIT = '/handover_consent{"choice": "edit"}'
 CALLBACK = '/handover_consent{"choice": "callback"}'
 
 
+DISPLAY_NAME = "Sam"  # what people see; the login name never reaches them
+
+
 def sign_in_as(client, settings, role: str = "agent") -> tuple[str, dict]:
     """A new account with `role`, signed in; returns its name and the headers to send."""
     name = f"{role}-{uuid.uuid4().hex[:8]}"
     with session_scope(settings.database_url) as session:
-        editing.add_account(session, name, PASSWORD, role)
+        editing.add_account(session, name, PASSWORD, role, display_name=DISPLAY_NAME)
     token = client.post("/auth/token", data={"username": name, "password": PASSWORD}).json()["access_token"]
     return name, {"Authorization": f"Bearer {token}"}
 
@@ -93,7 +96,8 @@ def test_a_whole_web_chat_handover(client, settings, agent, handover_time):
     claimed = client.post(f"/console/api/handovers/{entry['id']}/claim", headers=headers)
     assert claimed.status_code == 200 and claimed.json()["claimed_by"] == name
     joined = person_lines(client, sender)
-    assert joined[-1]["who"] == "assistant" and f"{name} from the helpline has joined" in joined[-1]["text"]
+    assert joined[-1]["who"] == "assistant" and f"{DISPLAY_NAME} from the helpline has joined" in joined[-1]["text"]
+    assert name not in joined[-1]["text"]
 
     # The person writes: it goes to the worker, and the assistant says nothing.
     assert say(client, "hiya, is anyone there", sender) == []
@@ -107,7 +111,7 @@ def test_a_whole_web_chat_handover(client, settings, agent, handover_time):
     assert sent.status_code == 201
     last_seen = joined[-1]["id"]
     [reply] = person_lines(client, sender, after=last_seen)
-    assert reply == {"id": reply["id"], "who": "agent", "name": name, "text": "Hi, I'm here. How can I help?",
+    assert reply == {"id": reply["id"], "who": "agent", "name": DISPLAY_NAME, "text": "Hi, I'm here. How can I help?",
                      "buttons": []}
 
     # A private note is never shown to the person.

@@ -67,7 +67,7 @@ def test_a_handover_by_text_message(app, stub, settings, agent_headers, handover
                     json={"text": "I'm listening. Take your time."})
     assert sent.status_code == 201
     worker_text = stub.wait_for(number, 4)[-1].body
-    assert worker_text.startswith("Waymark helpline, agent-") and worker_text.endswith("I'm listening. Take your time.")
+    assert worker_text.startswith("Waymark helpline, Sam: ") and worker_text.endswith("I'm listening. Take your time.")
 
     assert app.post(f"/console/api/handovers/{row.id}/end", headers=agent_headers).status_code == 200
     question = stub.wait_for(number, 5)[-1].body

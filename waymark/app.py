@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator, Optional
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from channels import rest, twilio_common, twilio_sms, twilio_voice, webchat
 from channels import staff as staff_page
@@ -21,10 +20,11 @@ from handover.models import create_tables as create_handover_tables
 from insights import api as insights_api
 from insights.models import create_tables as create_insights_tables
 from waymark import auth, health
+from waymark.docs import add_api_docs
 from waymark.assistant import Assistant
 from waymark.limits import add_limits
 from waymark.logs import configure_logging
-from waymark.security import add_security_headers
+from waymark.security import StaticFolder, add_security_headers
 from waymark.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -74,14 +74,17 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
         await twilio_common.stop(app)
         purging.cancel()
 
-    app = FastAPI(title="Waymark", version="0.1.0", lifespan=lifespan)
+    # The API descriptions are added by waymark.docs: only the ORUK feed's is public.
+    app = FastAPI(title="Waymark", version="0.1.0", lifespan=lifespan, openapi_url=None, docs_url=None,
+                  redoc_url=None)
     app.state.settings = settings
     app.state.assistant = assistant
-    add_limits(app, settings.max_body_bytes, settings.requests_per_minute_per_ip, settings.max_json_depth)
+    add_limits(app, settings.max_body_bytes, settings.requests_per_minute_per_ip, settings.max_json_depth,
+               settings.body_timeout_seconds)
     auth.reject_cross_site_posts(app)
     add_security_headers(app)  # added last = outermost, so refusals carry the headers too
-    app.mount("/static", StaticFiles(directory=webchat.STATIC), name="static")
-    app.mount("/console/static", StaticFiles(directory=handover_api.STATIC), name="console-static")
+    app.mount("/static", StaticFolder(directory=webchat.STATIC), name="static")
+    app.mount("/console/static", StaticFolder(directory=handover_api.STATIC), name="console-static")
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(rest.router)
@@ -95,4 +98,5 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
     app.include_router(handover_api.router)
     app.include_router(handover_voice.router)
     app.include_router(insights_api.router)
+    add_api_docs(app)
     return app

@@ -103,7 +103,7 @@ class StoreNotReachable(RuntimeError):
 def _check_sql(url: str) -> None:
     import sqlalchemy
 
-    engine = sqlalchemy.create_engine(url, future=True, connect_args={"connect_timeout": 5})
+    engine = sqlalchemy.create_engine(url, future=True, hide_parameters=True, connect_args={"connect_timeout": 5})
     try:
         with engine.connect() as conn:
             conn.execute(sqlalchemy.text("SELECT 1"))

@@ -1,7 +1,8 @@
 """Signing in for the people who run Waymark: editors, admins, helpline agents and staff.
 
-    POST /auth/token   name + password (form) -> a bearer token that expires, and the role
-    GET  /auth/me      who the token belongs to
+    POST /auth/token      name + password (form) -> a bearer token that expires, and the role
+    GET  /auth/me         who the token belongs to
+    POST /auth/sign-out   the token stops working now (204)
 
 Accounts and tokens live in the directory database (`directory.editing`): passwords are
 bcrypt hashes and only a SHA-256 of each token is stored. Pages keep the token in the tab's
@@ -10,19 +11,21 @@ another site cannot make a signed-in browser act (no ambient credentials: the cl
 hole does not exist). `reject_cross_site_posts` also refuses any state-changing request whose
 Origin is another site, as a second lock.
 
-Sign-in is rate limited per address and per name: after `MAX_FAILURES` wrong passwords in
-`FAILURE_WINDOW_SECONDS`, further tries wait, with a polite 429, so passwords can't be guessed
-at speed.
+Sign-in is throttled per address and name together: after `FREE_TRIES` wrong passwords in
+`FAILURE_WINDOW_SECONDS` each further try waits twice as long as the last (a polite 429 with
+Retry-After), so passwords can't be guessed at speed, and nobody elsewhere can lock a worker
+out by failing at their name. An admin resets a password with `waymark users reset-password`.
 """
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from datetime import datetime
 from typing import Callable, Deque, Dict, Optional
 from urllib.parse import urlparse
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordRequestForm
 from pydantic import BaseModel
@@ -36,13 +39,22 @@ from directory.models import EditorAccount
 
 router = APIRouter(prefix="/auth", tags=["signing in"])
 _bearer = HTTPBearer(auto_error=False)
-MAX_FAILURES = 5
+FREE_TRIES = MAX_FAILURES = 5  # wrong passwords for one name from one address before the delays start
+ADDRESS_FACTOR = 4  # one address may get 4 times as many wrong, over every name, before its delays
 FAILURE_WINDOW_SECONDS = 15 * 60
-TOO_MANY_TRIES = ("Too many wrong passwords. Please wait 15 minutes and try again, "
-                  "or ask an admin to reset your password.")
+BASE_DELAY_SECONDS = 1.0
+MAX_DELAY_SECONDS = 15 * 60
+
+
+def too_many_tries(seconds: float) -> str:
+    wait = f"{math.ceil(seconds)} seconds" if seconds < 90 else f"{math.ceil(seconds / 60)} minutes"
+    return (f"Too many wrong passwords from here. Please wait {wait} and try again, "
+            "or ask an admin to reset your password (waymark users reset-password).")
 SIGN_IN_FIRST = "Sign in first: POST /auth/token, then send 'Authorization: Bearer <token>'"
 # Twilio's webhooks carry no Origin header; browsers send one on every cross-site POST.
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# A token in a response must never be kept by a browser's or a proxy's cache.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 class Token(BaseModel):
@@ -59,10 +71,17 @@ class Me(BaseModel):
 
 
 class LoginThrottle:
-    """Counts recent failed sign-ins per address and per account name (in memory, per instance)."""
+    """Wrong passwords, counted per address and name together (and per address alone, more
+    loosely), in memory, per instance. After FREE_TRIES wrong passwords in the window each
+    further try must wait twice as long as the last (1 s, 2 s, 4 s ... up to MAX_DELAY_SECONDS):
+    guessing slows to a crawl, but nobody can lock a worker out by failing at their name from
+    somewhere else (a hard lock on the name alone once let anyone do that)."""
 
-    def __init__(self, max_failures: int = MAX_FAILURES, window: float = FAILURE_WINDOW_SECONDS):
-        self.max_failures, self.window = max_failures, window
+    def __init__(self, max_failures: int = FREE_TRIES, window: float = FAILURE_WINDOW_SECONDS,
+                 clock: Callable[[], float] = time.monotonic, base_delay: float = BASE_DELAY_SECONDS,
+                 max_delay: float = MAX_DELAY_SECONDS):
+        self.max_failures, self.window, self.clock = max_failures, window, clock
+        self.base_delay, self.max_delay = base_delay, max_delay
         self.failures: Dict[str, Deque[float]] = {}
 
     def _recent(self, key: str, now: float) -> Deque[float]:
@@ -71,12 +90,26 @@ class LoginThrottle:
             times.popleft()
         return times
 
+    def _free_tries(self, key: str) -> int:
+        return self.max_failures * ADDRESS_FACTOR if key.startswith("ip:") else self.max_failures
+
+    def wait(self, *keys: str, now: Optional[float] = None) -> float:
+        """Seconds until another try is allowed (0: now)."""
+        now = self.clock() if now is None else now
+        longest = 0.0
+        for key in keys:
+            times = self._recent(key, now)
+            over = len(times) - self._free_tries(key)
+            if over >= 0 and times:
+                delay = min(self.base_delay * 2 ** min(over, 30), self.max_delay)
+                longest = max(longest, times[-1] + delay - now)
+        return max(longest, 0.0)
+
     def blocked(self, *keys: str, now: Optional[float] = None) -> bool:
-        now = time.monotonic() if now is None else now
-        return any(len(self._recent(key, now)) >= self.max_failures for key in keys)
+        return self.wait(*keys, now=now) > 0
 
     def failed(self, *keys: str, now: Optional[float] = None) -> None:
-        now = time.monotonic() if now is None else now
+        now = self.clock() if now is None else now
         for key in keys:
             self._recent(key, now).append(now)
         if len(self.failures) > 50_000:  # forget the quietest keys rather than grow for ever
@@ -98,22 +131,25 @@ def sign_in(request: Request, form: OAuth2PasswordRequestForm, session: Session,
             throttle: LoginThrottle) -> Token:
     """Check a name and password (rate limited) and hand out a token. Used by /auth/token and
     the older /editor/token."""
-    keys = (f"ip:{request.client.host if request.client else 'unknown'}", f"name:{form.username.lower()}")
-    if throttle.blocked(*keys):
-        raise HTTPException(429, TOO_MANY_TRIES, headers={"Retry-After": str(FAILURE_WINDOW_SECONDS)})
+    address = request.client.host if request.client else "unknown"
+    keys = (f"ip:{address}", f"pair:{address}|{form.username.strip().lower()}")
+    wait = throttle.wait(*keys)
+    if wait > 0:
+        raise HTTPException(429, too_many_tries(wait), headers={"Retry-After": str(math.ceil(wait)), **NO_STORE})
     account = editing.authenticate(session, form.username, form.password)
     if account is None:
         throttle.failed(*keys)
         raise HTTPException(401, "Wrong name or password", headers={"WWW-Authenticate": "Bearer"})
-    throttle.succeeded(*keys)
+    throttle.succeeded(keys[1])  # this name from here; the address's own count stays
     token, expires = editing.issue_token(session, account)
     editing.audit(session, "editor_account", account.id, "sign_in", f"{account.role}:{account.name}")
     return Token(access_token=token, expires_at=expires, role=account.role, name=account.name)
 
 
 @router.post("/token", response_model=Token)
-def token(request: Request, form: OAuth2PasswordRequestForm = Depends(), session: Session = database_session,
-          throttle: LoginThrottle = Depends(login_throttle)) -> Token:
+def token(request: Request, response: Response, form: OAuth2PasswordRequestForm = Depends(),
+          session: Session = database_session, throttle: LoginThrottle = Depends(login_throttle)) -> Token:
+    response.headers.update(NO_STORE)
     return sign_in(request, form, session, throttle)
 
 
@@ -145,6 +181,15 @@ def who(account: EditorAccount) -> str:
 @router.get("/me", response_model=Me)
 def me(account: EditorAccount = Depends(signed_in)) -> Me:
     return Me(name=account.name, role=account.role)
+
+
+@router.post("/sign-out", status_code=204, response_class=Response)
+def sign_out(credentials: Optional[HTTPAuthorizationCredentials] = Depends(_bearer),
+             account: EditorAccount = Depends(signed_in), session: Session = database_session) -> Response:
+    """Revoke this bearer token on the server: a copy of it left anywhere is useless from now."""
+    editing.revoke_token(session, credentials.credentials)
+    editing.audit(session, "editor_account", account.id, "sign_out", who(account))
+    return Response(status_code=204, headers=NO_STORE)
 
 
 def _same_site(origin: str, headers: Headers, settings) -> bool:

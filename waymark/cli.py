@@ -32,12 +32,14 @@ def _serve(args: argparse.Namespace) -> int:
     from directory.db import engine_for
     from waymark.app import create_app
     from waymark.health import DatabaseNotReady, check_database
+    from waymark.serving import uvicorn_options
 
+    settings = get_settings()
+    options = uvicorn_options(settings)  # X-Forwarded-For only from WAYMARK_TRUSTED_PROXIES; header deadline
     try:
         if args.workers <= 1:
-            uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+            uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info", **options)
             return 0
-        settings = get_settings()
         problem = several_workers_problem(settings)
         if problem:
             print(f"waymark: {problem}", file=sys.stderr)
@@ -48,7 +50,7 @@ def _serve(args: argparse.Namespace) -> int:
         os.environ.setdefault("TF_INTER_OP_PARALLELISM_THREADS", "1")
         os.environ["WAYMARK_WORKERS"] = str(args.workers)  # each worker knows it has company
         uvicorn.run("waymark.app:create_app", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, log_level="info")
+                    workers=args.workers, log_level="info", **options)
     except DatabaseNotReady as e:
         print(f"waymark: {e}", file=sys.stderr)
         return 2
@@ -204,29 +206,76 @@ def _directory_review(args: argparse.Namespace) -> int:
     return 0
 
 
-def _users_add(args: argparse.Namespace) -> int:
+def _read_password(name: str, nothing_done: str) -> Optional[str]:
+    """A password from the terminal (asked twice) or the first line of stdin."""
     import getpass
 
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {name}: ")
+        if getpass.getpass("Again: ") != password:
+            print(f"waymark: the passwords did not match; {nothing_done}", file=sys.stderr)
+            return None
+        return password
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _accounts(change) -> int:
+    """Run `change(session)` on the directory database; an EditingError is a polite exit 1."""
     from directory import editing
     from directory.db import create_schema, engine_for, session_scope
 
-    if sys.stdin.isatty():
-        password = getpass.getpass(f"Password for {args.name}: ")
-        if getpass.getpass("Again: ") != password:
-            print("waymark: the passwords did not match; nobody was added", file=sys.stderr)
-            return 1
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
     url = get_settings().database_url
     create_schema(engine_for(url))
     try:
         with session_scope(url) as session:
-            account = editing.add_account(session, args.name, password, args.role, email=args.email)
-            print(f"Added {account.role} '{account.name}'")
+            print(change(session))
     except editing.EditingError as e:
         print(f"waymark: {e}", file=sys.stderr)
         return 1
     return 0
+
+
+def _users_add(args: argparse.Namespace) -> int:
+    from directory import editing
+
+    password = _read_password(args.name, "nobody was added")
+    if password is None:
+        return 1
+
+    def add(session) -> str:
+        account = editing.add_account(session, args.name, password, args.role, email=args.email,
+                                      display_name=args.display_name)
+        shown = f", shown to people as '{account.display_name}'" if account.display_name else ""
+        return f"Added {account.role} '{account.name}'{shown}"
+
+    return _accounts(add)
+
+
+def _users_reset_password(args: argparse.Namespace) -> int:
+    from directory import editing
+
+    password = _read_password(args.name, "the password was not changed")
+    if password is None:
+        return 1
+    return _accounts(lambda session: f"New password set for '{editing.reset_password(session, args.name, password).name}'; "
+                                     "anyone signed in as them has been signed out")
+
+
+def _users_deactivate(args: argparse.Namespace) -> int:
+    from directory import editing
+
+    return _accounts(lambda session: f"Deactivated '{editing.deactivate_account(session, args.name).name}': "
+                                     "they can't sign in, and are signed out everywhere")
+
+
+def _users_display_name(args: argparse.Namespace) -> int:
+    from directory import editing
+
+    def change(session) -> str:
+        account = editing.set_display_name(session, args.name, args.display_name)
+        return f"'{account.name}' is shown to people as '{account.display_name or 'someone'}'"
+
+    return _accounts(change)
 
 
 def _purge(args: argparse.Namespace) -> int:
@@ -315,7 +364,26 @@ def build_parser() -> argparse.ArgumentParser:
                      help="editor (default: changes listings), admin (also accounts and reports), "
                           "agent (helpline console) or staff (staff lookup page)")
     add.add_argument("--email", default=None, help="email, recorded as assurer when they verify a listing")
+    add.add_argument("--display-name", default=None,
+                     help="the name people see in chat and texts, e.g. 'Sam' (never the login name; "
+                          "without one they see 'someone from the helpline')")
     add.set_defaults(func=_users_add)
+    reset = usub.add_parser(
+        "reset-password", help="give an account a new password (read from stdin, or asked for) and sign it out",
+        description="Set a new password for an account and sign it out everywhere (its tokens stop working). "
+                    "For someone who forgot their password, or whose password someone else may know.")
+    reset.add_argument("name", help="login name")
+    reset.set_defaults(func=_users_reset_password)
+    deactivate = usub.add_parser(
+        "deactivate", help="stop an account signing in, and sign it out now",
+        description="Deactivate an account (someone who has left): it can't sign in, and every token it "
+                    "holds stops working at once. Its name stays in the audit trail.")
+    deactivate.add_argument("name", help="login name")
+    deactivate.set_defaults(func=_users_deactivate)
+    shown = usub.add_parser("display-name", help="set the name people see for an account (not the login name)")
+    shown.add_argument("name", help="login name")
+    shown.add_argument("display_name", nargs="?", default=None, help="e.g. 'Sam'; leave out to show 'someone'")
+    shown.set_defaults(func=_users_display_name)
 
     from insights.cli import add_report_command
 

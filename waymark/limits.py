@@ -12,12 +12,13 @@ crash, not a clear refusal) on a few thousand levels, which fit easily in the si
 """
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 from starlette.requests import Request
@@ -138,6 +139,43 @@ async def _read_body(receive: Receive, max_bytes: int) -> tuple[Message, bool]:
             return {"type": "http.request", "body": b"".join(chunks), "more_body": False}, True
 
 
+TOO_SLOW = "The request's body took too long to arrive. Please try again."
+
+
+class BodyTooSlow(HTTPException):
+    """The client did not send the whole body within the deadline: 408, and the connection
+    closes. An HTTPException, so that FastAPI answers it as it is when a handler is the one
+    reading the body (a form), instead of "There was an error parsing the body"."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=408, detail=TOO_SLOW, headers={"Connection": "close"})
+
+
+def with_deadline(receive: Receive, seconds: float) -> Receive:
+    """`receive`, but the whole body must have arrived `seconds` after the first read (a
+    client sending a byte every two seconds once held a connection for ever). Once the body
+    is in, `receive` is left alone: a stream waits on it for the client's disconnect."""
+    deadline: list[float] = []
+    body_done = False
+
+    async def timed() -> Message:
+        nonlocal body_done
+        if body_done:
+            return await receive()
+        loop = asyncio.get_running_loop()
+        if not deadline:
+            deadline.append(loop.time() + seconds)
+        left = deadline[0] - loop.time()
+        try:
+            message = await asyncio.wait_for(receive(), timeout=max(left, 0.001))
+        except asyncio.TimeoutError:
+            raise BodyTooSlow() from None
+        body_done = message["type"] != "http.request" or not message.get("more_body", False)
+        return message
+
+    return timed
+
+
 class RequestLimits:
     """Size, JSON nesting and per-address rate, checked before any handler runs.
 
@@ -145,20 +183,38 @@ class RequestLimits:
     runs each request through extra tasks and memory streams, which cost a short chat turn
     measurably (benchmarks/conversations.py)."""
 
-    def __init__(self, app: ASGIApp, limiter: RateLimiter, max_body_bytes: int, max_json_depth: int):
+    def __init__(self, app: ASGIApp, limiter: RateLimiter, max_body_bytes: int, max_json_depth: int,
+                 body_seconds: float = 20.0):
         self.app, self.limiter = app, limiter
         self.max_body_bytes, self.max_json_depth = max_body_bytes, max_json_depth
+        self.body_seconds = body_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        refusal, receive = await self._check_body(scope, receive)
+        receive = with_deadline(receive, self.body_seconds)
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        too_slow = JSONResponse({"detail": TOO_SLOW}, status_code=408, headers={"Connection": "close"})
+        try:
+            refusal, receive = await self._check_body(scope, receive)
+        except BodyTooSlow:
+            return await too_slow(scope, receive, send)
         path = scope["path"]
         if (refusal is None and path != "/healthz" and not path.startswith("/static/")
                 and path not in MESSAGE_PATHS):  # those are limited after triage, by the endpoint
             if not self.limiter.allow(client_address(scope)):
                 refusal = too_fast()
-        await (refusal or self.app)(scope, receive, send)
+        try:
+            await (refusal or self.app)(scope, receive, sending)
+        except BodyTooSlow:  # the app was reading the body itself (a form)
+            if not started:
+                await too_slow(scope, receive, send)
 
     async def _check_body(self, scope: Scope, receive: Receive) -> tuple[JSONResponse | None, Receive]:
         """A refusal for an oversized or too deeply nested body, and the `receive` the app
@@ -216,8 +272,8 @@ def per_conversation(app: FastAPI, name: str, per_minute: int) -> RateLimiter:
 
 
 def add_limits(app: FastAPI, max_body_bytes: int, per_ip_per_minute: int,
-               max_json_depth: int = DEFAULT_MAX_JSON_DEPTH) -> None:
+               max_json_depth: int = DEFAULT_MAX_JSON_DEPTH, body_seconds: float = 20.0) -> None:
     limiter = RateLimiter(per_minute=per_ip_per_minute, burst=max(10, per_ip_per_minute // 4))
     app.state.ip_limiter = limiter
     app.add_middleware(RequestLimits, limiter=limiter, max_body_bytes=max_body_bytes,
-                       max_json_depth=max_json_depth)
+                       max_json_depth=max_json_depth, body_seconds=body_seconds)

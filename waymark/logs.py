@@ -10,7 +10,11 @@ def configure_logging(level: str | None = None) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from waymark.privacy import install_log_redaction
 
+    # Python warnings (Rasa's among them, which can quote a whole message) go through logging,
+    # and so through the redacting filter, instead of straight to stderr.
+    logging.captureWarnings(True)
     install_log_redaction(logging.getLogger().handlers)
+    install_log_redaction(logging.getLogger("py.warnings").handlers)
     for server in ("uvicorn", "uvicorn.error", "uvicorn.access"):  # uvicorn's own handlers: the
         install_log_redaction(logging.getLogger(server).handlers)   # access log holds query strings
     for noisy in ("rasa", "tensorflow", "absl", "matplotlib", "apscheduler", "sqlalchemy", "asyncio"):

@@ -38,7 +38,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime, timezone
-from typing import Callable, Iterable, Union
+from typing import Callable, Iterable, Optional, Union
 
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
 from sqlalchemy import and_, delete, exists, inspect, or_, select, update
@@ -63,28 +63,98 @@ PHONE = re.compile(r"(?<![\w])(?:\+?\d[\d ()-]{8,}\d)(?![\w])")
 FULL_POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)(?:\s*|%20|\+)[0-9][A-Z]{2}\b", re.IGNORECASE)
 
 
+# A web chat's conversation id is the key to its history (delete, live updates): never logged.
+CONVERSATION_PATH = re.compile(r"(/conversations/)[^/?#\s\"]+")
+
+
+def is_phone_conversation(sender: str) -> bool:
+    """An "sms:"/"voice:" id: only the Twilio channels may speak for it (issue 22)."""
+    channel, colon, _ = sender.strip().partition(":")
+    return bool(colon) and channel.strip().lower() in PHONE_CHANNELS
+
+
 def redact(text: str) -> str:
+    text = CONVERSATION_PATH.sub(r"\1[conversation]", text)
     text = EMAIL.sub("[email]", text)
     text = FULL_POSTCODE.sub(lambda m: f"{m.group(1).upper()} [postcode]", text)
     # Ten or more digits is a phone number; shorter runs (dates, counts) are left alone.
     return PHONE.sub(lambda m: "[phone]" if sum(c.isdigit() for c in m.group()) >= 10 else m.group(), text)
 
 
+# At WARNING and above a log line never carries what someone wrote (issue 22: Rasa's warning
+# "Failed to parse arguments in line '…'" logged a whole message, drug use and all). Quoted
+# text that long is withheld; a Python warning keeps only its words before the first quote.
+LONG_QUOTED = re.compile(r"'[^'\n]{16,}'" + r'|"[^"\n]{16,}"')
+WITHHELD = "[withheld]"
+TRACEBACK_LINES = ("Traceback (most recent call last):", "During handling of the above exception",
+                   "The above exception was the direct cause")
+EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt|Iteration|Fault|"
+                            r"Timeout|Cancelled|NotFound|Incomplete|Failure)?)(:\s?(.*))?$")
+
+
+def withhold_text(message: str) -> str:
+    """A WARNING+ line without anything long in quotes (see LONG_QUOTED), and redacted."""
+    return redact(LONG_QUOTED.sub(WITHHELD, message))
+
+
+def _python_warning(message: str) -> str:
+    """A captured Python warning ("file:line: Category: words ..."): the words up to the first
+    quote, bracket or line break; what came after may be someone's message."""
+    first = re.search(r"['\"{\n]", message)
+    return redact(message[:first.start()].rstrip() + f" {WITHHELD}" if first else message)
+
+
+def exception_text(exc_info, withhold: bool) -> str:
+    """A traceback with its frames (files, lines, code) and each exception's type, and the
+    exceptions' own words redacted, or withheld altogether at WARNING+: an exception's text
+    may hold what someone wrote, and SQLAlchemy's holds the statement's parameters."""
+    import traceback
+
+    lines = "".join(traceback.format_exception(*exc_info)).splitlines()
+    out = []
+    for line in lines:
+        if not line or line[0].isspace() or line.startswith(TRACEBACK_LINES):
+            out.append(redact(line))
+            continue
+        match = EXCEPTION_LINE.match(line)
+        if not withhold:
+            out.append(redact(line))
+        elif match and match.group(2):
+            out.append(f"{match.group(1)}: {WITHHELD}")
+        elif match:
+            out.append(match.group(1))
+        else:
+            out.append(WITHHELD)  # the rest of a long exception message ([SQL: ...], [parameters: ...])
+    return "\n".join(out)
+
+
 class RedactingFilter(logging.Filter):
-    """Rewrites every log record's message before any handler sees it."""
+    """Rewrites every log record's message (and exception text) before any handler sees it:
+    emails, phone numbers and full postcodes are redacted at every level; at WARNING and
+    above, long quoted text and exceptions' own words are withheld as well."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and record.args:
+        serious = record.levelno >= logging.WARNING
+        if isinstance(record.args, tuple) and record.args and not serious:
             # Kept as a tuple: some formatters (uvicorn's access log) read the arguments themselves.
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
             if isinstance(record.msg, str):
                 record.msg = redact(record.msg)
-            return True
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken format string is logged as it is
-            return True
-        record.msg, record.args = redact(message), None
+        else:
+            try:
+                message = record.getMessage()
+            except Exception:  # noqa: BLE001 - a broken format string is logged as it is
+                message = None
+            if message is not None:
+                if record.name == "py.warnings":
+                    message = _python_warning(message)
+                record.msg, record.args = (withhold_text(message) if serious else redact(message)), None
+        if record.exc_info and record.exc_info[0] is not None:
+            record.exc_text = exception_text(record.exc_info, withhold=serious)
+        elif record.exc_text:
+            record.exc_text = withhold_text(record.exc_text) if serious else redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 
@@ -158,6 +228,8 @@ def purge_everything(tracker_store: TrackerStore, engine_or_url: EngineOrUrl, ol
         except Exception:  # noqa: BLE001
             log.exception("Retention: could not purge %s", name)
             failed.append(name)
+    if any(done.values()):
+        _wipe_logs(_tracker_engine(tracker_store), _engine_or_none(engine_or_url))
     if failed:
         raise PrivacyIncomplete("purge", failed, done)
     return done
@@ -303,9 +375,42 @@ def erase_sms_person(engine_or_url: EngineOrUrl, sender: str) -> int:
     return removed
 
 
+def wipe_sqlite_log(engine: Engine) -> bool:
+    """After an erasure or a purge on SQLite: copy the write-ahead log into the database file
+    and truncate it to nothing (`PRAGMA wal_checkpoint(TRUNCATE)`), so deleted rows don't
+    stay readable in the `-wal` file; secure_delete (directory.db.sqlite_pragmas) has already
+    zeroed them in the pages. True when the log was emptied (a reader in the middle of a read
+    can hold it: then it is emptied at the next checkpoint). Nothing to do on PostgreSQL."""
+    if engine.dialect.name != "sqlite":
+        return True
+    with engine.connect() as connection:
+        busy, _frames, _done = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    if busy:
+        log.warning("The SQLite log could not be emptied yet (a read was in progress); it will be later")
+    return not busy
+
+
+def _wipe_logs(*engines: Optional[Engine]) -> None:
+    seen = set()
+    for engine in engines:
+        if engine is None or str(engine.url) in seen:
+            continue
+        seen.add(str(engine.url))
+        try:
+            wipe_sqlite_log(engine)
+        except Exception:  # noqa: BLE001 - the rows are deleted; the log is emptied later anyway
+            log.exception("Could not empty the SQLite log after a delete")
+
+
+def _tracker_engine(store: TrackerStore) -> Optional[Engine]:
+    inner = _unwrap(store)
+    return getattr(inner, "engine", None) if isinstance(inner, SQLTrackerStore) else None
+
+
 def erase_person(tracker_store: TrackerStore, engine_or_url: EngineOrUrl, sender: str) -> dict[str, int]:
     """A person's "delete": their conversation history and their rows in every registered
-    table. Every store is tried; PrivacyIncomplete names any that failed."""
+    table, then the SQLite logs emptied (wipe_sqlite_log). Every store is tried;
+    PrivacyIncomplete names any that failed."""
     done: dict[str, int] = {}
     failed: list[str] = []
     stores: list[tuple[str, Callable[[], int]]] = [("conversations", lambda: erase_tracker(tracker_store, sender))]
@@ -316,9 +421,17 @@ def erase_person(tracker_store: TrackerStore, engine_or_url: EngineOrUrl, sender
         except Exception:  # noqa: BLE001 - erase what can be erased, then say what could not
             log.exception("Delete: could not erase a conversation from %s", name)
             failed.append(name)
+    _wipe_logs(_tracker_engine(tracker_store), _engine_or_none(engine_or_url))
     if failed:
         raise PrivacyIncomplete("erase the conversation", failed, done)
     return done
+
+
+def _engine_or_none(engine_or_url: EngineOrUrl) -> Optional[Engine]:
+    try:
+        return as_engine(engine_or_url)
+    except Exception:  # noqa: BLE001 - a bad URL was already reported by the erasers
+        return None
 
 
 def purge_reporter_contacts(engine_or_url: EngineOrUrl, cutoff: datetime) -> int:

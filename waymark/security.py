@@ -2,7 +2,11 @@
 nothing from anywhere else, can't be framed, and send no referrer to the sites they link to."""
 from __future__ import annotations
 
+import os
+from typing import Optional
+
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -54,3 +58,16 @@ class SecurityHeaders:
 
 def add_security_headers(app: FastAPI) -> None:
     app.add_middleware(SecurityHeaders)
+
+
+class StaticFolder(StaticFiles):
+    """Static files that answer 404, not 500, for a path the file system refuses (a NUL byte:
+    `/static/a%00b` raised ValueError from os.stat)."""
+
+    def lookup_path(self, path: str) -> tuple[str, Optional[os.stat_result]]:
+        if "\x00" in path:
+            return "", None
+        try:
+            return super().lookup_path(path)
+        except (ValueError, OSError):
+            return "", None

@@ -95,6 +95,18 @@ class Settings:
     # Keys the hash of phone numbers and encrypts a number while a reply waits to be sent.
     # Empty: a development key is generated once and kept in var/secret_key.
     secret_key: str = field(default_factory=lambda: os.environ.get("WAYMARK_SECRET_KEY", ""))
+    # The reverse proxies whose X-Forwarded-For is believed (addresses or networks, commas
+    # between). Empty (the default): nobody's, so a client can't pick its own address to get
+    # round the per-address limits (docs/deployment.md).
+    trusted_proxies: str = field(default_factory=lambda: os.environ.get("WAYMARK_TRUSTED_PROXIES", "").strip())
+    # A client must send a request's headers, and its body, within these (slow clients held
+    # connections open for ever).
+    header_timeout_seconds: float = field(
+        default_factory=lambda: float(os.environ.get("WAYMARK_HEADER_TIMEOUT_SECONDS", "10"))
+    )
+    body_timeout_seconds: float = field(
+        default_factory=lambda: float(os.environ.get("WAYMARK_BODY_TIMEOUT_SECONDS", "20"))
+    )
 
 
 def get_settings() -> Settings:

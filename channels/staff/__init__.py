@@ -59,7 +59,7 @@ class Listing(BaseModel):
     name: str
     organization: Optional[str]
     description: Optional[str]
-    distance_miles: float
+    distance_miles: Optional[float]  # none for a confidential place (distance_text: "Within 5 miles")
     distance_text: str
     address: Optional[str]
     phone: Optional[str]
@@ -87,7 +87,7 @@ class SearchAsk(BaseModel):
     self_referral: bool = False
     walk_in: bool = False
     women_only: bool = False
-    within_miles: confloat(gt=0, le=100) = lookup.DEFAULT_MILES  # type: ignore[valid-type]
+    within_miles: confloat(gt=0, le=lookup.MAX_MILES) = lookup.DEFAULT_MILES  # type: ignore[valid-type]
     limit: conint(ge=1, le=lookup.MAX_RESULTS) = 10  # type: ignore[valid-type]
 
 

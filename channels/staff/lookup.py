@@ -23,6 +23,7 @@ from directory.taxonomy import AUDIENCES, FEATURES, NEEDS, SUBSTANCES
 KM_PER_MILE = 1.609344
 DISTANCES_MILES = (1, 3, 5, 10, 25)
 DEFAULT_MILES = 25
+MAX_MILES = 62  # 99.8 km: no search may be wider than search.MAX_DISTANCE_KM (100 km)
 MAX_RESULTS = 25
 REFERRAL_WAYS = {
     "access:referral-phone": "phone",
@@ -77,7 +78,7 @@ class Listing:
     name: str
     organization: Optional[str]
     description: Optional[str]
-    distance_miles: float
+    distance_miles: Optional[float]  # None for a confidential place: distance_text gives its band
     distance_text: str
     address: Optional[str]
     phone: Optional[str]
@@ -174,6 +175,7 @@ def listing_without_distance(service: Service, now: datetime, stale_after_days: 
     location = service.service_at_locations[0].location if service.service_at_locations else None
     match = search.describe(service, location, 0.0, now, stale_after_days)
     listing = _listing(match, service, now)
+    listing.distance_miles = None
     listing.distance_text = "National service" if "feature:national" in match.codes else ""
     return listing
 
@@ -231,7 +233,9 @@ def _listing(match: search.ServiceMatch, service: Service, now: datetime) -> Lis
     tags = [FEATURES[code] for code in SHOWN_FEATURES if f"feature:{code}" in codes]
     listing = Listing(
         id=match.service_id, name=match.name, organization=match.organization, description=match.description,
-        distance_miles=round(miles, 1), distance_text=f"{replies.miles(match.distance_km)} away",
+        distance_miles=None if match.distance_band else round(miles, 1),
+        distance_text=(match.distance_band[0].upper() + match.distance_band[1:] if match.distance_band
+                       else f"{replies.miles(match.distance_km)} away"),
         address=match.address, phone=match.phone, text_number=match.text_number, website=service.url,
         open_now=match.open_now, opening_text=replies.opening_line(match, now), hours=match.hours,
         last_checked=match.assured_date, last_checked_text=last_checked_text(match.assured_date, match.stale),

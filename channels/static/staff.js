@@ -57,6 +57,11 @@
   });
 
   $("sign-out").addEventListener("click", function () {
+    var saved = token();
+    if (saved && saved.access_token) {  // the server forgets the token too
+      fetch("/auth/sign-out", { method: "POST", headers: { Authorization: "Bearer " + saved.access_token } })
+        .catch(function () { /* signed out here anyway */ });
+    }
     sessionStorage.removeItem(TOKEN_KEY);
     showAccount();
     $("username").focus();

@@ -96,6 +96,11 @@
   });
 
   $("sign-out").addEventListener("click", function () {
+    // The server forgets the token too, so a copy of it is no use to anyone.
+    if (auth && auth.token) {
+      fetch("/auth/sign-out", { method: "POST", headers: { Authorization: "Bearer " + auth.token },
+                                cache: "no-store" }).catch(function () { /* signed out here anyway */ });
+    }
     signedOut("You have signed out.");
   });
 

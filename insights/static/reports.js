@@ -79,7 +79,13 @@
     }, function () { showSignIn("Waymark did not answer. Please try again."); });
   });
 
-  document.getElementById("sign-out").addEventListener("click", function () { showSignIn(""); });
+  document.getElementById("sign-out").addEventListener("click", function () {
+    if (token()) {  // the server forgets the token too
+      fetch("/auth/sign-out", { method: "POST", headers: { Authorization: "Bearer " + token() } })
+        .catch(function () { /* signed out here anyway */ });
+    }
+    showSignIn("");
+  });
 
   document.getElementById("dates").addEventListener("submit", function (event) {
     event.preventDefault();

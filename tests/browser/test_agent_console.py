@@ -45,7 +45,7 @@ def _account(settings, role: str) -> str:
 
     name = f"Sam-{uuid.uuid4().hex[:4]}"
     with session_scope(settings.database_url) as session:
-        editing.add_account(session, name, PASSWORD, role)
+        editing.add_account(session, name, PASSWORD, role, display_name=f"Worker {name[-4:]}")
     return name
 
 
@@ -126,14 +126,14 @@ def test_agent_claims_talks_and_ends_live_without_reloads(page, console_context,
     expect(console.locator("#waiting").locator(f'[data-handover-id="{handover_id}"]')).to_have_count(0)
     # The person's talk with the assistant is there (they agreed to share it).
     expect(console.locator("#transcript .line.person").first).to_contain_text("can I talk to a real person")
-    expect(page.locator(".msg.bot").last).to_contain_text(f"{agent} from the helpline has joined")
+    expect(page.locator(".msg.bot").last).to_contain_text(f"Worker {agent[-4:]} from the helpline has joined")
 
     # Worker -> person, live.
     console.get_by_label("Reply to the person").fill("Hello, I'm here. What's on your mind?")
     console.get_by_role("button", name="Send reply").click()
     agent_line = page.locator(".msg.agent").last
     expect(agent_line).to_contain_text("Hello, I'm here. What's on your mind?")
-    expect(agent_line.locator(".who")).to_have_text(f"Helpline worker ({agent})")
+    expect(agent_line.locator(".who")).to_have_text(f"Helpline worker (Worker {agent[-4:]})")  # never the login name
 
     # Person -> worker, live; the assistant stays silent.
     bot_lines = page.locator(".msg.bot").count()
