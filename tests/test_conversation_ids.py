@@ -29,7 +29,7 @@ class FakeAssistant:
         self.handled, self.forgotten = [], []
         self.turns = FakeTurns()
 
-    async def handle(self, sender, text, channel=None):
+    async def handle(self, sender, text, channel=None, inbound=None):
         self.handled.append(sender)
         return [{"recipient_id": sender, "text": "hello"}]
 
