@@ -540,6 +540,17 @@ _TWO_AS_TO = re.compile(
     r"\b(want|wanna|going|need|have|got|ready|trying|try|able|wish|about|plan|"
     r"planning|like) 2\b(?! (?:of|or|and|pills|tablets|bags|cans|bottles|days|weeks))"
 )
+# "wnt" is "won't" ("he wnt wake up") except before "to" ("i wnt to die", "i wnt 2 die").
+_WNT_AS_WANT = re.compile(r"\bwnt (?=(?:to|2)\b)")
+# "i'll" typed without the apostrophe: "ill" before a verb, unless it is the adjective
+# ("she is ill", "feeling ill", "fell ill").
+_I_ILL = re.compile(
+    r"(?<!\bam )(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bbe )(?<!\bbeen )(?<!\bfeel )"
+    r"(?<!\bfeels )(?<!\bfelt )(?<!\bfeeling )(?<!\bso )(?<!\bvery )(?<!\breally )(?<!\btoo )"
+    r"(?<!\bfell )(?<!\blooks )(?<!\blook )(?<!\bget )(?<!\bgot )(?<!\bgetting )(?<!\bm )(?<!\bs )"
+    r"(?:\bi )?\bill (?=(?:make|be|ever|do|kill|end|go|never|just|try|have|take|call|jump|die|hurt|"
+    r"see|get|not|stop|use|send|text|cut|hang|top|overdose|sort|leave)\b)"
+)
 _UNALIVE = {"e": "kill", "ed": "killed", "ing": "killing"}
 _UNALIVE_SELF = re.compile(r"\bun ?aliv(e|ed|ing) ((?:my|him|her|them|your)sel(?:f|ves))\b")
 
@@ -579,6 +590,10 @@ def normalise(text: str) -> str:
             s = pattern.sub(repl, s)
         s = s.replace("'", "")
     s = _NON_ALNUM.sub(" ", s)  # also "self-harm" -> "self harm"
+    if "wnt " in s:
+        s = _WNT_AS_WANT.sub("want ", s)
+    if "ill " in s:
+        s = _I_ILL.sub("i will ", s)
     if " 2" in s:
         s = _TWO_AS_TO.sub(r"\1 to", s)
     if " to m" in s:
@@ -802,7 +817,8 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "od_unresponsive", OD,
-        r"\b(?:unresponsive|unrousable|unrouseable|not responsive)\b",
+        r"\b(?:unresponsive|unrousable|unrouseable|not responsive|non responsive|unresponsive|"
+        r"semi conscious|semi unconscious|half conscious)\b",
         habit_guard=True,
     ),
     _rule(
@@ -824,8 +840,8 @@ _RULES: tuple[_Rule, ...] = (
         r"the \w+|(?!want|wanna|wish|need|like|bother|have|plan|intend)\w+))?(?: to)? "
         r"(?:wake|waking|rouse|come round|come around|come to|"
         r"come back round|respond|be woken|be roused|be brought round|be woke)(?: up)?\b"
-        r"(?! (?:to (?:my|his|her|the) (?:texts|messages|calls|emails)|for|to see|to visit|"
-        r"to the|to my|here|anymore)\b)",
+        r"(?! (?:up )?(?:to (?:my|his|her|the) (?:texts|messages|calls|emails)|for|to see|to visit|"
+        r"to the|to my|here|anymore|till|until|before|on time|in time|early|at \d+|terms)\b)",
         unless=(
             r"\b(?:for (?:school|college|work|his appointments?|her appointments?)|"
             r"in the mornings?|every morning|mornings)\b",
@@ -1126,6 +1142,173 @@ _RULES: tuple[_Rule, ...] = (
         negatable=True,
         habit_guard=True,
     ),
+    # ---------------------------------------------------------------- overdose: more signs
+    _rule(
+        "od_in_and_out_alone", OD,
+        # drifting in and out (of consciousness), not of sleep, hospital or work
+        r"\b(?:slipping|drifting|fading|going) in and out\b(?! of (?!consciousness\b))",
+        unless=(r"\bin and out of (?:sleep|hospital|work|jail|prison|care|rehab|the house|town)\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_drowsy_after_use", OD,
+        # "took bars and now i cant stay awake", "mixing benzos and drink, cant keep my eyes open"
+        r"\b(?:cannot|can not|could not|struggling to|unable to) (?:stay |keep (?:him|her|them|myself) )"
+        r"awake\b|\b(?:cannot|can not|could not|struggling to) keep (?:my|his|her|their) eyes open\b"
+        r"|\b(?:going|gone|went|slipping|sinking) (?:back )?under\b(?! (?:the|a|my|his|her|water|"
+        r"anaesthetic|general|for)\b)",
+        also=(rf"\b(?:took|taken|taking|had|done|did|used|using|mixing|mixed|injected|smoked|"
+              rf"swallowed|necked|on|after|dosed|naloxone|narcan|script|{_DRUG_NAMED}|bars)\b"
+              r"|^(?:he|she|they|my \w+) (?:is |has |s )?(?:gone|going|went) under$",),
+        unless=(r"\b(?:at work|in (?:class|lectures?|meetings?)|driving|night shifts?|on shift|"
+                r"revising|the film|the telly|the tv)\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_naloxone_wearing_off", OD,
+        r"\b(?:naloxone|it) (?:has |is |s )?(?:wore|worn|wearing) off\b"
+        r"|\b(?:going|gone|went|slipping) back under\b"
+        r"|\bcame (?:round|around|to) (?:\w+ ){0,4}?(?:but|and) (?:now )?(?:he |she |they )?(?:is |s |are )?"
+        r"(?:going|gone|slipping|drifting) (?:back )?(?:under|again|off again)\b",
+        also=(r"\b(?:naloxone|narcan|nyxoid|gear|heroin|overdos\w*|dose|again|under)\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_feels_wrong_after_use", OD,
+        # something taken, and now it feels wrong: "took 4 bags im not feeling right at all"
+        r"\b(?:feel|feels|feeling) (?:really |very |so |proper |all |well )?(?:wrong|weird|strange|"
+        r"funny|odd)(?! about)\b"
+        r"|\b(?:do not|not|does not) (?:feel|feeling|feels) (?:right|good|ok|okay|well)(?: at all)?\b"
+        r"(?! about)"
+        r"|\b(?:hallucinating|seeing things)\b|\b(?:sweating|shaking|shivering) and (?:shaking|"
+        r"sweating|twitching|jerking|fitting)\b|\bthroat (?:is |s )?(?:closing|swelling|tight)\b"
+        r"|\b(?:bad|weird|nasty|funny) reaction\b|\broom (?:is |s )?spinning\b"
+        r"|\b(?:arms?|legs?|lips|face|body|hands?) (?:and (?:\w+ )?)?(?:is |are |s |gone |going )?"
+        r"(?:numb|tingling)\b",
+        also=(r"\b(?:took|taken|taking|had|done|did|used|using|mixing|mixed|injected|smoked|snorted|"
+              r"swallowed|necked|dropped|after|since|too much|too many|thought it was|cut with|"
+              r"bad batch)\b(?: \w+){0,6}? (?:some |a |the |my |his |her |\d+ |loads of |lots of )?"
+              rf"(?:{_DRUG}|{_DRUG_NAMED}|bags?|grams?|lines?|fent|bars|something|stuff|it)\b"
+              r"|\btook (?:too much|too many|the lot)\b",),
+        unless=(r"\b(?:withdraw\w*|clucking|rattling|comedown|come down|coming down|coming off|"
+                r"cold turkey|hungover|hangover|missed (?:my|a) (?:dose|script))\b",
+                r"\b(?:but|and) (?:i am|i m|im|he is|she is) (?:ok|okay|fine|safe|alright)\b"),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_heart_failing", OD,
+        r"\bheart (?:is |s |feels like it is |feels like its |feels like it s )?(?:going to|gonna|about to|"
+        r"will) (?:stop|explode|burst|give out|pack in|pack up)\b"
+        r"|\bheart (?:is |s )?(?:giving out|stopping|packing in)\b"
+        r"|\bheart (?:is |s )?(?:pounding|beating|coming|jumping|bursting) out of (?:my|his|her) chest\b"
+        r"|\b(?:heart|chest) (?:is |s )?(?:going crazy|going mad|going insane|all over the place)\b"
+        r"|\bchest (?:is |s |feels )?(?:crushing|being crushed|so tight|really tight)\b"
+        r"|\bcrushing (?:pain|chest)\b",
+        also=(r"\b(?:took|taken|had|done|did|used|using|on|after|binge|bender|been on|snorted|smoked|"
+              rf"mixing|injected|coke|cocaine|crack|speed|mdma|pills|{_DRUG}|i think|feel like|scared|"
+              r"help|dying|reaction)\b",),
+        unless=(r"\b(?:when i saw|when he|when she|with (?:love|joy|pride|excitement|happiness)|lol|"
+                r"haha|exam|interview|date|crush|nervous|first day)\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_gasping", OD,
+        r"\b(?:he|she|they|my (?:\w+ )?" + _REL + r") (?:is |s |are |keeps |keep |just |now )?gasping\b"
+        r"(?! for (?!air|breath|breathe)\b)",
+        habit_guard=True,
+    ),
+    _rule(
+        "od_fell_after_use", OD,
+        # "he injected and fell straight back", "fall down after smoke and not talk"
+        r"\b(?:inject|injected|injecting|use|used|using|smoke|smoked|smoking|take|took|taking|"
+        r"snort|snorted|drink|drank)(?: \w+){0,3}? (?:and|then|after|now) (?:he |she |they |just |"
+        r"has |have |is |s )?(?:fall|falls|fell|fallen|falling|drop|dropped|went) (?:down|over|"
+        r"straight back|back|straight down|to the floor|on the floor)\b"
+        r"|\b(?:fall|falls|fell|fallen|falling) (?:down|over|back)(?: \w+){0,2}? after (?:\w+ ){0,2}?"
+        r"(?:inject\w*|use|using|used|smok\w*|tak\w*|took|drink\w*|drank|snort\w*|pills?|tablets|"
+        r"gear|spice|drugs?)\b",
+        unless=(r"\b(?:stairs|steps|kerb|curb|ice|bike|horse|ladder|wagon)\b",),
+        kind=EVENT,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_needle_still_in", OD,
+        r"\b(?:needle|syringe|pin|works) (?:still )?(?:in|hanging out of|sticking out of) "
+        r"(?:his|her|their|my|the) (?:arm|leg|groin|neck|hand|foot|vein)\b"
+        r"|\bwith (?:the |a )?(?:needle|syringe|pin) (?:still )?in\b",
+        habit_guard=True,
+    ),
+    _rule(
+        "od_people_dropping", OD,
+        # several people down at once, or a bad batch and someone down
+        r"\b(?:everyone|everyones|everybody|people|folk|they are all|they re all|we are all|all of them|"
+        r"(?:two|three|four|five|several|a few|a couple of|\d+) (?:people|of them|lads|men|women|guests|"
+        r"residents|clients|of us|more)) (?:is |are |s |have |keep )?(?:\w+ )?(?:dropping|collapsing|"
+        r"going down|gone down|down|collapsed|passing out|passed out|going over|going under)\b"
+        r"(?! (?:out|off|by|in|to|the|with|from|for|about|on)\b)"
+        r"|\b(?:bad|dodgy|strong|new|contaminated) (?:batch|gear|stuff|bag|pills?)\b(?: \w+){0,8}? "
+        r"(?:is |s |are )?(?:down|dropping|collapsed|collapsing|gone over|gone under|unconscious|"
+        r"not breathing|out)\b",
+        unless=(r"\b(?:numbers?|figures|rates?|deaths|statistics|people are dropping out|"
+                r"(?:prices?|rents?|crime|temperatures?) (?:are |is )?(?:dropping|down|going down))\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_all_at_once", OD,
+        r"\b(?:took|taken|drank|drunk|had|swallowed|necked|used|done|downed|injected|double dosed|"
+        r"doubled up)(?: \w+){0,6}? (?:all at once|in one go|all in one go|at once|all in one)\b"
+        r"|\b(?:double|triple) dosed\b|\b(?:doubled|tripled) (?:up )?(?:on )?my (?:dose|methadone|"
+        r"script|meds|medication)\b",
+        also=(rf"\b(?:{_DRUG}|doses?|week|takeaways?|bottle)\b",),
+        kind=EVENT,
+        negatable=True,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_empty_packets", OD,
+        r"\bempty (?:(?:pill|tablet|blister|medicine|meds|paracetamol) )?(?:boxes|box|packets?|packs?|"
+        r"bottles?|strips?|blisters?|blister packs?|foils?|tubs?)\b",
+        also=(r"\b(?:pills?|tablets?|blister|meds|medicine|medication|paracetamol|methadone|"
+              r"packets|strips)\b",
+              r"\b(?:found|next to|around (?:him|her|them)|beside|everywhere|all over|surrounded|"
+              r"on the floor|by (?:him|her|them)|lying)\b"),
+        kind=EVENT,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_swallowed_stash", OD,
+        r"\b(?:swallowed|ate|eaten|necked|plugged|stuffed) (?:his|her|their|my|the|a|all|all the|all his|"
+        r"all her) (?:\w+ )?(?:stash|drugs|wraps?|bags|baggies|packages|parcels|pellets|deal|gear|"
+        r"rocks|stuff)\b",
+        kind=EVENT,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_took_the_lot", OD,
+        r"\b(?:took|taken|had|ate|eaten|necked|downed|swallowed|done|did|drank|drunk|used) "
+        r"(?:the lot|the whole (?:lot|box|bottle|packet|pack|strip|tub|sheet|bag|thing|script|week s|"
+        r"weeks)|them all|all of them|every (?:last )?(?:one|pill|tablet))\b"
+        rf"(?! (?:of (?!(?:\w+ )?{_DRUG}\b)|to|back|with|out|home|round|in|into|for)\b)",
+        unless=(r"\b(?:chocolates?|cake|biscuits|crisps|sweets|pizza|wine|vodka|beer|cider|chips|"
+                r"course|exam|tests?)\b",),
+        kind=EVENT,
+        negatable=True,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_death_rattle", OD,
+        r"\bdeath rattle\b|\bbreathing (?:is |s )?rattl\w*\b|\brattl\w* (?:snor\w*|breath\w*)\b",
+        habit_guard=True,
+    ),
+    _rule(
+        "od_not_responding_no_subject", OD,
+        # no subject: "not responding to me at all after he took methadone", "still not breathing"
+        r"^(?:(?:and|now|still|help|please|omg|hes|he is|she is|they are|hes) )*(?:not|is not|still not) "
+        r"(?:responding|moving|waking|breathing|conscious|answering me|opening (?:his|her|their) eyes)\b"
+        r"(?! (?:to (?:my|his|her|the|our) (?:texts|messages|calls|emails|letters)|to treatment|"
+        r"to the)\b)",
+        habit_guard=True,
+    ),
     # ---------------------------------------------------------------- suicide / self-harm
     _rule(
         "su_kill_self", SU,
@@ -1149,7 +1332,11 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:took|take|taking|taken) a (?:blade|razor|knife) to (?:my|his|her|their)\b"
         r"|\bburn myself\b"
         r"|\bi (?:am|have been|keep|started|been|started to) (?:\w+ )?(?:cutting|cut)"
-        r"(?= *$| (?:again|every|when|and|because|most)\b)",
+        r"(?= *$| (?:again|every|when|and|because|most)\b)"
+        r"|\b(?:want|wanna|need|going|gonna|urge|urges) (?:to )?(?:cut|burn|hurt|harm)(?: (?:myself|again|"
+        r"tonight|badly|so bad))*(?= *$| (?:again|tonight|so|and|but|i)\b)"
+        r"|\b(?:hitting|banging|bashing|punching|scratching|picking) (?:my (?:head|arms?|skin|face|legs?)"
+        r"|myself)(?: \w+){0,5}? (?:til|till|until|so) (?:it |i )?(?:bleeds?|bled|bleeding|bruises?)\b",
         kind=INTENT,
         unless=(r"\b(?:free|clean) (?:from|of) self harm\b",
                 r"^(?:is|are|does|do|can|could|how|what|why|when|where|which)\b(?: \w+){0,3}? self harm"
@@ -1171,7 +1358,11 @@ _RULES: tuple[_Rule, ...] = (
         r"training|support|risk|statistics|rates?|work|services?|helplines?|charit\w*|research)\b)"
         r"|\bsuicide (?:note|letter|attempt|plan)\b|\battempt(?:ed|ing)? suicide\b",
         kind=INTENT,
-        unless=(r"\bsuicide (?:prevention|awareness|bereavement|risk|training)\b.*\?$",),
+        unless=(r"\bsuicide (?:prevention|awareness|bereavement|risk|training)\b.*\?$",
+                r"\b(?:thoughts|urges|feelings|ideas) (?:of|about) (?:\w+ ){1,3}?(?:have|has) (?:gone|"
+                r"stopped|passed|eased|faded|gone away)\b(?!.*\b(?:but|again|back)\b)"),
+        unless_calm=(r"\bhow (?:can|do|would|will|could) (?:i|we|you) (?:tell|know|spot|find out) "
+                     r"(?:if|whether|when)\b",),
         negatable=True,
         negation_in_match=True,
     ),
@@ -1193,7 +1384,8 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "su_bare", SU,
         r"^(?:(?:help|please|i am|i m|feeling|feel|so|very|really|just|i|want|to) )*(?:suicide|"
-        r"kill myself|end it|end it all|die|dying)(?: (?:help|please|now|tonight|again|today|"
+        r"kill myself|end it|end it all|ending it|ending it all|end my life|ending my life|die|dying)"
+        r"(?: (?:help|please|now|tonight|again|today|"
         r"thoughts?|mode|rn|right now|lol|tbh|fr|honestly))*$",
         kind=INTENT,
     ),
@@ -1215,7 +1407,9 @@ _RULES: tuple[_Rule, ...] = (
         r"(?! (?:up|till|until|before|for (?:a|ages|days|hours))\b)|"
         r"(?:it all|everything|this|it|life) to (?:stop|end|be over)(?: forever)?|"
         r"(?:do not|will not|would not|did not) wake up|"
-        r"(?:was not|were not|wasnt|werent) (?:alive|here|born|around)|(?:was|had) never (?:been )?born|"
+        r"(?:was not|were not|wasnt|werent) (?:alive|here|born|around)|(?:was|had|would) never (?:have )?"
+        r"(?:been )?born|never (?:been )?born|(?:the|this|my) pain to (?:stop|end) (?:forever|for good|"
+        r"permanently)|"
         r"stop existing|stop living|cease to exist|stop being alive|"
         r"not be around)\b(?! (?:my|your|her|his)\b hair)",
         kind=INTENT,
@@ -1225,7 +1419,10 @@ _RULES: tuple[_Rule, ...] = (
         "su_dont_want_live", SU,
         r"\b(?:do not|dont|no longer|never|not) (?:want|wanna|wish) (?:to )?(?:be here|be alive|"
         r"live|go on|exist|wake up|be around|carry on)\b(?! (?:with|in|near|at|there|here with|"
-        r"on my own|alone|like that|by)\b)",
+        r"on my own|alone|like that|by)\b)"
+        r"|\bnot sure (?:if |whether )?i (?:want|wanna|even want) (?:to )?(?:be alive|live|be here|go on|"
+        r"exist|wake up|carry on|keep going|keep living)\b(?! (?:with|in|near|at|there|on my own|"
+        r"alone|by|here with)\b)",
         kind=INTENT,
     ),
     _rule(
@@ -1244,6 +1441,7 @@ _RULES: tuple[_Rule, ...] = (
         "su_end_it", SU,
         r"\b(?:end|ending|finish|finishing) (?:it all|it tonight|it now|my life|my own life|"
         r"it for good|everything tonight|my self|myself)\b"
+        r"|\b(?:end|ending|finish|finishing) (?:his|her|their|your) (?:own )?life\b"
         r"|\b(?:wants?|wanna|going|gonna|will|ready|plans?|planning|thinking|think|thought|feel like|"
         r"feels like|about|decided|time|tempted|could|might|just|i am|i will) (?:\w+ ){0,2}?"
         r"(?:end|ending) (?:it|things|everything|me)\b(?! (?:with|between|off|there|on)\b)",
@@ -1266,7 +1464,8 @@ _RULES: tuple[_Rule, ...] = (
         "su_cant_go_on", SU,
         r"\b(?:cannot|can not|could not) (?:do life|live anymore|be here anymore|keep living|"
         r"go on|carry on|keep going|do this|do it|live like this|"
-        r"take it|take this|take anymore|take any more|handle (?:it|this|life)|cope)"
+        r"take it|take this|take anymore|take any more|handle (?:it|this|life)|cope|keep fighting|"
+        r"fight (?:it|this|anymore|any more)|hold on|hang on)"
         r"(?= *$| (?:like this|anymore|any more|no more|much longer|living|with (?:life|this|it|"
         r"living)|i\b|im\b|and\b|everything|its|it is|there is|nothing|tonight|please|help|"
         r"what is|whats|i have|i am|without|on my own))",
@@ -1278,6 +1477,9 @@ _RULES: tuple[_Rule, ...] = (
         r"\b(?:do not|dont) (?:think|know if|know how|know whether) (?:i can|i could|i will be able to|"
         r"i can still) (?:keep going|go on|carry on|do this|cope|take (?:it|this|much more|any more|"
         r"anymore)|last|hold on|keep myself safe|stay safe)\b"
+        r"|\b(?:do not|dont) know how (?:much )?(?:longer|long) i (?:can|will be able to|could) (?:hold on|"
+        r"go on|keep going|cope|take (?:it|this)|do this|carry on|last|keep myself safe)\b"
+
         r"|\b(?:i am|i m|im|i do not feel|i dont feel|do not feel) (?:not )?safe (?:on my own|alone|by "
         r"myself|with myself|tonight|around myself|to be left alone)\b"
         r"|\b(?:do not|dont|cannot|can not) trust (?:myself|my self)\b(?! (?:with money|to drive|"
@@ -1323,15 +1525,23 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:i am|i m|im|he is|she is|they are|we are) (?:\w+ )?(?:stood|standing|sat|sitting|"
         r"up|on|at) (?:on |at |by )?(?:the |a |this |that )?(?:edge of (?:the |a )?|top of (?:the |a )?"
         r"|side of (?:the |a )?)?(?:bridge|roof|rooftop|ledge|cliff|cliff edge|tracks|railway line|"
-        r"railway|car park roof|roof of|train tracks)\b"
+        r"railway|car park roof|roof of|train tracks)\b(?! (?:road|street|st|lane|estate|inn|pub|club|"
+        r"centre|center|avenue|end|stop|station|surgery|shop|cafe)\b)"
         r"|\b(?:got|have|bought|found|tied|ready|got the|have the) (?:a |the )?(?:rope|noose|"
-        r"ligature)(?: \w+)?\b"
+        r"ligature)(?: \w+)?\b|\bwith (?:a |the |his |her |my )?(?:rope|noose|ligature)\b"
         r"|\b(?:will not|not going to|wont) be (?:here|around|alive) (?:tomorrow|much longer|for long|"
         r"by (?:morning|tomorrow)|next week|anymore|any more)\b"
         r"|\b(?:this is|saying) goodbye\b|\bgoodbye (?:message|note|letter|text)\b"
         r"|\b(?:said|saying|say) (?:my|our) (?:last )?goodbyes?\b"
 
         r"|\bwritten (?:a|my) (?:note|letters?)\b|\bletters to my (?:kids|children|family)\b"
+        r"|\b(?:wrote|written|writing|left|leaving|finished) (?:a |my |the |some |all my |all the )?"
+        r"(?:goodbye |suicide |last |final )?(?:notes?|letters?)(?= *$| (?:to|for) (?:my (?:\w+ )?"
+        r"(?:kids|children|family|son|daughter|partner|wife|husband|mum|dad|boys|girls|loved ones|"
+        r"parents)|everyone|everybody|the kids|the family|all of)| and (?!(?:a|the) )| saying goodbye|"
+        r" explaining| in case)"
+        r"|\bgoodbye (?:notes|letters|messages|texts)\b"
+        r"|\b(?:pills|tablets|meds|paracetamol) (?:all )?(?:lined|laid|counted) (?:up|out)\b"
         r"|\b(?:pills|tablets|meds|rope|noose|blade) (?:are |is )?(?:all )?ready\b"
         r"|\b(?:good ?bye|bye) (?:everyone|everybody|all|world|cruel world|forever)\b"
         r"|\b(?:nothing|no one|nobody|noone|nothing left) (?:left )?to live for\b"
@@ -1339,6 +1549,8 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:going to|want to|gonna|will|thinking of|thinking about|about to|plan to|planning to)"
         r" (?:just )?(?:drive|driving|crash|crashing|steer) (?:my car |the car |myself |it )?(?:into|off|"
         r"in front of) (?:a |the )?(?:wall|tree|bridge|river|sea|lorry|traffic|cliff|canal)\b",
+        unless=(r"\b(?:would|d) (?:jump|walk|throw myself) (?:off|in front of|into) (?:a |the )?\w+ "
+                r"(?:for|to save|to protect)\b",),
         kind=INTENT,
     ),
     _rule(
@@ -1355,7 +1567,7 @@ _RULES: tuple[_Rule, ...] = (
         r"carbs|crisps|pizza|sunshine|box sets?)\b)|\boverdose on purpose\b",
         unless_calm=(
             r"\b(?:worried|worry|worries|scared|afraid|frightened|terrified|fear|fears)\b"
-            r"(?: \w+){0,4}? (?:is |are )?(?:going to|will|might|could|gonna) overdose\b",
+            r"(?: \w+){0,7}? (?:is |are )?(?:going to|will|might|could|gonna) overdose\b",
             r"\b(?:one day|some day|someday|eventually|at some point|one of these days)\b",
         ),
         kind=INTENT,
@@ -1363,8 +1575,8 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "su_nobody_miss", SU,
-        r"\b(?:nobody|no one|noone|no body) (?:would |will |is going to )?(?:miss|care about|notice)"
-        r" (?:me|if i)\b"
+        r"\b(?:nobody|no one|noone|no body) (?:would |will |is going to )?(?:even )?(?:miss|care about|"
+        r"notice|care)(?: at all)? (?:me|if i|when i (?:am|m) gone|if i (?:was|were|am) (?:gone|dead))\b"
         r"|\b(?:nobody|no one|noone|no body) (?:cares?|would care|will care|gives a \w+) "
         r"(?:if|whether|that) i (?:am|m|live|die|was|were) ?(?:alive|dead|here|gone|around)?\b",
         kind=INTENT,
@@ -1372,17 +1584,19 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "su_tired_of_being_alive", SU,
         r"\b(?:done with|had enough of|tired of|sick of|fed up of|fed up with|hate|exhausted by|"
-        r"tired with) (?:being alive|existing|being here|waking up|living|life itself|it all)\b"
+        r"tired with) (?:being alive|existing|being here|waking up|living|life itself|it all|everything|"
+        r"everyone|this life|this world)\b"
         r"(?! (?:here|in|with|at|on|like|next to|near|around|under|alone)\b)",
         kind=INTENT,
         negatable=True,
     ),
     _rule(
         "su_no_way_out", SU,
-        r"\b(?:no way out|no other way out|only way out|no escape|the only way)\b"
+        r"\b(?:no way out|no other way out|only way out|no escape|the only way|"
+        r"(?:cannot|can not|could not|do not) see (?:a|any|another) way out)\b"
         r"(?! (?:of|from) (?:the|my|this|our) (?:car park|building|contract|tenancy|debt|overdraft|"
         r"job|town|estate|maze|room)\b)",
-        also=(r"\b(?:i|me|my|myself)\b",),
+        also=(r"\b(?:i|me|my|myself)\b|^(?:there is |there s )?no way out *$",),
         unless=(r"\bthe only way (?:to|is|i can|i know)\b(?! (?:\w+ ){0,3}?(?:die|end|dead|stop))",),
         kind=INTENT,
         negatable=True,
@@ -1393,6 +1607,182 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:my )?(?:life|living|being alive|existing)\b",
         also=(r"\b(?:die|dead|end|suicid\w*|kill|living|done with life|had enough)\b",),
         kind=INTENT,
+    ),
+    # ---------------------------------------------------------------- suicide: more phrasings
+    _rule(
+        "su_wont_survive", SU,
+        # "i dont think ill make it through tonight", "i wont make it to morning"
+        r"\b(?:do not|dont) (?:think|know if|know whether) i (?:will|can|am going to|could) (?:make it|"
+        r"survive|last|get) (?:through |to |till |until )?(?:the |this )?(?:night|tonight|morning|"
+        r"tomorrow|weekend)\b(?! (?:s|group|meeting|appointment|session|class|shift|match|party)\b)"
+        r"|\b(?:i will not|i wont|i am not going to) (?:make it|last|survive) (?:through |to |till |until )?"
+        r"(?:the |this )?(?:night|tonight|morning)\b(?! (?:s|group|meeting|appointment|session|"
+        r"class|shift|match|party)\b)",
+        kind=INTENT,
+    ),
+    _rule(
+        "su_burden", SU,
+        r"\b(?:i am|i m|i feel like|i feel|i have become|i have always been|feel like) (?:just |such |"
+        r"nothing but |only |a massive |a huge |a total |so much of )?(?:a|an|such a) (?:massive |huge |"
+        r"total |big |complete )?(?:burden|waste of space|waste of oxygen|waste of air)\b"
+        r"|\b(?:world|everyone|everybody|they|family|kids) (?:would be |will be |is |are )?better "
+        r"(?:off )?without me\b",
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_do_it", SU,
+        # a method at hand and "going to do it"
+        r"\b(?:going to|gonna|about to|ready to|i will|i am going to|want to|just going to|finally "
+        r"going to|i know how i am going to|i know how i will|i know how to) (?:just )?do it\b"
+        r"(?! (?:for|properly|right|again tomorrow|later|next|at)\b)",
+        also=(r"\b(?:knife|blade|razor|pills|tablets|rope|noose|bridge|edge|train|overdose|end it|"
+              r"kill|die|dead|jump|gun|ligature|cut|tonight|i know how)\b",),
+        unless=(r"\b(?:homework|essay|exam|test|course|detox|rehab|application|form|interview|run|"
+                r"marathon|job)\b",),
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_plan", SU,
+        r"\b(?:i|i have|i ve|i have got|i got|i ve got|i have made|i made|he has|she has|they have|"
+        r"there is) (?:a|got a|made a|now got a|now a) (?:\w+ )?plan(?= *$| (?:and|to (?:end|die|kill|do "
+        r"it|go|take|jump|hang|overdose)|for (?:tonight|how|when|it)|now|tonight|i\b))",
+        also=(r"^(?:\w+ ){0,4}(?:have|ve|got|made) (?:a|got a|made a|now got a|now a) (?:\w+ )?plan *$"
+              r"|\b(?:end|die|kill|suicid\w*|overdose|jump|hang|thoughts|life|tonight|do it)\b",),
+        unless=(r"\b(?:care plan|recovery plan|treatment plan|safety plan|plan to (?:cut down|stop "
+                r"drinking|stop using|reduce|detox|get clean|quit)|business plan|meal plan|plan b)\b",),
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_indifferent", SU,
+        r"\b(?:do not|dont|no longer|not) (?:care|give a \w+|bothered) (?:if|whether|that) (?:i (?:die|live|"
+        r"wake up|do not wake|never wake|overdose|end up dead|am dead|m dead)|(?:this|it|that|the \w+|"
+        r"they|he|she) (?:kills|kill|will kill|would kill) me)\b(?! (?:of|laughing)\b)"
+        r"|\b(?:hope|hoping|praying|wish) (?:that )?(?:this|it|the \w+|tonight s|tonights|this \w+) "
+        r"(?:\w+ ){0,5}?(?:kills|kill|will kill|finishes|finish) me\b(?! (?:off )?(?:laughing|lol))"
+        r"|\b(?:is|be|will be) the one (?:that|which|to|who) (?:kills|finishes|does) me\b"
+        r"|\b(?:use|using|drink|drinking|take|taking|shoot|inject) (?:\w+ ){0,3}?(?:until|till|til) "
+        r"(?:my heart stops|i die|i am dead|i stop breathing|it kills me|i do not wake up)\b",
+        kind=INTENT,
+    ),
+    _rule(
+        "su_no_future", SU,
+        r"\b(?:i |i can |can )?(?:see|have|got|there is) no (?:future|hope|tomorrow)(?: (?:for me|left|"
+        r"anymore|any more|at all|ahead))*(?= *$| (?:and|so|i|its|it is|for me|anymore)\b)"
+        r"|\bno (?:future|hope) (?:for|left for) me\b",
+        also=(r"\b(?:i|me|my)\b",),
+        unless=(r"\b(?:for (?:the|this|our|my) (?:pub|town|club|team|business|shop|job|company|"
+                r"relationship|marriage))\b",),
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_preparing", SU,
+        r"\b(?:giving|given|gave|give) away (?:all )?(?:of )?(?:my|his|her) (?:things|stuff|belongings|"
+        r"possessions|clothes|stuff|pets?|dog|cat)\b"
+        r"|\b(?:put|putting|got|getting|sorted|sorting|sort|sorting out|set|setting) (?:all )?(?:out )?"
+        r"(?:my|his|her) affairs (?:in order|out|sorted)\b"
+        r"|\b(?:sorted|made|written|wrote|updated|done|finished|signed) (?:out )?(?:my|his|her) will "
+        r"(?:and|so|because|now|ready|tonight)\b(?! (?:the|a|my) (?:\w+ )?(?:solicitor|lawyer)\b)"
+        r"|\b(?:given|gave|rehomed|left) (?:my|his|her) (?:dog|cat|pets?|kids|children|son|daughter) "
+        r"(?:\w+ ){0,4}?so (?:that )?(?:i|he|she) can (?:go|leave|die|end it|do it|rest)\b",
+        unless=(r"\b(?:charity shop|car boot|moving|declutter\w*|new flat|emigrat\w*|holiday)\b",),
+        kind=INTENT,
+    ),
+    _rule(
+        "su_farewell", SU,
+        r"\b(?:you|they|anyone) (?:will not|wont|will never|won t) (?:ever )?(?:hear from|see) me again\b"
+        r"|\b(?:this is|this s|these are|it is|its) my (?:last|final|very last) (?:message|text|post|words|"
+        r"goodbye|night|day)\b(?! (?:of (?:the|my) (?:year|week|shift|holiday|course|job|term)|at|in|"
+        r"before (?:i|my) (?:holiday|move))\b)"
+        r"|\b(?:last|final) (?:message|text|words) (?:i (?:will|would) (?:ever )?send|you (?:will )?(?:ever "
+        r")?get from me|from me)\b"
+        r"|\b(?:soon|shortly|after tonight|by tomorrow) (?:it|i|nothing) (?:will not|wont|will no longer) "
+        r"(?:matter|be a (?:problem|burden|bother|trouble)|be here|be around|be an issue)\b"
+        r"|\b(?:will not|wont|will no longer) be a (?:problem|burden|bother|trouble|nuisance) (?:to|for) "
+        r"(?:anyone|anybody|you|nobody|no one|my family|anyone else)(?: (?:much longer|for long|soon|"
+        r"anymore|any more|again|after tonight))?\b",
+        unless=(r"\b(?:holiday|abroad|moving|new number|changing (?:my )?number|phone (?:is )?(?:being )?"
+                r"cut off|leaving the (?:group|service|job)|last day at)\b",),
+        kind=INTENT,
+    ),
+    _rule(
+        "su_thoughts_back", SU,
+        r"\b(?:thoughts|feelings|urges|voices|suicidal thoughts|suicidal feelings) (?:are|have come|have|"
+        r"came|coming|keep coming|s|is) (?:\w+ )?back\b",
+        also=(r"\b(?:attempt\w*|suicid\w*|end(?:ing)? (?:it|my life)|kill\w* (?:my|him|her)self|die|dying|"
+              r"overdos\w*|self harm|cut\w*|plan|hurt myself|tried to)\b",),
+        kind=INTENT,
+    ),
+    _rule(
+        "su_means_at_hand", SU,
+        r"\b(?:pills|tablets|meds|paracetamol|knife|blade|razor|rope|noose|gun|lighter fluid) (?:are |is )?"
+        r"(?:in|on) (?:my|his|her) (?:hand|hands|lap|palm)\b"
+        r"|\b(?:sitting|sat|stood|standing|i am|i m|here|lying|laying) (?:here |in (?:the |my )?\w+ )?with "
+        r"(?:a|the|my|some) (?:knife|blade|razor|rope|noose|gun|bottle of pills|box of pills|"
+        r"pills|tablets|paracetamol|packet of \w+)\b(?! (?:and (?:a )?fork|sharpener|block|set)\b)"
+        r"|\b(?:standing|stood|sat|sitting|i am|i m) (?:right )?on the (?:very )?edge\b(?! of (?:my|the|his|"
+        r"her) (?:seat|bed|sofa|chair|bath|pavement|kerb|pool|platform)\b)",
+        unless=(r"\b(?:kitchen|cooking|chopping|dinner|veg|vegetables|carving|sandwich|butter|prescribed "
+                r"by|dosette)\b",),
+        kind=INTENT,
+    ),
+    _rule(
+        "su_took_to_end", SU,
+        r"\b(?:took|taken|swallowed|had|done|did|necked|taking|overdosed|used|cut|tried to overdose|"
+        r"injected)(?: \w+){0,4}? (?:to|so i can|so i could|so i will|so i would|hoping to) (?:end it|end "
+        r"(?:my|it) (?:life|all)|die|kill myself|not wake up|never wake up|be dead|end everything|go to "
+        r"sleep forever)\b",
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_try_again", SU,
+        r"\b(?:going to|gonna|will|want to|i am going to|i will|about to|need to|ready to) try (?:it |that )?"
+        r"again\b",
+        also=(r"\b(?:attempt\w*|tried to (?:kill|end|overdose|hang|die|take)|overdos\w*|end it|kill myself|"
+              r"hang myself|suicid\w*|woke up|survived|did not work|failed)\b",),
+        unless=(r"\b(?:detox|rehab|driving test|exam|interview|application|job|course|quit\w*|"
+                r"stop(?:ping)? (?:drinking|using|smoking)|sober|clean|recovery|meeting|group)\b",),
+        kind=INTENT,
+    ),
+    _rule(
+        "su_not_afraid_to_die", SU,
+        r"\b(?:not|no longer|never) (?:afraid|scared|frightened) (?:to die|of dying|of death|of being dead)"
+        r"(?: (?:anymore|any more|now))?(?= *$| (?:anymore|any more|now|and|i|so)\b)",
+        unless=(r"\b(?:faith|believe|god|heaven|old age|when (?:my|the) time comes)\b",),
+        kind=INTENT,
+    ),
+    _rule(
+        "su_join_the_dead", SU,
+        r"\b(?:want|wanna|wish i could|ready|need|going|longing|long) (?:to )?(?:join|be with|go and be with|"
+        r"go to|see) (?:my (?:\w+ )?(?:mum|dad|mother|father|son|daughter|baby|brother|sister|husband|wife|"
+        r"partner|boyfriend|girlfriend|nan|gran|grandad|friend|mate|kids?|boy|girl)|him|her|them)"
+        r"(?: (?:again|in heaven|up there|wherever (?:he|she|they) (?:is|are)))?\b"
+        r"|\bi (?:want|wanna) (?:to )?go too\b",
+        also=(r"\b(?:died|passed away|passed on|(?:he|she|they) passed|in heaven|heaven|is dead|are dead|"
+              r"grave|lost (?:him|her|them|my)|no longer here|gone now|took (?:his|her|their) (?:own )?life|"
+              r"funeral)\b",),
+        unless=(r"\b(?:grave|cemetery|crematorium) (?:on|at|this|tomorrow|for (?:his|her) birthday)\b",),
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_life_over", SU,
+        r"\bmy life is (?:over|finished|done|ruined and i|not worth)\b(?! (?:if|when|unless)\b)"
+        r"|\b(?:cannot|can not) be (?:arsed|bothered|asked) (?:with )?(?:living|life|being alive|existing|"
+        r"waking up)\b"
+        r"|\b(?:just )?want out\b(?! of (?!(?:this|my) life\b))(?=.*\b(?:nothing matters|pointless|no point|"
+        r"die|dead|end it|life|anymore|any more|everything)\b)"
+        r"|\bnothing matters (?:any ?more|now)?\b(?=.*\b(?:die|dead|end|want out|life|gone|kill)\b)"
+        r"|\b(?:voices?|they) (?:are |is |keep |keeps )?(?:telling|tell|told|saying|ordering) me to "
+        r"(?:kill|end|hurt|die|jump|cut|harm|hang|take all|do it|overdose)\b",
+        unless=(r"\bwant out of (?:this|my|the) (?:relationship|job|marriage|house|contract|group|flat|"
+                r"tenancy|chat)\b",),
+        kind=INTENT,
+        negatable=True,
     ),
     # ---------------------------------------------------------------- child at risk
     _rule(
@@ -1821,7 +2211,8 @@ _PAST_LEAD = re.compile(
 )
 
 _PAST_IN_MATCH = re.compile(
-    r"\b(?:was|were|used to|tried to|attempted to|attempted|had been|self harmed|stopped breathing)\b"
+    r"\b(?:was|were|used to|tried to|attempted to|attempted|had been|self harmed|stopped breathing|"
+    r"went|turned)\b"
 )
 _IF_I_WAS = re.compile(r"\bif (?:i|he|she|they) (?:was|were)\b")
 
@@ -1831,6 +2222,7 @@ _PAST = re.compile(
     r"|(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|few|couple of|many|several) "
     r"(?:years?|months?|weeks?) (?:ago|back)"
     r"|years ago|months ago|weeks ago|ages ago|a while (?:ago|back)|long time ago|years back"
+    r"|(?:a|one|two|three|\d+|few|many|several) (?:years?|months?) since"
     r"|this (?:month|year)|earlier this (?:week|month|year)"
     r"|in (?:19|20)\d\d|(?:19[6-9]\d|20[0-2]\d)(?! ?(?:mg|ml|mcg|g|grams|units|quid|pounds|p|"
     r"tablets|pills))|back in|as a (?:kid|child|teen|teenager)|growing up|used to|(?<!at )once|"
@@ -1847,14 +2239,20 @@ _RESOLVED = re.compile(
     r"\b(?:survived|recovered|revived|pulled through|(?:in|out of|left|from) (?:the )?hospital|"
     r"discharged|doing (?:well|better|ok|okay|fine|great|much better)|(?:better|fine|ok|okay) now|"
     r"since then|been (?:clean|sober|off)|off (?:the )?gear since|died|passed away|funeral|"
-    r"bereave\w*|anniversary|rip|lost (?:him|her|them|my \w+)|still haunts|still think about)\b"
+    r"bereave\w*|anniversary|rip|lost (?:him|her|them|my \w+)|still haunts|still think about|"
+    r"(?:been|got|was|were) (?:charged|convicted|sentenced)|(?:is|s|now) in (?:prison|jail)|"
+    r"woke (?:up )?(?:fine|ok|okay|alright|normal)|(?:i|he|she|they) (?:feel|feels|felt) (?:fine|ok|okay|"
+    r"alright|normal)(?: now| today| this morning)?(?= *$| and| but))\b"
 )
 _URGENT = re.compile(
-    r"\b(?:right now|just now|at the moment|tonight|this (?:morning|afternoon|evening)|earlier|"
+    r"\b(?:right now|just now|at the moment|tonight|(?<!fine )(?<!ok )(?<!okay )(?<!well )"
+    r"this (?:morning|afternoon|evening)|earlier|"
     r"(?:\d+|ten|five|twenty|few|couple of) (?:mins?|minutes|hours?) ago|an hour ago|"
     r"half an hour|what do (?:i|we) do|what (?:should|can) (?:i|we) do|what now|"
     r"ambulance (?:is )?(?:coming|called|on (?:its|the) way|here)|call(?:ed|ing)? (?:an )?ambulance|"
-    r"999|hurry|quick|quickly|as soon as possible|(?<!never )again|still (?:not|unconscious|blue|grey|"
+    r"999|hurry|quick|quickly|as soon as possible|(?<!never )(?<!happening )(?<!happen )again|"
+    r"today(?! (?:i am|i m|he is|she is|they are|we are|i feel|he feels|she feels) (?:fine|ok|okay|"
+    r"well|better|good|alright))|still (?:not|unconscious|blue|grey|"
     r"fitting|will not|is not|out|asleep|on the floor))\b"
 )
 _HABIT = re.compile(
