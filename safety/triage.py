@@ -661,6 +661,11 @@ _CHILD = (
     r"(?:son|daughter|grandson|granddaughter|brother|sister) is (?:only )?(?:\d|1[0-5]|one|two|"
     r"three|four|five|six|seven|eight|nine|ten))"
 )
+# a child, or someone's son or daughter (of any age: harm to them is a crisis either way)
+_YOUNGSTER = (
+    rf"(?:(?:the|my|our|her|his|their|a|this) (?:\w+ )??)?(?:{_CHILD}|sons?|daughters?|stepsons?|"
+    r"stepdaughters?|step sons?|step daughters?|boy|girl|lad|teenager|teen|young (?:girl|boy|person))"
+)
 _PARENT = (
     r"(?:(?:dad|father|mum|mother|stepdad|step dad|stepmum|step mum)s?|parents?|"
     r"mums? (?:boyfriend|partner|fella)|dads? (?:girlfriend|partner))"
@@ -1125,7 +1130,8 @@ _RULES: tuple[_Rule, ...] = (
         r"|please))"
         r"|\b(?:help|emergency|999|ambulance|quick|hurry) (?:\w+ ){0,2}?overdoses?\b",
         kind=EVENT,
-        unless=(r"\b(?:awareness|training|train|leaflets?|course|day|events?|prevention|kits?|info|"
+        unless=(r"\bif (?:i|we|you|someone|somebody|they) (?:call|ring|phone|dial)\b",
+                r"\b(?:awareness|training|train|leaflets?|course|day|events?|prevention|kits?|info|"
                 r"information|advice|statistics|signs|symptoms|first aid|learn|deaths|rates?|"
                 r"figures|support|bereave\w*|group|guidance|policy|talk|talking|died|lost|"
                 r"anniversary|worried|worry|scared|afraid)\b",),
@@ -1287,7 +1293,8 @@ _RULES: tuple[_Rule, ...] = (
         "od_took_the_lot", OD,
         r"\b(?:took|taken|had|ate|eaten|necked|downed|swallowed|done|did|drank|drunk|used) "
         r"(?:the lot|the whole (?:lot|box|bottle|packet|pack|strip|tub|sheet|bag|thing|script|week s|"
-        r"weeks)|them all|all of them|every (?:last )?(?:one|pill|tablet))\b"
+        r"weeks)|them all|all of them|every (?:last )?(?:one|pill|tablet)|everything (?:he|she|i|they) "
+        r"(?:had|has|got|could find|had left|was given|was prescribed))\b"
         rf"(?! (?:of (?!(?:\w+ )?{_DRUG}\b)|to|back|with|out|home|round|in|into|for)\b)",
         unless=(r"\b(?:chocolates?|cake|biscuits|crisps|sweets|pizza|wine|vodka|beer|cider|chips|"
                 r"course|exam|tests?)\b",),
@@ -1951,6 +1958,218 @@ _RULES: tuple[_Rule, ...] = (
         r"our \w+|me)(?: \w+)?? (?:back|home|go|take|have|see|near)\b",
         also=(rf"\b(?:{_CHILD}|(?:my|our) (?:son|daughter|boy|girl))\b",),
     ),
+    # ---------------------------------------------------------------- child at risk: more
+    _rule(
+        "ch_hurting_child", CH,
+        # someone hurting, abusing or threatening a child or a son / daughter
+        r"\b(?:hitting|hits|hit|beating|beats|beat|hurting|hurts|hurt|abusing|abuses|abused|attacking|"
+        r"attacked|kicking|kicked|punching|punched|slapping|slapped|battering|battered|strangling|"
+        r"choking|molesting|molested|touching|touches|touched|sexually abusing|burning|burnt|"
+        r"threatening|threatened|shaking|shook|smothering|starving) "
+        rf"{_YOUNGSTER}\b(?! (?:ball|toy|teddy|feelings|pride)\b)"
+        rf"|\b(?:threaten\w* to|will|would|going to|gonna|said (?:he|she|they) (?:would|will)|says (?:he|"
+        r"she) will) (?:hurt|kill|harm|hit|beat|batter|stab|snatch|abuse|drown|smother|strangle|burn) "
+        rf"{_YOUNGSTER}\b"
+        r"|\b(?:going to|gonna|want to|wanna|feel like|feel like i am going to|scared i will|scared i am "
+        r"going to|afraid i will|afraid i am going to|might|could|about to) (?:hurt|shake|hit|smother|"
+        rf"kill|harm|drop|suffocate|strangle|snap at|lose it with) {_YOUNGSTER}\b",
+        unless=(r"\b(?:ball|toys?|teddy|game|video game|x ?box|fifa|rattle|playfight\w*|tickl\w*|"
+                r"feelings|tag|lol|haha)\b",
+                r"\b(?:bully|bullies|boy|girl|kid|lad|pupil|someone|children) (?:at|in|from) (?:school|"
+                r"nursery|the park|class|football)\b"),
+        negatable=True,
+        negation_in_match=True,
+    ),
+    _rule(
+        "ch_being_abused", CH,
+        r"\b(?:being|been|is being|getting) (?:sexually )?(?:abused|groomed|molested|exploited|"
+        r"touched|trafficked|hurt|beaten|hit)\b"
+        r"|\b(?:touches|touching|touched|molests|molesting|abusing|abuses|interfering with) (?:her|him|"
+        r"them|me)\b(?! (?:hair|face|feelings)\b)"
+        r"|\b(?:made|forced|being made|being forced) to (?:sell|carry|run|deal|hold) (?:drugs|gear|"
+        r"weed|crack|packages|for (?:them|him|a gang))\b"
+        r"|\b(?:county lines|trap house|cuckoo\w*|groomed|grooming gang)\b",
+        also=(rf"\b(?:{_CHILD}|sons?|daughters?|niece|nephew|young (?:girl|boy|person)|pupil|"
+              r"(?:\d{1,2}|thirteen|fourteen|fifteen|twelve|eleven|sixteen) (?:year|yr)s? old|kid|"
+              r"i am (?:only )?(?:[5-9]|1[0-7])|boy|girl|teenager)\b",
+              r"\b(?:now|is|are|s|being|told me|tonight|with them|got (?:him|her)|has|have|keeps|"
+              r"still|at home|there)\b"),
+        unless=(r"\b(?:what is|what are|signs?|how (?:do|can|would) (?:i|we|you) (?:spot|tell|know)|"
+                r"training|awareness|leaflets?|documentary|article|news)\b(?!.*\b(?:my|our)\b)",
+                r"\bwhen (?:i|he|she) was (?:a child|little|young|a kid|small)\b"),
+        kind=EVENT,
+        negatable=True,
+    ),
+    _rule(
+        "ch_gone_off_with", CH,
+        rf"\b{_YOUNGSTER}(?: \w+){{0,4}}? (?:has |s |is )?(?:gone off|run off|gone missing|run away|"
+        r"ran away|left) with (?:a |an |some |two |older )?(?:older )?(?:man|men|adult|bloke|guy|lads|"
+        r"stranger|gang|someone (?:she|he) met online)\b"
+        rf"|\b{_YOUNGSTER}(?: \w+){{0,4}}? (?:is |s )?(?:with|staying with) (?:an? )?(?:older|grown) "
+        r"(?:man|men|lads|adults?)\b"
+        r"|\b(?:met online|from the internet)\b(?: \w+){0,6}? (?:will not|wont|not) (?:come|coming) home\b",
+        also=(rf"\b(?:{_CHILD}|(?:\d{{1,2}}|thirteen|fourteen|fifteen|twelve) (?:year|yr)s? old|daughter|"
+              r"son|girl|boy)\b",),
+        kind=EVENT,
+    ),
+    _rule(
+        "ch_locked_in", CH,
+        rf"\b{_YOUNGSTER}(?: \w+){{0,3}}? (?:is |are |s |been |has been |have been |left )?locked "
+        r"(?:in|inside|up)\b(?! (?:the |a )?(?:car )?(?:for (?:a )?(?:minute|second|sec)s?)\b)",
+        unless=(r"\b(?:locked in (?:the )?(?:bathroom|toilet) (?:again )?(?:lol|haha)|locked (?:in|up) "
+                r"for the night|door locked so|doors are locked)\b",),
+    ),
+    _rule(
+        "ch_alone_unfed", CH,
+        # left alone for long, or left with no food
+        rf"\b(?:left|leaves|leaving|has left|have left) (?:\w+ ){{0,2}}?(?:{_CHILD}|me|us|them)(?: and my "
+        r"(?:\w+ ){0,2}?(?:brothers?|sisters?))? (?:home )?(?:alone|on (?:my|our|their|his|her|its) own|"
+        r"by (?:myself|ourselves|themselves|himself|herself))\b"
+        rf"|\b{_CHILD}(?: \w+){{0,6}}? (?:has |have )?(?:been )?(?:left )?(?:home )?(?:alone|on (?:his|her|"
+        r"their|its) own|by (?:him|her|them)sel(?:f|ves))\b",
+        also=(r"\b(?:for (?:\w+ )?(?:days|hours|nights|a day|a night|the night|the weekend|ages)|all (?:night|"
+              r"day|weekend)|overnight|since (?:yesterday|last night|this morning|friday|\w+day)|no food|"
+              r"nothing to eat|hungry|starving|scared|dark|not come back|has not come back|"
+              r"not back)\b",),
+        unless=(r"\b(?:for (?:a |two |five |ten |a few |a couple of )?(?:mins?|minutes|seconds|secs|"
+                r"moment)|while i (?:pop|nip|got|get|went)|when i was (?:little|young|a kid|\d+))\b",),
+    ),
+    _rule(
+        "ch_drunk_in_charge", CH,
+        r"\b(?:i am|i m|im|he is|she is|they are|mum is|dad is) (?:\w+ )?(?:drunk|high|wasted|off (?:my|his|"
+        r"her|their) (?:face|head|tits)|out of it|smashed|stoned|mashed|gouching|hammered|too drunk|"
+        r"too high)\b",
+        also=(rf"\b(?:alone|only one|on my own|by myself|on (?:his|her) own|in charge) (?:\w+ ){{0,3}}?with "
+              rf"(?:the |my |our |a |her |his |\w+ )?{_CHILD}\b|\b(?:looking after|in charge of|minding|"
+              rf"got|has got|have got|caring for|watching) (?:the |my |our |her |his )?{_CHILD}\b",),
+        unless=(r"\b(?:kids are (?:at|with|asleep at)|when (?:the )?kids (?:are|were) (?:at|with))\b",),
+    ),
+    _rule(
+        "ch_sick_around_use", CH,
+        rf"\b{_CHILD}(?: \w+){{0,2}}? (?:is |s )?(?:sick|being sick|vomiting|throwing up|drowsy|floppy|"
+        r"limp|not waking|will not wake|sleepy and|hard to wake|grey|blue)\b",
+        also=(r"\b(?:using|high|drunk|passed out|gear|heroin|drugs|pills|methadone|crack|smoking|spice|"
+              r"needles?|found|swallowed|ate|eaten|got into)\b",),
+    ),
+    _rule(
+        "ch_dangled", CH,
+        rf"\b(?:dangling|dangled|holding|held|hanging|threw|throwing|threatening to (?:throw|drop)) "
+        rf"{_YOUNGSTER} (?:out of|over|off|from) (?:the |a )?(?:window|balcony|bridge|ledge|stairs|railing)\b",
+    ),
+    _rule(
+        "ch_snatched", CH,
+        rf"\b(?:snatched|grabbed|abducted|kidnapped|taken|took|run off with|ran off with) {_YOUNGSTER}\b",
+        also=(r"\b(?:high|drunk|wasted|off (?:his|her) (?:face|head)|knife|weapon|threat\w*|driving|"
+              r"using|will not (?:give|bring)|violent|gun|police)\b",),
+        unless=(r"\b(?:to (?:school|nursery|the park|football|swimming)|for (?:the|a) (?:day|weekend))\b",),
+    ),
+    _rule(
+        "ch_in_danger_place", CH,
+        rf"\b(?:there is|there s|theres) (?:a |an )?(?:{_CHILD}|young person|kids?|teenager)s? (?:\w+ )?"
+        r"(?:in|at) (?:the |a |that )?(?:trap house|crack house|drug den|squat)\b",
+    ),
+    _rule(
+        "ch_swallowed_found", CH,
+        # a child into something found or someone else's: "my son swallowed a tablet of my subutex"
+        r"\b(?:my|our|the|her|his) (?:\w+ )?(?:son|daughter|boy|girl|lad|kid|little one|baby|toddler|"
+        r"(?:\d{1,2}|two|three|four|five) (?:year|yr|month)s? old)(?: \w+){0,3}? (?:has |s |just |might "
+        r"have |may have |think )?(?:swallowed|ate|eaten|drank|drunk|chewed|took|taken|had|got into|found)"
+        r" (?:a|an|some|one|two|\d+|a few|half|a couple of|some of|one of|a bag of)"
+        rf"(?: \w+){{0,3}}? (?:{_DRUG_NAMED}|something|stuff)\b"
+        r"(?=.*\b(?:my|mine|her mums?|his mums?|her dads?|his dads?|nans?|grans?|found|floor|"
+        r"ground|street|park|bag|left|lying|he found|she found|on the side|in (?:my|the) (?:bag|"
+        r"pocket|drawer|cupboard))\b)"
+        rf"|\b{_CHILD}(?: \w+){{0,3}}? found (?:a|an|some|one|my|her|his)(?: \w+){{0,8}}? and "
+        r"(?:swallowed|ate|eaten|drank|chewed|took|had) (?:it|them|one|some)\b",
+        kind=EVENT,
+    ),
+    _rule(
+        "ch_alone_while_incapable", CH,
+        rf"\b(?:alone|on (?:their|his|her) own|by (?:them|him|her)sel(?:f|ves)) (?:while|whilst|and|because|"
+        rf"cos|as) (?:\w+ ){{0,2}}?(?:is |s |are |has )?{_INCAPABLE}\b",
+        also=(rf"\b{_CHILD}\b",),
+    ),
+    _rule(
+        "od_drink_and_depressant", OD,
+        # alcohol and an opioid or sedative together: "been drinking and took some of mums morphine"
+        r"\b(?:been drinking|drunk|drinking|had a drink|had a few|on the drink|on the booze|had loads "
+        r"to drink)(?: \w+){0,4}? (?:and|then|now|plus) (?:\w+ )?(?:took|taken|had|swallowed|done|necked|"
+        r"popped)(?: \w+){0,5}? (?:morphine|methadone|oxy\w*|tramadol|codeine|fentanyl|diazepam|valium|"
+        r"benzos?|xanax|bars|pregab\w*|gabapentin|zopiclone|heroin|gear|gbl|ghb|sleeping (?:pills|"
+        r"tablets)|oramorph|dihydrocodeine)\b"
+        r"|\b(?:took|taken|had|swallowed|done|necked|popped)(?: \w+){0,5}? (?:morphine|methadone|oxy\w*|"
+        r"tramadol|codeine|fentanyl|diazepam|valium|benzos?|xanax|bars|pregab\w*|gabapentin|zopiclone|"
+        r"heroin|gear|gbl|ghb|sleeping (?:pills|tablets)|oramorph)(?: \w+){0,3}? (?:and|then|on top of|"
+        r"with) (?:a |loads of |lots of |a bottle of |a load of )?(?:drink|drinking|vodka|wine|booze|"
+        r"alcohol|cans|beer|cider|whisky|gin)\b(?! (?:is|safe|ok|okay|dangerous)\b)",
+        unless=(r"\b(?:is (?:that|it|this) (?:ok|okay|safe|alright|dangerous|bad)|can (?:you|i|u)|should i|"
+                r"what happens|how long|is it)\b",),
+        kind=EVENT,
+        habit_guard=True,
+    ),
+    # ---------------------------------------------------------------- domestic abuse: more
+    _rule(
+        "da_outside_now", DA,
+        # someone outside or inside who will not go: "he's outside banging on the door"
+        r"\b(?:he|she|they|my ex|ex|my (?:\w+ )?(?:partner|husband|boyfriend|girlfriend|wife|fella)) "
+        r"(?:is |s |are )?(?:\w+ )?outside(?: \w+){0,3}? (?:banging|hammering|kicking|pounding|shouting|"
+        r"screaming|yelling|waiting|threatening|smashing)\b"
+        r"|\b(?:he|she|my ex|ex|my (?:\w+ )?(?:partner|husband|boyfriend|girlfriend|wife|fella)) "
+        r"(?:is |s )?(?:here|outside|at the door|in the house|in my (?:flat|house|room)|at (?:my house|mine))"
+        r" and (?:will not|refuses to|wont|is not going to) (?:leave|go)\b"
+        r"|\b(?:he|she|they|my ex|ex|my (?:\w+ )?(?:partner|husband|boyfriend|girlfriend|wife|fella)) "
+        r"(?:is |s |are )?(?:\w+ )?(?:going for me|coming for me|coming after me|after me)\b"
+        r"(?! (?:at \d|at (?:\w+ )?o clock|in the|tomorrow|later|with (?:the|a) (?:car|van)|to (?:take|"
+        r"drive|pick)))"
+        r"|\b(?:on (?:his|her|their) way|coming|driving|heading) (?:here |over |round |back )?to (?:hurt|"
+        r"kill|get|beat|batter|attack|stab|sort) (?:me|us)\b",
+        unless=(r"\b(?:parcel|delivery|postman|courier|taxi|uber|lift|dinner|pick (?:me|us) up|hide and "
+                r"seek|tag)\b",),
+    ),
+    _rule(
+        "da_hiding", DA,
+        r"\b(?:i am|i m|im|we are|we re|i have been|i ve been|i|we) (?:\w+ )?(?:hiding|hidden|locked myself|"
+        r"barricaded (?:myself|ourselves)|shut myself) (?:in|under|behind) (?:the |my |a |our )?\w+\b",
+        also=(r"\b(?:he|she|him|her|they|them|partner|husband|wife|boyfriend|girlfriend|ex|fella|"
+              r"missus|dad|stepdad|son|brother)\b",
+              r"\b(?:he is|she is|they are|he s|in the house|outside|home|drunk|high|angry|going mental|"
+              r"kicking off|smash\w*|scared|shouting|screaming|looking for me|hear him|hear her|"
+              r"violent|knife)\b"),
+        unless=(r"\b(?:hide and seek|surprise|party|hiding (?:his|her|the) (?:present|gift)|from the "
+                r"(?:rain|kids|cold|heat|sun|bailiffs|landlord|debt collectors)|hiding my (?:drinking|"
+                r"using|bottles))\b",),
+    ),
+    _rule(
+        "da_held", DA,
+        r"\b(?:being|been|am|m|kept|keeping me|keep me) (?:held|kept|locked) (?:in|at|inside|captive|"
+        r"prisoner|hostage|against my will)\b"
+        r"|\b(?:held|kept) (?:me )?(?:captive|prisoner|hostage|against my will)\b",
+        also=(r"\b(?:cannot leave|can not leave|not allowed|will not let|wont let|locked|trapped|captive|"
+              r"prisoner|hostage|against my will|cannot get out|they|he|she)\b",),
+        unless=(r"\b(?:custody|police station|cells|on remand|hospital|ward|a and e|held up|held back|"
+                r"in traffic|at work|held in high)\b",),
+    ),
+    _rule(
+        "da_heard_attack", DA,
+        # someone else being attacked now: "i can hear him hitting her"
+        r"\b(?:him|he|he is|someone|somebody|a man|her (?:partner|boyfriend|husband|fella)|she|she is|"
+        r"they|they are) (?:is |s |are )?(?:hitting|beating|beating up|attacking|hurting|strangling|"
+        r"battering|killing|stabbing|choking|kicking|punching|throttling) (?:her|him|them)\b"
+        r"(?! (?:off|at|in (?:a|the) (?:game|match|race)|with (?:kindness|love))\b)",
+        also=(r"\b(?:hear|hearing|heard|screaming|scream|now|next door|neighbour|help|police|sounds like|"
+              r"right now|outside|upstairs|downstairs|flat|street)\b",),
+        unless=(r"\b(?:game|fifa|boxing|film|movie|telly|tv|series|episode|book|video|lol|haha)\b",),
+        negatable=True,
+        negation_in_match=True,
+    ),
+    _rule(
+        "da_bruises", DA,
+        r"\b(?:covered in|full of|all) (?:\w+ )?(?:bruises|bruised)\b|\bblack and blue\b",
+        unless=(r"\b(?:from|after) (?:the |a |my |playing |doing )?(?:football|rugby|fall|fell|gym|boxing|"
+                r"training|match|accident|bike|operation|op|surgery|hockey|climbing|moving|paintball|"
+                r"blood test\w*|injections?|iv|falling)\b|\b(?:blood thinners|anaemi\w*|easily|warfarin|"
+                r"leukaemia|chemo)\b",),
+    ),
     # ---------------------------------------------------------------- domestic abuse
     _rule(
         "da_violence", DA,
@@ -1962,7 +2181,7 @@ _RULES: tuple[_Rule, ...] = (
         r"abusing|abuses|abused|sexually assaulted|sexually assaulting|controlling|"
         r"burned|burnt|stabbed|knocks|knocked|smacks|smacked|strangle|choke|beat up|beats up|punch|"
         r"kick|slap|push|shove|bite|attack|batter|stab|drag|rape|abuse|assault|throttle|throttled|"
-        r"throttling) "
+        r"throttling|beaten|beaten up|kicked in|battered) "
         r"(?:me|us|her|him|them)\b(?! (?:with the news|with it|off|on snap|to it|at (?:pool|darts|"
         r"cards|chess|football|fifa|snooker|scrabble|tennis|monopoly|golf|poker|bingo|ludo|"
         r"everything|games?|\w+ing)|in (?:a |the )?(?:race|game|match|quiz|final))\b)"
@@ -1975,14 +2194,19 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:\w+ ){0,3}?at (?:me|us|my head)\b"
         rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:threw|throws|thrown|slammed|slams|pinned|pins|held|holds|"
         r"shoved|pushed|dragged|smashed|flung) me (?:against|into|down|onto|on to|across|up against|"
-        r"over|to the (?:floor|ground)|on the (?:floor|ground|bed))\b"
+        r"over|to the (?:floor|ground)|on the (?:floor|ground|bed)|under)\b"
+        r"|\b(?:tried|trying|try|tries|tried again) to (?:kill|strangle|drown|stab|choke|suffocate|smother|"
+        r"poison|burn|throttle|run over|run down) (?:me|us)\b|\b(?:tried|trying|tries) to (?:run|knock) "
+        r"(?:me|us) (?:over|down)\b|\b(?:ran|run|drove|driven|driving) (?:the car )?(?:at|into) me\b"
         r"|\b(?:hiding|hidden|locked myself|barricaded myself|shut myself) (?:\w+ ){0,4}?(?:from "
         r"(?:him|her|them|my (?:\w+ )?(?:partner|husband|hubby|wife|boyfriend|girlfriend|fella|ex|"
         r"missus|son|brother))|because (?:he|she) (?:is|s|will))\b"
         r"|\b(?:put|had|wrapped|squeezed|got) (?:his|her|their|both) hands? (?:round|around|on) my "
         r"(?:neck|throat)\b"
         rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:forces|forced|forcing|makes|made|making|pressures|"
-        r"pressured|pressuring) me (?:to )?(?:have sex|do sexual|do things|sleep with|do stuff)\b"
+        r"pressured|pressuring) me (?:to )?(?:have sex|do sexual|do things|sleep with|do stuff|sell "
+        r"(?:sex|myself|my body|drugs)|work the streets|sleep with (?:his|her) mates|carry|deal|shoplift|"
+        r"steal)\b"
         # one parent hurting the other, told by a child or a relative
         r"|\b(?:my |our )?(?:dad|father|stepdad|step dad|mums? (?:boyfriend|partner|fella)|"
         r"(?:her|my sisters?|my daughters?|my mums?) (?:boyfriend|husband|partner|fella)) "
@@ -2035,7 +2259,8 @@ _RULES: tuple[_Rule, ...] = (
         r"\b(?:punch\w*|smash\w*|kick\w*|hitting|throw\w*|threw|break\w*|broke) (?:holes in )?(?:the |"
         r"my |our )?(?:walls?|doors?|furniture|things|stuff|plates|house|place|up the house|"
         r"everything|tv|telly|phone)\b",
-        also=(r"\b(?:i am next|i m next|me next|scared|afraid|frightened|terrified|petrified|"
+        also=(r"\b(?:kids|children|baby|she|her|woman|girl|someone)(?: \w+){0,3}? (?:is |are |s )?(?:screaming|crying|"
+              r"terrified|hiding)\b|\b(?:i am next|i m next|me next|scared|afraid|frightened|terrified|petrified|"
               r"threat\w*|kill me|hurt me|going to get me|hiding|screaming at me|shouting at me|"
               r"coming for me)\b",),
         negatable=True,
@@ -2056,8 +2281,21 @@ _RULES: tuple[_Rule, ...] = (
         r"bat|hammer|gun|bottle|glass|screwdriver))\b"
         r"|\bthreaten\w* to (?:kill|hurt|stab|burn|batter|strangle|shoot|set fire to|torch|petrol)"
         r"(?: \w+){1,5}? (?:me|us)\b"
-        r"|\b(?:said|says|saying|told me|tells me|keeps saying) (?:\w+ ){0,2}?(?:would|will|is going "
-        r"to|going to|gonna) (?:kill|hurt|hit|stab|beat|batter|get) (?:me|us)\b",
+        r"|\b(?:said|says|say|saying|told me|tells me|tell me|keeps saying|texted|messaged|keeps "
+        r"texting) (?:\w+ ){0,2}?(?:would |will |is going to |going to |gonna |d |ll )?(?:kill|hurt|hit|"
+        r"stab|beat|batter|get|cut|slash|shoot|burn|smash|break (?:my|your) (?:legs|arms|face)|do|sort) "
+        r"(?:me|us|my)\b(?! (?:over|up|out|a favour|favours|proud|good|right)\b)"
+        r"|\bthreaten\w* (?:to (?:kill|hurt|stab|beat|batter|strangle|shoot|burn) )?(?:her|him|them)\b"
+        r"(?! (?:with (?:the|a) (?:sack|court|police|council|social)|to (?:leave|take|tell|report|call|"
+        r"stop|go)))"
+        r"|\b(?:burn|torch|set fire to) (?:the |my |our )?(?:house|flat|place|home) (?:down )?with (?:me|us|"
+        r"the kids|her|him) (?:in|inside)\b"
+        r"|\b(?:says|said|told me|tells me|keeps saying|texted|messaged) (?:that )?(?:i am|i m|im|you are|"
+        r"you re|youre|i will be|you will be) (?:dead|a dead (?:man|woman|girl))\b(?! meat\b)",
+        unless=(r"\bkill (?:me|us) if i (?:\w+ ){0,2}?(?:ate|eat|forgot|forget|am late|m late|was late|"
+                r"miss|missed|lose|lost|break|broke|spill|spilt|borrow\w*|finish\w*|wear|wore|touch\w*|"
+                r"tell (?:her|him) (?:about|what)|use (?:her|his)|eat)\b",
+                r"\b(?:haha+|lol|lmao|jk|joking|kidding)\b"),
         negatable=True,
         negation_in_match=True,
     ),
@@ -2077,7 +2315,11 @@ _RULES: tuple[_Rule, ...] = (
         "da_will_kill_me", DA,
         r"\b(?:he|she|they|my (?:\w+ )?(?:partner|husband|wife|boyfriend|girlfriend|ex|fella|"
         r"missus|son)) (?:will|is going to|going to|gonna|would) (?:kill|hurt|batter|beat|stab) me\b",
-        unless=(r"\b(?:mum|dad|nan|gran|boss|teacher) will kill me if\b",),
+        unless=(r"\b(?:mum|dad|nan|gran|boss|teacher) will kill me if\b",
+                r"\bkill (?:me|us) if i (?:\w+ ){0,2}?(?:ate|eat|forgot|forget|am late|m late|was late|"
+                r"miss|missed|lose|lost|break|broke|spill|spilt|borrow\w*|finish\w*|wear|wore|touch\w*|"
+                r"use (?:her|his))\b",
+                r"\b(?:haha+|lol|lmao|jk|joking|kidding)\b"),
         negatable=True,
         negation_in_match=True,
     ),
@@ -2089,11 +2331,20 @@ _RULES: tuple[_Rule, ...] = (
         r"talk to|have (?:a|my own))\b"
         rf"|\b{_PARTNER} (?:\w+ ){{0,2}}?(?:controls|controlling) (?:everything|all my|my (?:money|"
         r"phone|life|food|meds)|what i|where i|who i|me)\b"
-        rf"|\b{_PARTNER} (?:\w+ ){{0,4}}?(?:takes|took|taken|has taken|controls|keeps|smashed|broke) "
-        r"(?:all )?my (?:phone|money|bank card|card|benefits|passport|keys|wages)\b"
-        rf"|\b{_PARTNER} (?:\w+ ){{0,2}}?(?:locked|locks|locking|has locked) me (?:in|out)\b",
+        rf"|\b{_PARTNER} (?:\w+ ){{0,4}}?(?:takes|took|taken|take|has taken|controls|keeps|smashed|broke|"
+        r"hid|hides|hidden) (?:all )?(?:away )?my (?:phone|money|bank card|card|benefits|passport|keys|"
+        r"wages|documents|papers|id|sim)\b(?! (?:charger|case|cover|screen|number)\b)"
+        rf"|\b{_PARTNER} (?:\w+ ){{0,2}}?(?:locked|locks|lock|locking|has locked|keeps|kept|keeping|keep) "
+        r"(?:me|us) (?:locked )?(?:in|up|inside)\b(?! (?:the )?(?:loop|mind|touch|line|check)\b)"
+        r"|\b(?:he|she|they) (?:took|has taken|taken|smashed|broke|hid) mine\b(?=.*\bphone\b)"
+        r"|\bphone\b(?: \w+){0,4}? (?:he|she|they) (?:took|has taken|taken|smashed|broke|hid) mine\b"
+        r"|\b(?:i am|i m|im) not allowed (?:out|to (?:leave|go out|see (?:my|anyone|friends|family)|have "
+        r"(?:my |a )?phone|use (?:my |the |a )?phone|talk to|speak to|call))\b",
         unless=(rf"\b(?:my )?(?:{_PARENT}|nan|gran|landlord|hostel|clinic|doctor|gp) (?:will not|"
-                r"does not|not|never) (?:let|allow) me\b",),
+                r"does not|not|never) (?:let|allow) me\b",
+                r"\b(?:not allowed (?:out|to leave) (?:of|from) (?:the )?(?:ward|hospital|unit|rehab|detox|"
+                r"prison|school|work|class)|on (?:a )?(?:tag|curfew|licence|section)|sectioned|bail|"
+                r"grounded|tagged)\b"),
     ),
     _rule(
         "da_named", DA,
@@ -2103,6 +2354,8 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:(?:my|her|his) (?:partner|husband|wife|boyfriend|girlfriend|fella|ex)|he|she) "
         r"(?:is|s|has been|gets|can be|turns|becomes) (?:\w+ )?(?:violent|abusive)\b"
         r"|\b(?:i am|i m|she is|i have been) (?:being )?(?:abused|beaten|battered|raped)\b"
+        rf"|\b{_PARTNER} (?:is |s )?(?:\w+ ){{0,3}}?(?:getting|turning|becoming|going|gone) (?:really |"
+        r"very |so |more )?(?:violent|physical|nasty with (?:me|us))\b"
         r"|\b(?:i am|i m|im|i have been|i ve been|i get|she is|he is|she gets|he gets) (?:being |getting |"
         r"constantly |always |still )?(?:hit|beaten|battered|punched|kicked|strangled|choked|raped|"
         r"abused|attacked|slapped|hurt|threatened|pushed around|knocked about) (?:\w+ )?by (?:my |her |his )?"
@@ -2114,8 +2367,13 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "da_get_away", DA,
         r"\b(?:need|have|got|want) to (?:get away|escape|flee|leave) (?:from )?(?:him|her|them|my "
-        r"(?:partner|husband|wife|boyfriend|girlfriend|fella))(?: \w+)?? (?:tonight|now|today|right "
+        r"(?:partner|husband|wife|boyfriend|girlfriend|fella|ex))(?: \w+)?? (?:tonight|now|today|right "
         r"now|before (?:he|she)|as soon as possible)\b"
+        r"|\b(?:need|have|got|want|help me) to (?:get away|escape|flee|get out) (?:from )?(?:him|her|them|"
+        r"my (?:partner|husband|wife|boyfriend|girlfriend|fella|ex))(?= *$| (?:please|help|but|he|she|"
+        r"before|he is|he s|asap))"
+        r"|^(?:please |help |i )*(?:need|have|got|want|help me) to (?:escape|get away)(?: (?:please|help|"
+        r"now|tonight|from here|from this house))*$"
         r"|\bneed (?:a |an emergency )?refuge (?:tonight|now|today)\b",
     ),
 )
