@@ -685,7 +685,8 @@ _INCAPABLE = (
     r"(?:out of it|off (?:his|her|their|the|my) (?:face|head|tits|nut|box|trolley)|passed out|"
     r"wasted|smashed|hammered|paralytic|steaming|unconscious|gouching|nodding out|"
     r"using|out using|high|stoned|mashed|drunk|out scoring|scoring|gone to score|to score|"
-    r"smoking crack|on the gear|asleep|comatose|(?:go|gone|went|going) (?:and |to )?score)"
+    r"smoking crack|on the gear|asleep|comatose|(?:go|gone|went|going) (?:and |to )?score|injecting|"
+    r"shooting up|smoking (?:gear|heroin|spice|mamba)|on the (?:spice|crack|pipe|mamba)|dealing)"
 )
 
 
@@ -1148,6 +1149,23 @@ _RULES: tuple[_Rule, ...] = (
         negatable=True,
         habit_guard=True,
     ),
+    _rule(
+        "od_more_signs", OD,
+        r"\beyes (?:are |s )?(?:wide )?open but (?:he|she|they|there) (?:is |s |are )?(?:not (?:there|"
+        r"responding|with it|moving|blinking|answering|home)|nobody|no one|staring)\b"
+        r"|\b(?:had|having|took|taken|done|did) (?:a |some )?(?:bad|dodgy|strong|big|heavy) (?:hit|bag|pill|"
+        r"line|batch|one|dose|shot|bomb)\b"
+        r"|\b(?:out of it|passed out|unconscious|spark out|sparked out|out) on the (?:\w+ )?(?:floor|"
+        r"ground|pavement|bathroom floor|kitchen floor)\b"
+        r"|\bwoke (?:up )?(?:and|to find|to) (?:my |our |the )?(?:\w+ )?(?:is |s )?(?:cold|stiff|not "
+        r"breathing|blue|grey|not moving|dead|unresponsive)\b"
+        r"|\b(?:is|s|are|feels) (?:stone |ice |really |so )?cold (?:to (?:the )?touch|and (?:stiff|still|"
+        r"blue|grey|not))\b"
+        r"|\boverd(?:id|one|oing|o) it\b(?=.*\b(?:gear|heroin|g|ket|pills|tablets|drugs|coke|spice|using|"
+        r"breath\w*|wake|out|unconscious|collapsed|drink|drank|vodka|meds)\b)",
+        unless=(r"\boverd(?:id|one|oing|o) it (?:at|on) (?:the )?(?:gym|training|run|work|shopping)\b",),
+        habit_guard=True,
+    ),
     # ---------------------------------------------------------------- overdose: more signs
     _rule(
         "od_in_and_out_alone", OD,
@@ -1189,6 +1207,12 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:hallucinating|seeing things)\b|\b(?:sweating|shaking|shivering) and (?:shaking|"
         r"sweating|twitching|jerking|fitting)\b|\bthroat (?:is |s )?(?:closing|swelling|tight)\b"
         r"|\b(?:bad|weird|nasty|funny) reaction\b|\broom (?:is |s )?spinning\b"
+        r"|\b(?:sick|vomiting|confused|slurring|floppy) and (?:drowsy|sleepy|confused|unresponsive|slurring)"
+        r"\b|\b(?:drowsy|sleepy) and (?:sick|vomiting|confused|slurring|cold|floppy)\b"
+        r"|\b(?:cannot|can not) feel (?:my|his|her) (?:face|legs|arms|body|hands|chest)\b"
+        r"|\bheart (?:keeps |is )?(?:skipping|missing beats|fluttering|stopping and starting)\b"
+        r"|\b(?:i am|i m|im|he is|she is|feel like i am|feel like im|feels like i am) (?:\w+ )?(?:fading|"
+        r"slipping away|drifting off)\b"
         r"|\b(?:arms?|legs?|lips|face|body|hands?) (?:and (?:\w+ )?)?(?:is |are |s |gone |going )?"
         r"(?:numb|tingling)\b",
         also=(r"\b(?:took|taken|taking|had|done|did|used|using|mixing|mixed|injected|smoked|snorted|"
@@ -1345,7 +1369,7 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:hitting|banging|bashing|punching|scratching|picking) (?:my (?:head|arms?|skin|face|legs?)"
         r"|myself)(?: \w+){0,5}? (?:til|till|until|so) (?:it |i )?(?:bleeds?|bled|bleeding|bruises?)\b",
         kind=INTENT,
-        unless=(r"\b(?:free|clean) (?:from|of) self harm\b",
+        unless=(r"\b(?:free|clean) (?:from|of) self harm\b|\bself harm (?:free|clean)\b",
                 r"^(?:is|are|does|do|can|could|how|what|why|when|where|which)\b(?: \w+){0,3}? self harm"
                 r"\b(?!.*\b(?:i|my|me|he|she|him|her|we|our)\b)"),
         unless_calm=(r"\bhow (?:can|do|should|would) (?:i|we) (?:best )?(?:help|support|talk to|"
@@ -1501,11 +1525,14 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "su_jump", SU,
-        r"\b(?:want|wanna|going|gonna|about|ready|planning|plan|tempted|need) (?:to )?jump\b"
-        r"(?= *$| (?:off|from|in front|tonight|now|again|and end|to my death)\b)"
+        r"\b(?:want|wanna|going|gonna|about|ready|planning|plan|tempted|need|will|would|threatening|"
+        r"threatened|threatens|says (?:she|he|they) will|said (?:she|he|they) would) (?:to )?jump\b"
+        r"(?= *$| (?:off|from|in front|tonight|now|again|and end|to my death|if)\b)"
         r"|\b(?:want|wanna|need) (?:out of (?:this|my) life|to leave this (?:world|earth|life)|out of "
         r"this world)\b",
-        unless=(r"\b(?:trampoline|queue|bandwagon|ship|train at|bus at)\b",),
+        unless=(r"\b(?:trampoline|queue|bandwagon|ship|train at|bus at)\b",
+                r"\b(?:would|d) (?:jump|walk|throw myself) (?:off|in front of|into) (?:a |the )?\w+ "
+                r"(?:for|to save|to protect)\b"),
         kind=INTENT,
         negatable=True,
     ),
@@ -1555,7 +1582,8 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:life|my life|living) (?:is not|is no longer|not|is not really|s not) worth (?:living|it)\b"
         r"|\b(?:going to|want to|gonna|will|thinking of|thinking about|about to|plan to|planning to)"
         r" (?:just )?(?:drive|driving|crash|crashing|steer) (?:my car |the car |myself |it )?(?:into|off|"
-        r"in front of) (?:a |the )?(?:wall|tree|bridge|river|sea|lorry|traffic|cliff|canal)\b",
+        r"in front of) (?:a |the )?(?:wall|tree|bridge|river|sea|lorry|traffic|cliff|canal|road|motorway|"
+        r"edge|pier|dock|quay)\b",
         unless=(r"\b(?:would|d) (?:jump|walk|throw myself) (?:off|in front of|into) (?:a |the )?\w+ "
                 r"(?:for|to save|to protect)\b",),
         kind=INTENT,
@@ -1613,6 +1641,46 @@ _RULES: tuple[_Rule, ...] = (
         r"\b(?:done with|had enough of|tired of|sick of|fed up of|fed up with|hate) "
         r"(?:my )?(?:life|living|being alive|existing)\b",
         also=(r"\b(?:die|dead|end|suicid\w*|kill|living|done with life|had enough)\b",),
+        kind=INTENT,
+    ),
+    _rule(
+        "su_more_phrasings", SU,
+        r"\b(?:looking up|looked up|researching|researched|searching|searched|googling|googled|reading "
+        r"up on|reading about|finding out|looking into) (?:\w+ ){0,3}?(?:ways to (?:die|kill myself|end it|"
+        r"end my life)|how (?:many|much) (?:\w+ ){0,3}?(?:it takes|to die|would kill|kills you|is lethal|"
+        r"to kill|to overdose|is fatal)|how to (?:kill myself|end it|end my life|die|hang myself|"
+        r"overdose)|lethal doses?|suicide methods|painless ways)\b"
+        r"|\b(?:going to|gonna|want to|will|plan to|about to|i am going to) (?:just )?(?:drink|use|drug|"
+        r"smoke|inject) myself to death\b"
+        r"|\b(?:disappear|vanish) (?:and never come back|for good|forever and)\b"
+        r"|\b(?:i|i really) (?:should|ought to|deserve to|need to) (?:just )?(?:die|be dead|kill myself|"
+        r"not be here|not be alive|not exist)\b(?! (?:of|laughing)\b)"
+        r"|\b(?:doing|do) (?:everyone|everybody|them|the world|you all|my family|the kids) a favou?r "
+        r"(?:if|by) (?:i |me )?(?:died|dying|was gone|were gone|was dead|killing myself|ending it|"
+        r"disappeared|not being here|disappearing)\b"
+        r"|\bthere is nothing (?:left )?(?:for me|to live for|to stay for)(?= *$| (?:anymore|any more|"
+        r"here|now|in (?:this|my) life)\b)"
+        r"|\b(?:planned|plotted|worked|mapped) (?:it all|it|everything) out\b(?=.*\b(?:die|end|kill|"
+        r"tonight|pills|rope|bridge|goodbye|do it|letters?|note)\b|\s*$)"
+        r"|\b(?:have|ve|got) (?:it )?all planned(?: out)?\s*$"
+        r"|\b(?:want|wanna|need|going) to (?:just )?end (?:the|this|all this|all the) pain\s*(?:for good|"
+        r"forever|now|tonight)?\s*$",
+        unless=(r"\b(?:holiday|trip|party|wedding|route|journey|detox|move|moving|birthday|surprise|"
+                r"revision|essay)\b",),
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_farewell_words", SU,
+        # an apology for everything with a goodbye or "i love you": a farewell
+        r"\btell (?:my (?:\w+ )?(?:kids|children|son|daughter|mum|dad|wife|husband|partner|family|boys|"
+        r"girls)|them|him|her|everyone) (?:that )?i (?:love|loved|am sorry)\b"
+        r"|\b(?:sorry for everything|so sorry for everything|forgive me|i am sorry for all of it|"
+        r"i am sorry i am such|sorry i was (?:never )?(?:not )?(?:a better|good enough|enough))\b",
+        also=(r"\b(?:i love (?:you|her|him|them)(?: all)?|tell (?:\w+ ){1,3}?i love|goodbye|bye|sorry|"
+              r"look after "
+              r"(?:my|the|mum|dad|the kids)|take care of (?:my|the|mum|dad)|last|forever|end)\b",),
+        unless=(r"\b(?:dinner|party|late|cannot make it|tomorrow|next week|see you)\b",),
         kind=INTENT,
     ),
     # ---------------------------------------------------------------- suicide: more phrasings
@@ -1939,7 +2007,9 @@ _RULES: tuple[_Rule, ...] = (
               r"\b(?:drunk|passed out|out of it|off (?:her|his) (?:face|head)|out using|"
               r"been using|has been out|high|wasted|hits|hit me|hurts me|hurting|scared|"
               r"no food|nothing to eat|home alone|left (?:me|us)|crying|fighting|knife|weapon|violent|"
-              r"smashing|shouting|screaming|kicking off|throwing)\b"),
+              r"smashing|shouting|screaming|kicking off|throwing|took|taken|swallowed|tablets|pills|"
+              r"overdos\w*|cut myself|kill myself|want to die|gone for|been gone|not (?:come|been) "
+              r"(?:home|back)|for (?:\w+ )?days|my room|my bed|at night|touch\w*|sexual|photos|pictures)\b"),
     ),
     _rule(
         "ch_drink_drive", CH,
@@ -1965,8 +2035,10 @@ _RULES: tuple[_Rule, ...] = (
         r"\b(?:hitting|hits|hit|beating|beats|beat|hurting|hurts|hurt|abusing|abuses|abused|attacking|"
         r"attacked|kicking|kicked|punching|punched|slapping|slapped|battering|battered|strangling|"
         r"choking|molesting|molested|touching|touches|touched|sexually abusing|burning|burnt|"
-        r"threatening|threatened|shaking|shook|smothering|starving) "
-        rf"{_YOUNGSTER}\b(?! (?:ball|toy|teddy|feelings|pride)\b)"
+        r"threatening|threatened|shaking|shook|smothering|starving|grabbed|grabbing|dragged|dragging|"
+        r"shoved|pushed|yanked|threw|thrown|throwing|scalded|choked) "
+        rf"{_YOUNGSTER}\b(?! (?:ball|toy|teddy|feelings|pride|off|out|a party|up|on the swing|in the "
+        r"pool|a ball)\b)"
         rf"|\b(?:threaten\w* to|will|would|going to|gonna|said (?:he|she|they) (?:would|will)|says (?:he|"
         r"she) will) (?:hurt|kill|harm|hit|beat|batter|stab|snatch|abuse|drown|smother|strangle|burn) "
         rf"{_YOUNGSTER}\b"
@@ -1994,6 +2066,8 @@ _RULES: tuple[_Rule, ...] = (
               r"i am (?:only )?(?:[5-9]|1[0-7])|boy|girl|teenager)\b",
               r"\b(?:now|is|are|s|being|told me|tonight|with them|got (?:him|her)|has|have|keeps|"
               r"still|at home|there)\b"),
+        unless_calm=(r"\b(?:how (?:do|can|would|should) (?:i|we) (?:find out|know|tell|check|spot|be sure)|"
+                     r"worried (?:that |if )?|concerned (?:that |if )?|i suspect|not sure if)\b",),
         unless=(r"\b(?:what is|what are|signs?|how (?:do|can|would) (?:i|we|you) (?:spot|tell|know)|"
                 r"training|awareness|leaflets?|documentary|article|news)\b(?!.*\b(?:my|our)\b)",
                 r"\bwhen (?:i|he|she) was (?:a child|little|young|a kid|small)\b"),
@@ -2046,8 +2120,9 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "ch_sick_around_use", CH,
-        rf"\b{_CHILD}(?: \w+){{0,2}}? (?:is |s )?(?:sick|being sick|vomiting|throwing up|drowsy|floppy|"
-        r"limp|not waking|will not wake|sleepy and|hard to wake|grey|blue)\b",
+        rf"\b{_CHILD}(?: \w+){{0,2}}? (?:is|s|has gone|gone|looks|going|been|keeps|are|seems) (?:really |"
+        r"very |so |all )?(?:sick|being sick|vomiting|throwing up|drowsy|floppy|limp|not waking|sleepy and|"
+        r"hard to wake|grey|blue)\b",
         also=(r"\b(?:using|high|drunk|passed out|gear|heroin|drugs|pills|methadone|crack|smoking|spice|"
               r"needles?|found|swallowed|ate|eaten|got into)\b",),
     ),
@@ -2106,6 +2181,34 @@ _RULES: tuple[_Rule, ...] = (
                 r"what happens|how long|is it)\b",),
         kind=EVENT,
         habit_guard=True,
+    ),
+    _rule(
+        "ch_injuries", CH,
+        rf"\b{_CHILD}(?: \w+){{0,4}}? (?:has|had|with|got|has got|is covered in|covered in|came in with) "
+        r"(?:\w+ )?(?:bruises|bruising|marks|burns|cuts|injuries|a black eye|belt marks|cigarette burns|"
+        r"a broken \w+|fingermarks|finger marks|bite marks)\b",
+        also=(r"\b(?:did it|did this|did that|hit|hits|hurt|says|said|told me|scared|afraid|daddy|mummy|"
+              r"dad|mum|stepdad|at home|boyfriend|partner|will not say|wont say|frightened)\b",),
+        unless=(r"\b(?:fell|fall|falling|football|playground|bike|trampoline|rough and tumble|climbing|"
+                r"chickenpox|eczema|birthmark)\b",),
+        kind=EVENT,
+    ),
+    _rule(
+        "ch_with_incapable", CH,
+        rf"\b(?:left|is|are|stays?|staying|been|alone|on (?:her|his|their) own)(?: in the (?:house|flat|room|"
+        rf"car|home))? with (?:\w+ ){{1,4}}?(?:who is|"
+        rf"who s|whos|that is|and he is|and she is|he is|she is|who has been|who keeps) (?:\w+ )?{_INCAPABLE}\b"
+        rf"|\b(?:took|taken|takes|taking|brought|bringing|has) (?:\w+ )?{_YOUNGSTER} (?:\w+ )?(?:to|into|round|"
+        r"at|in) (?:a |the |his |her |that )?(?:crack house|trap house|drug den|dealers?|squat|dealer s)\b",
+        also=(rf"\b(?:{_CHILD}|son|daughter|only \d|is \d)\b",),
+    ),
+    _rule(
+        "ch_with_strangers", CH,
+        rf"\b{_YOUNGSTER}(?: \w+){{0,4}}? (?:is |s |are )?(?:in a car|in a flat|in a house|at a party|at a "
+        r"flat|at a house|in a hotel|staying|out|away|off) with (?:\w+ )?(?:older )?(?:men|man|lads|adults|"
+        r"strangers|people|guys|blokes)(?: (?:i|we) (?:do not|dont|have never) (?:know|met))?\b",
+        also=(rf"\b(?:{_CHILD}|(?:\d{{1,2}}|thirteen|fourteen|fifteen|twelve|sixteen) (?:year|yr)s? old|"
+              r"do not know|dont know|older|strangers|will not tell|wont tell|not answering)\b",),
     ),
     # ---------------------------------------------------------------- domestic abuse: more
     _rule(
@@ -2171,6 +2274,24 @@ _RULES: tuple[_Rule, ...] = (
                 r"leukaemia|chemo)\b",),
     ),
     # ---------------------------------------------------------------- domestic abuse
+    _rule(
+        "da_more", DA,
+        rf"\b{_PARTNER}(?: \w+){{0,3}}? (?:smashed|slammed|banged|bashed|cracked|hit|hits|smashes|slams) "
+        r"my head (?:against|into|on|off|through)\b"
+        rf"|\b{_PARTNER}(?: \w+){{0,2}}? (?:has |s |is )?(?:chased|chasing|chases|ran after|running after) "
+        r"(?:me|us)\b(?! (?:round|around) the (?:garden|park)| for (?:money|rent|the))"
+        r"|\bforced (?:himself|herself|themselves) (?:on|onto|upon) (?:me|her|him)\b"
+        rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:poured|pouring|threw|throwing|splashed|covered|sprayed) "
+        r"(?:\w+ ){0,2}?(?:petrol|lighter fluid|acid|bleach|boiling water|hot water|lighter gas)\b"
+        rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:took|has taken|taken|hid|smashed) (?:\w+ ){{0,4}}?(?:my|our) "
+        r"(?:phone|keys|car keys)\b(?=.*\b(?:locked|lock|cannot (?:get out|leave)|trapped|will not let)\b)"
+        r"|\b(?:watching|following|stalking) me\b(?=.*\b(?:threat\w*|dead|kill|hurt|texting|outside|"
+        r"scared|terrified)\b)",
+        kind=EVENT,
+        negatable=True,
+        negation_in_match=True,
+        unless=(r"\bhits? me up\b", r"\b(?:kids|dog|baby|puppy|cat|game)\b(?: \w+){0,3}? chas\w*\b"),
+    ),
     _rule(
         "da_violence", DA,
         rf"\b{_PARTNER}(?: \w+){{0,3}}? (?:hits|hit|hitting|punches|punched|punching|kicks|kicked|"
@@ -2290,7 +2411,8 @@ _RULES: tuple[_Rule, ...] = (
         r"stop|go)))"
         r"|\b(?:burn|torch|set fire to) (?:the |my |our )?(?:house|flat|place|home) (?:down )?with (?:me|us|"
         r"the kids|her|him) (?:in|inside)\b"
-        r"|\b(?:says|said|told me|tells me|keeps saying|texted|messaged) (?:that )?(?:i am|i m|im|you are|"
+        r"|\b(?:says|said|told me|tells me|keeps saying|texted|messaged|texting|messaging|keeps texting|"
+        r"sending me messages saying|text|message) (?:me )?(?:that )?(?:i am|i m|im|you are|"
         r"you re|youre|i will be|you will be) (?:dead|a dead (?:man|woman|girl))\b(?! meat\b)",
         unless=(r"\bkill (?:me|us) if i (?:\w+ ){0,2}?(?:ate|eat|forgot|forget|am late|m late|was late|"
                 r"miss|missed|lose|lost|break|broke|spill|spilt|borrow\w*|finish\w*|wear|wore|touch\w*|"
@@ -2470,7 +2592,14 @@ _PAST_LEAD = re.compile(
 
 _PAST_IN_MATCH = re.compile(
     r"\b(?:was|were|used to|tried to|attempted to|attempted|had been|self harmed|stopped breathing|"
-    r"went|turned)\b"
+    r"went|turned|thought (?:about|of)|felt)\b"
+)
+# a childhood told as an adult: "when i was 7 my dad left us alone" - every rule is then an
+# event, so the past guard applies
+_CHILDHOOD = re.compile(
+    r"\b(?:when (?:i|we) (?:was|were) (?:\w+ )?(?:\d+|little|young|younger|a kid|a child|kids|small|a "
+    r"teenager|teenagers|at school|growing up)|as a (?:kid|child|little (?:girl|boy))|growing up|"
+    r"in my childhood|my childhood)\b"
 )
 _IF_I_WAS = re.compile(r"\bif (?:i|he|she|they) (?:was|were)\b")
 
@@ -2499,7 +2628,8 @@ _RESOLVED = re.compile(
     r"since then|been (?:clean|sober|off)|off (?:the )?gear since|died|passed away|funeral|"
     r"bereave\w*|anniversary|rip|lost (?:him|her|them|my \w+)|still haunts|still think about|"
     r"(?:been|got|was|were) (?:charged|convicted|sentenced)|(?:is|s|now) in (?:prison|jail)|"
-    r"woke (?:up )?(?:fine|ok|okay|alright|normal)|(?:i|he|she|they) (?:feel|feels|felt) (?:fine|ok|okay|"
+    r"woke (?:up )?(?:fine|ok|okay|alright|normal)|(?:i am|i m|im|i feel|now|am now) in a (?:much |far )?"
+    r"(?:better|good|great|safe|safer) place|(?:i|he|she|they) (?:feel|feels|felt) (?:fine|ok|okay|"
     r"alright|normal)(?: now| today| this morning)?(?= *$| and| but))\b"
 )
 _URGENT = re.compile(
@@ -2591,6 +2721,8 @@ def _kind_here(rule: _Rule, text: str, m: re.Match) -> str:
     if _PAST_LEAD.search(_words_before(text, m.start(), 4)):
         return EVENT
     if _PAST_IN_MATCH.search(_IF_I_WAS.sub(" ", m.group(0))):
+        return EVENT
+    if _CHILDHOOD.search(text):
         return EVENT
     return rule.kind
 
