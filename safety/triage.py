@@ -690,6 +690,27 @@ _INCAPABLE = (
 )
 
 
+# a machine that "won't wake up" or "isn't responding" is not a person
+_DEVICE = (
+    r"\b(?:laptop|phone|computer|pc|ipad|screen|tv|telly|car|printer|app|website|site|system|kindle|"
+    r"xbox|playstation|ps5|console|router|wifi|internet|mac|macbook|alexa|monitor|engine|battery)s?\b"
+    r"(?: \w+){0,2}? (?:will not|would not|does not|cannot|can not|is not|not|keeps|stopped)\b"
+)
+# a carer asking how to help someone who is already getting help
+_SUPPORTED_HOW_HELP = (
+    r"^(?!.*\b(?:tonight|right now|just now|at the moment|has taken|taken|plan|rope|knife|pills|tablets|"
+    r"bridge|999|ambulance|again|worse|missing)\b)(?=.*\b(?:therapist|counsell\w*|camhs|seeing (?:a|the|her|his|their) \w+|psychiatrist|mental "
+    r"health team|crisis team|key worker|gp|doctor|in treatment|getting help)\b).*\b(?:how (?:can|do|"
+    r"should|would|could) (?:i|we) (?:best )?(?:help|support)|what (?:can|should) (?:i|we) do)\b"
+)
+# is this abuse? a question about a relationship, not an emergency in it
+_SELF_ASSESSMENT = (
+    r"\b(?:how (?:do|can|would|will) i (?:know|tell)|is (?:it|this|that) (?:classed as |counted as |"
+    r"called )?(?:domestic )?(?:abuse|controlling|coercive|coercive control|violence)|am i being "
+    r"(?:abused|controlled)|does (?:this|that|it) count|counts? as (?:abuse|domestic))\b"
+)
+
+
 def _c(pattern: str) -> Pattern[str]:
     return re.compile(pattern)
 
@@ -742,7 +763,8 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:trouble|difficulty|difficulties|problems?|struggling|a hard time|issues) (?:with )?"
         r"(?:breathing|to breathe)\b",
         unless=(r"\b(?:blocked nose|stuffy|hay fever|sinus\w*|asthma|inhaler|a cold|this cold|the "
-                r"cold|the flu|covid|panic attacks?|when i run|exercise|the stairs|allerg\w*)\b",),
+                r"cold|the flu|covid|panic attacks?|when i run|exercise|the stairs|allerg\w*|this heat|"
+                r"the heat|so hot|too hot|humid|muggy|my nose)\b",),
         habit_guard=True,
     ),
     _rule(
@@ -750,7 +772,9 @@ _RULES: tuple[_Rule, ...] = (
         r"\bi (?:cannot|can not|could not|can barely|can hardly|am struggling to|am not) "
         r"(?:really |properly )?breathe?(?:ing)?\b",
         unless=(r"\b(?:crying|laughing|sobbing|panic attacks?|anxiety|anxious|when i think|"
-                r"thinking about|stress\w*|smell|heat|hot in here)\b",),
+                r"thinking about|stress\w*|smell|heat|hot in here|through (?:my|the) (?:nose|mouth)|"
+                r"blocked nose|stuffy|hay ?fever|a cold|this cold|the cold|the flu|covid|humid|muggy|"
+                r"asthma|inhaler)\b",),
         habit_guard=True,
     ),
     _rule(
@@ -849,6 +873,7 @@ _RULES: tuple[_Rule, ...] = (
         r"(?! (?:up )?(?:to (?:my|his|her|the) (?:texts|messages|calls|emails)|for|to see|to visit|"
         r"to the|to my|here|anymore|till|until|before|on time|in time|early|at \d+|terms)\b)",
         unless=(
+            _DEVICE, r"\b(?:sleep mode|standby)\b",
             r"\b(?:for (?:school|college|work|his appointments?|her appointments?)|"
             r"in the mornings?|every morning|mornings)\b",
             r"\b(?:wish|want|hope|hoping|pray\w*|rather|sleep|bed) (?:\w+ ){0,6}?(?:and )?"
@@ -935,9 +960,9 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "od_used_and_sign", OD,
         # something taken, and a sign of poisoning: "he's taken something and wont stop shaking"
-        r"\b(?:taken|took|taking|had|swallowed|injected|smoked|used|done|necked|dropped|snorted) "
-        r"(?:something|summat|sumthin|some stuff|something dodgy|a dodgy \w+|some \w+|a \w+|"
-        rf"(?:\w+ ){{0,2}}?{_DRUG_NAMED})\b",
+        r"\b(?:taken|took|taking|had|swallowed|injected|smoked|used|done|necked|dropped|snorted|drunk|"
+        r"drank|downed) (?:something|summat|sumthin|some stuff|something dodgy|a dodgy \w+|some \w+|a \w+|"
+        rf"(?:\w+ ){{0,3}}?{_DRUG_NAMED})\b",
         also=(r"\b(?:(?:will not|cannot|can not|would not|does not|not) stop (?:shaking|twitching|"
               r"jerking|fitting|being sick|vomiting|throwing up)|eyes (?:are |keep )?rolling|"
               r"foaming|floppy|clammy|cannot stand|can not stand|not making (?:any )?sense|"
@@ -1166,6 +1191,22 @@ _RULES: tuple[_Rule, ...] = (
         unless=(r"\boverd(?:id|one|oing|o) it (?:at|on) (?:the )?(?:gym|training|run|work|shopping)\b",),
         habit_guard=True,
     ),
+    _rule(
+        "od_round4", OD,
+        r"\b(?:gone|going|turned|turning|went) (?:a )?(?:weird|funny|strange|horrible|bad|odd|awful|horrid|"
+        r"scary) colou?r\b"
+        r"|\b(?:someone|somebody|a man|a woman|a guy|a lad|a girl|a bloke|a person|he|she|they|my \w+|"
+        r"our \w+|the \w+ (?:in|from) (?:room|flat) \w+) (?:is |s |are )?(?:lying|laid|laying|slumped|face "
+        r"down|collapsed) (?:on|in) (?:the |a )?(?:\w+ )?(?:floor|ground|street|road|pavement|toilets?|"
+        r"bathroom|stairwell|doorway|bushes|gutter|alley)\b(?! (?:watching|playing|reading|doing|with (?:the|"
+        r"a|his|her) (?:dog|baby|kids|phone)|stretching|relaxing|sunbathing|doing yoga|laughing)\b)"
+        r"|\b(?:and|now) (?:he|she|they) (?:is|s|are|has|have) gone *$",
+        also=(r"\b(?:someone|somebody|a man|a woman|a guy|a lad|a girl|a bloke|a person|not moving|"
+              r"colou?r|help|please|bags?|gear|heroin|pills|drugs|used|using|took|taken|had|injected|"
+              r"smoked|drunk|drinking|spice|needle|ambulance)\b",),
+        unless=(r"\b(?:paint|walls?|hair|dye|car|sky|dress|top|shirt|jumper|carpet|wallpaper)\b",),
+        habit_guard=True,
+    ),
     # ---------------------------------------------------------------- overdose: more signs
     _rule(
         "od_in_and_out_alone", OD,
@@ -1185,7 +1226,8 @@ _RULES: tuple[_Rule, ...] = (
               rf"swallowed|necked|on|after|dosed|naloxone|narcan|script|{_DRUG_NAMED}|bars)\b"
               r"|^(?:he|she|they|my \w+) (?:is |has |s )?(?:gone|going|went) under$",),
         unless=(r"\b(?:at work|in (?:class|lectures?|meetings?)|driving|night shifts?|on shift|"
-                r"revising|the film|the telly|the tv)\b",),
+                r"revising|the film|the telly|the tv|is it (?:my|the)|side effects?|is (?:that|this|it) "
+                r"normal|in the afternoons?|during the day)\b",),
         habit_guard=True,
     ),
     _rule(
@@ -1351,7 +1393,8 @@ _RULES: tuple[_Rule, ...] = (
         r"a (?:slice|piece|drink|brew|sandwich|bit)|shaving|on (?:a|the|some)|by accident|"
         r"accidentally|at (?:the gym|work)|falling|playing|lifting|slowly with)\b)",
         kind=INTENT,
-        unless=(r"\b(?:killing|kill) (?:him|her|them)(?:self|selves) (?:slowly )?with\b",),
+        unless=(r"\b(?:killing|kill) (?:him|her|them)(?:self|selves) (?:slowly )?with\b",
+                _SUPPORTED_HOW_HELP),
         negatable=True,
     ),
     _rule(
@@ -1369,7 +1412,8 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:hitting|banging|bashing|punching|scratching|picking) (?:my (?:head|arms?|skin|face|legs?)"
         r"|myself)(?: \w+){0,5}? (?:til|till|until|so) (?:it |i )?(?:bleeds?|bled|bleeding|bruises?)\b",
         kind=INTENT,
-        unless=(r"\b(?:free|clean) (?:from|of) self harm\b|\bself harm (?:free|clean)\b",
+        unless=(_SUPPORTED_HOW_HELP,
+                r"\b(?:free|clean) (?:from|of) self harm\b|\bself harm (?:free|clean)\b",
                 r"^(?:is|are|does|do|can|could|how|what|why|when|where|which)\b(?: \w+){0,3}? self harm"
                 r"\b(?!.*\b(?:i|my|me|he|she|him|her|we|our)\b)"),
         unless_calm=(r"\bhow (?:can|do|should|would) (?:i|we) (?:best )?(?:help|support|talk to|"
@@ -1409,7 +1453,8 @@ _RULES: tuple[_Rule, ...] = (
                 r"someone|anyone|people|person|those|friend|client|patient|resident|child|son|"
                 r"daughter|partner|somebody|loved one)s? (?:\w+ ){0,3}?(?:for|with|who (?:is|are|"
                 r"feels?|might be|may be)|about|that is|being|feeling) (?:\w+ )?suicidal\b",
-                r"\b(?:signs?|know if|tell if|spot|symptoms|warning signs)\b(?: \w+){0,5}? suicidal\b"),
+                r"\b(?:signs?|know if|tell if|spot|symptoms|warning signs)\b(?: \w+){0,5}? suicidal\b",
+                _SUPPORTED_HOW_HELP),
         negatable=True,
     ),
     _rule(
@@ -1425,7 +1470,8 @@ _RULES: tuple[_Rule, ...] = (
         r"\bbetter off (?:dead|without me|if i (?:was|were|am|wasnt|was not|did not|didnt) "
         r"(?:dead|gone|here|not here|around|exist|alive|born)|with me gone|if i died|gone)\b"
         r"|\b(?:better|happier|easier) (?:off )?(?:\w+ )?without me\b"
-        r"|\b(?:better|happier|easier) (?:off )?if i (?:was|were) (?:dead|gone|not here|not around)\b",
+        r"|\b(?:better|happier|easier) (?:off )?if i (?:just )?(?:was|were|was not|were not|wasnt) (?:dead|gone|"
+        r"not here|not around|here|around|alive)\b",
         kind=INTENT,
     ),
     _rule(
@@ -1443,14 +1489,15 @@ _RULES: tuple[_Rule, ...] = (
         r"permanently)|"
         r"stop existing|stop living|cease to exist|stop being alive|"
         r"not be around)\b(?! (?:my|your|her|his)\b hair)",
+        unless=(r"\b(?:rather|sooner) (?:\w+ )?(?:die|be dead) than\b",),
         kind=INTENT,
         negatable=True,
     ),
     _rule(
         "su_dont_want_live", SU,
         r"\b(?:do not|dont|no longer|never|not) (?:want|wanna|wish) (?:to )?(?:be here|be alive|"
-        r"live|go on|exist|wake up|be around|carry on)\b(?! (?:with|in|near|at|there|here with|"
-        r"on my own|alone|like that|by)\b)"
+        r"live|go on|exist|wake up|be around|carry on|be on this earth|be in this world|be on this planet)"
+        r"\b(?! (?:with|in|near|at|there|here with|on my own|alone|like that|by)\b)"
         r"|\bnot sure (?:if |whether )?i (?:want|wanna|even want) (?:to )?(?:be alive|live|be here|go on|"
         r"exist|wake up|carry on|keep going|keep living)\b(?! (?:with|in|near|at|there|on my own|"
         r"alone|by|here with)\b)",
@@ -1568,12 +1615,12 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:this is|saying) goodbye\b|\bgoodbye (?:message|note|letter|text)\b"
         r"|\b(?:said|saying|say) (?:my|our) (?:last )?goodbyes?\b"
 
-        r"|\bwritten (?:a|my) (?:note|letters?)\b|\bletters to my (?:kids|children|family)\b"
+        r"|\bletters to my (?:kids|children|family)\b"
         r"|\b(?:wrote|written|writing|left|leaving|finished) (?:a |my |the |some |all my |all the )?"
-        r"(?:goodbye |suicide |last |final )?(?:notes?|letters?)(?= *$| (?:to|for) (?:my (?:\w+ )?"
-        r"(?:kids|children|family|son|daughter|partner|wife|husband|mum|dad|boys|girls|loved ones|"
-        r"parents)|everyone|everybody|the kids|the family|all of)| and (?!(?:a|the) )| saying goodbye|"
-        r" explaining| in case)"
+        r"(?:goodbye |suicide |last |final )?(?:notes?|letters?)\b(?! (?:to|for|from|about|of|in|on|at|"
+        r"with|off|under|through) (?!(?:my (?:\w+ )?(?:kids|children|family|son|daughter|partner|wife|"
+        r"husband|mum|dad|boys|girls|loved ones|parents)\b(?! s\b)|everyone|everybody|the kids|the "
+        r"family|all of)))(?! (?:and|then) (?:a|the|some)\b)"
         r"|\bgoodbye (?:notes|letters|messages|texts)\b"
         r"|\b(?:pills|tablets|meds|paracetamol) (?:all )?(?:lined|laid|counted) (?:up|out)\b"
         r"|\b(?:pills|tablets|meds|rope|noose|blade) (?:are |is )?(?:all )?ready\b"
@@ -1683,6 +1730,23 @@ _RULES: tuple[_Rule, ...] = (
         unless=(r"\b(?:dinner|party|late|cannot make it|tomorrow|next week|see you)\b",),
         kind=INTENT,
     ),
+    _rule(
+        "su_round4", SU,
+        r"\b(?:thinking (?:of|about)|considering|want to|going to|gonna|about to) jumping\b"
+        r"(?= *$| (?:off|from|in front|tonight|now|again)\b)"
+        r"|\b(?:wish|wished) (?:i )?(?:had not|hadnt|had never|never|did not|didnt) (?:woken|woke|wake) up\b"
+        r"|\b(?:cut|slash|slit|cutting|slashing) (?:open )?(?:my|his|her) (?:wrists?|throat|arms?)\b"
+        r"|\b(?:at|by|on|near|in) the (?:river|canal|sea|lake|reservoir|docks?|quay|harbour|pier|bridge|"
+        r"cliffs?|edge|beach|station|tracks|railway)\b(?: \w+){0,5}? (?:going in|going to go in|walk in|"
+        r"walking in|going to jump|jumping|get in|going under|end it|not coming back)\b"
+        r"|\b(?:got|have|ve got) (?:the |my |all my |all the )?(?:pills|tablets|meds|paracetamol|rope|knife|"
+        r"blade|razor)(?: and (?:the |my |a )?\w+)? (?:all )?ready\b"
+        r"|\b(?:gone missing|disappeared|walked out|left the house)\b(?: \w+){0,6}? (?:note|letter|text|"
+        r"message) (?:saying )?(?:sorry|goodbye|bye)\b"
+        r"|\b(?:note|letter|text|message) saying (?:sorry|goodbye|bye|i love)\b",
+        kind=INTENT,
+        negatable=True,
+    ),
     # ---------------------------------------------------------------- suicide: more phrasings
     _rule(
         "su_wont_survive", SU,
@@ -1780,7 +1844,9 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:anyone|anybody|you|nobody|no one|my family|anyone else)(?: (?:much longer|for long|soon|"
         r"anymore|any more|again|after tonight))?\b",
         unless=(r"\b(?:holiday|abroad|moving|new number|changing (?:my )?number|phone (?:is )?(?:being )?"
-                r"cut off|leaving the (?:group|service|job)|last day at)\b",),
+                r"cut off|leaving the (?:group|service|job)|last day at|(?:speak|talk|see you|text you|chat) "
+                r"(?:tomorrow|soon|later|next week|on \w+day)|for (?:today|now|the day|the week|a bit|a while)|"
+                r"message today|text today)\b",),
         kind=INTENT,
     ),
     _rule(
@@ -2104,7 +2170,7 @@ _RULES: tuple[_Rule, ...] = (
         also=(r"\b(?:for (?:\w+ )?(?:days|hours|nights|a day|a night|the night|the weekend|ages)|all (?:night|"
               r"day|weekend)|overnight|since (?:yesterday|last night|this morning|friday|\w+day)|no food|"
               r"nothing to eat|hungry|starving|scared|dark|not come back|has not come back|"
-              r"not back)\b",),
+              r"not back|crying|midnight|at night|in the dark|lost|wandering|screaming)\b",),
         unless=(r"\b(?:for (?:a |two |five |ten |a few |a couple of )?(?:mins?|minutes|seconds|secs|"
                 r"moment)|while i (?:pop|nip|got|get|went)|when i was (?:little|young|a kid|\d+))\b",),
     ),
@@ -2210,6 +2276,19 @@ _RULES: tuple[_Rule, ...] = (
         also=(rf"\b(?:{_CHILD}|(?:\d{{1,2}}|thirteen|fourteen|fifteen|twelve|sixteen) (?:year|yr)s? old|"
               r"do not know|dont know|older|strangers|will not tell|wont tell|not answering)\b",),
     ),
+    _rule(
+        "ch_round4", CH,
+        rf"\b{_CHILD}(?: \w+){{0,3}}? found (?:\w+ ){{0,4}}?{_DRUG_NAMED}\b(?: \w+){{0,4}}? and (?:\w+ ){{0,3}}?"
+        r"(?:swallowed|ate|eaten|drank|chewed|took|had|licked|tasted|sucked|put (?:it|some|them) in)\b"
+        rf"|\b{_YOUNGSTER}(?: \w+){{0,3}}? (?:has not been home|has not come home|not (?:been|come) home|"
+        r"is missing|has gone missing|gone missing|has run away|run away|ran away|has not come back|not "
+        r"come back|not answering)\b",
+        also=(rf"\b(?:{_CHILD}|year old|yr old|is \d+|aged \d+|only \d+)\b",
+              r"\b(?:dealer|gang|older|men|man|for (?:\w+ )?(?:days|nights)|since|all night|police|scared|"
+              r"licked|swallowed|ate|eaten|drank|chewed|took|had|tasted|sucked|put)\b"),
+        unless=(r"\b(?:found (?:him|her) (?:at|in)|is (?:back|home) now|came home|turned up)\b",),
+        kind=EVENT,
+    ),
     # ---------------------------------------------------------------- domestic abuse: more
     _rule(
         "da_outside_now", DA,
@@ -2275,6 +2354,45 @@ _RULES: tuple[_Rule, ...] = (
     ),
     # ---------------------------------------------------------------- domestic abuse
     _rule(
+        "da_round4", DA,
+        rf"\b{_PARTNER}(?: \w+){{0,4}}? (?:is |s )?(?:throwing|chucking|flinging|shoving|pushing|knocking) "
+        r"me (?:about|around|round)\b"
+        r"|\b(?:sat|sitting|kneeling|knelt|knelt down) on (?:my|her) (?:chest|neck|back|throat)\b"
+        r"|\b(?:got|has|grabbed|holding|held|has got|is got) (?:me|her) by (?:the|my|her) (?:hair|throat|neck)\b"
+        r"|\b(?:pillow|hand|hands|bag|plastic bag) (?:over|on) (?:my|her) (?:face|mouth|head|nose)\b"
+        r"|\b(?:standing|stood|towering) over me\b(?=.*\b(?:with|shouting|screaming|threat\w*|knife|bottle|"
+        r"fist|scared|hit)\b)"
+        r"|\b(?:he|she|they|my ex|my (?:\w+ )?(?:partner|husband|boyfriend|girlfriend|wife|fella|son|"
+        r"brother|dad)) (?:is got|s got|has got|got|has) (?:a |the )?(?:gun|knife|machete|blade|weapon)\b"
+        r"(?! (?:licen[cs]e|collection|block|set|sharpener|for (?:work|fishing|hunting))\b)"
+        r"|\b(?:i am|i m|im|i do not feel|i dont feel|it is|its|it s|i feel) (?:not |no longer |never )safe "
+        r"(?:for me )?(?:at home|to go (?:back )?home|in (?:my|the|this) (?:own )?(?:home|house|flat)|here|"
+        r"with (?:him|her|them)|around (?:him|her))\b"
+        r"|\b(?:i am|i m|im|we are|we re|she is|he is) in (?:real |serious )?danger\b(?! of\b)"
+        r"|\b(?:locked|lock\w*) (?:all )?(?:the |my )?(?:doors?|windows?)\b(?=.*\b(?:cannot get out|can not get "
+        r"out|cannot leave|trapped|hid(?:den)? (?:the|my) keys|took (?:the|my) keys|taken (?:the|my) keys|"
+        r"will not let me)\b)"
+        r"|\b(?:stuck|trapped) (?:in|inside) (?:the |my |this |his |her |our )?(?:flat|house|room|home|"
+        r"bedroom|car)\b(?=.*\b(?:he|she|they)\b(?: \w+){0,3}? (?:taken|took|locked|hid|will not|has))"
+        r"|\b(?:taken over|moved into|took over|have taken over|has taken over) my (?:flat|house|home|place)\b"
+        r"(?=.*\b(?:will not (?:leave|go)|scared|hit|hurt|threat\w*|dealer|gang|cannot get (?:them|him) out|"
+        r"too scared)\b)"
+        r"|\b(?:injuries|bruises|black eye|cuts|marks|wounds)\b(?: \w+){0,6}? (?:partner|husband|boyfriend|"
+        r"he|she|ex|wife|girlfriend|fella) (?:did|caused|had done) (?:it|this|that|them)\b"
+        r"|\b(?:sharing|shared|posting|posted|sending|sent|threatening to (?:share|post|send)|going to "
+        r"(?:share|post|send)) (?:\w+ ){0,2}?(?:naked|nude|intimate|sexual|private) (?:pictures|photos|pics|"
+        r"videos|images)\b"
+        r"|\b(?:i am|i m|im) (?:getting|being) (?:hit|beaten|battered|hurt|attacked|punched|kicked|strangled|"
+        r"abused|beaten up)(?= *$| (?:again|now|right now|every|all the time|and|at home|by|help|please)\b)"
+        rf"|\b{_PARTNER}(?: \w+){{0,6}}? (?:punched|kicked|strangled|choked|slapped|headbutted|stabbed|"
+        r"throttled|raped|assaulted|spat at|spat on|beat me up|battered) (?:me|her)\b"
+        r"|\b(?:he|she|they) (?:will|ll|is going to|going to|gonna|would) (?:\w+ ){1,4}?(?:and|then) (?:kill|"
+        r"hurt|stab|batter|beat) (?:me|us)\b",
+        unless=(r"\b(?:police|paramedics|fire(?:fighters)?) (?:have|has|are|is)\b", r"\bhits? me up\b",
+                r"\b(?:game|film|movie|telly|tv|series|football|boxing|lol|haha)\b"),
+        kind=EVENT,
+    ),
+    _rule(
         "da_more", DA,
         rf"\b{_PARTNER}(?: \w+){{0,3}}? (?:smashed|slammed|banged|bashed|cracked|hit|hits|smashes|slams) "
         r"my head (?:against|into|on|off|through)\b"
@@ -2303,7 +2421,8 @@ _RULES: tuple[_Rule, ...] = (
         r"burned|burnt|stabbed|knocks|knocked|smacks|smacked|strangle|choke|beat up|beats up|punch|"
         r"kick|slap|push|shove|bite|attack|batter|stab|drag|rape|abuse|assault|throttle|throttled|"
         r"throttling|beaten|beaten up|kicked in|battered) "
-        r"(?:me|us|her|him|them)\b(?! (?:with the news|with it|off|on snap|to it|at (?:pool|darts|"
+        r"(?:me|us|her(?! (?:brother|sister|friend|mate|son|daughter|dad|mum|cousin|baby|toy|teddy|dog|"
+        r"cat|nails|lip|tongue|hair|food|dinner|homework|way|best)\b)|him|them)\b(?! (?:with the news|with it|off|on snap|to it|at (?:pool|darts|"
         r"cards|chess|football|fifa|snooker|scrabble|tennis|monopoly|golf|poker|bingo|ludo|"
         r"everything|games?|\w+ing)|in (?:a |the )?(?:race|game|match|quiz|final))\b)"
         rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:broke|broken|fractured|cracked|burnt|burned|split|"
@@ -2338,7 +2457,8 @@ _RULES: tuple[_Rule, ...] = (
         kind=EVENT,
         negatable=True,
         negation_in_match=True,
-        unless=(r"\b(?:used to|when i was (?:little|young|a kid|a child|small))\b.*\b(?:now|ago)\b",
+        unless=(r"\b(?:toddlers?|terrible twos|teething|tantrums?)\b",
+                r"\b(?:used to|when i was (?:little|young|a kid|a child|small))\b.*\b(?:now|ago)\b",
                 r"\bhits? me up\b"),
     ),
     _rule(
@@ -2403,9 +2523,9 @@ _RULES: tuple[_Rule, ...] = (
         r"|\bthreaten\w* to (?:kill|hurt|stab|burn|batter|strangle|shoot|set fire to|torch|petrol)"
         r"(?: \w+){1,5}? (?:me|us)\b"
         r"|\b(?:said|says|say|saying|told me|tells me|tell me|keeps saying|texted|messaged|keeps "
-        r"texting) (?:\w+ ){0,2}?(?:would |will |is going to |going to |gonna |d |ll )?(?:kill|hurt|hit|"
-        r"stab|beat|batter|get|cut|slash|shoot|burn|smash|break (?:my|your) (?:legs|arms|face)|do|sort) "
-        r"(?:me|us|my)\b(?! (?:over|up|out|a favour|favours|proud|good|right)\b)"
+        r"texting) (?:\w+ ){0,6}?(?:would |will |is going to |going to |gonna |d |ll )?(?:kill|hurt|hit|"
+        r"stab|beat|batter|get|cut|slash|slit|shoot|burn|smash|break (?:my|your) (?:legs|arms|face)|do|sort|"
+        r"strangle|drown) (?:me|us|my|her|you)\b(?! (?:over|up|out|a favour|favours|proud|good|right)\b)"
         r"|\bthreaten\w* (?:to (?:kill|hurt|stab|beat|batter|strangle|shoot|burn) )?(?:her|him|them)\b"
         r"(?! (?:with (?:the|a) (?:sack|court|police|council|social)|to (?:leave|take|tell|report|call|"
         r"stop|go)))"
@@ -2464,6 +2584,9 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:my |a )?phone|use (?:my |the |a )?phone|talk to|speak to|call))\b",
         unless=(rf"\b(?:my )?(?:{_PARENT}|nan|gran|landlord|hostel|clinic|doctor|gp) (?:will not|"
                 r"does not|not|never) (?:let|allow) me\b",
+                r"\b(?:let|allow) me (?:to )?(?:have|buy|get|keep) (?:a |any )?(?:drink|drinks|booze|alcohol|cans|"
+                r"wine|beer|weed|drugs)\b|\b(?:let|allow) me (?:to )?(?:drink|use|smoke|drive)\b",
+                _SELF_ASSESSMENT,
                 r"\b(?:not allowed (?:out|to leave) (?:of|from) (?:the )?(?:ward|hospital|unit|rehab|detox|"
                 r"prison|school|work|class)|on (?:a )?(?:tag|curfew|licence|section)|sectioned|bail|"
                 r"grounded|tagged)\b"),
@@ -2483,6 +2606,7 @@ _RULES: tuple[_Rule, ...] = (
         r"abused|attacked|slapped|hurt|threatened|pushed around|knocked about) (?:\w+ )?by (?:my |her |his )?"
         r"(?:\w+ )?(?:partner|husband|hubby|wife|boyfriend|girlfriend|fella|ex|missus|him|her|son|"
         r"daughter|brother|sister|dad|father|mum|mother)\b",
+        unless_calm=(_SELF_ASSESSMENT,),
         negatable=True,
         negation_in_match=True,
     ),
@@ -2579,20 +2703,21 @@ _SQUEEZED = {_DOUBLE.sub(r"\1", w): w for w in sorted(_KNOWN) if _DOUBLE.search(
 # --------------------------------------------------------------------------------------
 
 _NEGATOR = re.compile(
-    r"\b(?:not|never|no|nobody|no longer|without|hardly)\b"
+    r"\b(?:not|never|(?<!say )(?<!said )(?<!says )(?<!saying )no|nobody|no longer|without|hardly)\b"
     r"(?! (?:good|great|sure|ok|okay|fine|well|perfect|native|first language|much|very|so|bad|"
     r"easy|english)\b)"
 )
 _BUT = re.compile(r"\b(?:but|though|although|except)\b")
+_NEW_CLAUSE = re.compile(r"\b(?:and|so|then|because|cos|when|while|if)\b")
 
 _PAST_LEAD = re.compile(
-    r"\b(?:was|were|had been|found|used to|tried to|attempted to|when (?:i|he|she) was|"
+    r"\b(?:was|were|had been|had(?! to)|found|used to|tried to|attempted to|when (?:i|he|she) was|"
     r"did|nearly|almost|could)\s*(?:\w+\s*){0,2}$"
 )
 
 _PAST_IN_MATCH = re.compile(
     r"\b(?:was|were|used to|tried to|attempted to|attempted|had been|self harmed|stopped breathing|"
-    r"went|turned|thought (?:about|of)|felt)\b"
+    r"went|turned|thought (?:about|of)|felt|had (?:\w+ )?(?:thoughts|suicidal))\b"
 )
 # a childhood told as an adult: "when i was 7 my dad left us alone" - every rule is then an
 # event, so the past guard applies
@@ -2611,6 +2736,7 @@ _PAST = re.compile(
     r"|years ago|months ago|weeks ago|ages ago|a while (?:ago|back)|long time ago|years back"
     r"|(?:a|one|two|three|\d+|few|many|several) (?:years?|months?) since"
     r"|this (?:month|year)|earlier this (?:week|month|year)"
+    r"|in (?:my|his|her|their) (?:teens|twenties|thirties|forties|fifties|20s|30s|40s)"
     r"|in (?:19|20)\d\d|(?:19[6-9]\d|20[0-2]\d)(?! ?(?:mg|ml|mcg|g|grams|units|quid|pounds|p|"
     r"tablets|pills))|back in|as a (?:kid|child|teen|teenager)|growing up|used to|(?<!at )once|"
     r"(?:aged|at age|at the age of) \d+|"
@@ -2628,9 +2754,16 @@ _RESOLVED = re.compile(
     r"since then|been (?:clean|sober|off)|off (?:the )?gear since|died|passed away|funeral|"
     r"bereave\w*|anniversary|rip|lost (?:him|her|them|my \w+)|still haunts|still think about|"
     r"(?:been|got|was|were) (?:charged|convicted|sentenced)|(?:is|s|now) in (?:prison|jail)|"
-    r"woke (?:up )?(?:fine|ok|okay|alright|normal)|(?:i am|i m|im|i feel|now|am now) in a (?:much |far )?"
+    r"woke (?:up )?(?:fine|ok|okay|alright|normal)|(?:i am|i m|im) (?:safe|safer) (?:now|at|with|here)|(?:i am|i m|im|i feel|now|am now) in a (?:much |far )?"
     r"(?:better|good|great|safe|safer) place|(?:i|he|she|they) (?:feel|feels|felt) (?:fine|ok|okay|"
     r"alright|normal)(?: now| today| this morning)?(?= *$| and| but))\b"
+)
+# a wish or plan that has passed ("... last month, he's ok now")
+_RESOLVED_INTENT = re.compile(
+    r"\b(?:(?:is|s|am|m|are|feel|feels|doing) (?:ok|okay|fine|better|much better|well|great|alright) now|"
+    r"doing (?:well|better|ok|okay|fine|great|much better)|(?:got|getting|had) (?:some )?help|"
+    r"(?:in|into) a (?:much |far )?(?:better|good|great|safe) place|recovered|since then|been (?:clean|"
+    r"sober)|over it now|passed|gone away|went away)\b"
 )
 _URGENT = re.compile(
     r"\b(?:right now|just now|at the moment|tonight|(?<!fine )(?<!ok )(?<!okay )(?<!well )"
@@ -2645,7 +2778,8 @@ _URGENT = re.compile(
 )
 _HABIT = re.compile(
     r"\b(?:every (?:night|morning|day|evening|weekend|time)|most (?:nights|days|mornings|evenings|"
-    r"weekends)|always|usually|normally|in the mornings|like normal|as normal)\b"
+    r"weekends)|always|usually|normally|in the mornings|like normal|as normal|in the (?:afternoons|"
+    r"evenings)|during the day|all the time)\b"
 )
 _HABIT_OVERRIDE = re.compile(r"\b(?:now|help|please|emergency|scared|panicking)\b")
 
@@ -2653,6 +2787,7 @@ _CONDITIONAL = re.compile(r"\b(?:if|when|whenever|in case|what if|whether|once)\
 _INFO = re.compile(
     r"\b(?:signs?|symptoms?|how (?:do|can|would|will|to|does|should)|difference|learn|training|"
     r"train|course|leaflets?|awareness|information|info|advice|tips|policy|what (?:is|are|does)|"
+    r"why (?:do|does|would|can|did) (?:people|someone|you|a person|they|opiates|heroin)|"
     r"explain|prevent\w*|best way|spot|spotting|recognise|recognize|"
     r"what (?:should|can|could|do) (?:i|we|you) (?:say|tell|text|write)|is it (?:dangerous|safe|bad|"
     r"normal|ok|okay|harmful|risky|serious)|dangerous for|safe for|what happens (?:if|when)|"
@@ -2674,6 +2809,13 @@ _SPECIFIC_SUBJECT = re.compile(
 
 def _words_before(text: str, position: int, count: int) -> str:
     return " ".join(text[:position].split()[-count:])
+
+
+def _last_match(pattern: Pattern[str], text: str) -> Optional[re.Match]:
+    last = None
+    for m in pattern.finditer(text):
+        last = m
+    return last
 
 
 def _last_start(pattern: Pattern[str], text: str) -> int:
@@ -2703,14 +2845,17 @@ def _is_hypothetical(text: str, m: re.Match) -> bool:
 
 
 def _is_negated(rule: _Rule, text: str, m: re.Match) -> bool:
-    """'I'm not suicidal', 'he has never hit me' - unless a 'but' follows the negation."""
-    scope = _words_before(text, m.start(), 4)
-    if rule.negation_in_match:
-        scope = f"{scope} {m.group(0)}"
+    """'I'm not suicidal', 'he has never hit me' - unless a 'but' follows the negation, or the
+    negation belongs to another clause ("he won't leave and he hit me")."""
+    before = _words_before(text, m.start(), 4)
+    scope = f"{before} {m.group(0)}" if rule.negation_in_match else before
     negators = list(_NEGATOR.finditer(scope))
     if not negators:
         return False
-    return not _BUT.search(scope[negators[-1].end():])
+    last = negators[-1]
+    if last.end() <= len(before) and _NEW_CLAUSE.search(before[last.end():]):
+        return False
+    return not _BUT.search(scope[last.end():])
 
 
 def _kind_here(rule: _Rule, text: str, m: re.Match) -> str:
@@ -2738,8 +2883,15 @@ def _fires(rule: _Rule, text: str, m: re.Match) -> bool:
         return False
     if rule.hypothetical_guard and _is_hypothetical(text, m):
         return False
-    if _kind_here(rule, text, m) == EVENT:
+    kind = _kind_here(rule, text, m)
+    if kind == EVENT:
         if (_PAST.search(text) or _RESOLVED.search(text)) and not _URGENT.search(text):
+            return False
+    elif kind == INTENT and _PAST.search(text) and not _URGENT.search(text):
+        # "my mate said he wanted to end it last month, he's ok now": placed in the past and
+        # resolved, with no "but" after the resolution
+        resolved = _last_match(_RESOLVED_INTENT, text)
+        if resolved is not None and not _BUT.search(text[resolved.end():]):
             return False
     if rule.habit_guard and _HABIT.search(text):
         if not (_URGENT.search(text) or _HABIT_OVERRIDE.search(text)):
