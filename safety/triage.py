@@ -1387,11 +1387,13 @@ _RULES: tuple[_Rule, ...] = (
         "su_kill_self", SU,
         r"\b(?:kill|killing|kil|end|ending|top|topping|off|offing|hang|hanging|hurt|hurting|harm|"
         r"harming|cut|cutting|burn|burning|stab|stabbing|shoot|shooting|drown|drowning|poison|"
-        r"poisoning|starve|starving|suffocate) (?:my ?self|himself|herself|themselves|themself|"
+        r"poisoning|starve|starving|suffocate|burned|burnt|scalded|stabbed|harmed|hurted|suffocated|"
+        r"starved|poisoned) (?:my ?self|himself|herself|themselves|themself|"
         r"theirselves|hisself|me self)\b"
         r"(?! (?:laughing|with (?:the )?(?:drink|drugs|booze|alcohol|work|worry|stress)|"
         r"a (?:slice|piece|drink|brew|sandwich|bit)|shaving|on (?:a|the|some)|by accident|"
-        r"accidentally|at (?:the gym|work)|falling|playing|lifting|slowly with)\b)",
+        r"accidentally|at (?:the gym|work)|falling|playing|lifting|slowly with|cooking|ironing|with (?:the )?"
+        r"(?:iron|kettle|oven|pan|hot|straighteners|curling)|making|shaving)\b)",
         kind=INTENT,
         unless=(r"\b(?:killing|kill) (?:him|her|them)(?:self|selves) (?:slowly )?with\b",
                 _SUPPORTED_HOW_HELP),
@@ -1482,7 +1484,8 @@ _RULES: tuple[_Rule, ...] = (
         r"not be here|not be alive|not exist|disappear forever|sleep forever|go to sleep forever|"
         r"go to sleep and (?:not|never) wake(?: up)?"
         r"(?! (?:up|till|until|before|for (?:a|ages|days|hours))\b)|"
-        r"(?:it all|everything|this|it|life) to (?:stop|end|be over)(?: forever)?|"
+        r"(?:it all|everything|this|it|life|my life) to (?:stop|end|be over)(?: forever)?(?! (?!hurting)\w+ing\b)|"
+        r"sleep and (?:not|never) wake(?: up)?(?: again)?(?! (?:up )?(?:till|until|before))|"
         r"(?:do not|will not|would not|did not) wake up|"
         r"(?:was not|were not|wasnt|werent) (?:alive|here|born|around)|(?:was|had|would) never (?:have )?"
         r"(?:been )?born|never (?:been )?born|(?:the|this|my) pain to (?:stop|end) (?:forever|for good|"
@@ -1605,9 +1608,13 @@ _RULES: tuple[_Rule, ...] = (
         r"(?: \w+){0,3}? (?:to jump|and jump|jump off|to throw myself)\b"
         r"|\b(?:i am|i m|im|he is|she is|they are|we are) (?:\w+ )?(?:stood|standing|sat|sitting|"
         r"up|on|at) (?:on |at |by )?(?:the |a |this |that )?(?:edge of (?:the |a )?|top of (?:the |a )?"
-        r"|side of (?:the |a )?)?(?:bridge|roof|rooftop|ledge|cliff|cliff edge|tracks|railway line|"
-        r"railway|car park roof|roof of|train tracks)\b(?! (?:road|street|st|lane|estate|inn|pub|club|"
-        r"centre|center|avenue|end|stop|station|surgery|shop|cafe)\b)"
+        r"|side of (?:the |a )?)?(?:motorway |railway |rail |road |river |canal |suspension |foot )?"
+        r"(?:bridge|roof|rooftop|ledge|cliff|cliff edge|tracks|railway line|"
+        r"railway|car park roof|roof of|train tracks|flyover|viaduct)\b(?! (?:road|street|st|lane|estate|"
+        r"inn|pub|club|centre|center|avenue|end|stop|station|surgery|shop|cafe|course|class|programme|"
+        r"project|scheme|group|club)\b)"
+        r"|\b(?:i am|i m|im) (?:\w+ )?(?:stood|standing|sat|sitting|up|on|at) (?:on |at )?(?:the )?(?:top|"
+        r"edge|roof) of (?:the |a |this )?(?:car park|multi storey|tower block|building|flats|cliff)\b"
         r"|\b(?:got|have|bought|found|tied|ready|got the|have the) (?:a |the )?(?:rope|noose|"
         r"ligature)(?: \w+)?\b|\bwith (?:a |the |his |her |my )?(?:rope|noose|ligature)\b"
         r"|\b(?:will not|not going to|wont) be (?:here|around|alive) (?:tomorrow|much longer|for long|"
@@ -1666,8 +1673,8 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "su_tired_of_being_alive", SU,
         r"\b(?:done with|had enough of|tired of|sick of|fed up of|fed up with|hate|exhausted by|"
-        r"tired with) (?:being alive|existing|being here|waking up|living|life itself|it all|everything|"
-        r"everyone|this life|this world)\b"
+        r"tired with|exhausted of|sick and tired of) (?:being alive|existing|being here|waking up|living|"
+        r"life itself|it all|everything|everyone|this life|this world|life|fighting|trying|struggling)\b"
         r"(?! (?:here|in|with|at|on|like|next to|near|around|under|alone)\b)",
         kind=INTENT,
         negatable=True,
@@ -1744,6 +1751,42 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:gone missing|disappeared|walked out|left the house)\b(?: \w+){0,6}? (?:note|letter|text|"
         r"message) (?:saying )?(?:sorry|goodbye|bye)\b"
         r"|\b(?:note|letter|text|message) saying (?:sorry|goodbye|bye|i love)\b",
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_round5", SU,
+        r"\b(?:cannot|can not|do not|dont|could not) see (?:a|any) (?:way forward|future|way out|end to "
+        r"(?:this|it)|reason to (?:live|go on|carry on|stay))(?: for (?:me|myself))?\b"
+        r"(?! (?:for|with|in) (?!me\b|myself\b))"
+        r"|\bby the time (?:you|anyone|they|someone|somebody|u) (?:read|reads|see|sees|get|gets|find|finds) "
+        r"(?:this|my message|my text|me)\b"
+        r"|\b(?:giving|given|give|gave) up on (?:life|living|myself|being alive|everything|it all)\b"
+        r"|\bready to give up\s*$|\bi (?:have|ve) given up\s*$"
+        r"|\b(?:cannot|can not|could not) live with (?:myself|my ?self)\b"
+        r"|\b(?:cannot|can not|could not) live with (?:this|it) (?:anymore|any more|no more)\b"
+        r"|\b(?:easier|better|happier) for (?:everyone|everybody|them|my \w+|all of them|the kids) if i "
+        r"(?:just )?(?:was|were|was not|were not|wasnt|died|disappeared) ?(?:gone|dead|here|around|alive)?\b"
+        r"|\b(?:welcome|long for|longing for|wish for|pray for|ready for|looking forward to) death\b"
+        r"|\b(?:death|dying|being dead|not being here) would be (?:a relief|a release|easier|better|welcome|"
+        r"a blessing|peaceful)\b"
+        r"|\b(?:thinking|thought|think|been thinking) (?:about|of) how (?:i would|i could|i will|to|i am going "
+        r"to|i d) (?:do it|end it|kill myself|die|end my life)\b"
+        r"|\b(?:imagining|imagine|picturing|keep picturing|keep imagining|dreaming about) my (?:own )?funeral\b"
+        r"|\b(?:cut|cutting|gone|went) (?:too|really|very|so|way too) deep\b"
+        r"|\b(?:belt|rope|cord|scarf|tie|ligature|cable|lead|something|sheet|wire|noose|dressing gown cord) "
+        r"(?:tied |wrapped |pulled )?(?:round|around) (?:my|his|her|their) neck\b"
+        r"|\b(?:posted|sent|texted|wrote|put|messaged) (?:a |his |her |their |my )?goodbye\b"
+        r"|\b(?:intent|intention|intending|intends|plans?|planning) (?:to|of) (?:end|ending|take|taking) "
+        r"(?:his |her |their |my )?(?:own )?life\b|\bsuicidal (?:intent|ideation with (?:a )?plan|plan)\b"
+        r"|^(?:please |just |pls )*let me (?:just )?die\b|\b(?:please|just) let me (?:just )?die\b"
+        r"|\b(?:do not|dont|never) deserve to (?:live|be alive|be here|exist)\b"
+        r"|\bshould (?:never have been|not have been|not be) (?:born|alive|here)\b"
+        r"|\b(?:life|my life|living|existing|everything) is (?:so )?(?:pointless|meaningless|hopeless|not "
+        r"worth it|worthless)\b"
+        r"|\b(?:cannot|can not|could not) face (?:another day|tomorrow|living|life|waking up|another "
+        r"(?:morning|night|week)|being alive|going on)\b(?! (?:at|of|in|with|without)\b)",
+        unless=(r"\b(?:job|work|office|school|college|exam|shift)\b(?: \w+){0,3}? (?:tomorrow|another day)\b",),
         kind=INTENT,
         negatable=True,
     ),
@@ -1876,7 +1919,7 @@ _RULES: tuple[_Rule, ...] = (
         r"injected)(?: \w+){0,4}? (?:to|so i can|so i could|so i will|so i would|hoping to) (?:end it|end "
         r"(?:my|it) (?:life|all)|die|kill myself|not wake up|never wake up|be dead|end everything|go to "
         r"sleep forever)\b",
-        kind=INTENT,
+        kind=EVENT,
         negatable=True,
     ),
     _rule(
@@ -2711,7 +2754,7 @@ _BUT = re.compile(r"\b(?:but|though|although|except)\b")
 _NEW_CLAUSE = re.compile(r"\b(?:and|so|then|because|cos|when|while|if)\b")
 
 _PAST_LEAD = re.compile(
-    r"\b(?:was|were|had been|had(?! to)|found|used to|tried to|attempted to|when (?:i|he|she) was|"
+    r"\b(?:was|were|had been|had(?! to)|felt|found|used to|tried to|attempted to|when (?:i|he|she) was|"
     r"did|nearly|almost|could)\s*(?:\w+\s*){0,2}$"
 )
 
@@ -2737,6 +2780,8 @@ _PAST = re.compile(
     r"|(?:a|one|two|three|\d+|few|many|several) (?:years?|months?) since"
     r"|this (?:month|year)|earlier this (?:week|month|year)"
     r"|in (?:my|his|her|their) (?:teens|twenties|thirties|forties|fifties|20s|30s|40s)"
+    r"|when (?:i|he|she|we) (?:was|were) (?:using|drinking|on the gear|on drugs|homeless|in prison|inside|"
+    r"with (?:him|her|my ex))"
     r"|in (?:19|20)\d\d|(?:19[6-9]\d|20[0-2]\d)(?! ?(?:mg|ml|mcg|g|grams|units|quid|pounds|p|"
     r"tablets|pills))|back in|as a (?:kid|child|teen|teenager)|growing up|used to|(?<!at )once|"
     r"(?:aged|at age|at the age of) \d+|"
@@ -2754,7 +2799,7 @@ _RESOLVED = re.compile(
     r"since then|been (?:clean|sober|off)|off (?:the )?gear since|died|passed away|funeral|"
     r"bereave\w*|anniversary|rip|lost (?:him|her|them|my \w+)|still haunts|still think about|"
     r"(?:been|got|was|were) (?:charged|convicted|sentenced)|(?:is|s|now) in (?:prison|jail)|"
-    r"woke (?:up )?(?:fine|ok|okay|alright|normal)|(?:i am|i m|im) (?:safe|safer) (?:now|at|with|here)|(?:i am|i m|im|i feel|now|am now) in a (?:much |far )?"
+    r"woke (?:up )?(?:fine|ok|okay|alright|normal)|(?:clean|sober) now|i am (?:now )?(?:clean|sober)|(?:i am|i m|im) (?:safe|safer) (?:now|at|with|here)|(?:i am|i m|im|i feel|now|am now) in a (?:much |far )?"
     r"(?:better|good|great|safe|safer) place|(?:i|he|she|they) (?:feel|feels|felt) (?:fine|ok|okay|"
     r"alright|normal)(?: now| today| this morning)?(?= *$| and| but))\b"
 )
@@ -2797,6 +2842,11 @@ _INFO_NEEDS_GENERIC_SUBJECT = re.compile(
     r"\b(?:is there|are there|helplines?|support for|services? for|groups? for|number for|"
     r"who (?:can|do|should) (?:i|we) (?:call|ring|contact|refer))\b"
 )
+_IF_SAYS = re.compile(
+    r"\b(?:what (?:should|do|can|would) (?:i|we|you) (?:do|say)|how (?:do|should|can) (?:i|we) "
+    r"(?:respond|react|help))\b(?: \w+){0,2}? (?:if|when) (?:\w+ ){0,3}?(?:says|ever says|tells|told|"
+    r"talks about|mentions|texts|messages)\b"
+)
 _GENERIC_SUBJECT = re.compile(
     r"\b(?:someone|somebody|anyone|anybody|person|people|you|one|your \w+|"
     r"a (?:friend|mate|client|resident|tenant|loved one|family member|child|kid|baby|young person|"
@@ -2828,6 +2878,9 @@ def _last_start(pattern: Pattern[str], text: str) -> int:
 def _is_hypothetical(text: str, m: re.Match) -> bool:
     """'what do you do if someone isn't breathing', 'signs someone has taken too much'."""
     before = _words_before(text, m.start(), 10)
+    if _IF_SAYS.search(before) and not _URGENT.search(text.replace("what should i do", "")
+                                                       .replace("what do i do", "")):
+        return True  # "what should i do if my friend says they want to die"
     if not (
         _CONDITIONAL.search(before)
         or _INFO.search(before)
