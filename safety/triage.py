@@ -818,6 +818,8 @@ _RULES: tuple[_Rule, ...] = (
         r"grey|gray|purple|bluish|bluey)\b(?! (?:in the face|haired|hair|with|at|because|from|worrying|"
         r"overnight|early|since|over|lately|in|stress\w*)\b)",
         unless=(r"\bblue in the face\b", r"\bwith worry\b",
+                r"\b(?:nail varnish|nail polish|varnish|polish|dye|paint|ink|felt tips?|marker|food colouring|"
+                r"blueberr\w*|make ?up|eyeshadow|lipstick|glitter)\b",
                 r"\b(?:hair|beard|sky|screen|light|lights|car|walls?|paint|sea|mould|bread|"
                 r"meat|router|water|badge|football|team|politics|labour|tory)\b(?: \w+){0,3}? "
                 r"(?:gone|going|turned|turning|went|is|are|s) (?:\w+ )?(?:blue|grey|gray|purple)\b"),
@@ -1104,6 +1106,8 @@ _RULES: tuple[_Rule, ...] = (
                 r"\b(?:thinking (?:about|of)|going to|want to|wanna|planning|plan to|might|tempted|"
                 r"could|about to|feel like|considering|ready to) (?:\w+ )?(?:taking|take|swallow\w*|"
                 r"neck\w*|down\w*)\b",),
+        unless_calm=(r"\b(?:want|like|need|going) to (?:talk|speak) to (?:my |a |the )?(?:worker|key worker|gp|"
+                     r"doctor|prescriber|nurse|team)\b",),
         negatable=True,
         habit_guard=True,
     ),
@@ -1436,6 +1440,8 @@ _RULES: tuple[_Rule, ...] = (
         r"|\bsuicide (?:note|letter|attempt|plan)\b|\battempt(?:ed|ing)? suicide\b",
         kind=INTENT,
         unless=(r"\bsuicide (?:prevention|awareness|bereavement|risk|training)\b.*\?$",
+                r"\b(?:support|help|groups?|services?|counselling|advice) (?:\w+ ){0,3}?(?:after|following) "
+                r"(?:a |an )?(?:suicide attempt|attempt|attempted suicide)\b",
                 r"\b(?:thoughts|urges|feelings|ideas) (?:of|about) (?:\w+ ){1,3}?(?:have|has) (?:gone|"
                 r"stopped|passed|eased|faded|gone away)\b(?!.*\b(?:but|again|back)\b)"),
         unless_calm=(r"\bhow (?:can|do|would|will|could) (?:i|we|you) (?:tell|know|spot|find out) "
@@ -1469,9 +1475,11 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "su_better_off", SU,
-        r"\bbetter off (?:dead|without me|if i (?:was|were|am|wasnt|was not|did not|didnt) "
+        r"\bbetter off (?:dead|without me(?! (?:as|at|in|on|for|there|involved|playing|helping|"
+        r"working|managing|running|coming|turning up)\b)|if i (?:was|were|am|wasnt|was not|did not|didnt) "
         r"(?:dead|gone|here|not here|around|exist|alive|born)|with me gone|if i died|gone)\b"
-        r"|\b(?:better|happier|easier) (?:off )?(?:\w+ )?without me\b"
+        r"|\b(?:better|happier|easier) (?:off )?(?:\w+ )?without me\b(?! (?:as|at|in|on|for|there|"
+        r"involved|playing|helping|working|managing|running|coming|turning up)\b)"
         r"|\b(?:better|happier|easier) (?:off )?if i (?:just )?(?:was|were|was not|were not|wasnt) (?:dead|gone|"
         r"not here|not around|here|around|alive)\b",
         kind=INTENT,
@@ -1513,7 +1521,7 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:point|reason|purpose)(?: (?:in|of|to|for))?(?: (?:me|my))? (?:living|life|being alive|"
         r"going on|carrying on|being here|existing|anymore|any more|anything anymore|trying anymore|"
         r"to live|to go on|to be here|to carry on|live|for me to live|to keep going|keep going|"
-        r"to keep living|to stay alive|to be alive|to wake up|to exist|of me|in me|of my life|"
+        r"to keep living|to stay alive|to be alive|to wake up|to exist|of me(?! \w+ing\b)|in me(?! \w+ing\b)|of my life|"
         r"of living|of being alive|of me being here|of me living)\b"
         r"|\b(?:no|not a|there is no) reason for me to (?:live|be here|go on|carry on)\b",
         kind=INTENT,
@@ -1994,6 +2002,8 @@ _RULES: tuple[_Rule, ...] = (
         # someone's own child swallowing what they found: "my daughter swallowed a pill she found"
         rf"|\b(?:swallowed|ate|eaten|chewed|drank) (?:a|an|some|one|one of (?:my|the|his|her|"
         rf"their)) (?:\w+ )?{_DRUG_NAMED} (?:he|she|they) found\b",
+        unless=(r"\b(?:drank|drunk|drinking|sipped|sip of|can of|cans of|bottle of|glass of) (?:\w+ )?"
+                r"(?:diet )?coke\b",),
         kind=EVENT,
     ),
     _rule(
@@ -2089,7 +2099,8 @@ _RULES: tuple[_Rule, ...] = (
               r"hours|ages|days|the night|a day)|all night|overnight|in (?:the|a) car|since "
               r"(?:yesterday|last night|this morning))\b",),
         unless=(r"\b(?:for (?:a |two |five |ten |a few |a couple of )?(?:mins?|minutes|seconds|secs|"
-                r"moment)|while i (?:pop|nip|got|get|went))\b",),
+                r"moment)|while i (?:pop|nip|got|get|went|shower|have a (?:shower|bath|wee)|bath|cook|make|"
+                r"am in the|use the|hang))\b",),
     ),
     _rule(
         "ch_nobody_home", CH,
@@ -2338,7 +2349,7 @@ _RULES: tuple[_Rule, ...] = (
         # someone outside or inside who will not go: "he's outside banging on the door"
         r"\b(?:he|she|they|my ex|ex|my (?:\w+ )?(?:partner|husband|boyfriend|girlfriend|wife|fella)) "
         r"(?:is |s |are )?(?:\w+ )?outside(?: \w+){0,3}? (?:banging|hammering|kicking|pounding|shouting|"
-        r"screaming|yelling|waiting|threatening|smashing)\b"
+        r"screaming|yelling|threatening|smashing)\b"
         r"|\b(?:he|she|my ex|ex|my (?:\w+ )?(?:partner|husband|boyfriend|girlfriend|wife|fella)) "
         r"(?:is |s )?(?:here|outside|at the door|in the house|in my (?:flat|house|room)|at (?:my house|mine))"
         r" and (?:will not|refuses to|wont|is not going to) (?:leave|go)\b"
@@ -2465,7 +2476,8 @@ _RULES: tuple[_Rule, ...] = (
         r"kick|slap|push|shove|bite|attack|batter|stab|drag|rape|abuse|assault|throttle|throttled|"
         r"throttling|beaten|beaten up|kicked in|battered) "
         r"(?:me|us|her(?! (?:brother|sister|friend|mate|son|daughter|dad|mum|cousin|baby|toy|teddy|dog|"
-        r"cat|nails|lip|tongue|hair|food|dinner|homework|way|best)\b)|him|them)\b(?! (?:with the news|with it|off|on snap|to it|at (?:pool|darts|"
+        r"cat|nails|lip|tongue|hair|food|dinner|homework|way|best|head|face|knee|arm|leg|back|hand|foot|"
+        r"nose|elbow|shin|toe|finger|chin|eye|mouth|tooth|teeth)\b)|him(?!self)|them)\b(?! (?:with the news|with it|off|on snap|to it|at (?:pool|darts|"
         r"cards|chess|football|fifa|snooker|scrabble|tennis|monopoly|golf|poker|bingo|ludo|"
         r"everything|games?|\w+ing)|in (?:a |the )?(?:race|game|match|quiz|final))\b)"
         rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:broke|broken|fractured|cracked|burnt|burned|split|"
@@ -2591,7 +2603,8 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:will|is going to|going to|gonna|might|would|may|is gonna|could) (?:hurt|kill|hit|attack|"
         r"beat|batter|come back|find me|get me|do something)\b"
         r"|\b(?:scared|afraid|frightened|terrified|petrified) (?:of (?:him|her|my (?:\w+ )?"
-        r"(?:partner|husband|wife|boyfriend|girlfriend|ex|fella|missus|son))|to go (?:back )?home|"
+        r"(?:partner|husband|wife|boyfriend|girlfriend|ex|fella|missus|son))(?! (?:\w+ing|relaps\w*|dying|"
+        r"using|drinking|getting|being|going)\b)|to go (?:back )?home|"
         r"for my life|to be at home|to go back)\b",
         negatable=True,
         negation_in_match=True,
@@ -2618,7 +2631,8 @@ _RULES: tuple[_Rule, ...] = (
         r"phone|life|food|meds)|what i|where i|who i|me)\b"
         rf"|\b{_PARTNER} (?:\w+ ){{0,4}}?(?:takes|took|taken|take|has taken|controls|keeps|smashed|broke|"
         r"hid|hides|hidden) (?:all )?(?:away )?my (?:phone|money|bank card|card|benefits|passport|keys|"
-        r"wages|documents|papers|id|sim)\b(?! (?:charger|case|cover|screen|number)\b)"
+        r"wages|documents|papers|id|sim)\b(?! (?:charger|case|cover|screen|number|to (?:fix|charge|repair|"
+        r"get|the shop|mend|top up)|for (?:repair|me|safe ?keeping))\b)"
         rf"|\b{_PARTNER} (?:\w+ ){{0,2}}?(?:locked|locks|lock|locking|has locked|keeps|kept|keeping|keep) "
         r"(?:me|us) (?:locked )?(?:in|up|inside)\b(?! (?:the )?(?:loop|mind|touch|line|check)\b)"
         r"|\b(?:he|she|they) (?:took|has taken|taken|smashed|broke|hid) mine\b(?=.*\bphone\b)"
@@ -2627,6 +2641,9 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:my |a )?phone|use (?:my |the |a )?phone|talk to|speak to|call))\b",
         unless=(rf"\b(?:my )?(?:{_PARENT}|nan|gran|landlord|hostel|clinic|doctor|gp) (?:will not|"
                 r"does not|not|never) (?:let|allow) me\b",
+                r"\bi (?:asked|wanted|told|got) (?:him|her|them) to\b|\bso (?:that )?i (?:do not|don t|dont|cannot|"
+                r"can not|will not|wont) (?:spend|buy|use|drink|gamble|get|waste|blow)\b|\bto help me (?:stop|"
+                r"not|cut down|save|budget)\b",
                 r"\b(?:let|allow) me (?:to )?(?:have|buy|get|keep) (?:a |any )?(?:drink|drinks|booze|alcohol|cans|"
                 r"wine|beer|weed|drugs)\b|\b(?:let|allow) me (?:to )?(?:drink|use|smoke|drive)\b",
                 _SELF_ASSESSMENT,
@@ -2760,7 +2777,7 @@ _PAST_LEAD = re.compile(
 
 _PAST_IN_MATCH = re.compile(
     r"\b(?:was|were|used to|tried to|attempted to|attempted|had been|self harmed|stopped breathing|"
-    r"went|turned|thought (?:about|of)|felt|had (?:\w+ )?(?:thoughts|suicidal))\b"
+    r"went|turned|thought (?:about|of)|felt|had (?:\w+ )?(?:thoughts|suicidal)|threatened)\b"
 )
 # a childhood told as an adult: "when i was 7 my dad left us alone" - every rule is then an
 # event, so the past guard applies
@@ -2824,7 +2841,8 @@ _URGENT = re.compile(
 _HABIT = re.compile(
     r"\b(?:every (?:night|morning|day|evening|weekend|time)|most (?:nights|days|mornings|evenings|"
     r"weekends)|always|usually|normally|in the mornings|like normal|as normal|in the (?:afternoons|"
-    r"evenings)|during the day|all the time)\b"
+    r"evenings)|during the day|all the time|(?:gets|goes) (?:really |very |a bit |all )?(?:floppy|sleepy|"
+    r"drowsy|grey|pale|shaky)|(?:gp|doctor|consultant|nurse) (?:knows|is aware))\b"
 )
 _HABIT_OVERRIDE = re.compile(r"\b(?:now|help|please|emergency|scared|panicking)\b")
 
@@ -2833,6 +2851,7 @@ _INFO = re.compile(
     r"\b(?:signs?|symptoms?|how (?:do|can|would|will|to|does|should)|difference|learn|training|"
     r"train|course|leaflets?|awareness|information|info|advice|tips|policy|what (?:is|are|does)|"
     r"why (?:do|does|would|can|did) (?:people|someone|you|a person|they|opiates|heroin)|"
+    r"what (?:do|does)(?= (?!i\b|we\b)\w+(?: \w+){0,2} mean\b)|"
     r"explain|prevent\w*|best way|spot|spotting|recognise|recognize|"
     r"what (?:should|can|could|do) (?:i|we|you) (?:say|tell|text|write)|is it (?:dangerous|safe|bad|"
     r"normal|ok|okay|harmful|risky|serious)|dangerous for|safe for|what happens (?:if|when)|"
