@@ -1750,7 +1750,7 @@ _RULES: tuple[_Rule, ...] = (
         r"\b(?:thinking (?:of|about)|considering|want to|going to|gonna|about to) jumping\b"
         r"(?= *$| (?:off|from|in front|tonight|now|again)\b)"
         r"|\b(?:wish|wished) (?:i )?(?:had not|hadnt|had never|never|did not|didnt) (?:woken|woke|wake) up\b"
-        r"|\b(?:cut|slash|slit|cutting|slashing) (?:open )?(?:my|his|her) (?:wrists?|throat|arms?)\b"
+        r"|\b(?:cut|slash|slit|cutting|slashing) (?:open )?(?:my|his|her) (?:wrists?|arms?)\b"
         r"|\b(?:at|by|on|near|in) the (?:river|canal|sea|lake|reservoir|docks?|quay|harbour|pier|bridge|"
         r"cliffs?|edge|beach|station|tracks|railway)\b(?: \w+){0,5}? (?:going in|going to go in|walk in|"
         r"walking in|going to jump|jumping|get in|going under|end it|not coming back)\b"
@@ -2059,7 +2059,7 @@ _RULES: tuple[_Rule, ...] = (
         + _CHILD
         + r"\b",
         also=(r"\b(?:scared|afraid|frightened|terrified|off (?:his|her) (?:head|face)|drunk|"
-              r"high|knife|weapon|danger|help)\b",),
+              r"high|knife|weapon|danger|help|drinking|on the drink|using|on the gear|wasted|smashed)\b",),
         negatable=True,
         negation_in_match=True,
     ),
@@ -2477,7 +2477,8 @@ _RULES: tuple[_Rule, ...] = (
         r"throttling|beaten|beaten up|kicked in|battered) "
         r"(?:me|us|her(?! (?:brother|sister|friend|mate|son|daughter|dad|mum|cousin|baby|toy|teddy|dog|"
         r"cat|nails|lip|tongue|hair|food|dinner|homework|way|best|head|face|knee|arm|leg|back|hand|foot|"
-        r"nose|elbow|shin|toe|finger|chin|eye|mouth|tooth|teeth)\b)|him(?!self)|them)\b(?! (?:with the news|with it|off|on snap|to it|at (?:pool|darts|"
+        r"nose|elbow|shin|toe|finger|chin|eye|mouth|tooth|teeth|kids?|children|boys?|girls?|little|"
+        r"grandkids|partner|husband|boyfriend|own)\b)|him(?!self)|them)\b(?! (?:with the news|with it|off|on snap|to it|at (?:pool|darts|"
         r"cards|chess|football|fifa|snooker|scrabble|tennis|monopoly|golf|poker|bingo|ludo|"
         r"everything|games?|\w+ing)|in (?:a |the )?(?:race|game|match|quiz|final))\b)"
         rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:broke|broken|fractured|cracked|burnt|burned|split|"
@@ -2712,6 +2713,7 @@ _EXTRA_WORDS = frozenset(
     heroin swallowed kill killing killed die dying dead hurt hurting hit hitting knife help
     please ambulance naloxone blue grey floppy seizure fitting collapsed cutting harm self
     toddler baby child children alone scared terrified screaming banging outside door
+    overdid overdone overdoing overdo
     """.split()
 )
 
@@ -2851,7 +2853,6 @@ _INFO = re.compile(
     r"\b(?:signs?|symptoms?|how (?:do|can|would|will|to|does|should)|difference|learn|training|"
     r"train|course|leaflets?|awareness|information|info|advice|tips|policy|what (?:is|are|does)|"
     r"why (?:do|does|would|can|did) (?:people|someone|you|a person|they|opiates|heroin)|"
-    r"what (?:do|does)(?= (?!i\b|we\b)\w+(?: \w+){0,2} mean\b)|"
     r"explain|prevent\w*|best way|spot|spotting|recognise|recognize|"
     r"what (?:should|can|could|do) (?:i|we|you) (?:say|tell|text|write)|is it (?:dangerous|safe|bad|"
     r"normal|ok|okay|harmful|risky|serious)|dangerous for|safe for|what happens (?:if|when)|"
@@ -2860,6 +2861,9 @@ _INFO = re.compile(
 _INFO_NEEDS_GENERIC_SUBJECT = re.compile(
     r"\b(?:is there|are there|helplines?|support for|services? for|groups? for|number for|"
     r"who (?:can|do|should) (?:i|we) (?:call|ring|contact|refer))\b"
+)
+_MEANING_QUESTION = re.compile(
+    r"^(?:what|why) (?:do|does) (?!i\b|we\b|he\b|she\b|my\b|they\b)(?:\w+ ){1,4}?mean\b(?: *$| if| when)"
 )
 _IF_SAYS = re.compile(
     r"\b(?:what (?:should|do|can|would) (?:i|we|you) (?:do|say)|how (?:do|should|can) (?:i|we) "
@@ -2897,6 +2901,8 @@ def _last_start(pattern: Pattern[str], text: str) -> int:
 def _is_hypothetical(text: str, m: re.Match) -> bool:
     """'what do you do if someone isn't breathing', 'signs someone has taken too much'."""
     before = _words_before(text, m.start(), 10)
+    if _MEANING_QUESTION.search(text):
+        return True  # "what do blue lips mean"
     if _IF_SAYS.search(before) and not _URGENT.search(text.replace("what should i do", "")
                                                        .replace("what do i do", "")):
         return True  # "what should i do if my friend says they want to die"
