@@ -21,8 +21,8 @@ MAX_FALSE_ALARM_RATE = 0.01
 # The held-out half is a measurement, not a target the patterns were fitted to: the test keeps
 # it from getting worse than last measured (`make eval-crisis`), and the targets (100 %
 # recall, at most 1 % false alarms) stay open until it meets them. Raise these as it improves.
-HELDOUT_RECALL_FLOOR = 0.74
-HELDOUT_FALSE_ALARM_CEILING = 0.022
+HELDOUT_RECALL_FLOOR = 0.814
+HELDOUT_FALSE_ALARM_CEILING = 0.018
 MIN_CRISES = 750
 MIN_NEAR_MISSES = 750
 CRISIS_TYPES = {t.value for t in PRIORITY}
