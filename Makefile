@@ -46,10 +46,11 @@ test-isolation: $(INSTALLED) $(MODEL) browser-deps ## run the suite in random or
 	done; \
 	if [ -n "$$failed" ]; then echo "These modules fail on their own:$$failed" >&2; exit 1; fi
 
-# The whole suite five times, with the system clock moved (libfaketime) to one year ahead, a
-# Sunday at 23:59:30, just before each change of the UK clocks in 2027, and 29 February 2028.
-# Five suite runs: about an hour on 2 cores, so it is not part of `make test`.
-test-calendar: $(INSTALLED) $(MODEL) browser-deps ## run the whole suite at five clock-breaking dates (libfaketime)
+# The whole suite five times, with the clock moved to one year ahead, a Sunday at 23:59:30, just
+# before each change of the UK clocks in 2027, and 29 February 2028 (tests/run_calendar.py --help:
+# the product's clock by default; CALENDAR_ARGS=--faketime for libfaketime, installed here as root).
+# Five suite runs: over an hour on 2 cores, so it is not part of `make test`.
+test-calendar: $(INSTALLED) $(MODEL) browser-deps ## run the whole suite at five clock-breaking dates
 	@if [ ! -e /usr/bin/faketime ] && [ "$$(id -u)" = 0 ]; then \
 	  echo "Installing Debian's faketime for the calendar runs"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; \

@@ -1,9 +1,18 @@
-"""Run the whole suite with the system clock moved to dates that break date-dependent tests.
+"""Run the whole suite with the clock moved to dates that break date-dependent tests.
 
-`make test-calendar` runs this. Each run starts pytest under libfaketime (Debian's `faketime`
-package) with the clock moved by a fixed offset, so time runs on from the chosen moment
-exactly as it would on a machine whose clock said so: a run that starts at Sunday 23:59:30
-crosses midnight into Monday while it runs. Subprocesses the tests start inherit the offset.
+`make test-calendar` runs this. Each run starts pytest with the clock moved by a fixed offset,
+so time runs on from the chosen moment as it would on a machine whose clock said so: a run that
+starts at Sunday 23:59:30 crosses midnight into Monday while it runs. Subprocesses the tests
+start inherit the offset.
+
+Two ways to move it:
+  product (default)  WAYMARK_CLOCK_OFFSET_SECONDS: the product's one clock (`timekeeping`),
+                     which every part of Waymark and the tests' own idea of "today" read.
+  --faketime         libfaketime (Debian's `faketime`) moves the system clock for everything,
+                     Rasa and TensorFlow included. Measured here on 1 December 2026: TensorFlow's
+                     model load never returns under it (with or without the monotonic clock
+                     faked, with the single- and multi-threaded library), so every test that
+                     loads the model hangs; the tests that don't, pass.
 
 The moments (all given in UTC, the machine's zone here):
   year-ahead      one year from now
@@ -55,12 +64,13 @@ def library() -> str:
              "`make test-calendar` installs it when run as root.")
 
 
-def run(name: str, moment: datetime, pytest_args: list[str]) -> int:
+def run(name: str, moment: datetime, pytest_args: list[str], faketime: bool = False) -> int:
     offset = int((moment - datetime.now(timezone.utc)).total_seconds())
-    # Only the calendar clock moves: faking the monotonic clock as well left TensorFlow's model
-    # load waiting for ever (its thread pools time their waits on it), and no date lives there.
-    env = dict(os.environ, LD_PRELOAD=library(), FAKETIME=f"{offset:+d}s", FAKETIME_DONT_RESET="1",
-               FAKETIME_NO_CACHE="1", FAKETIME_DONT_FAKE_MONOTONIC="1")
+    if faketime:  # only the calendar clock: no date lives in the monotonic one
+        env = dict(os.environ, LD_PRELOAD=library(), FAKETIME=f"{offset:+d}s", FAKETIME_DONT_RESET="1",
+                   FAKETIME_NO_CACHE="1", FAKETIME_DONT_FAKE_MONOTONIC="1")
+    else:
+        env = dict(os.environ, WAYMARK_CLOCK_OFFSET_SECONDS=str(offset))
     print(f"\n=== {name}: the clock starts at {moment:%A %Y-%m-%d %H:%M:%S} UTC (offset {offset:+d} s) ===",
           flush=True)
     started = time.monotonic()
@@ -73,11 +83,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", action="append", choices=sorted(moments(datetime.now(timezone.utc))),
                         help="run only this moment (repeatable)")
+    parser.add_argument("--faketime", action="store_true",
+                        help="move the system clock with libfaketime instead of the product's clock (see above)")
     parser.add_argument("pytest_args", nargs="*", help="passed to pytest (put them after --)")
     args = parser.parse_args(argv)
     chosen = moments(datetime.now(timezone.utc))
     names = args.only or list(chosen)
-    results = {name: run(name, chosen[name], [*(args.pytest_args or ["-q"]), "-rfE"]) for name in names}
+    results = {name: run(name, chosen[name], [*(args.pytest_args or ["-q"]), "-rfE"], args.faketime)
+               for name in names}
     print("\nCalendar runs:")
     for name, code in results.items():
         print(f"  {name:15} {'passed' if code == 0 else f'FAILED (exit {code})'}")

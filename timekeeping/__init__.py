@@ -34,6 +34,9 @@ __all__ = ["LONDON", "PIN_VARIABLE", "now", "utc_now", "today", "timestamp", "to
 
 LONDON = ZoneInfo("Europe/London")
 PIN_VARIABLE = "WAYMARK_CLOCK"  # test-only, see above
+# Test-only: seconds added to the wall clock in this process and every process it starts, so a
+# whole test run can live at another date (`tests/run_calendar.py`). Unset in production.
+OFFSET_VARIABLE = "WAYMARK_CLOCK_OFFSET_SECONDS"
 
 _lock = threading.Lock()
 _frozen: Optional[datetime] = None  # aware UTC, when stopped
@@ -41,7 +44,9 @@ _offset = timedelta(0)  # added to the wall clock when running
 
 
 def _wall() -> datetime:
-    return datetime.now(timezone.utc)
+    shifted = os.environ.get(OFFSET_VARIABLE)
+    now = datetime.now(timezone.utc)
+    return now + timedelta(seconds=float(shifted)) if shifted else now
 
 
 def _current_utc() -> datetime:

@@ -184,6 +184,7 @@ def test_keyboard_only_claim_reply_and_end(page, console_context, live_server, s
     expect(console.locator("#queue-heading")).to_be_focused(timeout=SLOW)
 
     handover_id, _ = ask_for_a_person(page, settings)
+    console.bring_to_front()  # the person's page was in front: keyboard focus is the console's again
     claim = console.locator(f'#waiting [data-handover-id="{handover_id}"] button')
     expect(claim).to_be_visible()
     for _ in range(60):  # Tab through the page until the claim button has focus
