@@ -7,6 +7,7 @@ import time
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+import timekeeping
 from waymark.assistant import tracker_store_for
 from waymark.privacy import RedactingFilter, purge_conversations, redact
 
@@ -38,7 +39,7 @@ async def _conversation(store, sender: str, at: float) -> None:
 
 async def test_purge_deletes_only_conversations_past_retention(tmp_path):
     store = tracker_store_for(f"sqlite:///{tmp_path / 'conversations.db'}")
-    now = time.time()
+    now = timekeeping.timestamp()
     await _conversation(store, "old", now - 40 * 86400)
     await _conversation(store, "recent", now - 2 * 86400)
     assert purge_conversations(store, 30 * 86400, now=now) == 1
@@ -47,7 +48,7 @@ async def test_purge_deletes_only_conversations_past_retention(tmp_path):
 
 async def test_purge_works_on_the_in_memory_store():
     store = tracker_store_for("memory")
-    now = time.time()
+    now = timekeeping.timestamp()
     await _conversation(store, "old", now - 40 * 86400)
     await _conversation(store, "recent", now - 60)
     assert purge_conversations(store, 30 * 86400, now=now) == 1
@@ -129,7 +130,7 @@ def test_purge_of_the_sms_tables_removes_only_what_is_past_retention(tmp_path):
     from waymark.privacy import cutoff_for, purge_sms_tables
 
     url = _channel_db(tmp_path)
-    now = time.time()
+    now = timekeeping.timestamp()
     _add(url, *_sms_rows_old_and_new(now))
     removed = purge_sms_tables(url, cutoff_for(30 * DAY, now))
 
@@ -158,7 +159,7 @@ async def test_waymark_purge_covers_conversations_sms_tables_and_registered_stor
     tracker_url = f"sqlite:///{tmp_path / 'conversations.db'}"
     monkeypatch.setenv("WAYMARK_DATABASE_URL", url)
     monkeypatch.setenv("WAYMARK_TRACKER_STORE_URL", tracker_url)
-    now = time.time()
+    now = timekeeping.timestamp()
     store = tracker_store_for(tracker_url)
     await _conversation(store, "sms:p-old", now - 40 * DAY)
     await _conversation(store, "web-recent", now - 2 * DAY)
@@ -181,7 +182,7 @@ async def test_a_store_that_fails_does_not_stop_the_others_and_purge_says_so(tmp
     url = _channel_db(tmp_path)
     monkeypatch.setenv("WAYMARK_DATABASE_URL", url)
     monkeypatch.setenv("WAYMARK_TRACKER_STORE_URL", f"sqlite:///{tmp_path / 'conversations.db'}")
-    _add(url, *_sms_rows_old_and_new(time.time()))
+    _add(url, *_sms_rows_old_and_new(timekeeping.timestamp()))
 
     def broken(engine, cutoff):
         raise RuntimeError("handover tables locked")
@@ -201,7 +202,7 @@ def test_web_chat_delete_erases_the_tracker_and_every_registered_store(client, a
     from waymark import privacy
 
     sender = uuid.uuid4().hex
-    run_async(_conversation(assistant.agent.tracker_store, sender, time.time()))
+    run_async(_conversation(assistant.agent.tracker_store, sender, timekeeping.timestamp()))
     assert run_async(assistant.has_conversation(sender))
     asked = []
     monkeypatch.setitem(privacy.ERASERS, "handover", lambda engine, who: asked.append(who) or 1)
@@ -218,7 +219,7 @@ def test_web_chat_delete_that_cannot_finish_says_so_politely(client, assistant, 
     from waymark import privacy
 
     sender = uuid.uuid4().hex
-    run_async(_conversation(assistant.agent.tracker_store, sender, time.time()))
+    run_async(_conversation(assistant.agent.tracker_store, sender, timekeeping.timestamp()))
 
     def broken(engine, who):
         raise RuntimeError("database down")
@@ -234,7 +235,7 @@ def test_erasing_a_number_reaches_its_texts_and_calls_but_keeps_an_opt_out(tmp_p
 
     url = _channel_db(tmp_path)
     store = tracker_store_for("memory")
-    now = time.time()
+    now = timekeeping.timestamp()
     import asyncio
 
     for sender in ("sms:p-old", "voice:p-old", "sms:p-recent"):
@@ -269,7 +270,7 @@ def test_texting_delete_erases_the_calls_too_and_an_opt_out_holds(settings, assi
             person = sms.app.state.twilio.identity.hash_number(number)
             store = assistant.agent.tracker_store
             for channel in ("sms", "voice"):  # they texted, and rang once
-                run_async(_conversation(store, f"{channel}:{person}", time.time()))
+                run_async(_conversation(store, f"{channel}:{person}", timekeeping.timestamp()))
                 assert run_async(assistant.has_conversation(f"{channel}:{person}"))
             for body in ("STOP", "DELETE"):
                 assert signed_post(sms, "/twilio/sms", sms_params(number, body)).status_code == 200
