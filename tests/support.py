@@ -109,3 +109,23 @@ def serving_in_a_thread(app, what: str = "test server"):
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def uvicorn_access_log():
+    """uvicorn's access logger set up as `uvicorn.run` and Waymark set it up, writing to a
+    string: returns (logger, stream)."""
+    import io
+    import logging
+    import logging.config
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    from waymark.logs import configure_logging
+
+    logging.config.dictConfig(LOGGING_CONFIG)  # as `uvicorn.run` sets it up before the app starts
+    configure_logging()
+    access = logging.getLogger("uvicorn.access")
+    stream = io.StringIO()
+    for handler in access.handlers:
+        handler.setStream(stream)
+    return access, stream

@@ -2,22 +2,14 @@
 string (e.g. /oruk/services?postcode=LS1 4AP) never reaches the log in full."""
 from __future__ import annotations
 
-import io
-import logging
-import logging.config
+from support import uvicorn_access_log
 
-from uvicorn.config import LOGGING_CONFIG
 
-from waymark.logs import configure_logging
+
 
 
 def test_uvicorns_access_log_keeps_the_district_only():
-    logging.config.dictConfig(LOGGING_CONFIG)  # as `uvicorn.run` sets it up before the app starts
-    configure_logging()
-    access = logging.getLogger("uvicorn.access")
-    stream = io.StringIO()
-    for handler in access.handlers:
-        handler.setStream(stream)
+    access, stream = uvicorn_access_log()
     access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET",
                 "/oruk/services?postcode=LS1%204AP&phone=07700900123", "1.1", 200)
     access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", "/oruk/services?postcode=LS1 4AP", "1.1", 200)

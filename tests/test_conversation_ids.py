@@ -3,17 +3,13 @@
 from a web page, and the access log never shows a conversation id. No model is loaded."""
 from __future__ import annotations
 
-import io
-import logging
-import logging.config
 
 import pytest
 from fastapi.testclient import TestClient
-from uvicorn.config import LOGGING_CONFIG
+from support import uvicorn_access_log
 
 from channels.dependencies import get_assistant
 from waymark.app import create_app
-from waymark.logs import configure_logging
 from waymark.settings import Settings
 
 PHONE_IDS = ["sms:3f2a9c", "voice:3f2a9c", "SMS:3f2a9c", " sms:3f2a9c", "Voice : 3f2a9c"]
@@ -69,12 +65,7 @@ def test_an_ordinary_web_chat_id_still_works(chat):
 
 
 def test_the_access_log_never_shows_a_conversation_id():
-    logging.config.dictConfig(LOGGING_CONFIG)  # as `uvicorn.run` sets it up before the app starts
-    configure_logging()
-    access = logging.getLogger("uvicorn.access")
-    stream = io.StringIO()
-    for handler in access.handlers:
-        handler.setStream(stream)
+    access, stream = uvicorn_access_log()
     sender = "0b6c1a36-8f0e-4c1b-9d1c-2f5f1b3f7e11"
     for method, path in (("DELETE", f"/webhooks/rest/conversations/{sender}"),
                          ("GET", f"/webhooks/rest/conversations/{sender}/updates?after=3")):
