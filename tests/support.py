@@ -10,6 +10,32 @@ ROOT = Path(__file__).resolve().parent.parent
 WEBHOOK = "/webhooks/rest/webhook"
 
 
+def sample_checked_on():
+    """The date the demo directory's sample listings say they were last checked
+    (`assured_date` in `directory/sample_data/sample_area.yml`), read from the file rather than
+    written into tests, so editing the seed cannot leave a test asserting an old date."""
+    import yaml
+
+    with open(ROOT / "directory" / "sample_data" / "sample_area.yml", encoding="utf-8") as seed_file:
+        return yaml.safe_load(seed_file)["assured_date"]
+
+
+def checked_on_text(day) -> str:
+    """How a listing's last-checked date reads to a person: 'Last checked on 2 Nov 2026.'"""
+    return f"Last checked on {day.day} {day:%b %Y}."
+
+
+def a_week_after_the_sample_was_checked() -> None:
+    """Move the product's clock to 11:00 UK time a week after the sample listings were checked,
+    so they are fresh (not stale) whatever today's date is. The autouse fixture in conftest
+    puts the clock back after the test."""
+    from datetime import datetime, time, timedelta
+
+    import timekeeping
+
+    timekeeping.travel(datetime.combine(sample_checked_on() + timedelta(days=7), time(11, 0), timekeeping.LONDON))
+
+
 def running_in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
 

@@ -38,6 +38,9 @@ def test_sign_in_says_who_and_which_role(api):
     response = api.post("/auth/token", data={"username": "ag", "password": PASSWORD})
     assert response.status_code == 200
     assert response.json()["role"] == "agent"
+    # The lifetime in seconds, which browsers count on their own clock (a PC set to the wrong
+    # date must neither drop nor keep a sign-in by its own idea of the date).
+    assert response.json()["expires_in"] == editing.TOKEN_MINUTES * 60
     me = api.get("/auth/me", headers={"Authorization": f"Bearer {response.json()['access_token']}"})
     assert me.json() == {"name": "ag", "role": "agent"}
     assert api.get("/auth/me").status_code == 401

@@ -33,6 +33,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy.orm import Session
 
+import timekeeping
 from directory import editing
 from directory.api_deps import database_session
 from directory.models import EditorAccount
@@ -61,6 +62,10 @@ class Token(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_at: datetime
+    # Seconds from now until the token expires. Browsers keep this, not `expires_at`: a PC whose
+    # clock is wrong (a reception desk's, say) would otherwise drop or keep a sign-in by its
+    # own idea of the date.
+    expires_in: int
     role: str
     name: str
 
@@ -143,7 +148,8 @@ def sign_in(request: Request, form: OAuth2PasswordRequestForm, session: Session,
     throttle.succeeded(keys[1])  # this name from here; the address's own count stays
     token, expires = editing.issue_token(session, account)
     editing.audit(session, "editor_account", account.id, "sign_in", f"{account.role}:{account.name}")
-    return Token(access_token=token, expires_at=expires, role=account.role, name=account.name)
+    lasts = max(0, round((timekeeping.as_utc(expires) - timekeeping.as_utc(timekeeping.utc_now())).total_seconds()))
+    return Token(access_token=token, expires_at=expires, expires_in=lasts, role=account.role, name=account.name)
 
 
 @router.post("/token", response_model=Token)

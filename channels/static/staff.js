@@ -45,7 +45,9 @@
           throw new Error("This account can't send texts. It needs the staff role: ask an admin.");
         }
         sessionStorage.setItem(TOKEN_KEY, JSON.stringify(
-          { access_token: data.access_token, expires_at: data.expires_at, name: data.name, role: data.role }));
+          { access_token: data.access_token, name: data.name, role: data.role,
+            // this browser's clock plus the token's lifetime: a PC set to the wrong date still works
+            expires_at: new Date(Date.now() + data.expires_in * 1000).toISOString() }));
         $("password").value = "";
         showAccount();
         $("sign-out").focus();

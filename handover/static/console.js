@@ -82,7 +82,9 @@
         if (body.role !== "agent" && body.role !== "admin") {
           throw new Error("This account can't use the helpline console. It needs the agent role.");
         }
-        auth = { token: body.access_token, name: body.name, role: body.role, expiresAt: body.expires_at };
+        // this browser's clock plus the token's lifetime: a PC set to the wrong date still works
+        auth = { token: body.access_token, name: body.name, role: body.role,
+                 expiresAt: new Date(Date.now() + body.expires_in * 1000).toISOString() };
         sessionStorage.setItem(KEY, JSON.stringify(auth));
         $("password").value = "";
         signedIn();

@@ -187,10 +187,17 @@ def test_keyboard_only_claim_reply_and_end(page, console_context, live_server, s
     console.bring_to_front()  # the person's page was in front: keyboard focus is the console's again
     claim = console.locator(f'#waiting [data-handover-id="{handover_id}"] button')
     expect(claim).to_be_visible()
-    for _ in range(60):  # Tab through the page until the claim button has focus
+    # Tab through the page until the claim button has focus. The queue holds whatever earlier
+    # tests on this server left waiting, so the number of stops is counted, not guessed: a
+    # fixed 60 ran out on a CI run where other tests had left more than 30 people waiting.
+    stops = console.evaluate("document.querySelectorAll('a[href], button, input, textarea, select, [tabindex]').length")
+    reached = False
+    for _ in range(stops + 2):
         console.keyboard.press("Tab")
         if console.evaluate("document.activeElement.getAttribute('data-action')") == f"waiting:{handover_id}":
+            reached = True
             break
+    assert reached, f"Tab never reached the claim button in {stops + 2} presses"
     expect(claim).to_be_focused()
     console.keyboard.press("Enter")
     expect(console.locator("#conversation-heading")).to_be_focused()

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
-from support import serving_in_a_thread
+from support import a_week_after_the_sample_was_checked, checked_on_text, sample_checked_on, serving_in_a_thread
 from twilio_stub import twilio_settings
 
 from directory import editing, seed
@@ -40,6 +40,7 @@ def staff_server(settings, assistant, stub, tmp_path_factory):
 
 @pytest.fixture
 def staff_page(browser, staff_server):
+    a_week_after_the_sample_was_checked()  # the listings read "Last checked on …", not stale
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(20_000)
@@ -92,7 +93,7 @@ def test_a_search_shows_the_referral_route_and_is_announced(staff_page):
     expect(hub).to_contain_text("Name, date of birth, what they use, any risks")
     expect(hub).to_contain_text("Ring 0113 496 0100")
     expect(hub).to_contain_text("Mon–Wed, Fri 9am–5pm")
-    expect(hub).to_contain_text("Last checked on 2 Nov 2026.")
+    expect(hub).to_contain_text(checked_on_text(sample_checked_on()))
     assert staff_page.csp_errors == []
 
 
@@ -188,7 +189,7 @@ def test_the_printout_has_the_referral_route_and_no_page_chrome(staff_page):
         assert not staff_page.locator(chrome).first.is_visible(), chrome
     hub = listing(staff_page, "Kirkgate Recovery Hub (sample)")
     for needed in ("How to refer", "Name, date of birth, what they use", "0113 496 0100",
-                   "Mon–Wed, Fri 9am–5pm", "Last checked on 2 Nov 2026."):
+                   "Mon–Wed, Fri 9am–5pm", checked_on_text(sample_checked_on())):
         expect(hub).to_contain_text(needed)
     expect(staff_page.locator("#printed-on")).to_be_visible()
     expect(staff_page.locator("#printed-on")).to_contain_text("Drug and alcohol treatment near LS1 4AP")
