@@ -20,8 +20,12 @@
   var failures = 0; // stream openings that failed in a row
 
   function newSender() {
-    var id = (window.crypto && crypto.randomUUID) ? crypto.randomUUID()
-      : String(Date.now()) + String(Math.random()).slice(2);
+    // 128 random bits from the browser's secure generator. (crypto.randomUUID exists only on
+    // HTTPS pages and localhost; getRandomValues everywhere. A clock-and-Math.random id could
+    // be guessed, and the id is all that stands between a stranger and this conversation.)
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    var id = Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
     localStorage.setItem(KEYS.sender, id);
     return id;
   }

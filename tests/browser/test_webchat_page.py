@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from playwright.sync_api import expect
 from support import run_async
@@ -46,6 +47,7 @@ def test_quick_exit_leaves_and_clears_the_chat(page, live_server):
     ask(page, "hello")
     expect(page.locator(".msg.bot")).to_have_count(1)
     before = page.evaluate("localStorage.getItem('waymark.sender')")
+    assert re.fullmatch(r"[0-9a-f]{32}", before)  # 128 random bits, never a clock reading
     page.get_by_role("button", name="Quick exit").click()
     page.wait_for_url("https://www.bbc.co.uk/weather")
     page.go_back()
