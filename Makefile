@@ -37,9 +37,11 @@ test: $(INSTALLED) $(MODEL) browser-deps ## run the whole test suite
 	$(PYTEST) $(TEST_ARGS)
 
 # Tests must not lean on each other: the suite once in a random order (pytest-randomly; the seed
-# is printed, `-p randomly --randomly-seed=N` repeats it), then every module on its own.
+# is printed, `-p randomly --randomly-seed=N` repeats it), then every module on its own. The seed is
+# not reset before each test: pytest-randomly then hands spaCy's thinc a seed above 2**32, which
+# numpy refuses (every test errors).
 test-isolation: $(INSTALLED) $(MODEL) browser-deps ## run the suite in random order, then each test module alone
-	$(BIN)/python -m pytest -p randomly -n $(PYTEST_WORKERS) $(TEST_ARGS)
+	$(BIN)/python -m pytest -p randomly --randomly-dont-reset-seed -n $(PYTEST_WORKERS) $(TEST_ARGS)
 	@failed=""; for module in $$(find tests -name 'test_*.py' | sort); do \
 	  echo "== $$module alone"; \
 	  $(BIN)/python -m pytest -p no:randomly -q $$module || failed="$$failed $$module"; \
@@ -48,7 +50,8 @@ test-isolation: $(INSTALLED) $(MODEL) browser-deps ## run the suite in random or
 
 # The whole suite five times, with the clock moved to one year ahead, a Sunday at 23:59:30, just
 # before each change of the UK clocks in 2027, and 29 February 2028 (tests/run_calendar.py --help:
-# the product's clock by default; CALENDAR_ARGS=--faketime for libfaketime, installed here as root).
+# the system clock through Debian's faketime, installed here as root; CALENDAR_ARGS=--product-clock
+# moves only the product's clock).
 # Five suite runs: over an hour on 2 cores, so it is not part of `make test`.
 test-calendar: $(INSTALLED) $(MODEL) browser-deps ## run the whole suite at five clock-breaking dates
 	@if [ ! -e /usr/bin/faketime ] && [ "$$(id -u)" = 0 ]; then \

@@ -6,13 +6,18 @@ starts at Sunday 23:59:30 crosses midnight into Monday while it runs. Subprocess
 start inherit the offset.
 
 Two ways to move it:
-  product (default)  WAYMARK_CLOCK_OFFSET_SECONDS: the product's one clock (`timekeeping`),
-                     which every part of Waymark and the tests' own idea of "today" read.
-  --faketime         libfaketime (Debian's `faketime`) moves the system clock for everything,
-                     Rasa and TensorFlow included. Measured here on 1 December 2026: TensorFlow's
-                     model load never returns under it (with or without the monotonic clock
-                     faked, with the single- and multi-threaded library), so every test that
-                     loads the model hangs; the tests that don't, pass.
+  system (default)   libfaketime, through Debian's `faketime` wrapper, moves the system clock for
+                     everything: Rasa, TensorFlow, SQLite, Chromium. The wrapper shares one start
+                     time with every process it starts (FAKETIME_SHARED), so test workers and the
+                     servers they start agree. (Preloading the library by hand with a relative
+                     FAKETIME made TensorFlow's model load hang, measured on 1 December 2026;
+                     through the wrapper it loads, measured on 2 December.)
+  --product-clock    WAYMARK_CLOCK_OFFSET_SECONDS moves only the product's one clock
+                     (`timekeeping`), where libfaketime is not installed. Rasa's own event
+                     timestamps stay on the wall clock, so a server's retention sweep sees every
+                     conversation as a year old in the year-ahead run and may delete it while a
+                     test reads it (seen on 2 December in tests/test_scale_two_instances.py): a
+                     failure there under this mode is the mode's, not the product's.
 
 The moments (all given in UTC, the machine's zone here):
   year-ahead      one year from now
@@ -36,8 +41,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LIBRARIES = ("/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1",
-             "/usr/lib/aarch64-linux-gnu/faketime/libfaketimeMT.so.1")
+FAKETIME = "/usr/bin/faketime"
 
 
 def _next_sunday_2359(now: datetime) -> datetime:
@@ -56,25 +60,25 @@ def moments(now: datetime) -> dict[str, datetime]:
     }
 
 
-def library() -> str:
-    for path in LIBRARIES:
-        if os.path.exists(path):
-            return path
-    sys.exit("error: libfaketime is not installed (Debian: apt-get install faketime); "
+def wrapper() -> str:
+    if os.path.exists(FAKETIME):
+        return FAKETIME
+    sys.exit("error: Debian's faketime is not installed (apt-get install faketime); "
              "`make test-calendar` installs it when run as root.")
 
 
-def run(name: str, moment: datetime, pytest_args: list[str], faketime: bool = False) -> int:
+def run(name: str, moment: datetime, pytest_args: list[str], faketime: bool = True) -> int:
     offset = int((moment - datetime.now(timezone.utc)).total_seconds())
-    if faketime:  # only the calendar clock: no date lives in the monotonic one
-        env = dict(os.environ, LD_PRELOAD=library(), FAKETIME=f"{offset:+d}s", FAKETIME_DONT_RESET="1",
-                   FAKETIME_NO_CACHE="1", FAKETIME_DONT_FAKE_MONOTONIC="1")
+    command = [sys.executable, "-m", "pytest", *pytest_args]
+    if faketime:  # the system clock starts at the moment and runs on from it
+        env = dict(os.environ, TZ="UTC")
+        command = [wrapper(), "-f", f"@{moment:%Y-%m-%d %H:%M:%S}", *command]
     else:
         env = dict(os.environ, WAYMARK_CLOCK_OFFSET_SECONDS=str(offset))
     print(f"\n=== {name}: the clock starts at {moment:%A %Y-%m-%d %H:%M:%S} UTC (offset {offset:+d} s) ===",
           flush=True)
     started = time.monotonic()
-    code = subprocess.call([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env=env)
+    code = subprocess.call(command, cwd=ROOT, env=env)
     print(f"=== {name}: exit {code} after {time.monotonic() - started:.0f} s ===", flush=True)
     return code
 
@@ -83,13 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", action="append", choices=sorted(moments(datetime.now(timezone.utc))),
                         help="run only this moment (repeatable)")
-    parser.add_argument("--faketime", action="store_true",
-                        help="move the system clock with libfaketime instead of the product's clock (see above)")
+    parser.add_argument("--product-clock", action="store_true",
+                        help="move only the product's clock, not the system's with libfaketime (see above)")
     parser.add_argument("pytest_args", nargs="*", help="passed to pytest (put them after --)")
     args = parser.parse_args(argv)
     chosen = moments(datetime.now(timezone.utc))
     names = args.only or list(chosen)
-    results = {name: run(name, chosen[name], [*(args.pytest_args or ["-q"]), "-rfE"], args.faketime)
+    results = {name: run(name, chosen[name], [*(args.pytest_args or ["-q"]), "-rfE"], not args.product_clock)
                for name in names}
     print("\nCalendar runs:")
     for name, code in results.items():
