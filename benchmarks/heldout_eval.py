@@ -33,6 +33,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -663,6 +664,14 @@ def main(argv: Optional[list[str]] = None) -> int:
     aliases = messages_file.get("intent_aliases") or {}
 
     tmp = Path(tempfile.mkdtemp(prefix="waymark-heldout-"))
+    try:
+        return measure(args, argv, model, tmp, items, journeys_file, aliases, started)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, argv: Optional[list[str]], model: Path, tmp: Path, items: list[dict],
+            journeys_file: dict, aliases: dict, started: float) -> int:
     prepare_environment(model, tmp)
     errors = quiet_logging(args.log_level)
     from waymark.settings import get_settings
