@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable, Optional
 
+from actions.replies import hours_sentence
 from directory import hours
 from directory.search import ServiceMatch
 
@@ -229,7 +230,7 @@ def client_text(name: str, phone: Optional[str], walk_in: bool, address: Optiona
     if address:
         parts.append(f"{address}.")
     if opening_hours:
-        parts.append(f"{opening_hours}.")
+        parts.append(hours_sentence(opening_hours).removeprefix("Hours: "))
     return " ".join(parts)
 
 
@@ -340,7 +341,7 @@ def open_now_reply(name: str, is_open: bool, next_opens: Optional[datetime], now
     else:
         text = f"{name} is closed now. Ring to check when it opens."
     if weekly:
-        text += f" Hours: {weekly}."
+        text += f" {hours_sentence(weekly)}"
     return text
 
 

@@ -325,3 +325,20 @@ def test_young_person_asking_for_a_human_gets_childline():
                                                              {"persona": "young-person"}))
     assert "Childline" in said(messages)
     assert slots_of(events)["last_service_id"] == "national-childline"
+
+
+# --- wording fixes (issues 19 and 20) ----------------------------------------------------
+
+def test_a_24_hour_service_reads_open_24_hours_every_day():
+    """Issue 19: a 24-hour service's hours read "Mon–Sun 12am–12am"."""
+    messages, _ = run(ActionFindService(), make_tracker("LS10", "inform_place", {"need": "housing", "place": "LS10"}))
+    listing = messages[0]["text"]
+    assert "Leeds Street Outreach and Housing Team" in listing
+    assert "Open 24 hours, every day." in listing and "12am" not in listing and "Mon–Sun" not in listing
+    asked = said(run(ActionServiceDetails(), make_tracker("is it open", "ask_open_now",
+                                                          {"last_service_id": "sample-leeds-hostel-outreach"}))[0])
+    assert asked.startswith("Yes, Leeds Street Outreach and Housing Team (sample) is open now.")
+    assert "Open 24 hours, every day." in asked and "12am" not in asked
+    short = said(run(ActionClientText(), make_tracker("yes", "request_client_text",
+                                                      {"last_service_id": "sample-leeds-hostel-outreach"}))[0])
+    assert "Open 24 hours, every day." in short and "12am" not in short
