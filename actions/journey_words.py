@@ -356,11 +356,36 @@ def number_reply(name: str, phone: Optional[str], text_number: Optional[str]) ->
     return " ".join(parts)
 
 
-def directions_reply(name: str, address: Optional[str], postcode: Optional[str], phone: Optional[str]) -> str:
-    if not address:
-        ask = f"Ring {phone} and they'll tell you where to go." if phone else "Ring them to ask where to go."
+# Why there is no address to give. Only a confidential place (a refuge, a women-only group)
+# "keeps its address private to keep people safe"; a phone or text line has no premises.
+CONFIDENTIAL, LINE, NO_ADDRESS = "confidential", "line", "no-address"
+
+
+def directions_reply(name: str, address: Optional[str], postcode: Optional[str], phone: Optional[str],
+                     why_no_address: str = NO_ADDRESS, text_number: Optional[str] = None,
+                     weekly: str = "") -> str:
+    if address:
+        text = f"{name} is at {address}."
+        if postcode:
+            text += f" Put {postcode} into a maps app for directions."
+        return text
+    if why_no_address == LINE:
+        return line_reply(name, phone, text_number, weekly)
+    ask = f"Ring {phone} and they'll tell you where to go." if phone else "Ring them to ask where to go."
+    if why_no_address == CONFIDENTIAL:
         return f"{name} keeps its address private to keep people safe. {ask}"
-    text = f"{name} is at {address}."
-    if postcode:
-        text += f" Put {postcode} into a maps app for directions."
-    return text
+    return f"I don't have an address for {name}. {ask}"
+
+
+def line_reply(name: str, phone: Optional[str], text_number: Optional[str], weekly: str = "") -> str:
+    """A national line described as a line: no place to visit, how to reach it, and its hours."""
+    kind = "text line" if text_number and not phone else "phone line"
+    parts = [f"{name} is a {kind}, so there's no address to visit."]
+    if phone and text_number:
+        parts.append(f"Ring {phone} or text {text_number}.")
+    elif phone:
+        parts.append(f"Ring {phone}.")
+    elif text_number:
+        parts.append(f"Text {text_number}.")
+    parts.append(hours_sentence(weekly))
+    return " ".join(p for p in parts if p)

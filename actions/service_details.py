@@ -30,6 +30,18 @@ def load_match(session: Session, service_id: Optional[str], now: Optional[dateti
                            get_settings().stale_after_days)
 
 
+def why_no_address(service: Service) -> str:
+    """A confidential place keeps its address private; a national or helpline listing with no
+    premises is a line; anything else just has no address on file."""
+    locations = [sal.location for sal in service.service_at_locations if sal.location is not None]
+    if any(search.attribute_code(a) == "feature:confidential-address" for loc in locations for a in loc.attributes):
+        return words.CONFIDENTIAL
+    codes = search.service_codes(service)
+    if not locations and codes & {"feature:national", "need:helpline"}:
+        return words.LINE
+    return words.NO_ADDRESS
+
+
 class ActionServiceDetails(Action):
     def name(self) -> Text:
         return "action_service_details"
@@ -41,14 +53,17 @@ class ActionServiceDetails(Action):
             if match is None:
                 dispatcher.utter_message(text=words.NO_SERVICE_YET)
                 return []
-            if session.get(Service, match.service_id).status != "active":
+            service = session.get(Service, match.service_id)
+            if service.status != "active":
                 dispatcher.utter_message(text=f"{match.name} may have closed. Ask me to look again.")
                 return []
+            why = why_no_address(service)
         intent = latest_intent(tracker)
         if intent == "ask_open_now":
             text = words.open_now_reply(match.name, match.open_now, match.next_opens, now, match.hours)
         elif intent == "ask_directions":
-            text = words.directions_reply(match.name, match.address, match.postcode, match.phone)
+            text = words.directions_reply(match.name, match.address, match.postcode, match.phone,
+                                          why, match.text_number, match.hours)
         else:
             text = words.number_reply(match.name, match.phone, match.text_number)
         dispatcher.utter_message(text=text)

@@ -342,3 +342,20 @@ def test_a_24_hour_service_reads_open_24_hours_every_day():
     short = said(run(ActionClientText(), make_tracker("yes", "request_client_text",
                                                       {"last_service_id": "sample-leeds-hostel-outreach"}))[0])
     assert "Open 24 hours, every day." in short and "12am" not in short
+
+
+@pytest.mark.parametrize("service_id, line", [
+    ("national-drinkline", "Drinkline is a phone line, so there's no address to visit. Ring 0300 123 1110."),
+    ("national-frank", "FRANK is a phone line, so there's no address to visit. Ring 0300 123 6600 or text 82111."),
+    ("national-shout", "Shout is a text line, so there's no address to visit. Text 85258."),
+    ("sample-helpline-adults", "Northern Drug and Alcohol Helpline (sample) is a phone line"),
+])
+def test_a_national_line_asked_for_its_address_is_a_line_not_a_refuge(service_id, line):
+    """Issue 19: after a fallback that offered Drinkline, "what's the address" got "Drinkline keeps
+    its address private to keep people safe". Only a confidential place says that."""
+    text = said(run(ActionServiceDetails(), make_tracker("whats the address", "ask_directions",
+                                                         {"last_service_id": service_id}))[0])
+    assert text.startswith(line)
+    assert "private" not in text and "keep people safe" not in text
+    if service_id.startswith("national-"):
+        assert "Open 24 hours, every day." in text
