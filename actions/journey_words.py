@@ -331,6 +331,22 @@ def reminder_message(day_text: str) -> str:
 # --- service details (journey 10) -------------------------------------------------------
 
 NO_SERVICE_YET = "I haven't suggested a service yet. Tell me what you need and where, and I'll find one."
+FIND_ANOTHER = "Tell me what you need and where, and I'll find another service."
+
+
+def closed_reply(name: str, status: str, successor: Optional[str], alert: Optional[str] = None) -> str:
+    """A service that is no longer open, and (from the directory) the one that took over."""
+    if status == "temporarily closed":
+        text = f"{name} is closed for now."
+        if alert:
+            text += f" {alert.strip().rstrip('.')}."
+    elif status == "defunct":
+        text = f"{name} has closed."
+    else:  # inactive: gone from its provider's latest listings
+        text = f"{name} may have closed. It is not in the latest listings."
+    if successor:
+        return f"{text} {successor} has taken over from it."
+    return f"{text} {FIND_ANOTHER}"
 
 
 def open_now_reply(name: str, is_open: bool, next_opens: Optional[datetime], now: datetime, weekly: str) -> str:

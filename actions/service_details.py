@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
@@ -53,10 +54,17 @@ class ActionServiceDetails(Action):
             if match is None:
                 dispatcher.utter_message(text=words.NO_SERVICE_YET)
                 return []
+            events: List[Dict[Text, Any]] = []
             service = session.get(Service, match.service_id)
             if service.status != "active":
-                dispatcher.utter_message(text=f"{match.name} may have closed. Ask me to look again.")
-                return []
+                successor = search.resolve_successor(session, service.id)
+                dispatcher.utter_message(text=words.closed_reply(
+                    match.name, service.status, successor.name if successor else None, service.alert))
+                if successor is None:
+                    return []
+                # Answer the question about the service that took over, and talk about it from now on.
+                service, match = successor, load_match(session, successor.id, now)
+                events.append(SlotSet("last_service_id", successor.id))
             why = why_no_address(service)
         intent = latest_intent(tracker)
         if intent == "ask_open_now":
@@ -67,4 +75,4 @@ class ActionServiceDetails(Action):
         else:
             text = words.number_reply(match.name, match.phone, match.text_number)
         dispatcher.utter_message(text=text)
-        return []
+        return events

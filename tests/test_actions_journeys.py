@@ -359,3 +359,45 @@ def test_a_national_line_asked_for_its_address_is_a_line_not_a_refuge(service_id
     assert "private" not in text and "keep people safe" not in text
     if service_id.startswith("national-"):
         assert "Open 24 hours, every day." in text
+
+
+@pytest.fixture
+def own_directory(fresh_directory, monkeypatch):
+    """The actions on a directory of this test's own, so listings can be closed."""
+    monkeypatch.setenv("WAYMARK_DATABASE_URL", fresh_directory)
+    return fresh_directory
+
+
+def test_a_closed_service_names_its_successor_from_the_directory(own_directory):
+    """Issue 20: "{name} may have closed. Ask me to look again" should name the successor."""
+    from directory import editing
+    from directory.db import session_scope
+
+    with session_scope(own_directory) as session:
+        editing.close_service(session, "sample-leeds-alcohol-service", "test",
+                              successor_id="sample-leeds-recovery-hub")
+    messages, events = run(ActionServiceDetails(), make_tracker(
+        "whats their number", "ask_phone_number", {"last_service_id": "sample-leeds-alcohol-service"}))
+    assert messages[0]["text"] == ("Aire Alcohol Service (sample) has closed. "
+                                   "Kirkgate Recovery Hub (sample) has taken over from it.")
+    assert "ring 0113 496 0100" in messages[1]["text"] and "0113 496 0200" not in said(messages)
+    assert "may have closed" not in said(messages) and "look again" not in said(messages)
+    assert slots_of(events) == {"last_service_id": "sample-leeds-recovery-hub"}
+
+
+def test_a_closed_service_without_a_successor_says_so_and_offers_to_find_another(own_directory):
+    from directory import editing
+    from directory.db import session_scope
+
+    with session_scope(own_directory) as session:
+        editing.close_service(session, "sample-leeds-alcohol-service", "test")
+        editing.suspend_service(session, "sample-leeds-pharmacy-nsp", "test", alert="Closed for repairs until Monday")
+    gone = said(run(ActionServiceDetails(), make_tracker("is it open", "ask_open_now",
+                                                         {"last_service_id": "sample-leeds-alcohol-service"}))[0])
+    assert gone == ("Aire Alcohol Service (sample) has closed. "
+                    "Tell me what you need and where, and I'll find another service.")
+    paused = said(run(ActionServiceDetails(), make_tracker("is it open", "ask_open_now",
+                                                           {"last_service_id": "sample-leeds-pharmacy-nsp"}))[0])
+    assert paused.startswith("Headingley Pharmacy Needle Exchange (sample) is closed for now. "
+                             "Closed for repairs until Monday.")
+    assert "I'll find another service" in paused
