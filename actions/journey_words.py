@@ -328,6 +328,36 @@ def reminder_message(day_text: str) -> str:
     return f"Reminder: your appointment is {day_text}. If you can't go, ring them to change it. Good luck."
 
 
+# --- asking for a person, when nobody can take the conversation here ---------------------
+
+NOBODY_HERE = "Nobody can chat with you here right now."
+NOBODY_ON_THE_LINE = "I can't put you through to a person right now."
+
+
+def helpline_reply(name: str, phone: Optional[str], text_number: Optional[str], open_now: bool,
+                   opens: Optional[str], weekly: str, can_chat_here: bool, on_voice: bool = False) -> str:
+    """A national line to ring or text, with its hours. Unless a person can take this
+    conversation here now, say so first: the reply then offers no "Talk to a person here"."""
+    parts = [] if can_chat_here else [NOBODY_ON_THE_LINE if on_voice else NOBODY_HERE]
+    parts.append(f"You can talk to a real person at {name}.")
+    if phone and text_number:
+        parts.append(f"Ring {phone} or text {text_number}.")
+    elif phone:
+        parts.append(f"Ring {phone}.")
+    elif text_number:
+        parts.append(f"Text {text_number}.")
+    parts.append("It is confidential.")
+    if weekly == hours.ALWAYS_OPEN:
+        parts.append(hours_sentence(weekly))
+    else:
+        if open_now:
+            parts.append("They are open now.")
+        else:
+            parts.append(f"They are closed now. They open {opens}." if opens else "They are closed now.")
+        parts.append(hours_sentence(weekly))
+    return " ".join(p for p in parts if p)
+
+
 # --- service details (journey 10) -------------------------------------------------------
 
 NO_SERVICE_YET = "I haven't suggested a service yet. Tell me what you need and where, and I'll find one."

@@ -401,3 +401,78 @@ def test_a_closed_service_without_a_successor_says_so_and_offers_to_find_another
     assert paused.startswith("Headingley Pharmacy Needle Exchange (sample) is closed for now. "
                              "Closed for repairs until Monday.")
     assert "I'll find another service" in paused
+
+
+# --- asking for a person: never a button back to the same reply (issue 19) -----------------
+
+OPEN = "2026-11-25T11:00"  # a Wednesday morning: the sample helplines take conversations
+CLOSED = "2026-11-28T20:00"  # a Saturday evening: they are closed
+
+
+def buttons_of(messages) -> list[dict]:
+    return [b for m in messages for b in m.get("buttons") or []]
+
+
+def on_channel(tracker: Tracker, channel: str) -> Tracker:
+    tracker.events[-1]["input_channel"] = channel
+    return tracker
+
+
+def test_talk_to_a_person_here_is_offered_when_a_live_helpline_is_open(handover_time):
+    handover_time(OPEN)
+    messages, _ = run(ActionOfferHelpline(), make_tracker("purple monkey", "nlu_fallback"))
+    assert {"title": "Talk to a person here", "payload": "/ask_human"} in buttons_of(messages)
+    text = said(messages)
+    assert "Nobody can chat" not in text
+    assert "real person at FRANK. Ring 0300 123 6600 or text 82111." in text
+
+
+def test_when_the_live_helpline_is_closed_nobody_can_chat_here_and_there_is_no_button(handover_time):
+    handover_time(CLOSED)
+    messages, events = run(ActionOfferHelpline(), make_tracker("purple monkey", "nlu_fallback"))
+    assert buttons_of(messages) == []
+    last = messages[-1]["text"]
+    assert last == ("Nobody can chat with you here right now. You can talk to a real person at FRANK. "
+                    "Ring 0300 123 6600 or text 82111. It is confidential. Open 24 hours, every day.")
+    assert slots_of(events) == {"last_service_id": "national-frank"}
+
+
+def test_a_line_that_is_not_24_7_gives_its_hours_and_when_it_opens(handover_time, monkeypatch):
+    from actions import common
+
+    handover_time(CLOSED)
+    monkeypatch.setitem(common.HELPLINE_FOR_SUBSTANCE, "alcohol", "national-carers-uk")  # office hours
+    text = said(run(ActionOfferHelpline(), make_tracker("help", "ask_human", {"substance": "alcohol"}))[0])
+    assert "Ring 0808 808 7777." in text
+    assert "They are closed now. They open Monday at 9am. Hours: Mon–Fri 9am–6pm." in text
+
+
+def test_with_no_live_helpline_asking_for_a_person_is_not_a_dead_end_loop(own_directory, handover_time):
+    """Issue 19: with no helpline marked for live handover, "can I talk to a real person" got
+    FRANK's number and [Talk to a person here]; pressing it gave the same reply and button."""
+    from actions.handover import ActionOfferHandover
+    from directory import editing
+    from directory.db import session_scope
+
+    handover_time(OPEN)
+    with session_scope(own_directory) as session:
+        for helpline in ("sample-helpline-adults", "sample-helpline-families"):
+            editing.close_service(session, helpline, "test")
+    asked = run(ActionOfferHandover(), make_tracker("can I talk to a real person", "ask_human"))[0]
+    pressed = run(ActionOfferHandover(), make_tracker("/ask_human", "ask_human"))[0]
+    for messages in (asked, pressed):
+        assert buttons_of(messages) == []  # nothing leads back to this reply
+        text = said(messages)
+        assert text.startswith("Nobody can chat with you here right now.")
+        assert "Ring 0300 123 6600 or text 82111." in text and "Open 24 hours, every day." in text
+
+
+def test_on_a_call_with_nobody_to_put_it_through_to_it_says_so(handover_time):
+    from actions.handover import ActionOfferHandover
+
+    handover_time(CLOSED)
+    tracker = on_channel(make_tracker("can I talk to a real person", "ask_human"), "twilio_voice")
+    messages, _ = run(ActionOfferHandover(), tracker)
+    assert buttons_of(messages) == []
+    assert said(messages).startswith("I can't put you through to a person right now. "
+                                     "You can talk to a real person at FRANK.")

@@ -105,3 +105,16 @@ def test_person_first_language():
             strings = re.findall(r'"([^"]*)"', stripped)
             for s in strings:
                 assert not banned.search(s), f"{path.name}: {s}"
+
+
+def test_helpline_reply_says_when_nobody_can_chat_here():
+    nobody = words.helpline_reply("FRANK", "0300 123 6600", "82111", True, None, "open 24 hours, every day", False)
+    assert nobody.startswith("Nobody can chat with you here right now. You can talk to a real person at FRANK.")
+    assert "Ring 0300 123 6600 or text 82111." in nobody and nobody.endswith("Open 24 hours, every day.")
+    here = words.helpline_reply("FRANK", "0300 123 6600", None, True, None, "open 24 hours, every day", True)
+    assert "Nobody" not in here and "Ring 0300 123 6600." in here
+    call = words.helpline_reply("FRANK", "0300 123 6600", None, True, None, "", False, on_voice=True)
+    assert call.startswith("I can't put you through to a person right now.")
+    closed = words.helpline_reply("Carers UK helpline", "0808 808 7777", None, False, "Monday at 9am",
+                                  "Mon–Fri 9am–6pm", False)
+    assert closed.endswith("They are closed now. They open Monday at 9am. Hours: Mon–Fri 9am–6pm.")
