@@ -56,3 +56,13 @@ def test_every_sample_number_is_an_ofcom_drama_number(db):
               for phone in service.phones]
     assert sample
     assert [n for n in sample + list(_template_numbers()) if not DRAMA_NUMBER.match(n)] == []
+
+
+def test_every_crisis_line_is_in_the_directory_with_its_verified_number(seeded_directory):
+    """The crisis replies read their numbers from the directory (national.yml); each must be the
+    number verified beside the reviewed wording, the NSPCC helpline included (issue 20)."""
+    from safety.replies import DEFAULT_LINES
+    from waymark.assistant import CRISIS_LINES, crisis_lines
+
+    assert crisis_lines(seeded_directory) == {key: DEFAULT_LINES[key].number for key in CRISIS_LINES}
+    assert crisis_lines(seeded_directory)["nspcc"] == "0808 800 5000"
