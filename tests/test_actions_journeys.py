@@ -476,3 +476,103 @@ def test_on_a_call_with_nobody_to_put_it_through_to_it_says_so(handover_time):
     assert buttons_of(messages) == []
     assert said(messages).startswith("I can't put you through to a person right now. "
                                      "You can talk to a real person at FRANK.")
+
+
+# --- issue 20: wording that must be honest --------------------------------------------------
+
+def test_prison_release_reads_plainly_and_warns_about_tolerance():
+    messages, _ = run(ActionJourneyIntro(), make_tracker("", "", {"need": "prison-release"}))
+    intro, warning = messages[0]["text"], messages[1]["text"]
+    assert "where you'll live the release date" not in intro
+    assert "Tell the prison team and the drug service your release date and where you'll live" in intro
+    assert "your old amount could kill you" in warning and "Use much less than before." in warning
+    assert "Don't use alone." in warning and "Carry naloxone" in warning
+    assert "prison's drug team or your local service for a kit on release" in warning
+    assert "junkie" not in warning.lower() and "addict" not in warning.lower()
+
+
+@pytest.mark.parametrize("substance, expected", [
+    ("opioids", "use less than before: your old amount could kill you"),
+    (None, "use less than before: your old amount could kill you"),
+    ("alcohol", "If you use again, use less than before"),
+])
+def test_relapse_promises_nothing_it_cannot_keep_and_says_use_less(substance, expected):
+    messages, _ = run(ActionRelapse(), make_tracker("ive relapsed", "tell_relapse", {"substance": substance}))
+    text = said(messages)
+    assert "or any service, today" not in text
+    assert "You can ask your service, or another local service, to see you again." in text
+    assert "ask how soon they can" in text
+    assert expected in text
+
+
+def test_housing_says_using_shouldnt_stop_help_and_what_to_expect():
+    text = said(run(ActionJourneyIntro(), make_tracker("", "", {"need": "housing"}))[0])
+    assert "Using drugs or alcohol shouldn't stop you getting help." in text
+    assert "doesn't stop you" not in text
+    assert "A worker will ask where you're staying now and what you need" in text
+
+
+def test_naloxone_intro_is_honest_that_provision_varies():
+    text = said(run(ActionNaloxoneInfo(), make_tracker("what is naloxone", "ask_naloxone"))[0])
+    assert "Anyone who might need it to save a life can get one" not in text
+    assert "to anyone who might need it to save a life" in text
+    assert "Not every place does, so ring first to check." in text
+
+
+@pytest.mark.parametrize("persona, place", [("self", "LS6"), ("family", "Manchester"), ("professional", "Leeds"),
+                                            ("young-person", "Leeds"), ("not-said", "LS1")])
+def test_every_naloxone_listing_says_ring_first(persona, place):
+    messages, _ = run(ActionFindService(), make_tracker(place, "inform_place",
+                                                       {"need": "naloxone", "persona": persona, "place": place}))
+    assert "Ring first to check" in said(messages[1:])
+
+
+def test_a_needle_exchange_with_naloxone_says_ring_first():
+    messages, _ = run(ActionFindService(), make_tracker("LS6", "inform_place", {"need": "needle-exchange", "place": "LS6"}))
+    assert "They can give you naloxone too. Ring first to check they have kits." in said(messages)
+
+
+@pytest.mark.parametrize("persona", ["self", "family", "not-said"])
+def test_confidentiality_states_its_real_limits(persona):
+    text = said(run(ActionConfidentiality(), make_tracker("is it confidential", "ask_confidentiality",
+                                                          {"persona": persona}))[0])
+    assert "one limit" not in text.lower()
+    assert "serious risk to you or someone else" in text
+    assert "if a child may not be safe" in text
+    assert "share how you're doing with probation or the court" in text
+    assert "not on its own a reason to tell social services" in text
+    assert "Ask them to explain their rules at the start." in text
+
+
+def test_a_young_persons_confidentiality_states_its_real_limits():
+    text = said(run(ActionConfidentiality(), make_tracker("will they tell my parents", "ask_confidentiality",
+                                                          {"persona": "young-person"}))[0])
+    assert "one limit" not in text.lower()
+    assert "serious danger" in text and "a child isn't safe" in text
+    assert "If a court sent you, they may share how you're doing with the court" in text
+
+
+def test_legal_advice_points_to_release_a_solicitor_or_citizens_advice(own_directory):
+    from directory import editing
+    from directory.db import session_scope
+
+    listed = said(run(ActionLegalAdvice(), make_tracker("i got arrested", "ask_legal_advice"))[0])
+    assert "020 7324 2989" in listed and "A solicitor or Citizens Advice can help" in listed
+    with session_scope(own_directory) as session:
+        editing.close_service(session, "national-release", "test")
+    missing = said(run(ActionLegalAdvice(), make_tracker("i got arrested", "ask_legal_advice"))[0])
+    assert "NHS 111" not in missing and "FRANK" not in missing
+    assert "Release's drugs and legal helpline, a solicitor or Citizens Advice" in missing
+
+
+def test_the_client_text_note_points_staff_to_the_staff_page(monkeypatch):
+    messages, _ = run(ActionClientText(), make_tracker("yes", "request_client_text",
+                                                       {"last_service_id": "sample-leeds-alcohol-service"}))
+    note = messages[0]["text"]
+    assert "from here yet" not in note
+    assert note == ("I can't send texts from this chat. The staff page can: sign in at /staff with a staff "
+                    "account. Or copy this into a text to them:")
+    monkeypatch.setenv("WAYMARK_PUBLIC_URL", "https://waymark.example.org/")
+    messages, _ = run(ActionClientText(), make_tracker("yes", "request_client_text",
+                                                       {"last_service_id": "sample-leeds-alcohol-service"}))
+    assert "sign in at https://waymark.example.org/staff with a staff account" in messages[0]["text"]
