@@ -339,7 +339,8 @@ RELAPSE_NALOXONE = (
     "After a break, your body can't take as much. If you use opioids, use less than before: your old "
     "amount could kill you. Don't use alone, and keep a naloxone kit with you."
 )
-RELAPSE_USE_LESS = "After a break, your body may not take as much. If you use again, use less than before, and try not to use alone."
+RELAPSE_USE_LESS = ("After a break, your body may not take as much. If you use again, use less than before, "
+                    "and try not to use alone.")
 REMINDER_OFFER = "Would you like a reminder before your appointment?"
 REMINDER_ASK_DATE = "When is the appointment? For example: Tuesday, or 14 March."
 REMINDER_UNSURE = "Sorry, I couldn't work out that date. Try a day like Tuesday, or a date like 14 March."
