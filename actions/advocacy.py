@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import journey_words as words
-from actions.common import directory_session, helpline_for
+from actions.common import directory_session
 from directory.models import Service
 
 LEGAL_LINE = "national-release"
@@ -38,10 +38,6 @@ class ActionLegalAdvice(Action):
                     text=words.legal_reply(line.name, line.phones[0].number, line.description, notes),
                     buttons=words.buttons([("Local advocacy", "/ask_advocacy"), ("Talk to a person", "/ask_human")]))
                 return []
-            fallback = helpline_for(session, None)
-            if fallback is not None:
-                dispatcher.utter_message(text=f"I can't find a legal advice line right now. "
-                                         f"{fallback.name} can help: {fallback.phones[0].number}.")
-            else:
-                dispatcher.utter_message(text="I can't find a legal advice line right now. Ring NHS 111 for advice.")
+        dispatcher.utter_message(text=words.NO_LEGAL_LINE,
+                                 buttons=words.buttons([("Local advocacy", "/ask_advocacy")]))
         return []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable, Optional
 
+from actions.replies import hours_sentence
 from directory import hours
 from directory.search import ServiceMatch
 
@@ -52,10 +53,12 @@ NALOXONE_WHAT = (
     "for a short time. It comes as an injection or a nose spray."
 )
 NALOXONE_WHO = (
-    "Drug services can give you a kit without a prescription. Anyone who might need it to save "
-    "a life can get one: the person who uses, family, friends, carers, and hostel or outreach staff. "
-    "Some pharmacies and needle exchanges give kits too."
+    "Drug services can give a kit without a prescription to anyone who might need it to save a life: "
+    "the person who uses, family, friends, carers, and hostel or outreach staff. Some pharmacies and "
+    "needle exchanges give kits too. Not every place does, so ring first to check."
 )
+# Provision is patchy (DESIGN.md): every naloxone listing says to ring first.
+NALOXONE_RING_FIRST = "Ring first to check they have kits."
 NALOXONE_NOT_CRISIS = "If someone has overdosed now, ring 999."
 
 NALOXONE_TIP = {
@@ -80,12 +83,12 @@ def naloxone_intro() -> str:
 def naloxone_fit(match: ServiceMatch, persona: Optional[str]) -> str:
     """What this service offers to this person, from its listing."""
     if persona == PRO and "feature:naloxone-training" in match.codes:
-        return "They train staff to use naloxone and can supply kits."
+        return f"They train staff to use naloxone and can supply kits. {NALOXONE_RING_FIRST}"
     if persona in (FAMILY, YOUNG) and "feature:naloxone-families" in match.codes:
-        return "They give naloxone kits to family and friends."
+        return f"They give naloxone kits to family and friends. {NALOXONE_RING_FIRST}"
     if persona in (FAMILY, YOUNG, PRO):
         return "Ring first to check they can give a kit to you."
-    return "They give out naloxone kits."
+    return f"They give out naloxone kits. {NALOXONE_RING_FIRST}"
 
 
 # --- harm reduction ---------------------------------------------------------------------
@@ -93,7 +96,7 @@ def naloxone_fit(match: ServiceMatch, persona: Optional[str]) -> str:
 def needle_exchange_extra(match: ServiceMatch) -> Optional[str]:
     parts = []
     if "need:naloxone" in match.codes:
-        parts.append("They can give you naloxone too.")
+        parts.append(f"They can give you naloxone too. {NALOXONE_RING_FIRST}")
     if "pharmacy" in match.name.lower():
         parts.append("It's a pharmacy scheme: ask at the counter.")
     return " ".join(parts) or None
@@ -148,15 +151,21 @@ FAMILY_EXTRA = "You can also ask for a carer's assessment, and for a naloxone ki
 
 # --- young people -----------------------------------------------------------------------
 
+# The real limits (DESIGN.md, "Confidentiality"): a serious risk to the person or someone else, a
+# child's safety, and criminal-justice or court-ordered treatment (shared with probation or the court).
 CONFIDENTIAL_YOUNG = (
     "What you tell a young people's service stays private. They won't tell your parents or school "
-    "just because you asked for help. The one limit: if they think you or someone else is in serious "
-    "danger, they may have to tell someone to keep you safe. Ask them to explain their rules at the start."
+    "just because you asked for help. There are limits. If they think you or someone else is in serious "
+    "danger, or a child isn't safe, they may have to tell someone to keep you safe. If a court sent you, "
+    "they may share how you're doing with the court and the team that sent you. "
+    "Ask them to explain their rules at the start."
 )
 CONFIDENTIAL_ADULT = (
     "Drug and alcohol services are confidential. They don't tell your family, your boss or the police "
-    "that you asked for help. The one limit: if someone is in serious danger, they may have to tell "
-    "someone. Ask them to explain their rules at the start."
+    "that you asked for help. There are limits. They may have to share what you say if there is a serious "
+    "risk to you or someone else, or if a child may not be safe. If a court or probation sent you, they "
+    "share how you're doing with probation or the court. Using drugs or alcohol is not on its own a "
+    "reason to tell social services. Ask them to explain their rules at the start."
 )
 CONFIDENTIAL_BOT = "I'm an automated assistant. You don't have to give me your name."
 
@@ -216,7 +225,12 @@ def referral_route(
 
 
 OFFER_CLIENT_TEXT = "Want a short version to text to your client?"
-CLIENT_TEXT_NOTE = "I can't send texts from here yet. Copy this into a text to them:"
+CLIENT_TEXT_NOTE = ("I can't send texts from this chat. The staff page can: sign in at {staff_page} with a "
+                    "staff account. Or copy this into a text to them:")
+
+
+def client_text_note(public_url: str = "") -> str:
+    return CLIENT_TEXT_NOTE.format(staff_page=f"{public_url.rstrip('/')}/staff")
 
 
 def client_text(name: str, phone: Optional[str], walk_in: bool, address: Optional[str], opening_hours: str) -> str:
@@ -229,7 +243,7 @@ def client_text(name: str, phone: Optional[str], walk_in: bool, address: Optiona
     if address:
         parts.append(f"{address}.")
     if opening_hours:
-        parts.append(f"{opening_hours}.")
+        parts.append(hours_sentence(opening_hours).removeprefix("Hours: "))
     return " ".join(parts)
 
 
@@ -237,10 +251,11 @@ def client_text(name: str, phone: Optional[str], walk_in: bool, address: Optiona
 
 WIDER_INTRO = {
     "housing": "If you're sleeping rough or might lose your home, an outreach or housing team can help. "
-               "Using drugs or alcohol doesn't stop you getting help.",
+               "Using drugs or alcohol shouldn't stop you getting help. A worker will ask where you're "
+               "staying now and what you need, then help you look for a safe place to stay.",
     "prison-release": "Leaving prison: what matters most is the release date, where you'll live, and keeping "
-                      "any script going. Tell the prison team and the drug service where you'll live the "
-                      "release date, so your script doesn't stop.",
+                      "any script going. Tell the prison team and the drug service your release date and "
+                      "where you'll live, so your script doesn't stop.",
     "pregnancy": "You won't be judged for asking. A specialist midwife can help you plan, alongside your drug "
                  "service and GP. Talk to them before you change what you take.",
     "mental-health": "Your mood and your drug or alcohol use can be looked at together. "
@@ -256,6 +271,15 @@ WIDER_INTRO = {
                       "you're worried about doesn't want help.",
     "young-people": "Young people have their own services. They are not the same as adult ones, and they are private.",
 }
+
+# Said after the introduction, plainly and without judgement (DESIGN.md, "Tolerance and
+# overdose risk"): after time inside, tolerance drops within days and the old amount can kill.
+TOLERANCE_AFTER_PRISON = (
+    "A warning, with no judgement: after time inside, your body can't take as much. If you use "
+    "heroin or other opioids again, your old amount could kill you. Use much less than before. "
+    "Don't use alone. Carry naloxone: ask the prison's drug team or your local service for a kit on release."
+)
+WIDER_SAFETY = {"prison-release": TOLERANCE_AFTER_PRISON}
 
 ASK_PLACE = {
     "prison-release": "Where will you (or they) live after release? A town or postcode is fine.",
@@ -281,11 +305,20 @@ COMPLAINT = (
 )
 
 
+LEGAL_ALSO = "A solicitor or Citizens Advice can help with legal questions too."
+# When Release is not in the directory: the right kinds of help, never NHS 111 (a health line).
+NO_LEGAL_LINE = (
+    "I can't find a legal advice line in my directory right now. For advice about drug law, the police "
+    "or your rights, try Release's drugs and legal helpline, a solicitor or Citizens Advice."
+)
+
+
 def legal_reply(name: str, number: str, description: Optional[str], notes: Optional[str]) -> str:
     parts = [description or f"{name} gives advice about drug law and your rights.",
              f"Ring {name} on {number}."]
     if notes:
         parts.append(notes)
+    parts.append(LEGAL_ALSO)
     return " ".join(parts)
 
 
@@ -298,9 +331,16 @@ def samaritans_line(name: str, number: str) -> str:
 WAITING_INTRO = "Waiting is hard, and it's easy to lose heart. Here's what you can do in the meantime."
 RELAPSE = (
     "Thank you for telling me. Lots of people use again after a break. It doesn't undo what you've done, "
-    "and nobody should judge you for it. You can go back to your service, or any service, today."
+    "and nobody should judge you for it. You can ask your service, or another local service, to see you "
+    "again. Ring them and ask how soon they can."
 )
-RELAPSE_NALOXONE = "If you use opioids, keep a naloxone kit with you and don't use alone."
+# After a break, tolerance falls within days (DESIGN.md): the old amount can kill.
+RELAPSE_NALOXONE = (
+    "After a break, your body can't take as much. If you use opioids, use less than before: your old "
+    "amount could kill you. Don't use alone, and keep a naloxone kit with you."
+)
+RELAPSE_USE_LESS = ("After a break, your body may not take as much. If you use again, use less than before, "
+                    "and try not to use alone.")
 REMINDER_OFFER = "Would you like a reminder before your appointment?"
 REMINDER_ASK_DATE = "When is the appointment? For example: Tuesday, or 14 March."
 REMINDER_UNSURE = "Sorry, I couldn't work out that date. Try a day like Tuesday, or a date like 14 March."
@@ -327,9 +367,55 @@ def reminder_message(day_text: str) -> str:
     return f"Reminder: your appointment is {day_text}. If you can't go, ring them to change it. Good luck."
 
 
+# --- asking for a person, when nobody can take the conversation here ---------------------
+
+NOBODY_HERE = "Nobody can chat with you here right now."
+NOBODY_ON_THE_LINE = "I can't put you through to a person right now."
+
+
+def helpline_reply(name: str, phone: Optional[str], text_number: Optional[str], open_now: bool,
+                   opens: Optional[str], weekly: str, can_chat_here: bool, on_voice: bool = False) -> str:
+    """A national line to ring or text, with its hours. Unless a person can take this
+    conversation here now, say so first: the reply then offers no "Talk to a person here"."""
+    parts = [] if can_chat_here else [NOBODY_ON_THE_LINE if on_voice else NOBODY_HERE]
+    parts.append(f"You can talk to a real person at {name}.")
+    if phone and text_number:
+        parts.append(f"Ring {phone} or text {text_number}.")
+    elif phone:
+        parts.append(f"Ring {phone}.")
+    elif text_number:
+        parts.append(f"Text {text_number}.")
+    parts.append("It is confidential.")
+    if weekly == hours.ALWAYS_OPEN:
+        parts.append(hours_sentence(weekly))
+    else:
+        if open_now:
+            parts.append("They are open now.")
+        else:
+            parts.append(f"They are closed now. They open {opens}." if opens else "They are closed now.")
+        parts.append(hours_sentence(weekly))
+    return " ".join(p for p in parts if p)
+
+
 # --- service details (journey 10) -------------------------------------------------------
 
 NO_SERVICE_YET = "I haven't suggested a service yet. Tell me what you need and where, and I'll find one."
+FIND_ANOTHER = "Tell me what you need and where, and I'll find another service."
+
+
+def closed_reply(name: str, status: str, successor: Optional[str], alert: Optional[str] = None) -> str:
+    """A service that is no longer open, and (from the directory) the one that took over."""
+    if status == "temporarily closed":
+        text = f"{name} is closed for now."
+        if alert:
+            text += f" {alert.strip().rstrip('.')}."
+    elif status == "defunct":
+        text = f"{name} has closed."
+    else:  # inactive: gone from its provider's latest listings
+        text = f"{name} may have closed. It is not in the latest listings."
+    if successor:
+        return f"{text} {successor} has taken over from it."
+    return f"{text} {FIND_ANOTHER}"
 
 
 def open_now_reply(name: str, is_open: bool, next_opens: Optional[datetime], now: datetime, weekly: str) -> str:
@@ -340,7 +426,7 @@ def open_now_reply(name: str, is_open: bool, next_opens: Optional[datetime], now
     else:
         text = f"{name} is closed now. Ring to check when it opens."
     if weekly:
-        text += f" Hours: {weekly}."
+        text += f" {hours_sentence(weekly)}"
     return text
 
 
@@ -355,11 +441,36 @@ def number_reply(name: str, phone: Optional[str], text_number: Optional[str]) ->
     return " ".join(parts)
 
 
-def directions_reply(name: str, address: Optional[str], postcode: Optional[str], phone: Optional[str]) -> str:
-    if not address:
-        ask = f"Ring {phone} and they'll tell you where to go." if phone else "Ring them to ask where to go."
+# Why there is no address to give. Only a confidential place (a refuge, a women-only group)
+# "keeps its address private to keep people safe"; a phone or text line has no premises.
+CONFIDENTIAL, LINE, NO_ADDRESS = "confidential", "line", "no-address"
+
+
+def directions_reply(name: str, address: Optional[str], postcode: Optional[str], phone: Optional[str],
+                     why_no_address: str = NO_ADDRESS, text_number: Optional[str] = None,
+                     weekly: str = "") -> str:
+    if address:
+        text = f"{name} is at {address}."
+        if postcode:
+            text += f" Put {postcode} into a maps app for directions."
+        return text
+    if why_no_address == LINE:
+        return line_reply(name, phone, text_number, weekly)
+    ask = f"Ring {phone} and they'll tell you where to go." if phone else "Ring them to ask where to go."
+    if why_no_address == CONFIDENTIAL:
         return f"{name} keeps its address private to keep people safe. {ask}"
-    text = f"{name} is at {address}."
-    if postcode:
-        text += f" Put {postcode} into a maps app for directions."
-    return text
+    return f"I don't have an address for {name}. {ask}"
+
+
+def line_reply(name: str, phone: Optional[str], text_number: Optional[str], weekly: str = "") -> str:
+    """A national line described as a line: no place to visit, how to reach it, and its hours."""
+    kind = "text line" if text_number and not phone else "phone line"
+    parts = [f"{name} is a {kind}, so there's no address to visit."]
+    if phone and text_number:
+        parts.append(f"Ring {phone} or text {text_number}.")
+    elif phone:
+        parts.append(f"Ring {phone}.")
+    elif text_number:
+        parts.append(f"Text {text_number}.")
+    parts.append(hours_sentence(weekly))
+    return " ".join(p for p in parts if p)

@@ -54,6 +54,15 @@ def opening_line(match: ServiceMatch, now: datetime) -> str:
     return "Ring to check when it is open."
 
 
+def hours_sentence(summary: Optional[str]) -> str:
+    """'Hours: Mon–Fri 9am–5pm.', or 'Open 24 hours, every day.' for a 24/7 service."""
+    if not summary:
+        return ""
+    if summary == hours.ALWAYS_OPEN:
+        return f"{summary[0].upper()}{summary[1:]}."
+    return f"Hours: {summary}."
+
+
 def how_to_get_in(match: ServiceMatch) -> str:
     if match.walk_in and match.phone:
         return f"Ring {match.phone} or just walk in."
@@ -73,8 +82,7 @@ def service_reply(match: ServiceMatch, place_label: str, now: datetime) -> str:
         parts.append(match.address + ".")
     parts.append(opening_line(match, now))
     parts.append(how_to_get_in(match))
-    if match.hours:
-        parts.append(f"Hours: {match.hours}.")
+    parts.append(hours_sentence(match.hours))
     if match.stale and match.assured_date:
         parts.append(f"Last checked on {checked_on(match.assured_date)} — ring first.")
     elif match.stale:

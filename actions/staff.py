@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions import journey_words as words
 from actions.common import directory_session
 from actions.service_details import load_match
+from waymark.settings import get_settings
 
 
 class ActionClientText(Action):
@@ -24,7 +25,7 @@ class ActionClientText(Action):
         if match is None:
             dispatcher.utter_message(text=words.NO_SERVICE_YET)
             return []
-        dispatcher.utter_message(text=words.CLIENT_TEXT_NOTE)
+        dispatcher.utter_message(text=words.client_text_note(get_settings().public_url))
         dispatcher.utter_message(text=words.client_text(match.name, match.phone, match.walk_in, match.address,
                                                          match.hours))
         return []

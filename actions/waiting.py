@@ -80,6 +80,8 @@ class ActionRelapse(Action):
         dispatcher.utter_message(text=words.RELAPSE)
         if tracker.get_slot("substance") in ("opioids", None):
             dispatcher.utter_message(text=words.RELAPSE_NALOXONE)
+        else:
+            dispatcher.utter_message(text=words.RELAPSE_USE_LESS)
         return [SlotSet("need", "treatment")]
 
 

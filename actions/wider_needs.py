@@ -19,7 +19,8 @@ class ActionJourneyIntro(Action):
         return "action_journey_intro"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        text = words.WIDER_INTRO.get(need_of(tracker))
-        if text:
-            dispatcher.utter_message(text=text)
+        need = need_of(tracker)
+        for text in (words.WIDER_INTRO.get(need), words.WIDER_SAFETY.get(need)):
+            if text:
+                dispatcher.utter_message(text=text)
         return []

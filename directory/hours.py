@@ -93,20 +93,37 @@ def describe_time(moment: datetime, now: datetime) -> str:
     return f"{moment.strftime('%A %d %B').replace(' 0', ' ')} at {clock}"
 
 
+ALWAYS_OPEN = "open 24 hours, every day"
+ALL_DAY = "24 hours"
+
+
+def _all_day(opens: time, closes: Optional[time]) -> bool:
+    """A span that covers the whole day: 00:00–00:00 (how a 24/7 listing is stored), any
+    opens == closes, or midnight to the last minute of the day (or no closing time)."""
+    if closes is None or closes >= time(23, 59):
+        return opens == time(0, 0)
+    return opens == closes
+
+
 def weekly_summary(rows: Iterable) -> str:
-    """'Mon–Fri 9am–5pm; Sat 10am–1pm' from the weekly rows (dated overrides left out)."""
+    """'Mon–Fri 9am–5pm; Sat 10am–1pm' from the weekly rows (dated overrides left out).
+    A service open round the clock all week is 'open 24 hours, every day' (never
+    'Mon–Sun 12am–12am'); round the clock on some days is 'Mon–Fri 24 hours'."""
     by_hours: dict[tuple, list[int]] = {}
     for row in rows:
         if _is_dated(row) or row.opens_at is None or not row.byday:
             continue
-        key = (row.opens_at, row.closes_at)
+        key = (None, None) if _all_day(row.opens_at, row.closes_at) else (row.opens_at, row.closes_at)
         for code in row.byday.split(","):
             code = code.strip().upper()[-2:]
             if code in DAY_CODES:
                 by_hours.setdefault(key, []).append(DAY_CODES.index(code))
+    if set(by_hours.get((None, None), [])) == set(range(7)):
+        return ALWAYS_OPEN
     parts = []
     for (opens, closes), days in sorted(by_hours.items(), key=lambda kv: min(kv[1])):
-        parts.append(f"{_day_ranges(sorted(set(days)))} {_clock(opens)}–{_clock(closes)}")
+        when = ALL_DAY if opens is None else f"{_clock(opens)}–{_clock(closes)}"
+        parts.append(f"{_day_ranges(sorted(set(days)))} {when}")
     return "; ".join(parts)
 
 

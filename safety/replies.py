@@ -40,6 +40,7 @@ DEFAULT_LINES: Mapping[str, DefaultLine] = {
     "childline": DefaultLine("Childline", "0800 1111", VERIFIED),
     "domestic_abuse": DefaultLine("National Domestic Abuse Helpline", "0808 2000 247", VERIFIED),
     "nhs111": DefaultLine("NHS 111", "111", VERIFIED),
+    "nspcc": DefaultLine("NSPCC helpline", "0808 800 5000", VERIFIED),
 }
 
 # Messages in the order they are sent. {key} is filled from `lines`, else DEFAULT_LINES.
@@ -68,6 +69,7 @@ _WORDING: Mapping[CrisisType, tuple[str, ...]] = {
         "Call 999 now if a child is in danger. "
         "If a child may have swallowed drugs or medicine, call 999 even if they seem fine.",
         "Children and young people can talk to Childline for free on {childline}.",
+        "If you are an adult worried about a child, call the NSPCC helpline free on {nspcc}. "
         "You do not need proof to ask for help. Just tell them what you know. "
         "I can also help you find local support for the family.",
     ),
@@ -116,7 +118,7 @@ def crisis_reply(
 ) -> list[str]:
     """The messages to send, in order, for a crisis. Never raises.
 
-    `lines` maps "samaritans", "shout", "childline", "domestic_abuse" and "nhs111" to the
+    `lines` maps "samaritans", "shout", "childline", "domestic_abuse", "nhs111" and "nspcc" to the
     numbers in the service directory; any that are missing use the verified defaults.
     """
     try:

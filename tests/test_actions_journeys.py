@@ -325,3 +325,254 @@ def test_young_person_asking_for_a_human_gets_childline():
                                                              {"persona": "young-person"}))
     assert "Childline" in said(messages)
     assert slots_of(events)["last_service_id"] == "national-childline"
+
+
+# --- wording fixes (issues 19 and 20) ----------------------------------------------------
+
+def test_a_24_hour_service_reads_open_24_hours_every_day():
+    """Issue 19: a 24-hour service's hours read "Mon–Sun 12am–12am"."""
+    messages, _ = run(ActionFindService(), make_tracker("LS10", "inform_place", {"need": "housing", "place": "LS10"}))
+    listing = messages[0]["text"]
+    assert "Leeds Street Outreach and Housing Team" in listing
+    assert "Open 24 hours, every day." in listing and "12am" not in listing and "Mon–Sun" not in listing
+    asked = said(run(ActionServiceDetails(), make_tracker("is it open", "ask_open_now",
+                                                          {"last_service_id": "sample-leeds-hostel-outreach"}))[0])
+    assert asked.startswith("Yes, Leeds Street Outreach and Housing Team (sample) is open now.")
+    assert "Open 24 hours, every day." in asked and "12am" not in asked
+    short = said(run(ActionClientText(), make_tracker("yes", "request_client_text",
+                                                      {"last_service_id": "sample-leeds-hostel-outreach"}))[0])
+    assert "Open 24 hours, every day." in short and "12am" not in short
+
+
+@pytest.mark.parametrize("service_id, line", [
+    ("national-drinkline", "Drinkline is a phone line, so there's no address to visit. Ring 0300 123 1110."),
+    ("national-frank", "FRANK is a phone line, so there's no address to visit. Ring 0300 123 6600 or text 82111."),
+    ("national-shout", "Shout is a text line, so there's no address to visit. Text 85258."),
+    ("sample-helpline-adults", "Northern Drug and Alcohol Helpline (sample) is a phone line"),
+])
+def test_a_national_line_asked_for_its_address_is_a_line_not_a_refuge(service_id, line):
+    """Issue 19: after a fallback that offered Drinkline, "what's the address" got "Drinkline keeps
+    its address private to keep people safe". Only a confidential place says that."""
+    text = said(run(ActionServiceDetails(), make_tracker("whats the address", "ask_directions",
+                                                         {"last_service_id": service_id}))[0])
+    assert text.startswith(line)
+    assert "private" not in text and "keep people safe" not in text
+    if service_id.startswith("national-"):
+        assert "Open 24 hours, every day." in text
+
+
+@pytest.fixture
+def own_directory(fresh_directory, monkeypatch):
+    """The actions on a directory of this test's own, so listings can be closed."""
+    monkeypatch.setenv("WAYMARK_DATABASE_URL", fresh_directory)
+    return fresh_directory
+
+
+def test_a_closed_service_names_its_successor_from_the_directory(own_directory):
+    """Issue 20: "{name} may have closed. Ask me to look again" should name the successor."""
+    from directory import editing
+    from directory.db import session_scope
+
+    with session_scope(own_directory) as session:
+        editing.close_service(session, "sample-leeds-alcohol-service", "test",
+                              successor_id="sample-leeds-recovery-hub")
+    messages, events = run(ActionServiceDetails(), make_tracker(
+        "whats their number", "ask_phone_number", {"last_service_id": "sample-leeds-alcohol-service"}))
+    assert messages[0]["text"] == ("Aire Alcohol Service (sample) has closed. "
+                                   "Kirkgate Recovery Hub (sample) has taken over from it.")
+    assert "ring 0113 496 0100" in messages[1]["text"] and "0113 496 0200" not in said(messages)
+    assert "may have closed" not in said(messages) and "look again" not in said(messages)
+    assert slots_of(events) == {"last_service_id": "sample-leeds-recovery-hub"}
+
+
+def test_a_closed_service_without_a_successor_says_so_and_offers_to_find_another(own_directory):
+    from directory import editing
+    from directory.db import session_scope
+
+    with session_scope(own_directory) as session:
+        editing.close_service(session, "sample-leeds-alcohol-service", "test")
+        editing.suspend_service(session, "sample-leeds-pharmacy-nsp", "test", alert="Closed for repairs until Monday")
+    gone = said(run(ActionServiceDetails(), make_tracker("is it open", "ask_open_now",
+                                                         {"last_service_id": "sample-leeds-alcohol-service"}))[0])
+    assert gone == ("Aire Alcohol Service (sample) has closed. "
+                    "Tell me what you need and where, and I'll find another service.")
+    paused = said(run(ActionServiceDetails(), make_tracker("is it open", "ask_open_now",
+                                                           {"last_service_id": "sample-leeds-pharmacy-nsp"}))[0])
+    assert paused.startswith("Headingley Pharmacy Needle Exchange (sample) is closed for now. "
+                             "Closed for repairs until Monday.")
+    assert "I'll find another service" in paused
+
+
+# --- asking for a person: never a button back to the same reply (issue 19) -----------------
+
+OPEN = "2026-11-25T11:00"  # a Wednesday morning: the sample helplines take conversations
+CLOSED = "2026-11-28T20:00"  # a Saturday evening: they are closed
+
+
+def buttons_of(messages) -> list[dict]:
+    return [b for m in messages for b in m.get("buttons") or []]
+
+
+def on_channel(tracker: Tracker, channel: str) -> Tracker:
+    tracker.events[-1]["input_channel"] = channel
+    return tracker
+
+
+def test_talk_to_a_person_here_is_offered_when_a_live_helpline_is_open(handover_time):
+    handover_time(OPEN)
+    messages, _ = run(ActionOfferHelpline(), make_tracker("purple monkey", "nlu_fallback"))
+    assert {"title": "Talk to a person here", "payload": "/ask_human"} in buttons_of(messages)
+    text = said(messages)
+    assert "Nobody can chat" not in text
+    assert "real person at FRANK. Ring 0300 123 6600 or text 82111." in text
+
+
+def test_when_the_live_helpline_is_closed_nobody_can_chat_here_and_there_is_no_button(handover_time):
+    handover_time(CLOSED)
+    messages, events = run(ActionOfferHelpline(), make_tracker("purple monkey", "nlu_fallback"))
+    assert buttons_of(messages) == []
+    last = messages[-1]["text"]
+    assert last == ("Nobody can chat with you here right now. You can talk to a real person at FRANK. "
+                    "Ring 0300 123 6600 or text 82111. It is confidential. Open 24 hours, every day.")
+    assert slots_of(events) == {"last_service_id": "national-frank"}
+
+
+def test_a_line_that_is_not_24_7_gives_its_hours_and_when_it_opens(handover_time, monkeypatch):
+    from actions import common
+
+    handover_time(CLOSED)
+    monkeypatch.setitem(common.HELPLINE_FOR_SUBSTANCE, "alcohol", "national-carers-uk")  # office hours
+    text = said(run(ActionOfferHelpline(), make_tracker("help", "ask_human", {"substance": "alcohol"}))[0])
+    assert "Ring 0808 808 7777." in text
+    assert "They are closed now. They open Monday at 9am. Hours: Mon–Fri 9am–6pm." in text
+
+
+def test_with_no_live_helpline_asking_for_a_person_is_not_a_dead_end_loop(own_directory, handover_time):
+    """Issue 19: with no helpline marked for live handover, "can I talk to a real person" got
+    FRANK's number and [Talk to a person here]; pressing it gave the same reply and button."""
+    from actions.handover import ActionOfferHandover
+    from directory import editing
+    from directory.db import session_scope
+
+    handover_time(OPEN)
+    with session_scope(own_directory) as session:
+        for helpline in ("sample-helpline-adults", "sample-helpline-families"):
+            editing.close_service(session, helpline, "test")
+    asked = run(ActionOfferHandover(), make_tracker("can I talk to a real person", "ask_human"))[0]
+    pressed = run(ActionOfferHandover(), make_tracker("/ask_human", "ask_human"))[0]
+    for messages in (asked, pressed):
+        assert buttons_of(messages) == []  # nothing leads back to this reply
+        text = said(messages)
+        assert text.startswith("Nobody can chat with you here right now.")
+        assert "Ring 0300 123 6600 or text 82111." in text and "Open 24 hours, every day." in text
+
+
+def test_on_a_call_with_nobody_to_put_it_through_to_it_says_so(handover_time):
+    from actions.handover import ActionOfferHandover
+
+    handover_time(CLOSED)
+    tracker = on_channel(make_tracker("can I talk to a real person", "ask_human"), "twilio_voice")
+    messages, _ = run(ActionOfferHandover(), tracker)
+    assert buttons_of(messages) == []
+    assert said(messages).startswith("I can't put you through to a person right now. "
+                                     "You can talk to a real person at FRANK.")
+
+
+# --- issue 20: wording that must be honest --------------------------------------------------
+
+def test_prison_release_reads_plainly_and_warns_about_tolerance():
+    messages, _ = run(ActionJourneyIntro(), make_tracker("", "", {"need": "prison-release"}))
+    intro, warning = messages[0]["text"], messages[1]["text"]
+    assert "where you'll live the release date" not in intro
+    assert "Tell the prison team and the drug service your release date and where you'll live" in intro
+    assert "your old amount could kill you" in warning and "Use much less than before." in warning
+    assert "Don't use alone." in warning and "Carry naloxone" in warning
+    assert "prison's drug team or your local service for a kit on release" in warning
+    assert "junkie" not in warning.lower() and "addict" not in warning.lower()
+
+
+@pytest.mark.parametrize("substance, expected", [
+    ("opioids", "use less than before: your old amount could kill you"),
+    (None, "use less than before: your old amount could kill you"),
+    ("alcohol", "If you use again, use less than before"),
+])
+def test_relapse_promises_nothing_it_cannot_keep_and_says_use_less(substance, expected):
+    messages, _ = run(ActionRelapse(), make_tracker("ive relapsed", "tell_relapse", {"substance": substance}))
+    text = said(messages)
+    assert "or any service, today" not in text
+    assert "You can ask your service, or another local service, to see you again." in text
+    assert "ask how soon they can" in text
+    assert expected in text
+
+
+def test_housing_says_using_shouldnt_stop_help_and_what_to_expect():
+    text = said(run(ActionJourneyIntro(), make_tracker("", "", {"need": "housing"}))[0])
+    assert "Using drugs or alcohol shouldn't stop you getting help." in text
+    assert "doesn't stop you" not in text
+    assert "A worker will ask where you're staying now and what you need" in text
+
+
+def test_naloxone_intro_is_honest_that_provision_varies():
+    text = said(run(ActionNaloxoneInfo(), make_tracker("what is naloxone", "ask_naloxone"))[0])
+    assert "Anyone who might need it to save a life can get one" not in text
+    assert "to anyone who might need it to save a life" in text
+    assert "Not every place does, so ring first to check." in text
+
+
+@pytest.mark.parametrize("persona, place", [("self", "LS6"), ("family", "Manchester"), ("professional", "Leeds"),
+                                            ("young-person", "Leeds"), ("not-said", "LS1")])
+def test_every_naloxone_listing_says_ring_first(persona, place):
+    messages, _ = run(ActionFindService(), make_tracker(place, "inform_place",
+                                                       {"need": "naloxone", "persona": persona, "place": place}))
+    assert "Ring first to check" in said(messages[1:])
+
+
+def test_a_needle_exchange_with_naloxone_says_ring_first():
+    messages, _ = run(ActionFindService(), make_tracker("LS6", "inform_place", {"need": "needle-exchange", "place": "LS6"}))
+    assert "They can give you naloxone too. Ring first to check they have kits." in said(messages)
+
+
+@pytest.mark.parametrize("persona", ["self", "family", "not-said"])
+def test_confidentiality_states_its_real_limits(persona):
+    text = said(run(ActionConfidentiality(), make_tracker("is it confidential", "ask_confidentiality",
+                                                          {"persona": persona}))[0])
+    assert "one limit" not in text.lower()
+    assert "serious risk to you or someone else" in text
+    assert "if a child may not be safe" in text
+    assert "share how you're doing with probation or the court" in text
+    assert "not on its own a reason to tell social services" in text
+    assert "Ask them to explain their rules at the start." in text
+
+
+def test_a_young_persons_confidentiality_states_its_real_limits():
+    text = said(run(ActionConfidentiality(), make_tracker("will they tell my parents", "ask_confidentiality",
+                                                          {"persona": "young-person"}))[0])
+    assert "one limit" not in text.lower()
+    assert "serious danger" in text and "a child isn't safe" in text
+    assert "If a court sent you, they may share how you're doing with the court" in text
+
+
+def test_legal_advice_points_to_release_a_solicitor_or_citizens_advice(own_directory):
+    from directory import editing
+    from directory.db import session_scope
+
+    listed = said(run(ActionLegalAdvice(), make_tracker("i got arrested", "ask_legal_advice"))[0])
+    assert "020 7324 2989" in listed and "A solicitor or Citizens Advice can help" in listed
+    with session_scope(own_directory) as session:
+        editing.close_service(session, "national-release", "test")
+    missing = said(run(ActionLegalAdvice(), make_tracker("i got arrested", "ask_legal_advice"))[0])
+    assert "NHS 111" not in missing and "FRANK" not in missing
+    assert "Release's drugs and legal helpline, a solicitor or Citizens Advice" in missing
+
+
+def test_the_client_text_note_points_staff_to_the_staff_page(monkeypatch):
+    messages, _ = run(ActionClientText(), make_tracker("yes", "request_client_text",
+                                                       {"last_service_id": "sample-leeds-alcohol-service"}))
+    note = messages[0]["text"]
+    assert "from here yet" not in note
+    assert note == ("I can't send texts from this chat. The staff page can: sign in at /staff with a staff "
+                    "account. Or copy this into a text to them:")
+    monkeypatch.setenv("WAYMARK_PUBLIC_URL", "https://waymark.example.org/")
+    messages, _ = run(ActionClientText(), make_tracker("yes", "request_client_text",
+                                                       {"last_service_id": "sample-leeds-alcohol-service"}))
+    assert "sign in at https://waymark.example.org/staff with a staff account" in messages[0]["text"]

@@ -8,6 +8,7 @@ import pytest
 
 from directory import geo, hours, search
 from directory.hours import LONDON
+from directory.models import Service
 
 
 def row(days=None, opens=None, closes=None, valid_from=None, valid_to=None):
@@ -61,6 +62,24 @@ def test_hours_are_london_wall_clock_in_summer_time():
 def test_weekly_summary_groups_days():
     rows = [row("MO,TU,WE,FR", time(9), time(17)), row("TH", time(9), time(19, 30))]
     assert hours.weekly_summary(rows) == "Mon–Wed, Fri 9am–5pm; Thu 9am–7:30pm"
+
+
+@pytest.mark.parametrize("opens, closes", [(time(0), time(0)), (time(0), time(23, 59)), (time(0), None),
+                                           (time(9), time(9))])
+def test_a_service_open_round_the_clock_reads_open_24_hours_every_day(opens, closes):
+    """Issue 19: a 24-hour line read "Mon–Sun 12am–12am"."""
+    every_day = [row("MO,TU,WE,TH,FR,SA,SU", opens, closes)]
+    assert hours.weekly_summary(every_day) == "open 24 hours, every day"
+    assert "12am" not in hours.weekly_summary(every_day)
+    weekdays = [row("MO,TU,WE,TH,FR", opens, closes), row("SA", time(10), time(13))]
+    assert hours.weekly_summary(weekdays) == "Mon–Fri 24 hours; Sat 10am–1pm"
+
+
+def test_a_24_7_listing_from_the_seed_reads_open_24_hours_every_day(db):
+    """How the seed stores "24/7" (national lines, the outreach team, the custody team)."""
+    for service_id in ("national-frank", "sample-leeds-hostel-outreach"):
+        assert hours.weekly_summary(db.get(Service, service_id).schedules) == "open 24 hours, every day"
+    assert hours.weekly_summary(db.get(Service, "national-carers-uk").schedules) == "Mon–Fri 9am–6pm"
 
 
 def _leeds(db):

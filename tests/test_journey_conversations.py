@@ -49,7 +49,8 @@ def test_child_worried_about_a_parent_gets_the_young_persons_route(client):
 def test_staff_referral_route_and_text_for_the_client(client):
     route, short = chat(client, "how do i refer a patient for alcohol detox in Leeds", "yes short version")
     assert "How to refer to" in route and "Include:" in route
-    assert "Copy this into a text" in short and "ring 0113 496" in short
+    assert "copy this into a text" in short and "ring 0113 496" in short
+    assert "The staff page can: sign in at /staff" in short
 
 
 def test_custody_referrals(client):

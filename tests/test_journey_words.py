@@ -58,8 +58,24 @@ def test_client_text_fits_in_one_or_two_sms():
 
 
 def test_directions_never_give_a_confidential_address():
-    text = words.directions_reply("Women's group", None, None, "0113 496 0700")
+    text = words.directions_reply("Women's group", None, None, "0113 496 0700", words.CONFIDENTIAL)
     assert "private" in text and "0113 496 0700" in text
+
+
+def test_a_line_is_described_as_a_line_never_as_a_private_address():
+    """Issue 19: "Drinkline keeps its address private to keep people safe"."""
+    line = words.directions_reply("Drinkline", None, None, "0300 123 1110", words.LINE, None,
+                                  "open 24 hours, every day")
+    assert line == ("Drinkline is a phone line, so there's no address to visit. Ring 0300 123 1110. "
+                    "Open 24 hours, every day.")
+    both = words.directions_reply("FRANK", None, None, "0300 123 6600", words.LINE, "82111", "")
+    assert "phone line" in both and "Ring 0300 123 6600 or text 82111." in both
+    texts = words.directions_reply("Shout", None, None, None, words.LINE, "85258", "")
+    assert texts.startswith("Shout is a text line") and "Text 85258." in texts
+    unknown = words.directions_reply("Some service", None, None, "0113 496 0555")
+    assert unknown.startswith("I don't have an address for Some service.") and "Ring 0113 496 0555" in unknown
+    for text in (line, both, texts, unknown):
+        assert "private" not in text and "safe" not in text
 
 
 def test_carer_wording_follows_the_design_facts():
@@ -89,3 +105,16 @@ def test_person_first_language():
             strings = re.findall(r'"([^"]*)"', stripped)
             for s in strings:
                 assert not banned.search(s), f"{path.name}: {s}"
+
+
+def test_helpline_reply_says_when_nobody_can_chat_here():
+    nobody = words.helpline_reply("FRANK", "0300 123 6600", "82111", True, None, "open 24 hours, every day", False)
+    assert nobody.startswith("Nobody can chat with you here right now. You can talk to a real person at FRANK.")
+    assert "Ring 0300 123 6600 or text 82111." in nobody and nobody.endswith("Open 24 hours, every day.")
+    here = words.helpline_reply("FRANK", "0300 123 6600", None, True, None, "open 24 hours, every day", True)
+    assert "Nobody" not in here and "Ring 0300 123 6600." in here
+    call = words.helpline_reply("FRANK", "0300 123 6600", None, True, None, "", False, on_voice=True)
+    assert call.startswith("I can't put you through to a person right now.")
+    closed = words.helpline_reply("Carers UK helpline", "0808 808 7777", None, False, "Monday at 9am",
+                                  "Mon–Fri 9am–6pm", False)
+    assert closed.endswith("They are closed now. They open Monday at 9am. Hours: Mon–Fri 9am–6pm.")

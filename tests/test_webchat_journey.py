@@ -138,3 +138,44 @@ def test_an_oversized_message_is_told_999_too(client, settings):
     long_crisis = "my friend has taken an overdose and is not breathing. " * 60
     response = client.post(WEBHOOK, json={"sender": "x", "message": long_crisis})
     assert response.status_code == 413 and "999" in response.json()["detail"]
+
+
+# Issue 19: "Talk to a person here" only when a live-handover helpline is open; no loop.
+OPEN, CLOSED = "2026-11-25T11:00", "2026-11-28T20:00"  # Wednesday morning, Saturday evening
+PERSON_HERE = {"title": "Talk to a person here", "payload": "/ask_human"}
+
+
+def _buttons(replies) -> list[dict]:
+    return [b for r in replies for b in r.get("buttons") or []]
+
+
+def test_a_message_not_understood_offers_a_person_here_only_while_the_helpline_is_open(client, handover_time):
+    handover_time(OPEN)
+    open_replies = say(client, "purple monkey dishwasher ninety")
+    assert PERSON_HERE in _buttons(open_replies) and "Nobody can chat" not in texts(open_replies)
+    handover_time(CLOSED)
+    closed_replies = say(client, "purple monkey dishwasher ninety")
+    assert PERSON_HERE not in _buttons(closed_replies)
+    assert "Nobody can chat with you here right now." in texts(closed_replies)
+    assert "Ring 0300 123 6600 or text 82111." in texts(closed_replies)
+    assert "Open 24 hours, every day." in texts(closed_replies)
+
+
+def test_with_no_live_helpline_asking_for_a_person_never_loops(client, fresh_directory, monkeypatch, handover_time):
+    """With national lines but no helpline marked for live handover, "can I talk to a real
+    person" once got FRANK and [Talk to a person here], and the button gave the same again."""
+    from directory import editing
+    from directory.db import session_scope
+
+    with session_scope(fresh_directory) as session:
+        for helpline in ("sample-helpline-adults", "sample-helpline-families"):
+            editing.close_service(session, helpline, "test")
+    monkeypatch.setenv("WAYMARK_DATABASE_URL", fresh_directory)  # the actions read the directory here
+    handover_time(OPEN)
+    sender = uuid.uuid4().hex
+    for message in ("can I talk to a real person", "/ask_human"):
+        replies = say(client, message, sender)
+        reply = texts(replies)
+        assert "Nobody can chat with you here right now." in reply
+        assert "FRANK" in reply and "0300 123 6600" in reply and "Open 24 hours, every day." in reply
+        assert not any(b["payload"] == "/ask_human" for b in _buttons(replies))

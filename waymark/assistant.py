@@ -65,6 +65,7 @@ CRISIS_LINES = {
     "childline": "national-childline",
     "domestic_abuse": "national-domestic-abuse",
     "nhs111": "national-nhs111",
+    "nspcc": "national-nspcc",
 }
 
 

@@ -202,7 +202,7 @@
     set(node, ".address", item.address || "Given when you ring (not published).");
     var open = set(node, ".open", item.opening_text);
     open.classList.add(item.open_now ? "is-open" : "is-closed");
-    set(node, ".hours", item.hours ? item.hours + "." : "");
+    set(node, ".hours", item.hours ? item.hours.charAt(0).toUpperCase() + item.hours.slice(1) + "." : "");
     var r = item.referral;
     set(node, ".who", r.who_can_refer);
     set(node, ".how", howToRefer(r));

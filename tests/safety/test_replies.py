@@ -11,7 +11,7 @@ from safety.replies import DEFAULT_LINES, crisis_reply
 from safety.triage import CrisisType
 
 ALL_TYPES = list(CrisisType)
-KEYS = ("samaritans", "shout", "childline", "domestic_abuse", "nhs111")
+KEYS = ("samaritans", "shout", "childline", "domestic_abuse", "nhs111", "nspcc")
 
 # Numbers the directory might hold (Ofcom drama ranges, so nobody real is ever rung).
 DIRECTORY = {
@@ -20,6 +20,7 @@ DIRECTORY = {
     "childline": "0161 496 0202",
     "domestic_abuse": "020 7946 0303",
     "nhs111": "0113 496 0111",
+    "nspcc": "0161 496 0404",
 }
 
 
@@ -84,6 +85,17 @@ def test_child_reply_gives_childline_and_asks_for_no_proof():
     assert "do not need proof" in text
 
 
+def test_child_reply_says_who_to_tell_an_adult_gets_the_nspcc():
+    """Issue 20: "Just tell them what you know" didn't say who "them" is; adults worried about a
+    child get the NSPCC helpline (DESIGN.md: 0808 800 5000). 999 stays first."""
+    messages = crisis_reply(CrisisType.CHILD_AT_RISK, {})
+    assert messages[0].startswith("Call 999 now if a child is in danger.")
+    tell = next(m for m in messages if "Just tell them what you know" in m)
+    assert tell.startswith("If you are an adult worried about a child, call the NSPCC helpline free on "
+                           "0808 800 5000.")
+    assert tell.index("NSPCC") < tell.index("Just tell them")
+
+
 def test_domestic_abuse_reply_gives_the_national_helpline():
     text = _all_text(crisis_reply(CrisisType.DOMESTIC_ABUSE, {}))
     assert "999" in text and "0808 2000 247" in text
@@ -97,6 +109,7 @@ def test_numbers_from_the_directory_are_used_instead_of_the_defaults():
     assert DIRECTORY["nhs111"] in suicide
     child = _all_text(crisis_reply(CrisisType.CHILD_AT_RISK, DIRECTORY))
     assert DIRECTORY["childline"] in child and "0800 1111" not in child
+    assert DIRECTORY["nspcc"] in child and "0808 800 5000" not in child
     abuse = _all_text(crisis_reply(CrisisType.DOMESTIC_ABUSE, DIRECTORY))
     assert DIRECTORY["domestic_abuse"] in abuse and "0808 2000 247" not in abuse
 
@@ -127,7 +140,7 @@ def test_a_broken_lines_mapping_still_gives_a_full_reply():
 def test_defaults_are_stored_with_the_date_they_were_verified():
     assert set(KEYS) <= set(DEFAULT_LINES)
     expected = {"samaritans": "116 123", "shout": "85258", "childline": "0800 1111",
-                "domestic_abuse": "0808 2000 247", "nhs111": "111"}
+                "domestic_abuse": "0808 2000 247", "nhs111": "111", "nspcc": "0808 800 5000"}
     for key, number in expected.items():
         assert DEFAULT_LINES[key].number == number
         assert DEFAULT_LINES[key].verified == "2026-11-23"
