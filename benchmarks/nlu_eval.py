@@ -4,9 +4,9 @@
    training data in nlu_data/, under Waymark's pipeline (config.yml) and, side by side,
    under Rasa's default pipeline (what `rasa init` trains with), so the choice of
    pipeline rests on a number. Rasa's own reports and confusion matrices are kept.
-2. Crisis detection on the crisis corpus (tests/safety/corpus), for each half separately:
-   the development half (crisis.tsv, near_miss.tsv: the lines the patterns were written
-   against) and the held-out half (heldout/crisis.tsv, heldout/near_miss.tsv: written apart
+2. Crisis detection on the crisis corpus, for each half separately: the development half
+   (safety/data/crisis_train.tsv, near_miss_train.tsv: the lines the patterns were written
+   against) and the held-out half (tests/safety/corpus/heldout/crisis.tsv, near_miss.tsv: written apart
    and never read while writing patterns; its figures are the ones to quote). Recall on
    the crises and false alarms on the near misses, for the deterministic triage
    (safety/triage.py), the model's `crisis` intent at the confidence the assistant uses,
@@ -40,8 +40,12 @@ from typing import Optional
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "tests" / "safety" / "corpus"
-HALVES = {"development": CORPUS, "heldout": CORPUS / "heldout"}
+# The development half is the product's training data (safety/data/: the patterns were written
+# against it and the classifier learns from it); the held-out half is only ever measured.
+HALVES = {
+    "development": (ROOT / "safety" / "data", "crisis_train.tsv", "near_miss_train.tsv"),
+    "heldout": (ROOT / "tests" / "safety" / "corpus" / "heldout", "crisis.tsv", "near_miss.tsv"),
+}
 # One of these goes inside a word of each crisis message for the "invisible" figures:
 # soft hyphen, zero-width space / non-joiner / joiner, word joiner, byte-order mark.
 INVISIBLE = ("\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
@@ -121,17 +125,17 @@ def entity_scores(folder: Path) -> dict[str, dict]:
     return found
 
 
-def _corpus(name: str, folder: Path = CORPUS) -> list[tuple[str, str]]:
+def _corpus(name: str, folder: Path) -> list[tuple[str, str]]:
     rows = (folder / name).read_text(encoding="utf-8").splitlines()
     return [tuple(r.split("\t", 1)) for r in rows if r.strip() and not r.startswith("#")]  # type: ignore[misc]
 
 
 def _half(name: str) -> Optional[tuple[list[tuple[str, str]], list[tuple[str, str]]]]:
     """(crises, near misses) of one half of the corpus, or None if it is not in this checkout."""
-    folder = HALVES[name]
-    if not ((folder / "crisis.tsv").exists() and (folder / "near_miss.tsv").exists()):
+    folder, crisis, near = HALVES[name]
+    if not ((folder / crisis).exists() and (folder / near).exists()):
         return None
-    return _corpus("crisis.tsv", folder), _corpus("near_miss.tsv", folder)
+    return _corpus(crisis, folder), _corpus(near, folder)
 
 
 def with_invisible(text: str, number: int) -> str:
@@ -313,10 +317,11 @@ def markdown(summary: dict) -> str:
         crisis = {"threshold": crisis["threshold"], "halves": {"development": crisis}}
     lines += [
         "",
-        "## Crisis detection (tests/safety/corpus)",
+        "## Crisis detection (the crisis corpus)",
         "",
-        "Two halves, measured separately. The development half (`crisis.tsv`, `near_miss.tsv`) "
-        "is what the patterns were written against; the held-out half (`heldout/`) was written "
+        "Two halves, measured separately. The development half (`safety/data/crisis_train.tsv`, "
+        "`near_miss_train.tsv`) "
+        "is what the patterns were written against; the held-out half (`tests/safety/corpus/heldout/`) was written "
         "apart and never read while writing them, so its figures are the ones to quote. The "
         f"model's `crisis` intent counts when its confidence is at least {crisis['threshold']} "
         "(`CRISIS_NLU_CONFIDENCE` in waymark/assistant.py). \"One invisible character\" puts a "
@@ -403,7 +408,7 @@ def run_patterns_only(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     result = {"date": time.strftime("%Y-%m-%d"), "patterns": halves}
     (out / "crisis.json").write_text(json.dumps(result, indent=2) + "\n")
-    print("\n".join(["Crisis patterns (safety/triage.py) on tests/safety/corpus:", ""] + pattern_table(halves)))
+    print("\n".join(["Crisis patterns (safety/triage.py) on the crisis corpus:", ""] + pattern_table(halves)))
     say(f"wrote {out / 'crisis.json'} in {time.monotonic() - started:.1f} s")
     heldout = halves.get("heldout")
     return 0 if heldout is None or (heldout["recall"] == 1.0 and heldout["recall_invisible"] == 1.0
