@@ -65,13 +65,16 @@ from __future__ import annotations
 
 import functools
 import itertools
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from typing import Optional, Pattern
 
-__all__ = ["CrisisType", "CrisisMatch", "PRIORITY", "triage", "normalise"]
+__all__ = ["CrisisType", "CrisisMatch", "PRIORITY", "triage", "triage_patterns", "normalise"]
+
+log = logging.getLogger(__name__)
 
 
 class CrisisType(str, Enum):
@@ -1145,7 +1148,8 @@ _RULES: tuple[_Rule, ...] = (
                 r"\b(?:thinking (?:about|of)|going to|want to|wanna|planning|plan to|might|tempted|"
                 r"could|about to|feel like|considering|ready to) (?:\w+ )?(?:taking|take|swallow\w*|"
                 r"neck\w*|down\w*)\b",),
-        unless_calm=(r"\b(?:want|like|need|going) to (?:talk|speak) to (?:my |a |the )?(?:worker|key worker|gp|"
+        unless_calm=(r"\b(?:i|he|she|they) (?:take|takes) too many\b",  # a habit told, not an overdose now
+                     r"\b(?:want|like|need|going) to (?:talk|speak) to (?:my |a |the )?(?:worker|key worker|gp|"
                      r"doctor|prescriber|nurse|team)\b",),
         negatable=True,
         habit_guard=True,
@@ -1366,6 +1370,10 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "od_people_dropping", OD,
         # several people down at once, or a bad batch and someone down
+        # (not "i let everyone down", "calm everyone down")
+        r"(?<!\blet )(?<!\blets )(?<!\bletting )(?<!\bput )(?<!\bcalm )(?<!\bcalmed )(?<!\bget )(?<!\bgot )"
+        r"(?<!\bbring )(?<!\bbrings )(?<!\bbrought )(?<!\bsit )(?<!\bsat )(?<!\bshut )(?<!\bturn )(?<!\bturned )"
+        r"(?<!\bknock )(?<!\bhold )(?<!\bwind )(?<!\bsettle )(?<!\bsettled )"
         r"\b(?:everyone|everyones|everybody|people|folk|they are all|they re all|we are all|all of them|"
         r"(?:two|three|four|five|several|a few|a couple of|\d+) (?:people|of them|lads|men|women|guests|"
         r"residents|clients|of us|more)) (?:is |are |s |have |keep )?(?:\w+ )?(?:dropping|collapsing|"
@@ -2663,7 +2671,9 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:said|says|say|saying|told me|tells me|tell me|keeps saying|texted|messaged|keeps "
         r"texting) (?:\w+ ){0,6}?(?:would |will |is going to |going to |gonna |d |ll )?(?:kill|hurt|hit|"
         r"stab|beat|batter|get|cut|slash|slit|shoot|burn|smash|break (?:my|your) (?:legs|arms|face)|do|sort|"
-        r"strangle|drown) (?:me|us|my|her|you)\b(?! (?:over|up|out|a favour|favours|proud|good|right)\b)"
+        r"strangle|drown) (?:me|us|my|her|you)\b(?! (?:over|up|out|a favour|favours|proud|good|right|"
+        r"drinking|drink|drug use|using|life|problems?|issues?|mental health|housing|benefits|money|debts?|"
+        r"script|meds|head out|self out)\b)"
         r"|\bthreaten\w* (?:to (?:kill|hurt|stab|beat|batter|strangle|shoot|burn) )?(?:her|him|them)\b"
         r"(?! (?:with (?:the|a) (?:sack|court|police|council|social)|to (?:leave|take|tell|report|call|"
         r"stop|go)))"
@@ -3426,14 +3436,47 @@ def _first_firing(rule: _Rule, text: str) -> bool:
 
 
 def triage(text: str) -> Optional[CrisisMatch]:
-    """The crisis in a message, if there is one, else None.
+    """The crisis in a message, if there is one, else None: the patterns, then, if none of
+    them fired, the crisis classifier (:mod:`safety.classifier`) at its threshold.
 
-    When a message matches several types, the most urgent wins (see :data:`PRIORITY`).
-    Never raises on odd input: anything that is not text is treated as text.
+    When a message matches several types, the most urgent wins (see :data:`PRIORITY`). A
+    classifier catch has the kind it scores most likely, or GENERAL when it is unsure, and its
+    rule is "classifier". Never raises on odd input: anything that is not text is treated as
+    text; if the classifier is missing or fails, the patterns' answer stands.
     """
     normalised = normalise(text if isinstance(text, str) else ("" if text is None else str(text)))
     if not normalised:
         return None
+    match = _patterns(normalised)
+    if match is not None:
+        return match
+    return _classified(normalised)
+
+
+def triage_patterns(text: str) -> Optional[CrisisMatch]:
+    """The patterns alone (no classifier): for measuring them, and for labelling training data."""
+    normalised = normalise(text if isinstance(text, str) else ("" if text is None else str(text)))
+    return _patterns(normalised) if normalised else None
+
+
+def _classified(normalised: str) -> Optional[CrisisMatch]:
+    from safety import classifier
+
+    try:
+        model = classifier.get()
+        if model is None:
+            return None
+        score = model.score(normalised)
+    except Exception:  # the second net must never take the first one down
+        log.exception("crisis classifier failed; the patterns' answer stands")
+        return None
+    if score.probability < classifier.THRESHOLD:
+        return None
+    kind = CrisisType(score.kind) if score.kind else CrisisType.GENERAL
+    return CrisisMatch(kind, "classifier")
+
+
+def _patterns(normalised: str) -> Optional[CrisisMatch]:
     found: dict[CrisisType, str] = {}
     for rule in _RULES:
         if rule.type in found:
