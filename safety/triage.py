@@ -354,7 +354,7 @@ _SMS = {
     "rn": "right now", "atm": "at the moment", "asap": "as soon as possible",
     "2nite": "tonight", "2night": "tonight", "tonite": "tonight", "tonyt": "tonight",
     "2day": "today", "2moro": "tomorrow", "tmrw": "tomorrow", "b4": "before",
-    "ppl": "people", "bout": "about", "wen": "when", "wiv": "with", "wif": "with", "abt": "about", "nt": "not",
+    "ppl": "people", "bout": "about", "theyll": "they will", "youll": "you will", "itll": "it will", "wen": "when", "wiv": "with", "wif": "with", "abt": "about", "nt": "not",
     "bf": "boyfriend", "gf": "girlfriend", "bro": "brother", "sis": "sister",
     "mam": "mum", "mom": "mum", "mommy": "mum", "mummy": "mum", "mammy": "mum", "ma": "mum",
     "meself": "myself", "myslef": "myself", "mysef": "myself", "mysel": "myself",
@@ -562,6 +562,11 @@ _I_ILL = re.compile(
     r"(?:\bi )?\bill (?=(?:make|be|ever|do|kill|end|go|never|just|try|have|take|call|jump|die|hurt|"
     r"see|get|not|stop|use|send|text|cut|hang|top|overdose|sort|leave)\b)"
 )
+# "sh" is self-harm only after words that say so ("relapsed on sh", "urges to sh", "my sh")
+_SH_AS_SELF_HARM = re.compile(
+    r"\b(relapsed? on|relapsing on|urges? to|urge for|did|doing|been doing|done|my|to|clean from|free from|"
+    r"stop|stopped|started|back on|again with|days? clean from|weeks? clean from|scars? from) sh\b"
+)
 _UNALIVE = {"e": "kill", "ed": "killed", "ing": "killing"}
 _UNALIVE_SELF = re.compile(r"\bun ?aliv(e|ed|ing) ((?:my|him|her|them|your)sel(?:f|ves))\b")
 # "thinking about unaliving", "i want to unalive": with no one named, about the writer
@@ -597,6 +602,8 @@ def normalise(text: str) -> str:
     if _DOUBLE.search(s):
         s = _WORDLIKE.sub(_repair_doubles, s)
     s = _SPELLED.sub(_join_spelled, s)
+    if " sh" in s or s.startswith("sh "):
+        s = _SH_AS_SELF_HARM.sub(r"\1 self harm", s)
     if "aliv" in s:
         s = _UNALIVE_SELF.sub(lambda m: f"{_UNALIVE[m.group(1)]} {m.group(2)}", s)
         s = _UNALIVE_BARE.sub(lambda m: "killing myself" if m.group(1) == "ing" else "kill myself", s)
@@ -666,7 +673,7 @@ _DRUG_NAMED = (
     r"tramadol|oxycodone|morphine|fentanyl|patch|patches|methadone|script|subutex|bupe|"
     r"buprenorphine|antidepressants|sertraline|citalopram|amitriptyline|mirtazapine|"
     r"quetiapine|insulin|lithium|gear|heroin|smack|gbl|ghb|ket|ketamine|spice|coke|cocaine|"
-    r"crack|mdma|ecstasy|pingers|speed|edibles|gummies|weed|vodka|alcohol|drink|booze|wine|"
+    r"crack|mdma|ecstasy|pingers|speed|edibles?|gummies|weed|vodka|alcohol|drink|booze|wine|"
     r"gin|whisky|cider|beer|drugs|a bag|bag|baggie|wrap|bleach|capsules?|batteries|battery|"
     r"washing (?:tablets|pods|capsules)|g|para|nicotine|vape liquid|e liquid|cannabis|thc|hash|"
     r"skunk|joint|spliff|vape|nicotine pouch\w*|pouch\w*|zopiclone|lorazepam|temazepam|"
@@ -705,6 +712,8 @@ _YOUNG = (
 _INCAPABLE = (
     r"(?:out of it|off (?:his|her|their|the|my) (?:face|head|tits|nut|box|trolley)|passed out|"
     r"wasted|smashed|hammered|paralytic|steaming|unconscious|gouching|nodding out|"
+    r"smacked out|smacked up|cabbaged|monged(?: out)?|gouched(?: out)?|wrecked|munted|sparko|spark out|"
+    r"off it|away with it|out cold|"
     r"using|out using|high|stoned|mashed|drunk|out scoring|scoring|gone to score|to score|"
     r"smoking crack|on the gear|asleep|comatose|(?:go|gone|went|going) (?:and |to )?score|injecting|"
     r"shooting up|smoking (?:gear|heroin|spice|mamba)|on the (?:spice|crack|pipe|mamba)|dealing)"
@@ -729,6 +738,14 @@ _SELF_ASSESSMENT = (
     r"\b(?:how (?:do|can|would|will) i (?:know|tell)|is (?:it|this|that) (?:classed as |counted as |"
     r"called )?(?:domestic )?(?:abuse|controlling|coercive|coercive control|violence)|am i being "
     r"(?:abused|controlled)|does (?:this|that|it) count|counts? as (?:abuse|domestic))\b"
+)
+
+
+# a worker asking how to refer what someone told them, not an emergency happening now
+_STAFF_REFERRAL = (
+    r"\b(?:how (?:do|can|should) (?:i|we) (?:refer|report|make a (?:safeguarding )?referral|signpost|raise "
+    r"(?:it|this|a concern))|who (?:do|should|can) (?:i|we) (?:refer|report|call|tell|contact)|(?:refer|"
+    r"referral) (?:her |him |them )?to (?:an? )?(?:idva|marac|mash|social services|safeguarding))\b"
 )
 
 
@@ -807,6 +824,9 @@ _RULES: tuple[_Rule, ...] = (
         r"noisy|rattly|rattling|raspy|wrong|not right|irregular|gurgly|gurgling|laboured|labored|"
         r"horrible|scary|slowing|off)\b"
         r"|\bbreathing (?:keeps|keep|is|s) (?:stopping|pausing|cutting out|going funny|slowing down)\b"
+        # learners' English: "he is breath very slow"
+        r"|\b(?:is|he|she|they|are|s) (?:breathe|breathing|breath) (?:very |really |so |too |a bit )?(?:slow|"
+        r"slowly|shallow|weird|funny|strange|bad|badly|little|hard)\b"
         r"|\b(?:weird|funny|strange|odd|slow|shallow|noisy|rattly|raspy|irregular|gurgling|"
         r"gasping|laboured) breathing\b"
         r"|\bbreathing (?:funny|weird|strange|odd|really slow|really shallow)"
@@ -1088,9 +1108,15 @@ _RULES: tuple[_Rule, ...] = (
         r"sugar|chocolate|caffeine|coffee|tea|attitude|cheek|sunshine|sun|drama|nostalgia|netflix|"
         r"tv|telly|cake|sweets|pizza|food|work|revision|exercise|christmas|carbs|crisps|memes|"
         r"tiktok|social media|music|football|films|box sets?|vitamins?|vitamin \w+)\b)",
-        unless=(r"\bkeeps? (?:on )?overdosing\b(?!.*\b(?:now|right now|(?<!happen )(?<!happens )again)\b)",),
+        unless=(r"\bkeeps? (?:on )?overdosing\b(?!.*\b(?:now|right now|(?<!happen )(?<!happens )again)\b)",
+                # a thought or plan, not an overdose happening: su_overdose_intent
+                r"\b(?:thinking (?:about|of)|think about|thought about|want to|wanna|planning|plan to|tempted|"
+                r"considering|feel like|urges? to)(?: \w+)? overdosing\b"),
         unless_calm=(r"\b(?:scared|afraid|frightened|worried|terrified|fear|fears|worry|worries|nervous|"
                      r"anxious|paranoid)(?: \w+){0,3}? (?:of|about) (?:\w+ )?(?:overdosing|having an overdose)\b",
+                     r"\b(?:avoid|prevent|stop (?:myself|him|her|them|people) from|reduce (?:the )?risk of|risk of|"
+                     r"chances? of|safe from|protect (?:myself|him|her|them) from|without) (?:\w+ )?(?:overdosing|"
+                     r"having an overdose)\b",
                      r"\bhow (?:can|do|would|will|could|should) (?:i|we|you) (?:tell|know|spot|recogni[sz]e|see) "
                      r"(?:if|whether|when)\b"),
         negatable=True,
@@ -1105,9 +1131,12 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:massive |huge |big |serious |bad |deliberate |proper )?overdose\b"
         r"(?! (?:training|awareness|prevention|course|session|day|talk|workshop|kits?|leaflets?|vigil|"
         r"event|response|drill|scenario|simulation|lecture|module)\b)"
+        rf"(?! of (?!(?:\w+ )?{_DRUG}\b))"
         r"|\b(?:he|she|they|" + _REL + r"s?) (?:has |have |just |might have |may have |"
         r"must have |s )?overdose on\b",
         kind=EVENT,
+        unless_calm=(r"^(?:can|could|would|will|does|do|is it possible|how much|how many|what if|is it)\b"
+                     r"(?!.*\b(?:has|have|just|now|think)\b)",),
         negatable=True,
         habit_guard=True,
     ),
@@ -1139,7 +1168,8 @@ _RULES: tuple[_Rule, ...] = (
         r"days?|years?|am|pm)\b)|"
         r"(?:twenty|thirty|forty|fifty) |a (?:packet|box|strip|bottle|tub|pack|bag|sheet) of|"
         r"a bag|a fistful of|more than \w+|another (?:packet|box|strip|bag)|"
-        r"a (?:massive|huge|large|big) (?:amount|number|quantity) of)"
+        r"(?:a |an )?(?:massive|huge|large|big|great|high|very big|very large) (?:amount|number|quantity|"
+        r"dose|doses|amounts|load)s? of|big amount|large amount)"
         rf"(?: \w+){{0,6}}? {_DRUG}\b(?! (?:out|back|to the|with me|into|off the)\b)",
         kind=EVENT,
         unless=(r"\bleaflets?\b",
@@ -1560,7 +1590,8 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:been )?born|never (?:been )?born|(?:the|this|my) pain to (?:stop|end) (?:forever|for good|"
         r"permanently)|"
         r"stop existing|stop living|cease to exist|stop being alive|"
-        r"not be around)\b(?! (?:(?:my|your|her|his)\b hair|of (?:embarrassment|shame|boredom|cringe|"
+        r"not be around|be gone(?= *$| (?:forever|for good|now|tonight|from this (?:world|earth|life))\b))\b"
+        r"(?! (?:(?:my|your|her|his)\b hair|of (?:embarrassment|shame|boredom|cringe|"
         r"laughter|laughing|envy|jealousy|happiness|excitement|thirst|hunger)\b))",
         unless=(r"\b(?:rather|sooner) (?:\w+ )?(?:die|be dead) than\b",),
         kind=INTENT,
@@ -1716,6 +1747,8 @@ _RULES: tuple[_Rule, ...] = (
         r"edge|pier|dock|quay)\b",
         unless=(r"\b(?:would|d) (?:jump|walk|throw myself) (?:off|in front of|into) (?:a |the )?\w+ "
                 r"(?:for|to save|to protect)\b",
+                r"\b(?:bungee|bungy|tombstoning|cliff diving|coasteering|abseil\w*|zip ?wire|zip ?line|"
+                r"parachut\w*|skydiv\w*|paraglid\w*|base jump\w*)\b",
                 # on a bridge on the way somewhere; "bye everyone" signing off: nothing dark said
                 r"^(?!.*\b(?:kill|die|dying|dead|end it|end my|forever|rope|noose|pills|tablets|jump\w*|"
                 r"throw myself|note|letters?|goodbye|alive|live|living|suicid\w*|sorry)\b).*\b(?:waiting for "
@@ -2059,8 +2092,8 @@ _RULES: tuple[_Rule, ...] = (
         r"got hold of|has got hold of|chewed|licked|put some|found and ate|took|taken|had|sucked|"
         r"sucking|chewing|eating|drinking)"
         rf"(?: \w+){{0,5}}? (?:{_DRUG_NAMED}|his mouth|her mouth)\b"
-        rf"|\b{_CHILD}(?: \w+){{0,8}}? (?:put|putting|had|stuck) (?:it|them|one|some|a \w+|\w+) "
-        r"(?:in|into) (?:his|her|their) mouths?\b"
+        rf"|\b{_CHILD}(?: \w+){{0,8}}? (?:put|putting|had|stuck) (?:(?:my|his|her|their|a|an|the|some|one of "
+        r"(?:my|the|his|her)) )?(?:it|them|one|some|\w+) (?:in|into) (?:his|her|their) mouths?\b"
         rf"|\b{_CHILD}(?: \w+){{0,3}}? (?:found|got|got hold of|got into|opened|has|had) (?:\w+ ){{0,3}}?"
         rf"{_DRUG_NAMED} and (?:drank|ate|swallowed|took|had|chewed|licked|tasted|drunk)\b"
         r"|\b(?:my|our|the) (?:son|daughter|boy|girl|baby|toddler|kid)(?: \w+){0,3}? (?:has |have |s |"
@@ -2078,7 +2111,9 @@ _RULES: tuple[_Rule, ...] = (
         rf"|\b(?:swallowed|ate|eaten|chewed|drank) (?:a|an|some|one|one of (?:my|the|his|her|"
         rf"their)) (?:\w+ )?{_DRUG_NAMED} (?:he|she|they) found\b",
         unless=(r"\b(?:drank|drunk|drinking|sipped|sip of|can of|cans of|bottle of|glass of) (?:\w+ )?"
-                r"(?:diet )?coke\b",),
+                r"(?:diet )?coke\b",
+                r"\b(?:but|and) (?:did not|do not think (?:he|she|they) did|definitely did not|not) "
+                r"(?:swallow|eat|drink)\b"),
         kind=EVENT,
     ),
     _rule(
@@ -2119,7 +2154,8 @@ _RULES: tuple[_Rule, ...] = (
         "ch_parent_violence", CH,
         rf"\b{_PARENT} (?:\w+ ){{0,6}}?(?:hits|hit|hitting|beats|beat|beating|hurts|hurt|hurting|"
         r"threaten\w* to (?:hurt|hit|kill|beat)|punch\w*|kick\w*|slap\w*|smack\w*|batter\w*|"
-        r"attack\w*|strangl\w*|chok\w*|throw\w* (?:\w+ )?at|threw (?:\w+ )?at|shov\w*|push\w*) "
+        r"attack\w*|strangl\w*|chok\w*|throw\w* (?:\w+ )?at|threw (?:\w+ )?at|shov\w*|push\w*|burn\w*|"
+        r"scald\w*|whip\w*|bash\w*|bit|bites|bite|stamp\w*|belt\w*) "
         r"(?:me|us)\b",
         kind=EVENT,
         negatable=True,
@@ -2560,16 +2596,21 @@ _RULES: tuple[_Rule, ...] = (
         r"abusing|abuses|abused|sexually assaulted|sexually assaulting|controlling|"
         r"burned|burnt|stabbed|knocks|knocked|smacks|smacked|strangle|choke|beat up|beats up|punch|"
         r"kick|slap|push|shove|bite|attack|batter|stab|drag|rape|abuse|assault|throttle|throttled|"
-        r"throttling|beaten|beaten up|kicked in|battered) "
+        r"throttling|beaten|beaten up|kicked in|battered|scratched|scratches|scratching|clawed|pinched|"
+        r"bashed|bashes|bashing) "
         r"(?:me|us|her(?! (?:brother|sister|friend|mate|son|daughter|dad|mum|cousin|baby|toy|teddy|dog|"
         r"cat|nails|lip|tongue|hair|food|dinner|homework|way|best|head|face|knee|arm|leg|back|hand|foot|"
         r"nose|elbow|shin|toe|finger|chin|eye|mouth|tooth|teeth|kids?|children|boys?|girls?|little|"
-        r"grandkids|partner|husband|boyfriend|own)\b)|him(?!self)|them)\b(?! (?:with the news|with it|off|on snap|to it|at (?:pool|darts|"
+        r"grandkids|partner|husband|boyfriend|own)\b)|him(?!self)|them)\b(?! (?:with the news|with it|off|on snap|to it|"
+        r"with (?:the|a|some|his|her|this|that) (?:truth|news|facts|bill|question|joke|line|comeback|idea|look|"
+        r"reality|details|price|quote)|for (?:borrowing|eating|taking|using|wearing|forgetting|breaking|telling)|"
+        r"at (?:pool|darts|"
         r"cards|chess|football|fifa|snooker|scrabble|tennis|monopoly|golf|poker|bingo|ludo|"
         r"everything|games?|\w+ing)|in (?:a |the )?(?:race|game|match|quiz|final))\b)"
         rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:broke|broken|fractured|cracked|burnt|burned|split|"
-        r"bust|busted) my (?:nose|jaw|ribs?|arm|wrist|fingers?|cheekbone|eye socket|teeth|tooth|"
-        r"lip|head)\b"
+        r"bust|busted|scratched|clawed|slapped|punched|hit|kicked|bit|bruised|squeezed|smashed) my (?:nose|jaw|"
+        r"ribs?|arm|wrist|fingers?|cheekbone|eye socket|teeth|tooth|lip|head|face|neck|throat|back|legs?|"
+        r"eye|mouth|chest|stomach)\b"
         rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:gave me|has given me|left me with) (?:a )?(?:black eyes?|"
         r"bruises|a split lip|a broken)\b"
         rf"|\b{_PARTNER}(?: \w+){{0,3}}? (?:threw|throws|throwing|thrown|chucked|lobbed) "
@@ -2699,6 +2740,8 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:partner|husband|wife|boyfriend|girlfriend|ex|fella|missus|son))(?! (?:\w+ing|relaps\w*|dying|"
         r"using|drinking|getting|being|going)\b)|to go (?:back )?home|"
         r"for my life|to be at home|to go back)\b",
+        unless_calm=(r"\b(?:lol|lmao|haha\w*|jk|joking|kidding|forgot|birthday|school report|exam results?|"
+                     r"parents evening|dented|broke (?:the|her|his|my) (?:vase|phone|telly|tv))\b",),
         negatable=True,
         negation_in_match=True,
     ),
@@ -2759,7 +2802,7 @@ _RULES: tuple[_Rule, ...] = (
         r"abused|attacked|slapped|hurt|threatened|pushed around|knocked about) (?:\w+ )?by (?:my |her |his )?"
         r"(?:\w+ )?(?:partner|husband|hubby|wife|boyfriend|girlfriend|fella|ex|missus|him|her|son|"
         r"daughter|brother|sister|dad|father|mum|mother)\b",
-        unless_calm=(_SELF_ASSESSMENT,),
+        unless_calm=(_SELF_ASSESSMENT, _STAFF_REFERRAL),
         negatable=True,
         negation_in_match=True,
     ),
@@ -2774,6 +2817,161 @@ _RULES: tuple[_Rule, ...] = (
         r"|^(?:please |help |i )*(?:need|have|got|want|help me) to (?:escape|get away)(?: (?:please|help|"
         r"now|tonight|from here|from this house))*$"
         r"|\bneed (?:a |an emergency )?refuge (?:tonight|now|today)\b",
+    ),
+    # ------------------------------------------------------------- round 4: word families
+    _rule(
+        "od_took_whole_supply", OD,
+        # a week's methadone, a whole script, taken at once
+        r"\b(?:took|taken|had|drank|drunk|swallowed|used|done|necked|downed|injected) (?:\w+ ){0,2}?(?:whole|"
+        r"entire|full|all (?:of )?(?:his|her|their|my|the)) (?:\w+ )?(?:weekly |week s |weeks |fortnightly |"
+        r"fortnight s |monthly |month s |days |daily |takeaway |take home )?(?:pick ?ups?|scripts?|doses?|supply|"
+        r"supplies|prescriptions?|methadone|bupe|subutex|takeaways?|take homes?|stash|bag|bags)\b"
+        r"(?! (?:back|to|home|with|out)\b)",
+        unless=(r"\b(?:collect\w*|pharmac\w* (?:lost|closed)|missed|forgot|lost|stolen|stole)\b(?!.*\b(?:drowsy|"
+                r"slurring|asleep|wake|breath\w*|blue|collapsed|floor|unconscious)\b)",),
+        kind=EVENT,
+        negatable=True,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_foaming_help", OD,
+        r"\b(?:is |s |are |keeps |started |he is |she is |they are )?foaming\b(?! (?:milk|wash|soap|cleanser|"
+        r"cleaner|party|bath|hand|at the mouth (?:about|over|with))\b)",
+        also=(r"\b(?:floor|help|please|ambulance|999|not breathing|collapsed|fitting|wake|blue|unconscious|drugs?|"
+              r"used|took|taken|spice|gear|pills?|shaking|jerking)\b",),
+        unless=(r"\b(?:dog|cat|horse|pet|puppy|kitten|rabbit|coffee|latte|beer|sea|waves)\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "su_in_front_of_one", SU,
+        r"\b(?:throw|throwing|jump|jumping|step|stepping|walk|walking|lie|lying|run|running) (?:my ?self |"
+        r"myself )?(?:in front of|under) (?:one|it|them|the next one|a fast one)\b",
+        also=(r"\b(?:train|trains|bus|buses|lorry|lorries|station|platform|tracks|motorway|traffic|tube)\b",),
+        kind=INTENT,
+        negatable=True,
+        hypothetical_guard=False,  # "myself ... in front of one": the "one" is a train, not anyone
+    ),
+    _rule(
+        "su_said_goodbye_with_means", SU,
+        r"\b(?:said|says|saying|left|texted|sent|messaged|written|wrote) (?:her |his |their |a |me |us |"
+        r"everyone )?(?:goodbye|good bye|goodbyes)\b",
+        also=(r"\b(?:pills|tablets|rope|knife|blade|gun|bridge|note|letter|taken the car|took the car|not answering|"
+              r"will not answer|switched (?:her|his|their) phone off|phone (?:is )?off|missing|gone missing|left the "
+              r"house|cliff|train|overdose|die|end it)\b",),
+        unless=(r"\b(?:holiday|airport|flight|moving|emigrat\w*|new job|station platform to wave|funeral of|"
+                r"wedding)\b",),
+        kind=INTENT,
+    ),
+    _rule(
+        "ch_injuries_and_use", CH,
+        # children with injuries, in a home where the adults use
+        r"\b(?:kids|children|baby|toddler|(?:the|my|our|her|his|their) (?:child|kid|son|daughter|boy|girl)|"
+        r"(?:he|she|they))(?: \w+){0,3}? (?:have|has|got|with|covered in|come to school with|came to school with) "
+        r"(?:\w+ )?(?:bruises|bruising|burns|burn marks|marks|injuries|cuts|black eyes?|a black eye|broken bones?)\b",
+        also=(r"\b(?:kids|children|baby|toddler|child|pupil|(?:year|yr) olds?|son|daughter)\b",
+              rf"\b(?:{_INCAPABLE}|on (?:crack|heroin|gear|spice|drugs|the pipe)|drinks|drinking|hits|hitting|"
+              r"beats|violent|dad|mum|father|mother|stepdad|parents?|boyfriend|partner)\b"),
+        unless=(r"\b(?:football|rugby|playground|fell|falling|bike|trampoline|climbing|sport)\b",),
+    ),
+    _rule(
+        "ch_given_drugs", CH,
+        r"\b(?:being|been|is being|are being|gets|get|getting|got) (?:given|supplied|fed|sold|plied with) "
+        r"(?:drugs|weed|pills|alcohol|booze|vodka|spice|coke|ket|vapes?|cannabis|crack|heroin)\b",
+        also=(rf"\b(?:{_CHILD}|{_YOUNG}|kids|children|teenagers?|teens|young people|schoolkids|school kids|"
+              r"under ?age\w*|minors|(?:son|daughter|boy|girl) (?:is |aged )?(?:1[0-7]|[5-9]))\b",),
+        unless=(r"^(?:what|how|why|is|are|where|who|can|does|do)\b(?!.*\b(?:my|i|me|our|he|she|him|her)\b)",),
+    ),
+    _rule(
+        "da_screaming_next_door", DA,
+        r"\b(?:a woman|a man|someone|somebody|she|he|a girl|a lady|my neighbour|the neighbour|the woman|the lady|"
+        r"the girl|my mum|my sister)(?: \w+){0,3}? (?:is |s |keeps )?(?:screaming|crying for help|shouting for "
+        r"help|yelling for help|begging him to stop|begging her to stop)\b",
+        also=(r"\b(?:next door|upstairs|downstairs|through the wall|neighbou?rs?|flat|house|outside|street|"
+              r"garden|across the road)\b",
+              r"\b(?:smash\w*|hitting|hit|thud\w*|bang\w*|punch\w*|hurt\w*|help|stop|police|999|crash\w*|"
+              r"glass|scared|thrown|throwing|slap\w*|attack\w*|beat\w*)\b"),
+        unless=(r"\b(?:baby|toddler|kids|children|party|music|film|telly|tv|football|match|game|laugh\w*|"
+                r"fox|foxes|cats?|spider)\b",),
+    ),
+    _rule(
+        "su_checking_out", SU,
+        # euphemisms for dying: "checking out tonight", "planning my exit", "tonight is the end"
+        r"\b(?:i am|i m|im|i will be|i ll be) (?:\w+ )?(?:checking|clocking|bowing|tapping) out"
+        r"(?= *$| (?:tonight|for good|now|today|permanently|forever|soon|of (?:this|life|here|this world))\b)"
+        r"(?! of (?:the |my )?(?:hotel|hospital|hostel|room|shop|library|ward|airbnb|b and b|flat))"
+        r"|\b(?:planning|plan|planned|planned out|thinking about|thinking of|ready for|preparing) my (?:exit|way "
+        r"out|last (?:day|night|goodbye)|final (?:day|night|goodbye)|death|suicide)\b(?! (?:from|strategy|interview|"
+        r"plan|from the|package)\b)"
+        r"|\b(?:tonight|today|this) (?:is|s|will be) (?:the end|my last (?:night|day)|the last (?:night|day)|it)\b"
+        r"(?= *$| (?:for me|i|and|so|goodbye|bye|sorry|then|x)\b)(?! (?:of|at|in|before|with)\b)"
+        r"|\b(?:life|my life|living) (?:has |is )?(?:no|not any|not|got no|without) (?:meaning|point|purpose|"
+        r"reason)(?: for me| anymore| any more| now)?\b(?!.*\?)",
+        unless=(r"\b(?:job|work|shift|contract|course|term|school|holiday|hotel|gym|season|tenancy|lease|"
+                r"festival|party|book|series|film|show|game|match)\b(?!.*\b(?:die|dead|kill|pills|end it|"
+                r"suicid\w*)\b)",),
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_cut_again", SU,
+        r"\bi (?:have |ve |just |have just )?cut (?:again|tonight|last night|deep|deeper|too deep|really deep|badly|"
+        r"bad|myself again|myself tonight|myself last night)\b"
+        r"|\b(?:cut|cuts|cutting|wound|wounds|arm|arms|wrist|wrists)\b(?: \w+){0,5}? (?:will not|wont|cannot|"
+        r"can not|would not) stop bleeding\b"
+        r"|\b(?:cannot|can not|could not) stop the bleeding\b(?=.*\b(?:cut|cutting|self harm|wrists?|arms?|"
+        r"blade|razor|knife)\b)",
+        unless=(r"\b(?:shaving|chopping|slicing|cooking|kitchen|tin|can|glass|paper cut|finger|knee|bike|"
+                r"garden\w*)\b",),
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "da_hits_me", DA,
+        # someone who hits the writer, whoever they are: "the dealer who lives in my flat hits me"
+        r"\b(?:hits|punches|kicks|beats|slaps|batters|strangles|chokes|attacks|headbutts|bashes|knocks) me\b"
+        r"(?= *$| (?:and|when|if|every|again|because|cos|for no|all the time|in front|while|whenever|at night|"
+        r"daily|or|so|but|now|up|around|about|black|till|until)\b)(?! up\b(?! (?:and|when|if|again)\b))",
+        unless=(r"\b(?:it|that|this|reality|realisation|the (?:\w+ )?(?:news|smell|thought|feeling|wave|"
+                r"sadness|grief|heat|cold|craving|cravings|urge|urges|music|song|memory|memories|light|sun|"
+                r"hunger|tiredness|fatigue|pain|anxiety))(?: \w+){0,2}? (?:hits|beats|kicks|punches|knocks) me\b",
+                r"\b(?:toddler|baby|my (?:little )?(?:son|daughter|boy|girl) is \d|tantrum|teething|"
+                r"game|chess|cards|fifa|at (?:pool|darts|tennis|squash|golf)|boxing|sparring|training)\b"),
+        negatable=True,
+        negation_in_match=True,
+    ),
+    _rule(
+        "su_overdose_intent", SU,
+        r"\b(?:thinking (?:about|of)|think about|thought about|want to|wanna|going to|gonna|planning|plan to|"
+        r"tempted|tempted to|considering|feel like|urge to|urges to|ready to|about to|decided to) (?:\w+ )?"
+        r"(?:overdos(?:e|ing)|take an overdose|taking an overdose|do an overdose)\b"
+        r"(?! (?:awareness|training|prevention|kits?|leaflets?|vigil|event|day)\b)"
+        r"(?! (?:on|of) (?:chocolate|sugar|caffeine|coffee|tea|sunshine|sun|netflix|tv|telly|cake|sweets|"
+        r"pizza|food|work|revision|exercise|christmas|carbs|crisps|memes|tiktok|music|football|films|box sets?|"
+        r"vitamins?|love|cheese|easter eggs?)\b)",
+        unless=(r"\b(?:how to (?:avoid|prevent)|not going to|scared|afraid|worried|frightened|nervous|in case|"
+                r"if i|when i (?:come|get) out|after prison|release)\b",),
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "da_break_legs", DA,
+        r"\b(?:said|says|say|saying|told me|tells me|threaten\w*|keeps saying|texted|messaged) (?:\w+ ){0,6}?"
+        r"(?:would |will |is going to |are going to |going to |gonna |d |ll |to )?(?:break|smash|snap) "
+        r"(?:my|your|both my) (?:legs|arms|face|neck|jaw|fingers|kneecaps|knees|head|teeth)\b",
+        unless=(r"\b(?:break a leg|good luck|lol|haha\w*|joking|kidding|the show|opening night)\b",),
+        negatable=True,
+        negation_in_match=True,
+    ),
+    _rule(
+        "da_will_find_me", DA,
+        r"\b(?:he|she|they|my ex|ex|my (?:\w+ )?(?:partner|husband|boyfriend|girlfriend|wife|fella)) "
+        r"(?:will|is going to|is gonna|is coming to|would|said he will|says he will|keeps saying he will) "
+        r"(?:\w+ )?(?:find|track down|hunt down|come for|get) (?:me|us)"
+        r"(?= *$| (?:and|wherever|no matter|if|when|one day|eventually|again|before|soon|tonight)\b)",
+        unless=(r"\b(?:hide and seek|a job|a flat|a place|a room|a house|a lift|a date|later|at the station|"
+                r"at the airport|after work|at work)\b",),
+        negatable=True,
+        negation_in_match=True,
     ),
     # ------------------------------------------------------------- round 3: word families
     # Written from fresh development lines (third person, SMS, learners' English, slang):
@@ -2925,8 +3123,9 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:has |have |s |just |might have |may have |think )?(?:found|got into|got hold of|got at|"
         r"gotten into|opened|into|ate|eaten|drank|drunk|swallowed|chewed|licked|sucked|took|taken|"
         r"had|has had|tasted|got)(?: \w+){0,2}? (?:my|his dads?|her dads?|his mums?|her mums?|"
-        r"our|their|daddys?|mummys?|my partners?|an?|some) (?:\w+ )?(?:gear|stash|drugs|pills?|"
+        r"our|their|daddys?|mummys?|my partners?|an?|some|the) (?:\w+ )?(?:gear|stash|drugs|pills?|"
         r"tablets?|meds|methadone|edibles?|gummies|weed|spice|crack|coke|heroin|brown|subutex|bupe|"
+        r"(?:cannabis|weed|thc|hash) (?:sweets|gummies|chocolates?|cookies|brownies?|cakes?)|space cakes?|"
         r"fentanyl|patch|patches|script|bottle|vodka|booze|needles?|works|wraps?|bags?|baggies?|"
         r"pregabs?|vallies|benzos?|valium)\b(?! (?:bag|box|tin)\b)",
         unless=(r"\b(?:drank|drunk|drinking|sipped|sip of|can of|cans of|bottle of|glass of) (?:\w+ )?"
@@ -2948,12 +3147,15 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "ch_parent_missing", CH,
         # a parent gone for days and a child left to cope
-        rf"\b{_PARENT} (?:has not|have not|did not|not|has not been|never) (?:come|came|been|got) "
-        r"(?:home|back)(?: \w+){0,3}? (?:for|in|since) (?:\d+|two|three|four|five|a few|a couple of|"
+        rf"\b{_PARENT} (?:(?:has not|have not|did not|not|has not been|never) (?:come|came|been|got) "
+        r"(?:home|back)|(?:has been|have been|is|s|are|been) (?:gone|missing|out|away))(?: \w+){0,3}? "
+        r"(?:for|in|since) (?:\d+|two|three|four|five|a few|a couple of|"
         r"days|ages|yesterday|last night|the weekend|friday|saturday|sunday|monday|tuesday|wednesday|"
-        r"thursday)\b",
+        r"thursday)\b"
+        r"|\b(?:chucked|kicked|thrown|threw|locked|put|shut) me out\b(?! (?:of (?:the )?(?:class|lesson|game|"
+        r"group|team|club|chat|shop|pub|bar)))",
         also=(rf"\b(?:{_YOUNG}|looking after|look after|alone|on my own|no food|no money|my (?:little )?"
-              r"(?:brothers?|sisters?)|the (?:kids|baby|little ones)|scared)\b",),
+              r"(?:brothers?|sisters?)|the (?:kids|baby|little ones)|scared|hungry|starving)\b",),
     ),
     _rule(
         "ch_sexual_abuse", CH,
@@ -2989,6 +3191,9 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:giving|gives|gave|given|selling|sells|sold|supplying|supplies) (?:drugs|weed|pills|alcohol|"
         r"booze|vodka|spice|coke|ket|vapes?) (?:to )?(?:the |some |my |our |local )?(?:kids|children|"
         r"teenagers|teens|young people|schoolkids|school kids|under ?age\w*|minors|year \d+s?)\b"
+        r"|\b(?:holding|hiding|stashing|keeping|storing|carrying|selling|running|moving|dealing) (?:\w+ )?"
+        r"(?:drugs|weed|stuff|packages|parcels|bags|knives|a knife|money|phones?|gear|crack) for (?:older|a gang|"
+        r"gangs|dealers?|them|some (?:lads|men|older))\b"
         r"|\b(?:older|\d\d year old|grown|adult) (?:man|men|boyfriend|bloke|guy|lads)(?: \w+){0,4}? (?:who )?"
         r"(?:gives|gave|giving|buys|bought|supplies|plies) (?:her|him|them|me) (?:with )?(?:drugs|weed|"
         r"alcohol|drink|vodka|pills|coke|spice|presents|money)\b",
@@ -3010,9 +3215,10 @@ _RULES: tuple[_Rule, ...] = (
         r"really |so |off (?:their|his|her) )?(?:out of it|off (?:his|her|their|the) (?:face|head|tits|"
         r"nut|box|trolley)|passed out|wasted|smashed|hammered|paralytic|steaming|unconscious|gouching|"
         r"nodding out|high|stoned|mashed|drunk|injecting|shooting up|using|smoking crack|on the pipe|"
-        r"on the gear|comatose|out cold)\b",
+        r"on the gear|comatose|out cold|smacked out|smacked up|cabbaged|monged(?: out)?|gouched(?: out)?|"
+        r"wrecked|munted|sparko|spark out|off it|away with it)\b",
         also=(r"\b(?:kids|children|baby|babies|toddlers?|newborn|little ones?|(?:the|my|our|her|his|their|a) "
-              r"(?:child|kid|son|daughter|boy|girl)|(?:\d{1,2}|one|two|three|four|five|six) ?(?:year|yr|"
+              r"(?:child|kid|little (?:boy|girl|brother|sister))|(?:\d{1,2}|one|two|three|four|five|six) ?(?:year|yr|"
               r"month)s? olds?)\b"
               r"(?! like (?:me|us)\b)(?! (?:group|service|charity|club|centre|center|worker|support)\b)",),
         unless=(r"\b(?:is there|are there|groups? for|support for|services? for|how do i|how can i|where can "
@@ -3038,13 +3244,18 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:baby|toddler|child|kid|son|daughter|little one)(?: \w+){0,3}? (?:fell|has fallen|fallen) "
         r"(?:down|off|out of) (?:the )?(?:stairs|bed|window|balcony|table)\b(?=.*\b(?:drunk|high|out of it|"
         r"wasted|using|passed out|stoned|off (?:his|her|my) face)\b)"
-        r"|\b(?:baby|newborn|toddler|child|kid)(?: \w+){0,3}? (?:will not|would not|cannot|can not|keeps?) "
-        r"(?:stop )?(?:shaking|twitching|jerking|trembling)\b(?=.*\b(?:drugs?|exposed|withdraw\w*|methadone|"
-        r"heroin|using|used|took|taken|ate|swallowed)\b)"
         r"|\b(?:my |our |the |her |his )?(?:kids?|children|baby|son|daughter|little ones?) (?:are |is |s )?"
         r"(?:home alone|alone at home|on (?:their|his|her) own at home|alone in the (?:house|flat))\b"
         r"(?=.*\b(?:because|cause|cos|as|since|while) (?:i am|i m|im|i have been|i got|i was) (?:\w+ )?"
         r"(?:stuck|arrested|in custody|in a cell|in hospital|locked up|held|detained|in prison|in jail)\b)",
+    ),
+    _rule(
+        "ch_shaking_after_drugs", CH,
+        # a baby or child shaking or twitching, and drugs in the story (withdrawal, or swallowed)
+        r"\b(?:baby|newborn|toddler|child|kid)(?: \w+){0,5}? (?:will not|would not|cannot|can not|keeps?|"
+        r"is|s) (?:stop )?(?:shaking|twitching|jerking|trembling)\b",
+        also=(r"\b(?:drugs?|exposed|withdraw\w*|methadone|heroin|using|used|took|taken|ate|swallowed|"
+              r"addicted|born|pills?|tablets?|meds)\b",),
     ),
     _rule(
         "ch_threat_to_children", CH,
@@ -3259,7 +3470,8 @@ _RESOLVED = re.compile(
     r"since then|been (?:clean|sober|off)|off (?:the )?gear since|died|passed away|funeral|"
     r"bereave\w*|anniversary|rip|lost (?:him|her|them|my \w+)|still haunts|still think about|"
     r"(?:been|got|was|were) (?:charged|convicted|sentenced)|(?:is|s|now) in (?:prison|jail)|"
-    r"woke (?:up )?(?:fine|ok|okay|alright|normal)|(?:clean|sober) now|(?:coping|managing) now|i am (?:now )?(?:clean|sober)|(?:i am|i m|im) (?:safe|safer) (?:now|at|with|here)|(?:i am|i m|im|i feel|now|am now) in a (?:much |far )?"
+    r"woke (?:up )?(?:fine|ok|okay|alright|normal)|(?:i am|i m|im|now i am|now i m|we are) (?:now )?(?:in|at|"
+    r"staying (?:in|at)) (?:a |the )?refuge|(?:clean|sober) now|(?:coping|managing) now|i am (?:now )?(?:clean|sober)|(?:i am|i m|im) (?:safe|safer) (?:now|at|with|here)|(?:i am|i m|im|i feel|now|am now) in a (?:much |far )?"
     r"(?:better|good|great|safe|safer) place|(?:i|he|she|they) (?:feel|feels|felt) (?:fine|ok|okay|"
     r"alright|normal)(?: now| today| this morning)?(?= *$| and| but))\b"
 )

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from safety.triage import PRIORITY, CrisisMatch, CrisisType, normalise, triage
+from safety.triage import PRIORITY, CrisisMatch, CrisisType, normalise, triage, triage_patterns
 
 ROOT = Path(__file__).resolve().parents[2]
 # The development half is the product's training data (safety/data/, also what the classifier
@@ -98,10 +98,13 @@ def test_no_message_is_in_both_halves():
 
 @pytest.mark.parametrize("half", HALVES)
 def test_every_crisis_line_triages_to_its_type(half):
+    """The development half: the patterns alone catch every line, with its kind (the classifier
+    learnt these lines, so it would hide a pattern that stopped working). The held-out half:
+    triage as every channel runs it, patterns and classifier."""
     crisis, _ = _half(half)
     misses, unanswered = [], 0
     for label, message in crisis:
-        match = triage(message)
+        match = triage(message) if half == "heldout" else triage_patterns(message)
         got = match.type.value if match else None
         unanswered += match is None
         if got != label:
