@@ -69,7 +69,7 @@ def test_the_held_out_fingerprints_are_current():
 def test_training_data_is_the_development_half_and_nlu_data():
     examples = classifier.training_data()
     sources = {e.source for e in examples}
-    assert sources == {"crisis", "near_miss", "nlu_crisis", "nlu_other"}
+    assert sources == {"crisis", "near_miss", "ordinary", "nlu_crisis", "nlu_other"}
     for path in classifier.training_files():
         assert "tests" not in path.relative_to(ROOT).parts, path  # the product never reads tests/
     crises = [e for e in examples if e.crisis]
