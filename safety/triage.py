@@ -684,6 +684,7 @@ _DRUG_NAMED = (
     r"gin|whisky|cider|beer|drugs|a bag|bag|baggie|wrap|bleach|capsules?|batteries|battery|"
     r"washing (?:tablets|pods|capsules)|g|para|nicotine|vape liquid|e liquid|cannabis|thc|hash|"
     r"skunk|joint|spliff|vape|nicotine pouch\w*|pouch\w*|zopiclone|lorazepam|temazepam|"
+    r"(?<!baby )(?<!milk )(?<!protein )(?<!custard )powder|crystals|a rock|rocks|residue|crack pipe|foil|"
     r"[a-z]+(?:zepam|azolam|clone|apine|oxetine|triptyline|codone|profen|tamol))"
 )
 _CHILD = (
@@ -692,7 +693,7 @@ _CHILD = (
     r"grandson|granddaughter|grandaughter|grand daughter|niece|nephew|"
     r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) ?"
     r"(?:year|yr|month)s? ?olds?|"
-    r"(?:son|daughter|grandson|granddaughter|brother|sister) is (?:only )?(?:\d|1[0-5]|one|two|"
+    r"(?:son|daughter|grandson|granddaughter|brother|sister|nephew|niece|cousin) is (?:only )?(?:\d|1[0-5]|one|two|"
     r"three|four|five|six|seven|eight|nine|ten)|"
     r"(?:son|daughter|boy|girl|child|kid|baby|brother|sister) (?:is |aged |age )?(?:[1-9]|1[0-5]) (?:years?|yrs?))"
 )
@@ -720,7 +721,7 @@ _INCAPABLE = (
     r"(?:out of it|off (?:his|her|their|the|my) (?:face|head|tits|nut|box|trolley)|passed out|"
     r"wasted|smashed|hammered|paralytic|steaming|unconscious|gouching|nodding out|"
     r"smacked out|smacked up|cabbaged|monged(?: out)?|gouched(?: out)?|wrecked|munted|sparko|spark out|"
-    r"off it|away with it|out cold|"
+    r"off it|away with it|out cold|on a bender|on a binge|bingeing|binging|"
     r"using|out using|high|stoned|mashed|drunk|out scoring|scoring|gone to score|to score|"
     r"smoking crack|on the gear|asleep|comatose|(?:go|gone|went|going) (?:and |to )?score|injecting|"
     r"shooting up|smoking (?:gear|heroin|spice|mamba)|on the (?:spice|crack|pipe|mamba)|dealing)"
@@ -1152,7 +1153,9 @@ _RULES: tuple[_Rule, ...] = (
         r"\b(?:took|taken|takin|taking|had|has had|swallowed|necked|downed|done|did|ate|eaten|"
         r"snorted|injected|used|smoked|dropped|popped|chucked)(?: (?:loads|lots|a load|a lot|"
         r"a bit|some|way|far))? (?:too (?:much|many)|more than (?:he|she|i|they) (?:should|can))"
-        r"(?! (?:time|risks|money|notice|credit|interest|sun|to drink|drink|booze|alcohol|of a)\b)",
+        r"(?! (?:time|risks|money|notice|credit|interest|sun|to drink|drink|booze|alcohol|of a|cake|food|chocolate|"
+        r"pizza|sugar|coffee|tea|caffeine|sweets|crisps|ice cream|dinner|lunch|breakfast|fun|christmas|cheese|"
+        r"bread|salt|wine last night)\b)",
         kind=EVENT,
         unless_calm=(r"\bhow (?:can|do|would|will|could|should) (?:i|we|you) (?:tell|know|spot|recogni[sz]e|see) "
                      r"(?:if|whether|when)\b",),
@@ -1632,8 +1635,8 @@ _RULES: tuple[_Rule, ...] = (
         r"it for good|everything tonight|my self|myself)\b"
         r"|\b(?:end|ending|finish|finishing) (?:his|her|their|your) (?:own )?life\b"
         r"|\b(?:wants?|wanna|going|gonna|will|ready|plans?|planning|thinking|think|thought|feel like|"
-        r"feels like|about|decided|time|tempted|could|might|just|i am|i will) (?:\w+ ){0,2}?"
-        r"(?:end|ending) (?:it|things|everything|me)\b(?! (?:with|between|off|there|on)\b)",
+        r"feels like|about|decided|time|tempted|could|might|just|i am|i will|close to|near to|verge of) "
+        r"(?:\w+ ){0,2}?(?:end|ending) (?:it|things|everything|me)\b(?! (?:with|between|off|there|on)\b)",
         kind=INTENT,
         negatable=True,
     ),
@@ -1656,8 +1659,8 @@ _RULES: tuple[_Rule, ...] = (
         r"go on|carry on|keep going|do this|do it|live like this|"
         r"take it|take this|take anymore|take any more|handle (?:it|this|life)|cope|keep fighting|"
         r"fight (?:it|this|anymore|any more)|hold on|hang on)"
-        r"(?= *$| (?:like this|anymore|any more|no more|much longer|living|with (?:life|this|it|"
-        r"living)|i\b|im\b|and\b|everything|its|it is|there is|nothing|tonight|please|help|"
+        r"(?= *$| (?:like this|anymore|any more|no more|much longer|living|with (?:life|this(?= *$| anymore| any more|"
+        r" no more| much longer| i\b)|it(?= *$| anymore| any more)|living)|i\b|im\b|and\b|everything|its|it is|there is|nothing|tonight|please|help|"
         r"what is|whats|i have|i am|without|on my own))",
         kind=INTENT,
         unless=(r"\bcannot cope with (?:the|my) (?:kids|children|house|work|job)\b",
@@ -1730,10 +1733,13 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:i am|i m|im) (?:\w+ )?(?:stood|standing|sat|sitting|up|on|at) (?:on |at )?(?:the )?(?:top|"
         r"edge|roof) of (?:the |a |this )?(?:car park|multi storey|tower block|building|flats|cliff)\b"
         r"|\b(?:got|have|bought|found|tied|ready|got the|have the) (?:a |the )?(?:rope|noose|"
-        r"ligature)(?: \w+)?\b|\bwith (?:a |the |his |her |my )?(?:rope|noose|ligature)\b"
+        r"ligature)(?! (?:swing|ladder|bridge|course|lights?|for (?:the|a|my) (?:tent|boat|washing|garden|dog)|"
+        r"in the garden)\b)(?: \w+)?\b|\bwith (?:a |the |his |her |my )?(?:rope|noose|ligature)\b"
         r"|\b(?:will not|not going to|wont) be (?:here|around|alive) (?:tomorrow|much longer|for long|"
         r"by (?:morning|tomorrow)|next week|anymore|any more)\b"
-        r"|\b(?:this is|saying) goodbye\b|\bgoodbye (?:message|note|letter|text)\b"
+        r"|\b(?:this is|saying) goodbye\b(?! to (?:my|the|our|this|that) (?:old |lovely |beloved )?(?:car|house|flat|"
+        r"job|phone|hair|dog|van|bike|garden|friends at|team|school|summer|holiday|office|city|town|colleagues|"
+        r"neighbours|sofa|laptop)\b)|\bgoodbye (?:message|note|letter|text)\b"
         r"|\b(?:said|saying|say) (?:my|our) (?:last )?goodbyes?\b"
 
         r"|\bletters to my (?:kids|children|family)\b"
@@ -1756,6 +1762,8 @@ _RULES: tuple[_Rule, ...] = (
                 r"(?:for|to save|to protect)\b",
                 r"\b(?:bungee|bungy|tombstoning|cliff diving|coasteering|abseil\w*|zip ?wire|zip ?line|"
                 r"parachut\w*|skydiv\w*|paraglid\w*|base jump\w*)\b",
+                r"\b(?:fixing|repair\w*|roofer|tiles|gutter\w*|scaffold\w*|aerial|chimney|satellite dish|"
+                r"solar panels?|climbing wall|bouldering)\b(?!.*\b(?:jump|end it|kill|die|goodbye)\b)",
                 # on a bridge on the way somewhere; "bye everyone" signing off: nothing dark said
                 r"^(?!.*\b(?:kill|die|dying|dead|end it|end my|forever|rope|noose|pills|tablets|jump\w*|"
                 r"throw myself|note|letters?|goodbye|alive|live|living|suicid\w*|sorry)\b).*\b(?:waiting for "
@@ -2141,7 +2149,8 @@ _RULES: tuple[_Rule, ...] = (
         rf"|\b(?:left|leaves|leaving|leave) (?:(?:the|her|his|their|my|me and my) )?(?:\w+ )?"
         rf"{_CHILD}? ?(?:\w+ )?(?:alone|on (?:their|our|my|his|her) own|home alone)\b",
         also=(rf"\b(?:{_INCAPABLE}|gone out|went out|is out|been out|out all night|for days|"
-        r"for hours|hours ago|since yesterday|since last night|needles?)\b",),
+        r"for hours|hours ago|since yesterday|since last night|needles?|cannot get hold of|can not get hold of|"
+        r"not answering|no answer|cannot reach|cannot contact|gone missing|disappeared)\b",),
     ),
     _rule(
         "ch_carer_incapable", CH,
@@ -2610,7 +2619,8 @@ _RULES: tuple[_Rule, ...] = (
         r"nose|elbow|shin|toe|finger|chin|eye|mouth|tooth|teeth|kids?|children|boys?|girls?|little|"
         r"grandkids|partner|husband|boyfriend|own)\b)|him(?!self)|them)\b(?! (?:with the news|with it|off|on snap|to it|"
         r"with (?:the|a|some|his|her|this|that) (?:truth|news|facts|bill|question|joke|line|comeback|idea|look|"
-        r"reality|details|price|quote)|for (?:borrowing|eating|taking|using|wearing|forgetting|breaking|telling)|"
+        r"reality|details|price|quote)|out with (?:that|her|his|the|those|this|their) (?:dress|outfit|look|voice|"
+        r"smile|performance|song|news|cooking|singing|moves)|for (?:borrowing|eating|taking|using|wearing|forgetting|breaking|telling)|"
         r"at (?:pool|darts|"
         r"cards|chess|football|fifa|snooker|scrabble|tennis|monopoly|golf|poker|bingo|ludo|"
         r"everything|games?|\w+ing)|in (?:a |the )?(?:race|game|match|quiz|final))\b)"
@@ -2824,6 +2834,67 @@ _RULES: tuple[_Rule, ...] = (
         r"|^(?:please |help |i )*(?:need|have|got|want|help me) to (?:escape|get away)(?: (?:please|help|"
         r"now|tonight|from here|from this house))*$"
         r"|\bneed (?:a |an emergency )?refuge (?:tonight|now|today)\b",
+    ),
+    # ------------------------------------------------------------- round 5: word families
+    _rule(
+        "od_gone_down_hard", OD,
+        r"\b(?:he|she|they|someone|somebody|my \w+|mate|friend|he is|she is|they are) (?:is |s |has |have |just )?"
+        r"(?:gone|went|going) down (?:hard|fast|quick|quickly|badly|bad|like a sack|like a stone|on the floor|"
+        r"and (?:is not|not|will not|cannot|has not))\b",
+        also=(r"\b(?:heroin|gear|nitazenes?|fent\w*|bag|spice|mamba|g|gbl|ket|pills?|tablets?|drugs?|used|using|"
+              r"took|taken|injected|smoked|dose|breath\w*|blue|grey)\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "od_limp_or_barely", OD,
+        r"\b(?:went|gone|going|is|s|has gone|just went|goes) (?:all |really |completely |totally )?limp\b"
+        r"|\bbreathing,? but (?:only just|barely|hardly|just about|not much)\b|\bonly just breathing\b"
+        r"|\b(?:on the (?:\w+ )?floor|on the ground) (?:\w+ ){0,2}?(?:twitching|shaking|jerking|fitting|convulsing|"
+        r"spasming|foaming)\b",
+        unless=(r"\b(?:handshake|wrist|hair|lettuce|plant|flowers?|salad|noodles|pasta|penis|erection)\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "su_giving_away", SU,
+        # giving everything away, no longer a problem: the signs of a decision made
+        r"\b(?:given|giving|gave|give) (?:away )?(?:all (?:of )?my (?:stuff|things|belongings|possessions|money|"
+        r"clothes)|everything i own|everything away|all my (?:stuff|things|belongings|possessions) away)\b"
+        r"|\b(?:will not|wont|will no longer|not going to) be a (?:problem|burden|bother|trouble|nuisance)"
+        r"(?: to anyone| for anyone| to you| to them)? (?:much longer|for long|soon|after tonight|anymore|any more)\b"
+        r"|\b(?:at|reached|reaching|come to|came to) the end of my (?:rope|tether)\b(?! (?:with|about|over)\b)"
+        r"|\b(?:use|using|turn|turning) (?:it|the knife|a knife|the blade|them|the gun) on (?:myself|me)\b",
+        unless=(r"\b(?:charity|oxfam|charity shop|car boot|declutter\w*|clear out|moving house|selling)\b",),
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_crash_or_water", SU,
+        r"\b(?:crash|crashing|wreck|wrecking|drive|driving) (?:my|the) (?:car|van|motorbike|bike) (?:\w+ )?"
+        r"(?:on purpose|deliberately|into (?:a|the|something) (?:wall|tree|lorry|bridge|river|sea))\b"
+        r"|\b(?:going to|gonna|want to|wanna|about to|will|thinking of|thinking about|planning to|i am going to) "
+        r"(?:jump|jumping|walk|walking|throw myself) (?:in|into|off) (?:the |a )?(?:river|canal|sea|lake|reservoir|"
+        r"quarry|dock|harbour)\b"
+        r"|\b(?:close to|near to|on the verge of|on the edge of|this close to) (?:ending it|ending my life|killing "
+        r"myself|ending things|doing it)\b",
+        unless=(r"\b(?:swim\w*|for a swim|paddl\w*|summer|hot day|heatwave|holiday|with my mates|for charity|"
+                r"wild swimming|dip|lol|haha)\b",),
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "ch_using_in_front_of_child", CH,
+        r"\b(?:using|injecting|smoking (?:crack|heroin|gear|spice|it|weed)|shooting up|taking drugs|snorting|"
+        r"dealing|cooking up) (?:\w+ ){0,2}?(?:in front of|around|next to) (?:him|her|them|the (?:kids|children|"
+        r"baby)|my (?:kids|children|baby|son|daughter))\b",
+        also=(rf"\b(?:{_CHILD}|kids|children|baby)\b",),
+    ),
+    _rule(
+        "da_knife_to_throat", DA,
+        r"\b(?:put|held|holding|holds|pressed|pressing|pointed|pointing|pulled) (?:a |the |his |her )?(?:knife|"
+        r"blade|gun|screwdriver|broken bottle|glass|machete) (?:to|at|against|on) (?:my|our) (?:throat|neck|head|"
+        r"face|chest|stomach|back)\b",
+        negatable=True,
+        negation_in_match=True,
     ),
     # ------------------------------------------------------------- round 4: word families
     _rule(
@@ -3198,6 +3269,8 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:giving|gives|gave|given|selling|sells|sold|supplying|supplies) (?:drugs|weed|pills|alcohol|"
         r"booze|vodka|spice|coke|ket|vapes?) (?:to )?(?:the |some |my |our |local )?(?:kids|children|"
         r"teenagers|teens|young people|schoolkids|school kids|under ?age\w*|minors|year \d+s?)\b"
+        r"|\b(?:with|staying with|taken by|picked up by|hanging around with|living with|gone off with) (?:some |the "
+        r"|a |older )?(?:dealers?|gang|gang members|older men|drug dealers)\b"
         r"|\b(?:holding|hiding|stashing|keeping|storing|carrying|selling|running|moving|dealing) (?:\w+ )?"
         r"(?:drugs|weed|stuff|packages|parcels|bags|knives|a knife|money|phones?|gear|crack) for (?:older|a gang|"
         r"gangs|dealers?|them|some (?:lads|men|older))\b"
