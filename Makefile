@@ -10,6 +10,11 @@ DEPS        := $(VENV)/.deps-installed
 INSTALLED   := $(VENV)/.installed
 PACKAGES    := $(wildcard */__init__.py)
 MODEL       := models/waymark.tar.gz
+# The crisis classifier, the second net beside the crisis patterns (safety/classifier.py):
+# trained in seconds from the crisis corpus's development half and nlu_data, never downloaded.
+CRISIS_CLASSIFIER := models/crisis_classifier.json
+CRISIS_CLASSIFIER_INPUT := safety/classifier.py safety/triage.py $(wildcard safety/data/*.tsv) \
+               safety/data/heldout_fingerprints.txt $(wildcard nlu_data/*.yml)
 # spaCy without a download: a blank English pipeline with an EntityRuler built from
 # understanding/gazetteers, saved here at build time and loaded by SpacyNLP (config.yml).
 SPACY_PIPELINE := build/spacy-en
@@ -21,26 +26,26 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help run test test-isolation test-calendar model database chat constraints clean browser-deps bench eval eval-crisis eval-heldout
+.PHONY: help run test test-isolation test-calendar model crisis-classifier crisis-cv database chat constraints clean browser-deps bench eval eval-crisis eval-heldout
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-run: $(INSTALLED) $(MODEL) $(DATABASE) ## serve the assistant and web chat on http://127.0.0.1:8000
+run: $(INSTALLED) $(MODEL) $(CRISIS_CLASSIFIER) $(DATABASE) ## serve the assistant and web chat on http://127.0.0.1:8000
 	$(BIN)/waymark serve
 
 # Two pytest workers (pytest-xdist), one per core, each with its own loaded model (~1.3 GB);
 # tests in file order within each worker, browser tests last. `PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= 2
 PYTEST      := $(BIN)/python -m pytest -p no:randomly -n $(PYTEST_WORKERS)
-test: $(INSTALLED) $(MODEL) browser-deps ## run the whole test suite
+test: $(INSTALLED) $(MODEL) $(CRISIS_CLASSIFIER) browser-deps ## run the whole test suite
 	$(PYTEST) $(TEST_ARGS)
 
 # Tests must not lean on each other: the suite once in a random order (pytest-randomly; the seed
 # is printed, `-p randomly --randomly-seed=N` repeats it), then every module on its own. The seed is
 # not reset before each test: pytest-randomly then hands spaCy's thinc a seed above 2**32, which
 # numpy refuses (every test errors).
-test-isolation: $(INSTALLED) $(MODEL) browser-deps ## run the suite in random order, then each test module alone
+test-isolation: $(INSTALLED) $(MODEL) $(CRISIS_CLASSIFIER) browser-deps ## run the suite in random order, then each test module alone
 	$(BIN)/python -m pytest -p randomly --randomly-dont-reset-seed -n $(PYTEST_WORKERS) $(TEST_ARGS)
 	@failed=""; for module in $$(find tests -name 'test_*.py' | sort); do \
 	  echo "== $$module alone"; \
@@ -53,17 +58,24 @@ test-isolation: $(INSTALLED) $(MODEL) browser-deps ## run the suite in random or
 # the system clock through Debian's faketime, installed here as root; CALENDAR_ARGS=--product-clock
 # moves only the product's clock).
 # Five suite runs: over an hour on 2 cores, so it is not part of `make test`.
-test-calendar: $(INSTALLED) $(MODEL) browser-deps ## run the whole suite at five clock-breaking dates
+test-calendar: $(INSTALLED) $(MODEL) $(CRISIS_CLASSIFIER) browser-deps ## run the whole suite at five clock-breaking dates
 	@if [ ! -e /usr/bin/faketime ] && [ "$$(id -u)" = 0 ]; then \
 	  echo "Installing Debian's faketime for the calendar runs"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; \
 	fi
 	$(BIN)/python tests/run_calendar.py $(CALENDAR_ARGS) -- -p no:randomly -n $(PYTEST_WORKERS) -q
 
-chat: $(INSTALLED) $(MODEL) $(DATABASE) ## talk to the assistant in this terminal
+chat: $(INSTALLED) $(MODEL) $(CRISIS_CLASSIFIER) $(DATABASE) ## talk to the assistant in this terminal
 	$(BIN)/waymark chat
 
 model: $(MODEL) ## train the Rasa model if its inputs changed
+
+crisis-classifier: $(CRISIS_CLASSIFIER) ## train the crisis classifier if its inputs changed (seconds)
+
+# How the classifier's threshold was chosen: 5-fold cross-validation on the development half,
+# repeated with 2 seeds (about a minute); prints recall and false alarms at each threshold.
+crisis-cv: $(INSTALLED) ## cross-validate the crisis classifier on the development half
+	$(BIN)/python -m safety.classifier cv $(CRISIS_CV_ARGS)
 
 database: $(DATABASE) ## create and seed the demo directory under var/
 
@@ -90,6 +102,10 @@ $(DEPS): pyproject.toml constraints.txt
 $(INSTALLED): $(DEPS) $(PACKAGES)
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+# Written whole (a scratch file, then renamed), like the model.
+$(CRISIS_CLASSIFIER): $(INSTALLED) $(CRISIS_CLASSIFIER_INPUT)
+	$(BIN)/python -m safety.classifier build --out $@
 
 # The gazetteers as a saved spaCy pipeline (never downloaded); the model depends on it.
 $(SPACY_PIPELINE)/meta.json: $(INSTALLED) understanding/spacy_pipeline.py $(wildcard understanding/gazetteers/*.yml)
@@ -128,7 +144,7 @@ browser-deps: ## install chromium (apt, needs root) and axe-core (npm) for the b
 # results in benchmarks/results/directory_search.json. Postcode districts from ../shared/data.
 # Then conversations at 1 / 10 / 50 people and saturation, Waymark's serving path beside stock
 # `rasa run` + `rasa run actions`, with cold start and model size: benchmarks/results/conversations.json.
-bench: $(INSTALLED) $(MODEL) $(DATABASE) ## benchmark directory search, then conversations (Waymark vs stock Rasa)
+bench: $(INSTALLED) $(MODEL) $(CRISIS_CLASSIFIER) $(DATABASE) ## benchmark directory search, then conversations (Waymark vs stock Rasa)
 	$(BIN)/python benchmarks/directory_search.py --sizes 1000,10000,50000 $(BENCH_ARGS)
 	$(BIN)/python benchmarks/conversations.py $(BENCH_CONVERSATION_ARGS)
 
@@ -137,7 +153,7 @@ bench: $(INSTALLED) $(MODEL) $(DATABASE) ## benchmark directory search, then con
 # reports go to docs/eval/. It trains a model per fold (minutes each on 2 cores), so it is not
 # part of `make test`.
 EVAL_FOLDS ?= 3
-eval: $(INSTALLED) $(MODEL) ## measure understanding (cross-validation vs Rasa's default, crisis detection, held-out set) into docs/eval/
+eval: $(INSTALLED) $(MODEL) $(CRISIS_CLASSIFIER) ## measure understanding (cross-validation vs Rasa's default, crisis detection, held-out set) into docs/eval/
 	$(BIN)/python benchmarks/nlu_eval.py --folds $(EVAL_FOLDS) $(EVAL_ARGS)
 	$(BIN)/python benchmarks/heldout_eval.py $(HELDOUT_ARGS)
 
@@ -146,12 +162,13 @@ eval: $(INSTALLED) $(MODEL) ## measure understanding (cross-validation vs Rasa's
 # accuracy, entity F1), then every journey through the web chat against a seeded directory in a
 # temporary folder (pass rate per kind). Figures and failing ids only, never a text; writes
 # docs/eval/heldout.json and heldout.md. About 3 minutes on 2 cores, no training.
-eval-heldout: $(INSTALLED) $(MODEL) ## measure the model on the held-out messages and journeys into docs/eval/heldout.*
+eval-heldout: $(INSTALLED) $(MODEL) $(CRISIS_CLASSIFIER) ## measure the model on the held-out messages and journeys into docs/eval/heldout.*
 	$(BIN)/python benchmarks/heldout_eval.py $(HELDOUT_ARGS)
 
-# The crisis patterns alone on both halves of the corpus (development and held-out), with and
-# without an invisible character in each crisis message: seconds, no model.
-eval-crisis: $(INSTALLED) ## measure the crisis patterns on the development and held-out corpus (no model)
+# Crisis triage (the patterns, the classifier and both, as every channel runs them) on both halves
+# of the corpus (development and held-out), with and without an invisible character in each
+# crisis message: seconds, no Rasa model.
+eval-crisis: $(INSTALLED) $(CRISIS_CLASSIFIER) ## measure crisis triage on the development and held-out corpus (no model)
 	$(BIN)/python benchmarks/nlu_eval.py --patterns-only $(EVAL_ARGS)
 
 constraints: ## re-pin constraints.txt from the current virtualenv

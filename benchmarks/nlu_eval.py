@@ -4,12 +4,13 @@
    training data in nlu_data/, under Waymark's pipeline (config.yml) and, side by side,
    under Rasa's default pipeline (what `rasa init` trains with), so the choice of
    pipeline rests on a number. Rasa's own reports and confusion matrices are kept.
-2. Crisis detection on the crisis corpus (tests/safety/corpus), for each half separately:
-   the development half (crisis.tsv, near_miss.tsv: the lines the patterns were written
-   against) and the held-out half (heldout/crisis.tsv, heldout/near_miss.tsv: written apart
+2. Crisis detection on the crisis corpus, for each half separately: the development half
+   (safety/data/crisis_train.tsv, near_miss_train.tsv: the lines the patterns were written
+   against) and the held-out half (tests/safety/corpus/heldout/crisis.tsv, near_miss.tsv: written apart
    and never read while writing patterns; its figures are the ones to quote). Recall on
-   the crises and false alarms on the near misses, for the deterministic triage
-   (safety/triage.py), the model's `crisis` intent at the confidence the assistant uses,
+   the crises and false alarms on the near misses, for crisis triage (safety/: the patterns
+   in triage.py, OR the crisis classifier in classifier.py at its threshold where no pattern
+   fired), the model's `crisis` intent at the confidence the assistant uses,
    and both together as every channel runs them; and the patterns' recall again with one
    invisible character (soft hyphen, zero-width space, ...) put inside a word of every
    crisis message. Held-out lines are counted, never printed.
@@ -20,9 +21,11 @@ on 2 cores. Run from the project folder:
 
     .venv/bin/python benchmarks/nlu_eval.py --folds 3
 
-`--patterns-only` (`make eval-crisis`) measures the patterns alone on both halves in a few
-seconds: no model is trained or loaded, and nothing but the crisis figures is written
-(docs/eval/crisis.json, and a table on standard output).
+`--patterns-only` (`make eval-crisis`) measures crisis triage on both halves in a few seconds
+(the patterns alone, and with the crisis classifier as every channel runs them): no Rasa
+model is trained or loaded, and nothing but the crisis figures is written (docs/eval/
+crisis.json, and a table on standard output). It needs the crisis classifier's weights
+(`make crisis-classifier`, a dependency of `make eval-crisis`).
 """
 from __future__ import annotations
 
@@ -40,8 +43,12 @@ from typing import Optional
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "tests" / "safety" / "corpus"
-HALVES = {"development": CORPUS, "heldout": CORPUS / "heldout"}
+# The development half is the product's training data (safety/data/: the patterns were written
+# against it and the classifier learns from it); the held-out half is only ever measured.
+HALVES = {
+    "development": (ROOT / "safety" / "data", "crisis_train.tsv", "near_miss_train.tsv"),
+    "heldout": (ROOT / "tests" / "safety" / "corpus" / "heldout", "crisis.tsv", "near_miss.tsv"),
+}
 # One of these goes inside a word of each crisis message for the "invisible" figures:
 # soft hyphen, zero-width space / non-joiner / joiner, word joiner, byte-order mark.
 INVISIBLE = ("\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
@@ -121,17 +128,17 @@ def entity_scores(folder: Path) -> dict[str, dict]:
     return found
 
 
-def _corpus(name: str, folder: Path = CORPUS) -> list[tuple[str, str]]:
+def _corpus(name: str, folder: Path) -> list[tuple[str, str]]:
     rows = (folder / name).read_text(encoding="utf-8").splitlines()
     return [tuple(r.split("\t", 1)) for r in rows if r.strip() and not r.startswith("#")]  # type: ignore[misc]
 
 
 def _half(name: str) -> Optional[tuple[list[tuple[str, str]], list[tuple[str, str]]]]:
     """(crises, near misses) of one half of the corpus, or None if it is not in this checkout."""
-    folder = HALVES[name]
-    if not ((folder / "crisis.tsv").exists() and (folder / "near_miss.tsv").exists()):
+    folder, crisis, near = HALVES[name]
+    if not ((folder / crisis).exists() and (folder / near).exists()):
         return None
-    return _corpus("crisis.tsv", folder), _corpus("near_miss.tsv", folder)
+    return _corpus(crisis, folder), _corpus(near, folder)
 
 
 def with_invisible(text: str, number: int) -> str:
@@ -145,13 +152,19 @@ def with_invisible(text: str, number: int) -> str:
 
 
 def pattern_rates(crisis: list[tuple[str, str]], near: list[tuple[str, str]]) -> dict:
-    """The patterns alone on one half: recall (plain and with an invisible character in each
-    crisis message), false alarms, and recall by type."""
-    from safety.triage import triage
+    """Crisis triage on one half, as every channel runs it (patterns, then the classifier where
+    no pattern fired): recall (plain and with an invisible character in each crisis message),
+    false alarms and recall by type; and the same counts for the patterns alone."""
+    from safety import classifier
+    from safety.triage import triage, triage_patterns
 
+    classifier.require()  # measuring triage without its second net would mislead
     plain = [triage(t) is not None for _, t in crisis]
     invisible = [triage(with_invisible(t, n)) is not None for n, (_, t) in enumerate(crisis)]
     alarms = [triage(t) is not None for _, t in near]
+    patterns_plain = [triage_patterns(t) is not None for _, t in crisis]
+    patterns_invisible = [triage_patterns(with_invisible(t, n)) is not None for n, (_, t) in enumerate(crisis)]
+    patterns_alarms = [triage_patterns(t) is not None for _, t in near]
     by_type: dict[str, list[int]] = {}
     for (label, _), hit in zip(crisis, plain):
         row = by_type.setdefault(label, [0, 0])
@@ -163,6 +176,13 @@ def pattern_rates(crisis: list[tuple[str, str]], near: list[tuple[str, str]]) ->
         "near_misses": len(near), "false_alarms": sum(alarms),
         "false_alarm_rate": sum(alarms) / len(near),
         "recall_by_type": {k: {"caught": v[0], "of": v[1]} for k, v in sorted(by_type.items())},
+        "classifier_threshold": classifier.THRESHOLD,
+        "patterns": {
+            "caught": sum(patterns_plain), "recall": sum(patterns_plain) / len(crisis),
+            "caught_invisible": sum(patterns_invisible),
+            "recall_invisible": sum(patterns_invisible) / len(crisis),
+            "false_alarms": sum(patterns_alarms), "false_alarm_rate": sum(patterns_alarms) / len(near),
+        },
     }
 
 
@@ -177,18 +197,19 @@ def patterns_only() -> dict:
 
 def pattern_table(halves: dict) -> list[str]:
     lines = [
-        "| half | crises | recall | recall, one invisible character | near misses | false alarms |",
-        "|---|---|---|---|---|---|",
+        "| half | net | crises | recall | recall, one invisible character | near misses | false alarms |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, row in halves.items():
         if row is None:
-            lines.append(f"| {name} | - | not in this checkout | | | |")
+            lines.append(f"| {name} | | - | not in this checkout | | | |")
             continue
-        lines.append(
-            f"| {name} | {row['crises']} | {row['caught']}/{row['crises']} ({row['recall']:.1%}) | "
-            f"{row['caught_invisible']}/{row['crises']} ({row['recall_invisible']:.1%}) | "
-            f"{row['near_misses']} | {row['false_alarms']}/{row['near_misses']} "
-            f"({row['false_alarm_rate']:.1%}) |")
+        for net, figures in (("patterns alone", row["patterns"]), ("patterns + classifier", row)):
+            lines.append(
+                f"| {name} | {net} | {row['crises']} | {figures['caught']}/{row['crises']} "
+                f"({figures['recall']:.1%}) | {figures['caught_invisible']}/{row['crises']} "
+                f"({figures['recall_invisible']:.1%}) | {row['near_misses']} | "
+                f"{figures['false_alarms']}/{row['near_misses']} ({figures['false_alarm_rate']:.1%}) |")
     return lines
 
 
@@ -224,7 +245,7 @@ def crisis_detection_half(model: Path, threshold: float, crisis: list[tuple[str,
     """Recall on the crises and false alarms on the near misses, for each net and both."""
     from safety.triage import triage
 
-    texts = [t for _, t in crisis] + [t for _, t in near]
+    texts = [t for _, t in crisis] + [t for _, t in near]  # triage: the patterns, then the classifier
     say(f"crisis corpus: {len(crisis)} crises and {len(near)} near misses; loading {model.name}")
     confidences = asyncio.run(_crisis_confidences(model, texts))
     patterns = [triage(t) is not None for t in texts]
@@ -313,10 +334,11 @@ def markdown(summary: dict) -> str:
         crisis = {"threshold": crisis["threshold"], "halves": {"development": crisis}}
     lines += [
         "",
-        "## Crisis detection (tests/safety/corpus)",
+        "## Crisis detection (the crisis corpus)",
         "",
-        "Two halves, measured separately. The development half (`crisis.tsv`, `near_miss.tsv`) "
-        "is what the patterns were written against; the held-out half (`heldout/`) was written "
+        "Two halves, measured separately. The development half (`safety/data/crisis_train.tsv`, "
+        "`near_miss_train.tsv`) "
+        "is what the patterns were written against; the held-out half (`tests/safety/corpus/heldout/`) was written "
         "apart and never read while writing them, so its figures are the ones to quote. The "
         f"model's `crisis` intent counts when its confidence is at least {crisis['threshold']} "
         "(`CRISIS_NLU_CONFIDENCE` in waymark/assistant.py). \"One invisible character\" puts a "
@@ -336,9 +358,9 @@ def markdown(summary: dict) -> str:
             "",
             "| net | recall | false-alarm rate |",
             "|---|---|---|",
-            f"| patterns (safety/triage.py) | {p['caught']}/{p['crises']} ({p['recall']:.1%}) | "
+            f"| triage: patterns + crisis classifier (safety/) | {p['caught']}/{p['crises']} ({p['recall']:.1%}) | "
             f"{p['false_alarms']}/{p['near_misses']} ({p['false_alarm_rate']:.1%}) |",
-            f"| patterns, one invisible character in each crisis | {inv['caught_invisible']}/"
+            f"| triage, one invisible character in each crisis | {inv['caught_invisible']}/"
             f"{inv['crises']} ({inv['recall_invisible']:.1%}) | |",
         ]
         for threshold, row in half["model_only"].items():
@@ -397,13 +419,18 @@ def training_data_size() -> tuple[int, int]:
     return examples, len(intents)
 
 
+def halves_threshold(halves: dict) -> str:
+    return next((str(row["classifier_threshold"]) for row in halves.values() if row), "-")
+
+
 def run_patterns_only(out: Path) -> int:
     started = time.monotonic()
     halves = patterns_only()
     out.mkdir(parents=True, exist_ok=True)
     result = {"date": time.strftime("%Y-%m-%d"), "patterns": halves}
     (out / "crisis.json").write_text(json.dumps(result, indent=2) + "\n")
-    print("\n".join(["Crisis patterns (safety/triage.py) on tests/safety/corpus:", ""] + pattern_table(halves)))
+    print("\n".join(["Crisis triage (safety/triage.py patterns; safety/classifier.py at threshold "
+                      f"{halves_threshold(halves)}) on the crisis corpus:", ""] + pattern_table(halves)))
     say(f"wrote {out / 'crisis.json'} in {time.monotonic() - started:.1f} s")
     heldout = halves.get("heldout")
     return 0 if heldout is None or (heldout["recall"] == 1.0 and heldout["recall_invisible"] == 1.0
@@ -424,8 +451,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--only", choices=PIPELINES, help="cross-validate one pipeline; reuse the other's reports in --out")
     parser.add_argument("--crisis-only", action="store_true", help="skip cross-validation; reuse the reports in --out")
     parser.add_argument("--patterns-only", action="store_true",
-                        help="measure only the crisis patterns on both halves of the corpus, in seconds: "
-                             "no model is trained or loaded; writes --out/crisis.json")
+                        help="measure only crisis triage (the patterns, and with the crisis classifier) on "
+                             "both halves of the corpus, in seconds: no Rasa model is trained or loaded; "
+                             "writes --out/crisis.json")
     parser.add_argument("--summary-only", action="store_true",
                         help="train and load nothing: rewrite the summary from the reports and crisis numbers in --out")
     args = parser.parse_args(argv)

@@ -75,9 +75,10 @@ def test_crisis_numbers_fall_back_when_the_directory_is_unreachable():
 
 
 def _corpus(name: str) -> list[tuple[str, str]]:
+    """A file of the crisis corpus's development half (safety/data/)."""
     from support import ROOT
 
-    rows = (ROOT / "tests" / "safety" / "corpus" / name).read_text(encoding="utf-8").splitlines()
+    rows = (ROOT / "safety" / "data" / name).read_text(encoding="utf-8").splitlines()
     return [tuple(r.split("\t", 1)) for r in rows if r.strip() and not r.startswith("#")]
 
 
@@ -88,7 +89,8 @@ CORPUS_PARTS = 4  # so a test run with several workers (pytest -n) can share the
 async def test_whole_path_on_the_corpora_crisis_first_and_few_false_alarms(assistant, part):
     """Patterns AND the model's crisis intent together, as every channel runs them; a quarter
     of each corpus per part, every line in exactly one part."""
-    crisis, near = _corpus("crisis.tsv")[part::CORPUS_PARTS], _corpus("near_miss.tsv")[part::CORPUS_PARTS]
+    crisis = _corpus("crisis_train.tsv")[part::CORPUS_PARTS]
+    near = _corpus("near_miss_train.tsv")[part::CORPUS_PARTS]
     missed, false_alarms = [], []
     for label, text in crisis:
         replies = await assistant.handle(f"corpus-{uuid.uuid4().hex}", text)

@@ -31,6 +31,7 @@ from directory.db import session_scope
 from directory.seed import SAMPLE_DATA, national_line
 from handover.conversation import Desk
 from handover.wording import FAILED_QUEUED
+from safety import classifier as crisis_classifier
 from safety.replies import crisis_reply
 from safety.triage import CrisisMatch, CrisisType
 from understanding.repeats import RepeatedMessages
@@ -339,6 +340,9 @@ class Assistant:
             raise FileNotFoundError(
                 f"No trained model at {settings.model_path}. Run `make model` (or `make run`) first."
             )
+        # The crisis classifier is triage's second net: serving without it would quietly run on
+        # the patterns alone, so start-up fails instead (triage itself never does).
+        crisis_classifier.require()
         check_action_results_with_compiled_schema()
         look_up_event_types_once()
         remember_dialogue_states()

@@ -13,16 +13,20 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from safety.triage import PRIORITY, CrisisMatch, CrisisType, normalise, triage
+from safety.triage import PRIORITY, CrisisMatch, CrisisType, normalise, triage, triage_patterns
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
-HELDOUT = CORPUS / "heldout"
+ROOT = Path(__file__).resolve().parents[2]
+# The development half is the product's training data (safety/data/, also what the classifier
+# learns from); the held-out half stays under tests/ and is never training data.
+DEVELOPMENT = ROOT / "safety" / "data"
+HELDOUT = Path(__file__).resolve().parent / "corpus" / "heldout"
 MAX_FALSE_ALARM_RATE = 0.01
 # The held-out half is a measurement, not a target the patterns were fitted to: the test keeps
 # it from getting worse than last measured (`make eval-crisis`), and the issue's targets (100 %
 # recall, at most 1 % false alarms) stay open until it meets them. Raise these as it improves.
-HELDOUT_RECALL_FLOOR = 0.814
-HELDOUT_FALSE_ALARM_CEILING = 0.018
+# Measured 2 December 2026, patterns + crisis classifier (threshold 0.969): 749/813, 17/1004.
+HELDOUT_RECALL_FLOOR = 0.921
+HELDOUT_FALSE_ALARM_CEILING = 0.017
 MIN_CRISES = 750
 MIN_NEAR_MISSES = 750
 CRISIS_TYPES = {t.value for t in PRIORITY}
@@ -44,8 +48,8 @@ def _key(message: str) -> str:
     return " ".join(message.lower().split())
 
 
-CRISIS = _load(CORPUS / "crisis.tsv")
-NEAR_MISS = _load(CORPUS / "near_miss.tsv")
+CRISIS = _load(DEVELOPMENT / "crisis_train.tsv")
+NEAR_MISS = _load(DEVELOPMENT / "near_miss_train.tsv")
 
 
 def _heldout() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -85,19 +89,23 @@ def test_corpus_sizes_meet_the_minimums(half):
 
 
 def test_no_message_is_in_both_halves():
+    """Not even after normalisation ("he's not breathing." is "hes not breathing")."""
     heldout_crisis, heldout_near = _heldout()
-    development = {_key(m) for _, m in CRISIS + NEAR_MISS}
-    shared = development & {_key(m) for _, m in heldout_crisis + heldout_near}
+    development = {normalise(m) for _, m in CRISIS + NEAR_MISS}
+    shared = development & {normalise(m) for _, m in heldout_crisis + heldout_near}
     # Only the count is shown: the held-out lines are not for reading while writing patterns.
     assert not shared, f"{len(shared)} messages are in both the development and held-out halves"
 
 
 @pytest.mark.parametrize("half", HALVES)
 def test_every_crisis_line_triages_to_its_type(half):
+    """The development half: the patterns alone catch every line, with its kind (the classifier
+    learnt these lines, so it would hide a pattern that stopped working). The held-out half:
+    triage as every channel runs it, patterns and classifier."""
     crisis, _ = _half(half)
     misses, unanswered = [], 0
     for label, message in crisis:
-        match = triage(message)
+        match = triage(message) if half == "heldout" else triage_patterns(message)
         got = match.type.value if match else None
         unanswered += match is None
         if got != label:
