@@ -46,7 +46,7 @@ def _queued(db_url: str, sender: str) -> bool:
 
 def _open_form(assistant, sender: str):
     tracker = run_async(assistant.agent.processor.get_tracker(sender))
-    return (tracker.active_loop or {}).get("name"), tracker.get_slot("requested_slot")
+    return tracker.active_loop_name, tracker.get_slot("requested_slot")
 
 
 @pytest.mark.parametrize("start", RULE_STARTS)

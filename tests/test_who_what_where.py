@@ -82,6 +82,15 @@ def test_a_need_must_be_a_taxonomy_code():
     assert kept and kept[0]["value"] == "needle-exchange"
 
 
+def test_a_need_the_model_missed_is_found_in_the_words():
+    for text in ("WERE CAN I GET CLEEN NEEDELS LS1", "need clean neddles", "syringes pls", "needle exchange"):
+        assert [e["value"] for e in www.needs_in_words([], text)] == ["needle-exchange"], text
+    assert [e["value"] for e in www.needs_in_words([], "where do i get nalaxone")] == ["naloxone"]
+    assert www.needs_in_words([], "i need help") == []
+    named = [{"entity": "need", "value": "housing"}]
+    assert www.needs_in_words(named, "needles and housing") == named
+
+
 @pytest.mark.parametrize("text, value, real", [
     ("im in ls 8", "8", False),
     ("near M 4 please", "4", False),

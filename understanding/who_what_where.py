@@ -137,6 +137,26 @@ def _uses_self(text: str) -> bool:
     return bool(_SELF_USE_VERB.search(text.replace("’", "'")))
 
 
+# Needs named in words the model may miss or misspell ("CLEEN NEEDELS"): a few, with room for typos.
+NEED_WORDS_IN_TEXT = [
+    (re.compile(r"\b(n[ei]{1,2}d+(?:le|el|al|il|l)s?|needle ?exchange|syring\w*|clean works|sharps bins?|nsp)\b", re.I),
+     "needle-exchange"),
+    (re.compile(r"\b(nal[aeio]x+[aeio]ne?|nyxoid|prenoxad)\b", re.I), "naloxone"),
+]
+
+
+def needs_in_words(entities: list[dict], text: str) -> list[dict]:
+    """The entities, with a need found in the words when the model found none."""
+    if any(e.get("entity") == "need" for e in entities) or not text or text.startswith("/"):
+        return entities
+    for pattern, code in NEED_WORDS_IN_TEXT:
+        found = pattern.search(text)
+        if found:
+            return entities + [{"entity": "need", "value": code, "start": found.start(), "end": found.end(),
+                                "extractor": "who_what_where"}]
+    return entities
+
+
 def _persona_in(text: str, entities: list[dict]) -> Optional[str]:
     from actions.context import clean_persona, detect_age, detect_persona  # the words people use
 

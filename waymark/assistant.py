@@ -493,7 +493,9 @@ class Assistant:
         search of the right kind whatever the intent; and an open form the message does not
         answer is left (see `who_what_where.leaves_form`)."""
         parse = dict(parse)
-        parse["entities"] = who_what_where.clean_entities(parse.get("entities") or [], parse.get("text") or "")
+        text = parse.get("text") or ""
+        parse["entities"] = who_what_where.needs_in_words(
+            who_what_where.clean_entities(parse.get("entities") or [], text), text)
         slots = {name: tracker.get_slot(name) for name in ("place", "persona", "need")}
         if _last_action(tracker) in who_what_where.CLARIFY_ACTIONS:
             answered = who_what_where.answer_to_clarification(parse, tracker.get_slot("clarify_offer"))
