@@ -17,6 +17,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.helplines import ActionOfferHelpline
 from understanding import who_what_where as www
 
 DANGER = "If you or someone else is in danger now, call 999."
@@ -29,16 +30,23 @@ class ActionClarify(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         parse = tracker.latest_message or {}
         intent = ((parse.get("intent") or {}).get("name")) or ""
-        if intent == www.DENY:
+        if www.is_no(parse.get("text") or ""):
             dispatcher.utter_message(text=www.SOMETHING_ELSE, buttons=www.START_BUTTONS)
             return [SlotSet("clarify_offer", None)]
         understood = www.understand(parse, {"place": tracker.get_slot("place"),
                                             "persona": tracker.get_slot("persona")})
         text, buttons, offer = www.clarifying_question(understood)
+        if text == www.OPEN_QUESTION:
+            # Nothing understood at all: say so, give the right line to ring (and a person
+            # here only while one can take it), then ask what they need.
+            events = ActionOfferHelpline().run(dispatcher, tracker, domain)
+            text, buttons = www.ASK_WHAT, www.START_BUTTONS[:-1]
+        else:
+            events = []
         if intent == "crisis":  # the model thought it might be a crisis; the patterns did not
             text = f"{text} {DANGER}"
         dispatcher.utter_message(text=text, buttons=buttons)
-        return [SlotSet("clarify_offer", offer)]
+        return events + [SlotSet("clarify_offer", offer)]
 
 
 class ActionDefaultFallback(ActionClarify):

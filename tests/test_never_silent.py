@@ -18,8 +18,8 @@ from waymark.inbound import Inbound
 
 # Every intent a rule starts from (bot/rules), as a button would send it.
 RULE_STARTS = [
-    "/greet", "/goodbye", "/thank", "/bot_challenge", "/ask_human", "/nlu_fallback", "/out_of_scope", "/affirm",
-    "/deny", "/crisis", "/ask_what_to_expect", '/find_service{"need": "treatment"}', "/inform_place",
+    "/greet", "/goodbye", "/thank", "/bot_challenge", "/ask_human", "/nlu_fallback", "/out_of_scope",
+    "/crisis", '/find_service{"need": "treatment"}', "/inform_place",
     '/handover_consent{"choice": "yes"}', '/handover_feedback{"got_help": "yes"}', "/ask_naloxone",
     "/ask_family_support", "/ask_young_people", "/ask_confidentiality", "/ask_referral_route",
     "/request_client_text", "/ask_advocacy", "/ask_complaint", "/ask_legal_advice", "/ask_have_a_say",

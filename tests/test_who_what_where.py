@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from actions.what_to_expect import FIRST_APPOINTMENT, GP_FINDS_OUT, REFERRAL, WITHDRAWAL, answer_for
+from actions.what_to_expect import FIRST_APPOINTMENT, REFERRAL, WITHDRAWAL, answer_for
 from understanding import who_what_where as www
 
 
@@ -129,8 +129,8 @@ def test_nothing_understood_asks_an_open_question_with_ways_in():
 def test_yes_to_the_clarifying_question_is_the_search_it_offered():
     _, _, offer = www.clarifying_question(www.understand(parse("my partner drinks. M4", substance="alcohol",
                                                               place="M4")))
-    for yes in ("/affirm", "yes", "yes please", "yeah", "ok"):
-        answered = www.answer_to_clarification(parse(yes, "affirm", 0.9), offer)
+    for yes in (www.YES_PAYLOAD, "yes", "yes please", "yeah", "ok"):
+        answered = www.answer_to_clarification(parse(yes, "request_reminder", 0.6), offer)
         assert answered["intent"]["name"] == "ask_family_support", yes
         assert {"entity": "place", "value": "M4"} in answered["entities"]
     assert www.answer_to_clarification(parse("no", "deny", 0.9), offer) is None
@@ -157,6 +157,7 @@ def test_a_where_question_is_left_by_anything_but_a_place():
         assert www.leaves_form("find_service_form", "place", parse(text, intent, 0.9)), text
     assert not www.leaves_form("find_service_form", "place", parse("LS6", "inform_place", 0.9, place="LS6"))
     assert not www.leaves_form("find_service_form", "place", parse("Zzyzx", "nlu_fallback", 0.3))
+    assert not www.leaves_form("find_service_form", "place", parse("ZZ9 9ZZ", "out_of_scope", 0.6))
     assert www.leaves_form("find_service_form", "place", parse("is there anything for me as his mum", "nlu_fallback", 0.4))
     assert not www.leaves_form("find_service_form", "place", parse("leeds", "find_service", 0.6, place="Leeds"))
 
@@ -178,5 +179,6 @@ def test_who_is_it_for_can_be_ignored_without_leaving():
 def test_what_happens_questions_get_their_answer():
     assert answer_for("what happens at the first appointment at a drug service") == FIRST_APPOINTMENT
     assert answer_for("do i need my gp to refer me") == REFERRAL
-    assert answer_for("will my gp find out if i go to a drug service") == GP_FINDS_OUT
+    assert answer_for("will my gp find out if i go to a drug service") is None  # confidentiality's own answer
+    assert answer_for("is it private") is None and answer_for("will they tell my parents") is None
     assert answer_for("i want to stop drinking today but i get the shakes and i'm scared of fits") == WITHDRAWAL

@@ -51,15 +51,16 @@ SEARCHING_INTENTS = frozenset({
     "tell_relapse", "ask_carer_info",
 })
 ANSWERING_INTENTS = frozenset({
-    "ask_confidentiality", "ask_legal_advice", "request_client_text", "ask_what_to_expect", "ask_human",
+    "ask_confidentiality", "ask_legal_advice", "request_client_text", "ask_human",
     "crisis", "ask_open_now", "ask_phone_number", "ask_directions", "EXTERNAL_appointment_reminder",
 })
+# A bare yes or no that answers nothing open is asked what they need (action_clarify).
+YES_OR_NO_INTENT = FALLBACK
 # Below this, even an answering intent gives way to a clear who/what/where.
 CONFIDENT = 0.7
 # Intents to search with, by who is asking (when no need was named).
 INTENT_FOR_PERSONA = {YOUNG: "ask_young_people", FAMILY: "ask_family_support"}
 CLARIFY_ACTIONS = frozenset({"action_clarify", "action_default_fallback"})
-AFFIRM, DENY = "affirm", "deny"
 _YES = re.compile(r"^\s*(y|ye|yes|yeah|yea|yep|yup|ya|aye|ok|okay|k|sure|go on|please|yes please|yes pls|"
                   r"yeah please|that's it|thats it|that's right|thats right|correct|right)\b[\s.!x]*$",
                   re.IGNORECASE)
@@ -79,6 +80,8 @@ class Understood:
     persona_here: bool = False        # the message itself says who is asking
     place: Optional[str] = None       # from the message, else remembered
     place_here: bool = False          # the message itself names the place
+    said_yes: bool = False            # the message is a bare yes ("yes please", "ok")
+    said_no: bool = False             # ... or a bare no ("no thanks", "something else")
 
     @property
     def what(self) -> bool:
@@ -195,6 +198,7 @@ def understand(parse: dict, slots: Optional[dict] = None) -> Understood:
         need=_first(entities, "need", NEEDS), substance=_first(entities, "substance", SUBSTANCES),
         persona=persona_here or remembered, persona_here=persona_here is not None,
         place=place_here or slots.get("place") or None, place_here=place_here is not None,
+        said_yes=is_yes(text), said_no=is_no(text),
     )
 
 
@@ -256,10 +260,13 @@ NEED_WORDS = {"treatment": "help with drugs or alcohol", "needle-exchange": "cle
               "carers-assessment": "a carer's assessment", "housing": "housing", "mental-health": "mental health support",
               "prison-release": "help after prison", "pregnancy": "help in pregnancy",
               "employment": "work and training", "advocacy": "an advocate", "mutual-aid": "a support group"}
-YES_PAYLOAD, DENY_PAYLOAD, PERSON_PAYLOAD = "/affirm", "/deny", "/ask_human"
+# "Yes" and "Something else" send words, as someone would type them (on SMS they do): the
+# engine step reads a yes or a no from the words, whatever the classifier made of them.
+YES_PAYLOAD, DENY_PAYLOAD, PERSON_PAYLOAD = "yes", "something else", "/ask_human"
 NOT_SURE = "Sorry, I'm not sure I understood."
 OPEN_QUESTION = ("Sorry, I'm not sure what you'd like me to do. I can find drug and alcohol help near you, for you or "
                  "for someone you care about. What do you need, and where are you (a town or postcode)?")
+ASK_WHAT = ("Tell me what you need and where you are, and I'll look. For example: help with drinking, Leeds.")
 YES_TO_NOTHING = ("Sorry, I'm not sure what you're saying yes to. I can find drug and alcohol help near you, for you or "
                   "for someone you care about. What do you need, and where are you (a town or postcode)?")
 SOMETHING_ELSE = ("OK. Tell me in a few words what you need, and a town or postcode, and I'll look. "
@@ -302,7 +309,7 @@ def clarifying_question(u: Understood) -> tuple[str, list[dict], Optional[str]]:
 
     A yes that answers nothing asked ("yes please" after a listing, or out of the blue) is
     not asked "is this about ...?" back: it is asked what they need."""
-    if u.intent == AFFIRM and not (u.need or u.substance or u.persona_here or u.place_here):
+    if u.said_yes and not (u.need or u.substance or u.persona_here or u.place_here):
         return YES_TO_NOTHING, START_BUTTONS, None
     described = describe(u)
     if described is None:
@@ -317,7 +324,7 @@ def clarifying_question(u: Understood) -> tuple[str, list[dict], Optional[str]]:
 
 
 def is_yes(text: str) -> bool:
-    return text.strip() == YES_PAYLOAD or bool(_YES.match(text or ""))
+    return bool(_YES.match(text or ""))
 
 
 def answer_to_clarification(parse: dict, offer: Any) -> Optional[dict]:
@@ -336,7 +343,8 @@ def answer_to_clarification(parse: dict, offer: Any) -> Optional[dict]:
 
 # --- a yes or no to the question just asked -----------------------------------------------------
 
-_NO = re.compile(r"^\s*(n|no|nah|nope|not now|not really|dont|don't|no need|no ta|no thanks?)"
+_NO = re.compile(r"^\s*(n|no|nah|nope|not now|not really|dont|don't|no need|no ta|no thanks?|something else|"
+                 r"none of (those|them|these)|not that|thats not it|that's not it|wrong)"
                  r"(?:[\s,]+(no|thanks?|thank you|ta|cheers|i'?m ok|im good|i'?m fine|i'?m alright|not now|need|x|mate))*"
                  r"[\s.!]*$", re.IGNORECASE)
 # A button that means "yes" (or "no") to the question it came with: typed words do the same.
@@ -345,7 +353,7 @@ NO_TO = {"/decline_reminder": "decline_reminder"}
 
 
 def is_no(text: str) -> bool:
-    return text.strip() == DENY_PAYLOAD or bool(_NO.match(text or ""))
+    return bool(_NO.match(text or ""))
 
 
 def answer_to_offer(parse: dict, buttons: Optional[list[dict]]) -> Optional[str]:
@@ -365,16 +373,17 @@ def answer_to_offer(parse: dict, buttons: Optional[list[dict]]) -> Optional[str]
 # Said to a form's question, these are not an answer: the form is left, and the dialogue
 # answers the message as if no form were open.
 NOT_AN_ANSWER = frozenset({
-    AFFIRM, DENY, "thank", "goodbye", "greet", "bot_challenge", "out_of_scope", "crisis", "ask_human",
-    "ask_what_to_expect", "ask_confidentiality", "ask_legal_advice", "request_client_text",
+    "thank", "goodbye", "greet", "bot_challenge", "out_of_scope", "crisis", "ask_human",
+    "ask_confidentiality", "ask_legal_advice", "request_client_text",
 } | (SEARCHING_INTENTS - {"inform_place", "find_service"}))
 QUESTIONS_AND_GOODBYES = frozenset({"thank", "goodbye", "greet", "bot_challenge", "out_of_scope", "crisis",
-                                   "ask_human", "ask_what_to_expect", "ask_confidentiality", "ask_legal_advice"})
+                                   "ask_human", "ask_confidentiality", "ask_legal_advice"})
 LEFT_FORM = {
     "find_service_form": "OK, I'll leave the search for now.",
     "reminder_form": "OK, no reminder for now.",
     "carers_assessment_form": "OK, we can leave the carer's assessment for now.",
 }
+_POSTCODE = re.compile(r"^\s*[a-z]{1,2}\d[a-z\d]?(\s*\d[a-z]{2})?\s*$", re.IGNORECASE)
 _DAY_WORDS = re.compile(r"\d|\b(mon|tue|wed|thu|fri|sat|sun|today|tomorrow|tmrw|tmw|next|week|month|jan|feb|mar|apr|"
                         r"may|jun|jul|aug|sep|sept|oct|nov|dec)", re.IGNORECASE)
 
@@ -390,6 +399,8 @@ def leaves_form(loop: str, requested_slot: Optional[str], parse: dict) -> bool:
     intent = (parse.get("intent") or {}).get("name") or FALLBACK
     if text.startswith("/") and intent in ("inform_persona", "inform_place", "inform_date"):
         return False
+    if _POSTCODE.match(text) and requested_slot != "appointment_date":
+        return False  # "ZZ9 9ZZ": the form says it doesn't know that place, and asks again
     if requested_slot == "persona":  # "who is it for?" can always be ignored: the form moves on
         return intent in QUESTIONS_AND_GOODBYES
     if loop == "reminder_form" or requested_slot == "appointment_date":

@@ -513,6 +513,9 @@ class Assistant:
             tracker.update(ActiveLoop(None))
             tracker.update(SlotSet("requested_slot", None))
             parse["waymark_left_form"] = loop
+            loop = None
+        if intent is None and loop is None and (who_what_where.is_yes(text) or who_what_where.is_no(text)):
+            parse = who_what_where.reroute(parse, who_what_where.YES_OR_NO_INTENT)  # asked what they need
         return parse
 
     async def _answer_crisis(self, message: UserMessage, crisis_type: CrisisType, rule: str) -> None:

@@ -38,8 +38,6 @@ from safety.triage import CrisisMatch, triage
 # words (harmless) or, worse, a "/..." text be let past triage because it looks like one.
 KNOWN_PAYLOADS: frozenset[str] = frozenset({
     "/ask_human",
-    "/affirm",
-    "/deny",
     '/find_service{"need": "treatment"}',
     '/find_service{"need": "needle-exchange"}',
     "/ask_naloxone",
