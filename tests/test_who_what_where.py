@@ -158,6 +158,8 @@ def test_a_where_question_is_left_by_anything_but_a_place():
     assert not www.leaves_form("find_service_form", "place", parse("LS6", "inform_place", 0.9, place="LS6"))
     assert not www.leaves_form("find_service_form", "place", parse("Zzyzx", "nlu_fallback", 0.3))
     assert not www.leaves_form("find_service_form", "place", parse("ZZ9 9ZZ", "out_of_scope", 0.6))
+    assert www.leaves_form("find_service_form", "place", parse("where should we go for tea tonight", "inform_persona", 0.5))
+    assert not www.leaves_form("find_service_form", "place", parse("i live in little snoring", "inform_persona", 0.5))
     assert www.leaves_form("find_service_form", "place", parse("is there anything for me as his mum", "nlu_fallback", 0.4))
     assert not www.leaves_form("find_service_form", "place", parse("leeds", "find_service", 0.6, place="Leeds"))
 

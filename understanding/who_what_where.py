@@ -383,6 +383,7 @@ LEFT_FORM = {
     "reminder_form": "OK, no reminder for now.",
     "carers_assessment_form": "OK, we can leave the carer's assessment for now.",
 }
+_PLACE_WORDS = re.compile(r"\b(in|near|nr|at|around|round|live|living|from|town|city|area|postcode)\b", re.I)
 _POSTCODE = re.compile(r"^\s*[a-z]{1,2}\d[a-z\d]?(\s*\d[a-z]{2})?\s*$", re.IGNORECASE)
 _DAY_WORDS = re.compile(r"\d|\b(mon|tue|wed|thu|fri|sat|sun|today|tomorrow|tmrw|tmw|next|week|month|jan|feb|mar|apr|"
                         r"may|jun|jul|aug|sep|sept|oct|nov|dec)", re.IGNORECASE)
@@ -411,6 +412,7 @@ def leaves_form(loop: str, requested_slot: Optional[str], parse: dict) -> bool:
         return False
     if intent in NOT_AN_ANSWER or is_yes(text) or is_no(text):
         return True
-    # Not understood: a word or three is an attempt at a place ("Zzyzx": the form says it
-    # doesn't know it), a whole sentence without a place or a number is something else.
-    return intent == FALLBACK and len(text.split()) > 4 and not re.search(r"\d", text)
+    # A word or three is an attempt at a place ("Zzyzx": the form says it doesn't know it, and
+    # asks again); a whole sentence with no place, no number and no "in"/"near" is something else.
+    return (intent not in ("inform_place", "find_service") and len(text.split()) > 4
+            and not re.search(r"\d", text) and not _PLACE_WORDS.search(text))
