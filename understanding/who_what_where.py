@@ -383,7 +383,7 @@ LEFT_FORM = {
     "reminder_form": "OK, no reminder for now.",
     "carers_assessment_form": "OK, we can leave the carer's assessment for now.",
 }
-_PLACE_WORDS = re.compile(r"\b(in|near|nr|at|around|round|live|living|from|town|city|area|postcode)\b", re.I)
+_PLACE_WORDS = re.compile(r"\b(in|near|nr|live|living|from|postcode)\b", re.I)
 _POSTCODE = re.compile(r"^\s*[a-z]{1,2}\d[a-z\d]?(\s*\d[a-z]{2})?\s*$", re.IGNORECASE)
 _DAY_WORDS = re.compile(r"\d|\b(mon|tue|wed|thu|fri|sat|sun|today|tomorrow|tmrw|tmw|next|week|month|jan|feb|mar|apr|"
                         r"may|jun|jul|aug|sep|sept|oct|nov|dec)", re.IGNORECASE)

@@ -9,6 +9,7 @@ import asyncio
 import logging
 import re
 import threading
+from contextvars import ContextVar
 from pathlib import Path
 
 import yaml
@@ -202,6 +203,34 @@ def check_action_results_with_compiled_schema() -> None:
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
 
 
+# The custom actions that failed during the turn being handled (Rasa logs a failed action and
+# carries on, so a turn whose actions all failed would otherwise look like a quiet one).
+_failed_actions: ContextVar[Optional[list]] = ContextVar("waymark_failed_actions", default=None)
+
+
+def record_failed_actions_once() -> None:
+    """Note every custom action that fails (action server down, an action raising), so the
+    turn fails open with a helpline (and, when it matters, a queue entry) instead of being
+    taken for a dialogue that had nothing to say, which gets a clarifying question."""
+    if getattr(RemoteAction.run, "waymark_records_failures", False):
+        return
+    rasa_run = RemoteAction.run
+
+    async def run(self: RemoteAction, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await rasa_run(self, *args, **kwargs)
+        except ActionExecutionRejection:  # a form's slot was refused: part of the dialogue
+            raise
+        except Exception:
+            failures = _failed_actions.get()
+            if failures is not None:
+                failures.append(self.name())
+            raise
+
+    run.waymark_records_failures = True  # type: ignore[attr-defined]
+    RemoteAction.run = run  # type: ignore[method-assign]
+
+
 def look_up_event_types_once() -> None:
     """Make Rasa find an event's class by its name from a table instead of a search.
 
@@ -350,6 +379,7 @@ class Assistant:
                 f"No trained model at {settings.model_path}. Run `make model` (or `make run`) first."
             )
         check_action_results_with_compiled_schema()
+        record_failed_actions_once()
         look_up_event_types_once()
         remember_dialogue_states()
         _apply_tensorflow_thread_settings()
@@ -403,8 +433,13 @@ class Assistant:
         quiet = False  # a helpline worker has the conversation: silence is intended
         failed = False
         match = inbound.match  # the crisis patterns ran first: a crisis is answered even when the lock store is down
+        failures: list = []
+        _failed_actions.set(failures)
         try:
             replies, quiet = await self._handle_in_turn(message, match)
+            if failures:
+                log.error("Custom actions failed in this turn: %s", ", ".join(failures))
+                failed = True
         except LockError:  # the lock store did not answer, so the turn never started
             log.error("The conversation lock store does not answer; asking the person to try again")
             replies = list(output.messages) or self._answer_without_lock(message, match)
