@@ -11,9 +11,11 @@ from rasa_sdk.types import DomainDict
 
 import timekeeping
 from actions import journey_words as words
-from actions.common import directory_session
+from actions.common import directory_session, latest_text
 from actions.context import YOUNG, persona_of
 from actions.find_service import childline_text
+from actions.what_to_expect import BUTTONS as WHAT_TO_EXPECT_BUTTONS
+from actions.what_to_expect import answer_for
 
 
 class ActionConfidentiality(Action):
@@ -21,6 +23,10 @@ class ActionConfidentiality(Action):
         return "action_confidentiality"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        answer = answer_for(latest_text(tracker))
+        if answer is not None:  # what happens at the first visit, referral, stopping safely
+            dispatcher.utter_message(text=answer, buttons=WHAT_TO_EXPECT_BUTTONS)
+            return []
         persona = persona_of(tracker)
         dispatcher.utter_message(text=words.confidentiality_reply(persona))
         if persona == YOUNG:

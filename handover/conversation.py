@@ -29,10 +29,15 @@ log = logging.getLogger(__name__)
 MAX_NOTE_CHARS = 500
 
 _PAYLOAD = re.compile(r'^/(handover_consent|handover_feedback)(\{.*\})?$', re.DOTALL)
-_YES = re.compile(r"^\s*(y|ye|yes|yeah|yea|yep|ya|ok|okay|k|sure|fine|go on|go ahead|please|yes please|share it|"
-                  r"thats fine|that's fine|that is fine|sounds good|do it)\b[\s.!]*$", re.IGNORECASE)
-_NO = re.compile(r"^\s*(n|no|nah|nope|no thanks?|dont|don't|do not|without it|dont share|don't share|"
-                 r"connect without it)\b[\s.!]*$", re.IGNORECASE)
+# A typed answer to the consent question: one of these words, or several ("ok share it",
+# "yes thats fine", "no dont", "nah without it").
+_YES_WORDS = (r"(y|ye|yes|yeah|yea|yep|yup|ya|aye|ok|okay|k|sure|fine|alright|go on|go ahead|please|pls|plz|"
+              r"yes please|share it|share|thats fine|that's fine|that is fine|sounds good|do it|you can|connect me)")
+_NO_START = (r"(n|no|nah|nope|no thanks?|dont|don't|do not|without it|dont share|don't share|"
+             r"connect without it|rather not)")
+_NO_WORDS = r"(no|nah|thanks?|dont|don't|do not|share|share it|it|without it|just connect me|connect me|pls|please)"
+_YES = re.compile(rf"^\s*{_YES_WORDS}(?:[\s,]+{_YES_WORDS})*[\s.!x]*$", re.IGNORECASE)
+_NO = re.compile(rf"^\s*{_NO_START}(?:[\s,]+{_NO_WORDS})*[\s.!]*$", re.IGNORECASE)
 _EDIT = re.compile(r"^\s*(edit|change|change it|edit it|let me change it|i want to change it)\b[\s.!]*$", re.IGNORECASE)
 _CANCEL = re.compile(r"\b(cancel|stop waiting|leave the queue|never ?mind|dont want a person|don't want a person|"
                      r"no longer need)\b", re.IGNORECASE)

@@ -85,7 +85,7 @@ def _code_payloads(intents: set[str]) -> set[str]:
 
     found = set()
     shape = re.compile(r"^/([a-z_]+)(\{.*\})?$", re.DOTALL)
-    for folder in ("actions", "channels", "handover", "waymark"):
+    for folder in ("actions", "channels", "handover", "waymark", "understanding"):
         for path in (ROOT / folder).rglob("*.py"):
             if path.name == "inbound.py":  # the list itself
                 continue

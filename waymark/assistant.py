@@ -9,6 +9,7 @@ import asyncio
 import logging
 import re
 import threading
+from contextvars import ContextVar
 from pathlib import Path
 
 import yaml
@@ -20,7 +21,7 @@ from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.lock_store import InMemoryLockStore, LockError, LockStore
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
-from rasa.shared.core.events import BotUttered, Event, SlotSet
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SlotSet
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 from rasa_sdk.executor import ActionExecutor
@@ -34,6 +35,7 @@ from handover.wording import FAILED_QUEUED
 from safety import classifier as crisis_classifier
 from safety.replies import crisis_reply
 from safety.triage import CrisisMatch, CrisisType
+from understanding import who_what_where
 from understanding.repeats import RepeatedMessages
 from waymark.conversation_store import ConversationStore
 from waymark.dialogue_states import remember_dialogue_states
@@ -97,6 +99,15 @@ def asks_for_person(message: UserMessage) -> bool:
     turn got that far, or the words themselves."""
     text = message.text or ""
     return text in PERSON_PAYLOADS or _intent(message) == "ask_human" or bool(ASKS_FOR_PERSON.search(text))
+
+
+def _last_action(tracker: Any) -> Optional[str]:
+    """The last action the assistant ran before this message (not listening, not slot-filling)."""
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted) and event.action_name not in (
+                "action_listen", "action_extract_slots", None):
+            return event.action_name
+    return None
 
 
 class StoreNotReachable(RuntimeError):
@@ -191,6 +202,34 @@ def check_action_results_with_compiled_schema() -> None:
 
     validate_action_result.waymark_compiled = True  # type: ignore[attr-defined]
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+
+
+# The custom actions that failed during the turn being handled (Rasa logs a failed action and
+# carries on, so a turn whose actions all failed would otherwise look like a quiet one).
+_failed_actions: ContextVar[Optional[list]] = ContextVar("waymark_failed_actions", default=None)
+
+
+def record_failed_actions_once() -> None:
+    """Note every custom action that fails (action server down, an action raising), so the
+    turn fails open with a helpline (and, when it matters, a queue entry) instead of being
+    taken for a dialogue that had nothing to say, which gets a clarifying question."""
+    if getattr(RemoteAction.run, "waymark_records_failures", False):
+        return
+    rasa_run = RemoteAction.run
+
+    async def run(self: RemoteAction, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await rasa_run(self, *args, **kwargs)
+        except ActionExecutionRejection:  # a form's slot was refused: part of the dialogue
+            raise
+        except Exception:
+            failures = _failed_actions.get()
+            if failures is not None:
+                failures.append(self.name())
+            raise
+
+    run.waymark_records_failures = True  # type: ignore[attr-defined]
+    RemoteAction.run = run  # type: ignore[method-assign]
 
 
 def look_up_event_types_once() -> None:
@@ -344,6 +383,7 @@ class Assistant:
         # the patterns alone, so start-up fails instead (triage itself never does).
         crisis_classifier.require()
         check_action_results_with_compiled_schema()
+        record_failed_actions_once()
         look_up_event_types_once()
         remember_dialogue_states()
         _apply_tensorflow_thread_settings()
@@ -395,15 +435,29 @@ class Assistant:
         output = CollectingOutputChannel()
         message = UserMessage(inbound.text, output, sender_id, input_channel=channel)
         quiet = False  # a helpline worker has the conversation: silence is intended
+        failed = False
         match = inbound.match  # the crisis patterns ran first: a crisis is answered even when the lock store is down
+        failures: list = []
+        _failed_actions.set(failures)
         try:
             replies, quiet = await self._handle_in_turn(message, match)
+            if failures:
+                log.error("Custom actions failed in this turn: %s", ", ".join(failures))
+                failed = True
         except LockError:  # the lock store did not answer, so the turn never started
             log.error("The conversation lock store does not answer; asking the person to try again")
             replies = list(output.messages) or self._answer_without_lock(message, match)
         except Exception:  # noqa: BLE001 - whatever broke, the person must not be left in silence
             log.exception("The assistant failed on a message; answering with a helpline instead")
             replies = list(output.messages)  # a crisis reply already made still goes out
+            failed = True
+        if not replies and not quiet and not failed:
+            # Nothing broke, but the dialogue had nothing to say: never silent, and nobody is
+            # queued for it. Ask what they need (action_clarify does this within the dialogue;
+            # this is the net under it).
+            log.warning("The dialogue ended a turn without a reply; asking a clarifying question")
+            replies = [{"recipient_id": sender_id, "text": who_what_where.OPEN_QUESTION,
+                        "buttons": list(who_what_where.START_BUTTONS)}]
         if not replies and not quiet:
             log.error("No reply was produced; sending the fail-open helpline reply")
             text = fail_open_text(self.database_url)
@@ -450,7 +504,58 @@ class Assistant:
             if crisis_type is not None:
                 await self._answer_crisis(message, crisis_type, rule=match.rule if match else "nlu")
                 return list(message.output_channel.messages), False
-            return list(await processor.handle_message(message) or []), False
+            return await self._dialogue(message), False
+
+    async def _dialogue(self, message: UserMessage) -> list[dict]:
+        """Rasa's `MessageProcessor.handle_message`, step for step, with one step of Waymark's
+        between reading the conversation and logging the message: acting on who, what and
+        where (`understanding.who_what_where`), which needs the remembered slots."""
+        processor = self.agent.processor
+        tracker = await processor.fetch_tracker_and_update_session(message.sender_id, message.output_channel,
+                                                                   message.metadata)
+        message.parse_data = self._act_on(message.parse_data, tracker)
+        await processor._handle_message_with_tracker(message, tracker)
+        left = who_what_where.LEFT_FORM.get(message.parse_data.get("waymark_left_form") or "")
+        if left:  # said first, then the dialogue answers the message itself
+            await message.output_channel.send_text_message(message.sender_id, left)
+            tracker.update(BotUttered(left))
+        tracker = await processor.run_action_extract_slots(message.output_channel, tracker)
+        await processor._run_prediction_loop(message.output_channel, tracker)
+        await processor.run_anonymization_pipeline(tracker)
+        await processor.save_tracker(tracker)
+        return list(message.output_channel.messages)
+
+    @staticmethod
+    def _act_on(parse: dict, tracker: Any) -> dict:
+        """The parse the dialogue acts on: garbage entities dropped; a yes to a clarifying
+        question becomes the search it offered; a place plus a need, substance or persona is a
+        search of the right kind whatever the intent; and an open form the message does not
+        answer is left (see `who_what_where.leaves_form`)."""
+        parse = dict(parse)
+        text = parse.get("text") or ""
+        parse["entities"] = who_what_where.needs_in_words(
+            who_what_where.clean_entities(parse.get("entities") or [], text), text)
+        slots = {name: tracker.get_slot(name) for name in ("place", "persona", "need")}
+        if _last_action(tracker) in who_what_where.CLARIFY_ACTIONS:
+            answered = who_what_where.answer_to_clarification(parse, tracker.get_slot("clarify_offer"))
+            if answered is not None:
+                return answered
+        bot = tracker.latest_bot_utterance
+        intent = who_what_where.answer_to_offer(parse, (bot.data or {}).get("buttons") if bot else None)
+        intent = intent or who_what_where.act_on(parse, slots)
+        if intent is not None:
+            log.info("Acting on who/what/where: %s instead of %s", intent, (parse.get("intent") or {}).get("name"))
+            parse = who_what_where.reroute(parse, intent)
+        loop = tracker.active_loop_name
+        if loop and who_what_where.leaves_form(loop, tracker.get_slot("requested_slot"), parse):
+            log.info("Leaving %s: the message does not answer it", loop)
+            tracker.update(ActiveLoop(None))
+            tracker.update(SlotSet("requested_slot", None))
+            parse["waymark_left_form"] = loop
+            loop = None
+        if intent is None and loop is None and (who_what_where.is_yes(text) or who_what_where.is_no(text)):
+            parse = who_what_where.reroute(parse, who_what_where.YES_OR_NO_INTENT)  # asked what they need
+        return parse
 
     async def _answer_crisis(self, message: UserMessage, crisis_type: CrisisType, rule: str) -> None:
         """Send the crisis reply first, then record it (a storage failure cannot stop it)."""

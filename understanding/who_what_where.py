@@ -1,0 +1,418 @@
+"""Who, what and where: acting on what a message says, whatever its intent's confidence.
+
+What people ask this assistant is mostly WHO (persona, age), WHAT (a need, a substance) and
+WHERE (a place). The intent classifier is the weakest part of the model: "my partner drinks
+every day and i'm worried sick. we live in manchester M4" fell under the fallback threshold
+although every entity in it was right. So, before the dialogue policies run, the assistant
+asks this module what the message is (`act_on`), and a message with a place plus a need, a
+substance or a persona becomes a search of the right kind:
+
+* a young person (under 18) gets the young people's services,
+* a family member gets family support (unless they named a need),
+* anyone else gets the need they named, or treatment for the substance.
+
+**Why a step in the engine, before the policies** (`waymark.assistant.Assistant`), and not
+a rule or the fallback action: Rasa's own machinery then runs exactly as for a message the
+classifier got right - the `need` slot's from-intent mappings, the `find_service_form`
+(which asks where only if nobody said), and the journey's rules - so there is one way to
+search, not a second one hidden in a fallback action; and the step sees the remembered slots
+("is there anything for me as his mum", after "we're in bristol BS2"). It only rewrites the
+parse (the original intent is kept under `waymark_rerouted_from`), so the tracker shows what
+was decided and why. Nothing here imports Rasa: it is plain data in, plain data out, tested
+in tests/test_who_what_where.py.
+
+The same facts build the **clarifying question** for a message that is not understood
+(`clarifying_question`, said by the thin `action_clarify`): "Is this about support for you,
+as a family member, near M4?" [Yes] [Something else] [Talk to a person]. "Yes" (the button or
+a typed yes) is the search that question described (`answer_to_clarification`).
+
+`clean_entities` drops entities that must never be searched for: a `need` that is not a
+taxonomy code (DIET once read "CLEEN" as a need), and an `age` read from a postcode ("ls 8")
+or a time ("11.30").
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from directory.taxonomy import NEEDS, SUBSTANCES
+
+SELF, FAMILY, YOUNG, PRO = "self", "family", "young-person", "professional"
+ADULT_AGE = 18
+FALLBACK = "nlu_fallback"
+# Intents whose own route already searches with the need the message carries (or answers a
+# question that is not a search): left alone.
+SEARCHING_INTENTS = frozenset({
+    "find_service", "inform_place", "ask_naloxone", "ask_family_support", "ask_young_people",
+    "ask_referral_route", "ask_advocacy", "ask_complaint", "ask_have_a_say", "ask_housing",
+    "ask_prison_release", "ask_pregnancy", "ask_mental_health", "ask_employment", "tell_waiting",
+    "tell_relapse", "ask_carer_info",
+})
+ANSWERING_INTENTS = frozenset({
+    "ask_confidentiality", "ask_legal_advice", "request_client_text", "ask_human",
+    "crisis", "ask_open_now", "ask_phone_number", "ask_directions", "EXTERNAL_appointment_reminder",
+})
+# A bare yes or no that answers nothing open is asked what they need (action_clarify).
+YES_OR_NO_INTENT = FALLBACK
+# Below this, even an answering intent gives way to a clear who/what/where.
+CONFIDENT = 0.7
+# Intents to search with, by who is asking (when no need was named).
+INTENT_FOR_PERSONA = {YOUNG: "ask_young_people", FAMILY: "ask_family_support"}
+CLARIFY_ACTIONS = frozenset({"action_clarify", "action_default_fallback"})
+_YES = re.compile(r"^\s*(y|ye|yes|yeah|yea|yep|yup|ya|aye|ok|okay|k|sure|go on|please|yes please|yes pls|"
+                  r"yeah please|that's it|thats it|that's right|thats right|correct|right)\b[\s.!x]*$",
+                  re.IGNORECASE)
+_POSTCODE_BEFORE = re.compile(r"\b[a-z]{1,2}\s?$", re.IGNORECASE)
+_TIME_AROUND = re.compile(r"^[.:]\d|^\s?(am|pm)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Understood:
+    """What one message (with what the conversation already knows) says: who, what, where."""
+
+    intent: str
+    confidence: float
+    need: Optional[str] = None        # a taxonomy need code named in the message
+    substance: Optional[str] = None   # a taxonomy substance code named in the message
+    persona: Optional[str] = None     # from the message, else remembered
+    persona_here: bool = False        # the message itself says who is asking
+    place: Optional[str] = None       # from the message, else remembered
+    place_here: bool = False          # the message itself names the place
+    said_yes: bool = False            # the message is a bare yes ("yes please", "ok")
+    said_no: bool = False             # ... or a bare no ("no thanks", "something else")
+
+    @property
+    def what(self) -> bool:
+        return bool(self.need or self.substance or self.persona_here)
+
+
+def _first(entities: list[dict], name: str, known: Optional[dict] = None) -> Optional[str]:
+    for entity in entities:
+        if entity.get("entity") == name:
+            value = entity.get("value")
+            if isinstance(value, str) and value and (known is None or value in known):
+                return value
+    return None
+
+
+def _age_is_real(entity: dict, text: str) -> bool:
+    value = str(entity.get("value", "")).strip()
+    if not value.isdigit() or not 8 <= int(value) <= 99:
+        return False
+    start, end = entity.get("start"), entity.get("end")
+    if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text):
+        if _POSTCODE_BEFORE.search(text[:start]) and not re.search(r"\b(i'?m|i am|aged?)\s?$", text[:start], re.I):
+            return False  # "ls 8", "M 4": a postcode district, not an age
+        if _TIME_AROUND.search(text[end:]) or re.search(r"\d[.:]$", text[:start]):
+            return False  # "11.30", "10:15", "11 am": a time
+    return True
+
+
+def clean_entities(entities: list[dict], text: str) -> list[dict]:
+    """The entities worth acting on: a need must be a taxonomy code, an age a real age."""
+    kept = []
+    for entity in entities or []:
+        name = entity.get("entity")
+        if name == "need" and entity.get("value") not in NEEDS:
+            continue
+        if name == "age" and not _age_is_real(entity, text or ""):
+            continue
+        kept.append(entity)
+    return kept
+
+
+_AS_FAMILY = re.compile(r"\bas (his|her|their|a|the) (mum|mam|mom|mother|dad|father|parent|wife|husband|partner|"
+                        r"sister|brother|carer|son|daughter|friend|gran|nan|grandparent)\b", re.IGNORECASE)
+_SELF_USE_VERB = re.compile(r"\b(i|im|i'm|i am|ive|i've) (use|using|drink|drinking|smoke|smoking|take|taking|inject"
+                            r"|injecting|on the|on a script|been using|been drinking|relapsed)\b"
+                            r"|\bmy (own )?(drinking|use|using|habit|script|methadone|recovery)\b", re.IGNORECASE)
+
+
+def _family_words(text: str) -> bool:
+    from actions.context import _FAMILY, _lower
+
+    return bool(_FAMILY.search(_lower(text)))
+
+
+def _uses_self(text: str) -> bool:
+    return bool(_SELF_USE_VERB.search(text.replace("’", "'")))
+
+
+# Needs named in words the model may miss or misspell ("CLEEN NEEDELS"): a few, with room for typos.
+NEED_WORDS_IN_TEXT = [
+    (re.compile(r"\b(n[ei]{1,2}d+(?:le|el|al|il|l)s?|needle ?exchange|syring\w*|clean works|sharps bins?|nsp)\b", re.I),
+     "needle-exchange"),
+    (re.compile(r"\b(nal[aeio]x+[aeio]ne?|nyxoid|prenoxad)\b", re.I), "naloxone"),
+]
+
+
+def needs_in_words(entities: list[dict], text: str) -> list[dict]:
+    """The entities, with a need found in the words when the model found none."""
+    if any(e.get("entity") == "need" for e in entities) or not text or text.startswith("/"):
+        return entities
+    for pattern, code in NEED_WORDS_IN_TEXT:
+        found = pattern.search(text)
+        if found:
+            return entities + [{"entity": "need", "value": code, "start": found.start(), "end": found.end(),
+                                "extractor": "who_what_where"}]
+    return entities
+
+
+def _persona_in(text: str, entities: list[dict]) -> Optional[str]:
+    from actions.context import clean_persona, detect_age, detect_persona  # the words people use
+
+    age = detect_age(text)
+    if age is None:
+        age_entity = _first(entities, "age")
+        age = int(age_entity) if age_entity and age_entity.isdigit() else None
+    if age is not None and age < ADULT_AGE:
+        return YOUNG
+    found = detect_persona(text, age)
+    if found == SELF and (_AS_FAMILY.search(text) or (_family_words(text) and not _uses_self(text))):
+        return FAMILY  # "support for me? my wife is drinking herself to death", "for me as his mum"
+    if found:
+        return found
+    if _AS_FAMILY.search(text):
+        return FAMILY
+    for entity in entities:
+        if entity.get("entity") == "persona":
+            value = clean_persona(entity.get("value"))
+            if value:
+                return value
+    return None
+
+
+def understand(parse: dict, slots: Optional[dict] = None) -> Understood:
+    """Who, what and where in a parse (Rasa's shape), with the remembered slots filling gaps."""
+    slots = slots or {}
+    intent = (parse.get("intent") or {})
+    entities = parse.get("entities") or []
+    text = parse.get("text") or ""
+    persona_here = None if text.startswith("/") else _persona_in(text, entities)
+    remembered = slots.get("persona") if slots.get("persona") in (SELF, FAMILY, YOUNG, PRO) else None
+    place_here = _first(entities, "place")
+    return Understood(
+        intent=intent.get("name") or FALLBACK, confidence=float(intent.get("confidence") or 0.0),
+        need=_first(entities, "need", NEEDS), substance=_first(entities, "substance", SUBSTANCES),
+        persona=persona_here or remembered, persona_here=persona_here is not None,
+        place=place_here or slots.get("place") or None, place_here=place_here is not None,
+        said_yes=is_yes(text), said_no=is_no(text),
+    )
+
+
+def search_intent(u: Understood) -> str:
+    """The journey a who/what/where search belongs to."""
+    if u.persona == YOUNG and u.need in (None, "treatment", "family-support", "young-people"):
+        return "ask_young_people"
+    if u.need:
+        return "find_service"
+    return INTENT_FOR_PERSONA.get(u.persona or "", "find_service")
+
+
+def act_on(parse: dict, slots: Optional[dict] = None) -> Optional[str]:
+    """The intent to act on instead of the classifier's, or None to keep it.
+
+    A place (said now or remembered) plus a need, a substance or a persona said now is a
+    search, whatever the intent and its confidence, unless the intent is one that already
+    searches with them, or a confident question with its own answer ("will my gp find out").
+    """
+    slots = slots or {}
+    u = understand(parse, slots)
+    if not (u.place and u.what) or (parse.get("text") or "").startswith("/"):
+        return None
+    if not u.place_here and not (u.need or u.persona_here):
+        return None  # a substance alone in a follow-up ("and coke?") is not a new search
+    if u.intent in SEARCHING_INTENTS:
+        if u.intent == "find_service" and u.persona == YOUNG and not u.need:
+            return "ask_young_people"
+        if (u.intent in ("find_service", "inform_place") and u.persona_here and u.persona == FAMILY
+                and not u.need and not slots.get("need")):
+            return "ask_family_support"  # a family member starting out: support in their own right
+        return None
+    if u.intent in ANSWERING_INTENTS and u.confidence >= CONFIDENT:
+        return None
+    return search_intent(u)
+
+
+def reroute(parse: dict, intent: str, entities: Optional[list[dict]] = None) -> dict:
+    """A copy of the parse with `intent` to act on (and, for a clarification's yes, its entities)."""
+    rerouted = dict(parse)
+    rerouted["waymark_rerouted_from"] = (parse.get("intent") or {}).get("name")
+    rerouted["intent"] = {"name": intent, "confidence": 1.0}
+    if entities is not None:
+        rerouted["entities"] = entities
+    return rerouted
+
+
+# --- the clarifying question --------------------------------------------------------------------
+
+WHO_WORDS = {SELF: "for you", FAMILY: "for you, as a family member", YOUNG: "for you, as a young person",
+             PRO: "for someone you work with"}
+SUBSTANCE_WORDS = {"alcohol": "drinking", "opioids": "heroin or other opioids", "crack": "crack",
+                   "cocaine": "cocaine", "cannabis": "cannabis", "benzodiazepines": "benzos",
+                   "ketamine": "ketamine", "nps": "spice or other new drugs", "ghb": "G",
+                   "stimulants": "speed or other stimulants", "prescription": "prescription drugs",
+                   "chemsex": "chemsex"}
+NEED_WORDS = {"treatment": "help with drugs or alcohol", "needle-exchange": "clean needles",
+              "naloxone": "naloxone", "family-support": "support for family", "young-people": "help for young people",
+              "carers-assessment": "a carer's assessment", "housing": "housing", "mental-health": "mental health support",
+              "prison-release": "help after prison", "pregnancy": "help in pregnancy",
+              "employment": "work and training", "advocacy": "an advocate", "mutual-aid": "a support group"}
+# "Yes" and "Something else" send words, as someone would type them (on SMS they do): the
+# engine step reads a yes or a no from the words, whatever the classifier made of them.
+YES_PAYLOAD, DENY_PAYLOAD, PERSON_PAYLOAD = "yes", "something else", "/ask_human"
+NOT_SURE = "Sorry, I'm not sure I understood."
+OPEN_QUESTION = ("Sorry, I'm not sure what you'd like me to do. I can find drug and alcohol help near you, for you or "
+                 "for someone you care about. What do you need, and where are you (a town or postcode)?")
+ASK_WHAT = ("Tell me what you need and where you are, and I'll look. For example: help with drinking, Leeds.")
+YES_TO_NOTHING = ("Sorry, I'm not sure what you're saying yes to. I can find drug and alcohol help near you, for you or "
+                  "for someone you care about. What do you need, and where are you (a town or postcode)?")
+SOMETHING_ELSE = ("OK. Tell me in a few words what you need, and a town or postcode, and I'll look. "
+                  "Or you can talk to a person.")
+START_BUTTONS = [
+    {"title": "Help with drugs or alcohol", "payload": '/find_service{"need": "treatment"}'},
+    {"title": "Support for me as family", "payload": "/ask_family_support"},
+    {"title": "Talk to a person", "payload": PERSON_PAYLOAD},
+]
+
+
+def _name(code: Optional[str], words: dict, labels: dict) -> Optional[str]:
+    if not code:
+        return None
+    return words.get(code) or labels.get(code, code).lower()
+
+
+def describe(u: Understood) -> Optional[str]:
+    """"support for you, as a family member, near M4", or None when nothing was understood."""
+    if not (u.need or u.substance or u.persona or u.place_here):
+        return None
+    if u.need and u.need != "treatment":
+        what = _name(u.need, NEED_WORDS, NEEDS)
+    elif u.substance:
+        what = f"help with {_name(u.substance, SUBSTANCE_WORDS, SUBSTANCES)}"
+    elif u.persona in (FAMILY, YOUNG) or not u.need:
+        what = "support"
+    else:
+        what = NEED_WORDS["treatment"]
+    parts = [what]
+    if u.persona:
+        parts.append(WHO_WORDS[u.persona])
+    if u.place:
+        parts.append(f"near {u.place}")
+    return ", ".join([" ".join(parts[:2])] + parts[2:]) if len(parts) > 1 else parts[0]
+
+
+def clarifying_question(u: Understood) -> tuple[str, list[dict], Optional[str]]:
+    """(text, buttons, the offer to remember for a yes) for a message not understood.
+
+    A yes that answers nothing asked ("yes please" after a listing, or out of the blue) is
+    not asked "is this about ...?" back: it is asked what they need."""
+    if u.said_yes and not (u.need or u.substance or u.persona_here or u.place_here):
+        return YES_TO_NOTHING, START_BUTTONS, None
+    described = describe(u)
+    if described is None:
+        return OPEN_QUESTION, START_BUTTONS, None
+    offer = {"intent": search_intent(u), "entities": [
+        {"entity": name, "value": value} for name, value in
+        (("need", u.need), ("substance", u.substance), ("place", u.place), ("persona", u.persona)) if value]}
+    text = f"{NOT_SURE} Is this about {described}?"
+    buttons = [{"title": "Yes", "payload": YES_PAYLOAD}, {"title": "Something else", "payload": DENY_PAYLOAD},
+               {"title": "Talk to a person", "payload": PERSON_PAYLOAD}]
+    return text, buttons, json.dumps(offer, sort_keys=True)
+
+
+def is_yes(text: str) -> bool:
+    return bool(_YES.match(text or ""))
+
+
+def answer_to_clarification(parse: dict, offer: Any) -> Optional[dict]:
+    """The parse to act on when the message says yes to a clarifying question's offer."""
+    if not offer or not is_yes(parse.get("text") or ""):
+        return None
+    try:
+        data = json.loads(offer) if isinstance(offer, str) else dict(offer)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("intent"), str):
+        return None
+    entities = [e for e in data.get("entities") or [] if isinstance(e, dict)]
+    return reroute(parse, data["intent"], clean_entities(entities, ""))
+
+
+# --- a yes or no to the question just asked -----------------------------------------------------
+
+_NO = re.compile(r"^\s*(n|no|nah|nope|not now|not really|dont|don't|no need|no ta|no thanks?|something else|"
+                 r"none of (those|them|these)|not that|thats not it|that's not it|wrong)"
+                 r"(?:[\s,]+(no|thanks?|thank you|ta|cheers|i'?m ok|im good|i'?m fine|i'?m alright|not now|need|x|mate))*"
+                 r"[\s.!]*$", re.IGNORECASE)
+# A button that means "yes" (or "no") to the question it came with: typed words do the same.
+YES_TO = {"/request_reminder": "request_reminder", "/request_client_text": "request_client_text"}
+NO_TO = {"/decline_reminder": "decline_reminder"}
+
+
+def is_no(text: str) -> bool:
+    return bool(_NO.match(text or ""))
+
+
+def answer_to_offer(parse: dict, buttons: Optional[list[dict]]) -> Optional[str]:
+    """The intent a typed yes or no means, given the buttons of the question just asked."""
+    text = parse.get("text") or ""
+    if text.startswith("/") or not buttons:
+        return None
+    payloads = [b.get("payload") for b in buttons if isinstance(b, dict)]
+    table = YES_TO if is_yes(text) else NO_TO if is_no(text) else None
+    if table is None:
+        return None
+    return next((table[p] for p in payloads if p in table), None)
+
+
+# --- a form the person does not answer is left ---------------------------------------------------
+
+# Said to a form's question, these are not an answer: the form is left, and the dialogue
+# answers the message as if no form were open.
+NOT_AN_ANSWER = frozenset({
+    "thank", "goodbye", "greet", "bot_challenge", "out_of_scope", "crisis", "ask_human",
+    "ask_confidentiality", "ask_legal_advice", "request_client_text",
+} | (SEARCHING_INTENTS - {"inform_place", "find_service"}))
+QUESTIONS_AND_GOODBYES = frozenset({"thank", "goodbye", "greet", "bot_challenge", "out_of_scope", "crisis",
+                                   "ask_human", "ask_confidentiality", "ask_legal_advice"})
+LEFT_FORM = {
+    "find_service_form": "OK, I'll leave the search for now.",
+    "reminder_form": "OK, no reminder for now.",
+    "carers_assessment_form": "OK, we can leave the carer's assessment for now.",
+}
+_PLACE_WORDS = re.compile(r"\b(in|near|nr|live|living|from|postcode)\b", re.I)
+_POSTCODE = re.compile(r"^\s*[a-z]{1,2}\d[a-z\d]?(\s*\d[a-z]{2})?\s*$", re.IGNORECASE)
+_DAY_WORDS = re.compile(r"\d|\b(mon|tue|wed|thu|fri|sat|sun|today|tomorrow|tmrw|tmw|next|week|month|jan|feb|mar|apr|"
+                        r"may|jun|jul|aug|sep|sept|oct|nov|dec)", re.IGNORECASE)
+
+
+def leaves_form(loop: str, requested_slot: Optional[str], parse: dict) -> bool:
+    """Whether a message leaves the form that asked for `requested_slot` instead of answering.
+
+    The answer itself, a place for a "where" question, a day for a "when", is never a reason
+    to leave; nor is a message the form can read as an unknown place ("Zzyzx": it says so and
+    asks again). A yes, a no, thanks, another question or another journey is.
+    """
+    text = parse.get("text") or ""
+    intent = (parse.get("intent") or {}).get("name") or FALLBACK
+    if text.startswith("/") and intent in ("inform_persona", "inform_place", "inform_date"):
+        return False
+    if _POSTCODE.match(text) and requested_slot != "appointment_date":
+        return False  # "ZZ9 9ZZ": the form says it doesn't know that place, and asks again
+    if requested_slot == "persona":  # "who is it for?" can always be ignored: the form moves on
+        return intent in QUESTIONS_AND_GOODBYES
+    if loop == "reminder_form" or requested_slot == "appointment_date":
+        if intent in ("inform_date", "request_reminder") or (_DAY_WORDS.search(text) and intent not in NOT_AN_ANSWER):
+            return False
+        return True
+    if any(e.get("entity") == "place" for e in parse.get("entities") or []) and intent not in NOT_AN_ANSWER:
+        return False
+    if intent in NOT_AN_ANSWER or is_yes(text) or is_no(text):
+        return True
+    # A word or three is an attempt at a place ("Zzyzx": the form says it doesn't know it, and
+    # asks again); a whole sentence with no place, no number and no "in"/"near" is something else.
+    return (intent not in ("inform_place", "find_service") and len(text.split()) > 4
+            and not re.search(r"\d", text) and not _PLACE_WORDS.search(text))
