@@ -2861,9 +2861,19 @@ _RULES: tuple[_Rule, ...] = (
         r"clothes)|everything i own|everything away|all my (?:stuff|things|belongings|possessions) away)\b"
         r"|\b(?:will not|wont|will no longer|not going to) be a (?:problem|burden|bother|trouble|nuisance)"
         r"(?: to anyone| for anyone| to you| to them)? (?:much longer|for long|soon|after tonight|anymore|any more)\b"
-        r"|\b(?:at|reached|reaching|come to|came to) the end of my (?:rope|tether)\b(?! (?:with|about|over)\b)"
         r"|\b(?:use|using|turn|turning) (?:it|the knife|a knife|the blade|them|the gun) on (?:myself|me)\b",
         unless=(r"\b(?:charity|oxfam|charity shop|car boot|declutter\w*|clear out|moving house|selling)\b",),
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_end_of_rope", SU,
+        # "at the end of my rope" alone can be a decision made; said by a carer about someone
+        # else's drinking or using it is exhaustion, the carers' idiom, and they want support
+        r"\b(?:at|reached|reaching|come to|came to) the end of my (?:rope|tether)\b(?! (?:with|about|over)\b)",
+        unless=(r"\b(?:my|our|his|her) (?:husband|wife|partner|son|daughter|mum|mother|dad|father|brother|sister|"
+                r"boyfriend|girlfriend|fiance|fiancee|kid|child|lad|boy|girl|grandson|granddaughter)\b"
+                r".*\b(?:drink\w*|drunk|using|uses|use|on (?:heroin|crack|coke|drugs|spice|meth|gear)|addict\w*)\b",),
         kind=INTENT,
         negatable=True,
     ),
