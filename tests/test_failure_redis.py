@@ -4,6 +4,7 @@ is still answered first, anyone else is asked politely to try again, with a pers
 once Redis is back, conversations carry on."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -18,6 +19,14 @@ from waymark.assistant import StoreNotReachable, lock_store_for
 FRANK = "0300 123 6600"
 
 
+def _outside_the_moved_clock() -> dict:
+    """Redis is an outside server, like the machine's own Redis and PostgreSQL: in a calendar
+    run (tests/run_calendar.py) it runs on the real clock. Under libfaketime, redis-server's
+    allocator recurses into clock_gettime and the server never answers."""
+    return {name: value for name, value in os.environ.items()
+            if name != "LD_PRELOAD" and not name.startswith("FAKETIME")}
+
+
 def _start_redis(port: int) -> subprocess.Popen:
     binary = shutil.which("redis-server")
     if binary is None:
@@ -26,7 +35,7 @@ def _start_redis(port: int) -> subprocess.Popen:
         pytest.skip("redis-server is not installed")
     proc = subprocess.Popen([binary, "--port", str(port), "--save", "", "--appendonly", "no",
                              "--daemonize", "no", "--bind", "127.0.0.1"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=_outside_the_moved_clock())
     import redis
 
     client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1)
