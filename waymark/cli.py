@@ -144,6 +144,28 @@ def _directory_import_postcodes(args: argparse.Namespace) -> int:
     return 0
 
 
+def import_progress(out=None):
+    """`progress(done, total)` for a long import: '  400/970 services (130 a second, about 4 s
+    left)', rewritten in place on a terminal, one line per batch otherwise (a log, a pipe)."""
+    import time
+
+    out = out or sys.stdout
+    started = time.monotonic()
+    in_place = out.isatty()
+
+    def progress(done: int, total: int) -> None:
+        elapsed = max(time.monotonic() - started, 1e-6)
+        rate = done / elapsed
+        left = f", about {(total - done) / rate:.0f} s left" if done < total and rate > 0 else ""
+        line = f"  {done}/{total} services ({rate:.0f} a second{left})"
+        if in_place:
+            print(f"\r{line}\033[K", end="", file=out, flush=True)
+        else:
+            print(line, file=out, flush=True)
+
+    return progress
+
+
 def _directory_import(args: argparse.Namespace) -> int:
     from directory import oruk_import
     from directory.db import create_schema, engine_for, session_scope
@@ -154,21 +176,19 @@ def _directory_import(args: argparse.Namespace) -> int:
     path = Path(args.path)
     source = args.source or oruk_import.default_source(path)
 
-    def progress(done: int, total: int) -> None:
-        print(f"\r  {done}/{total} services", end="", flush=True)
-
+    progress = import_progress()
     try:
         check_import_size(path, get_settings().max_import_bytes)
         records = oruk_import.read_records(path, args.format)
         print(f"Importing {len(records)} service(s) from {path} as source '{source}'"
-              + (" (full feed: services missing from it become inactive)" if args.full_feed else ""))
+              + (" (full feed: services missing from it become inactive)" if args.full_feed else ""), flush=True)
         with session_scope(url) as session:
             report = oruk_import.import_records(session, records, source, who=args.who,
                                                 full_feed=args.full_feed, progress=progress)
     except (oruk_import.FeedError, ImportTooLarge, OSError, UnicodeDecodeError) as e:
         print(f"\nwaymark: nothing was imported: {e}", file=sys.stderr)
         return 1
-    print(f"\r{report}")
+    print(("\r\033[K" if sys.stdout.isatty() else "") + str(report))
     for line in report.details():
         print(f"  {line}")
     return 0
