@@ -463,6 +463,47 @@ class FeedRecord(Base):
     service = relationship("Service")  # FK_ORDER
 
 
+class FeedSyncRun(Base):
+    """One pull of a council's ORUK feed (`waymark directory sync`, or the schedule while
+    serving): when, from where, what it found and did, or why it failed. A failed or partial
+    pull changes nothing in the directory; its row says why (directory.feed_sync)."""
+
+    __tablename__ = "feed_sync_run"
+    id = _id()
+    source = Column(String(128), nullable=False)  # as feed_record.source
+    url = Column(String(1024), nullable=False)
+    full = Column(Boolean, nullable=False, default=False)  # services missing from the feed were retired
+    modified_after = Column(DateTime(timezone=True))  # an incremental pull: only services changed since
+    trigger = Column(String(128), nullable=False)  # "command", "schedule", "editor:NAME"
+    status = Column(String(16), nullable=False, index=True)  # running, ok, failed, interrupted
+    started_at = Column(DateTime(timezone=True), nullable=False)
+    finished_at = Column(DateTime(timezone=True))
+    pages = Column(Integer, nullable=False, default=0)
+    requests = Column(Integer, nullable=False, default=0)
+    bytes_read = Column(Integer, nullable=False, default=0)
+    records = Column(Integer, nullable=False, default=0)  # service records the feed gave
+    created = Column(Integer, nullable=False, default=0)
+    updated = Column(Integer, nullable=False, default=0)
+    unchanged = Column(Integer, nullable=False, default=0)
+    retired = Column(Integer, nullable=False, default=0)
+    quarantined = Column(Integer, nullable=False, default=0)
+    refused = Column(Integer, nullable=False, default=0)
+    error = Column(Text)
+    holder = Column(String(128))  # which process ran it (host:pid:...)
+
+    __table_args__ = (Index("ix_feed_sync_run_source_started", "source", "started_at"),)
+
+
+class Lease(Base):
+    """A named lease in the database: one instance at a time does a job (syncing a feed) while
+    several serve the same directory. Held until `expires_at`, or until its holder lets go."""
+
+    __tablename__ = "lease"
+    name = Column(String(160), primary_key=True)
+    holder = Column(String(128), nullable=False)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+
+
 class EditorAccount(Base):
     """Someone allowed to change listings: role "editor", or "admin" (can also add users)."""
 
