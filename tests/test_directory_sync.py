@@ -102,6 +102,43 @@ def test_a_paged_feed_is_synced_whole_as_importing_it_would(directory, council, 
     assert _directory_tables(directory)["search_entry"] == _directory_tables(other)["search_entry"]
 
 
+def test_a_sync_from_waymarks_own_feed_brings_every_listing_across(directory, tmp_path):
+    """Waymark's /oruk feed (the profile's shape: list pages of one-to-one fields, every service
+    whole at /services/{id}) synced into an empty directory: every listing arrives, the same."""
+    from fastapi import FastAPI
+
+    from directory import api_oruk, oruk_export
+    from directory.db import create_schema, engine_for
+    from support import serving_in_a_thread
+    from waymark.settings import Settings
+
+    app = FastAPI()
+    app.state.settings = Settings(database_url=directory)
+    app.include_router(api_oruk.router)
+    copy = f"sqlite:///{tmp_path}/copy.db"
+    create_schema(engine_for(copy))
+    with serving_in_a_thread(app, "Waymark's ORUK feed") as port:
+        run = feed_sync.sync(copy, f"http://127.0.0.1:{port}/oruk", "waymark-demo", full=True, options=FAST)
+
+    def published(url):
+        with session_scope(url) as s:
+            return {sid: oruk_export.service_full(s, oruk_export.load_full(s, sid)) for sid in s.scalars(select(Service.id))}
+
+    mine, copied = published(directory), published(copy)
+    assert run.status == "ok" and run.records == run.created == len(mine) and set(copied) == set(mine)
+    for sid, service in mine.items():
+        other = copied[sid]
+        for key in ("name", "description", "status", "email", "url", "minimum_age", "maximum_age", "assured_date"):
+            assert other.get(key) == service.get(key), (sid, key)
+        assert [(p["location"]["latitude"], p["location"]["longitude"]) for p in other["service_at_locations"]] == \
+            [(p["location"]["latitude"], p["location"]["longitude"]) for p in service["service_at_locations"]]
+        hours = (lambda listing: sorted((h.get("byday"), h.get("opens_at"), h.get("closes_at"), h.get("valid_from"))
+                                        for h in listing["schedules"]))
+        assert hours(other) == hours(service), sid
+        # Every code the feed gave is kept (the import may add codes it reads in the text).
+        assert {a["taxonomy_term_id"] for a in service["attributes"]} <= {a["taxonomy_term_id"] for a in other["attributes"]}
+
+
 def test_the_next_sync_asks_only_for_changes_and_retires_nothing(directory, council):
     records, expected = council
     with FeedServer(records) as feed:
@@ -300,7 +337,7 @@ def test_while_serving_the_schedule_runs_in_the_background_and_stops_with_the_se
 
         async def serve_briefly():
             task = asyncio.create_task(feed_sync.sync_on_schedule(settings, check_every=0.2))
-            for _ in range(300):
+            for _ in range(600):  # a minute at most
                 await asyncio.sleep(0.1)
                 if any(r.status == "ok" for r in _runs(directory)):
                     break
