@@ -744,7 +744,7 @@ OWNER_COLUMNS: dict[Any, tuple[str, ...]] = {
     Schedule: ("service_id", "service_at_location_id"),
     Language: ("service_id",),
     CostOption: ("service_id",),
-    Contact: ("service_id",),
+    Contact: ("service_id", "service_at_location_id"),
     Address: ("location_id",),
     Accessibility: ("location_id",),
     ServiceAtLocation: ("service_id",),
@@ -758,11 +758,20 @@ FK_CHILDREN: dict[Any, tuple[tuple[Any, str], ...]] = {
               (CostOption, "service_id"), (Contact, "service_id"), (ServiceAtLocation, "service_id")),
     Location: ((Address, "location_id"), (Accessibility, "location_id"), (Phone, "location_id")),
     Contact: ((Phone, "contact_id"),),
-    ServiceAtLocation: ((Phone, "service_at_location_id"), (Schedule, "service_at_location_id")),
+    ServiceAtLocation: ((Phone, "service_at_location_id"), (Schedule, "service_at_location_id"),
+                        (Contact, "service_at_location_id")),
 }
 # Ids per IN (...) list: SQLite before 3.32 took at most 999 parameters a statement, later ones
 # 32,766 (PostgreSQL has no such limit for these).
 CHUNK = 2000 if sqlite3.sqlite_version_info >= (3, 32) else 900
+# What goes with a row the feed no longer has: a place's own phones, hours and contacts, a
+# contact's phones. (Before, a service-at-location with phones of its own that left the feed
+# failed the whole import on its foreign keys, on every later import of that feed.)
+DEPENDENTS: dict[Any, tuple[tuple[Any, str, str], ...]] = {
+    ServiceAtLocation: ((Phone, "service_at_location_id", "phone"), (Schedule, "service_at_location_id", "schedule"),
+                        (Contact, "service_at_location_id", "contact")),
+    Contact: ((Phone, "contact_id", "phone"),),
+}
 
 
 def _chunks(values: Iterable) -> Iterable[list]:
@@ -962,10 +971,18 @@ class _Writer:
         keep_ids = {o.id for _, o in kept}
         for ident, obj in existing.items():
             if ident not in keep_ids:
-                self.audit(resource_type, ident, "delete")
-                self.delete(obj)
+                self.remove(obj, resource_type)
                 changed = True
         return kept, changed
+
+    def remove(self, obj: Any, resource_type: str) -> None:
+        """Delete a row the feed no longer has, with the rows that belong to it (DEPENDENTS),
+        each with a "delete" audit row."""
+        for model, column, kind in DEPENDENTS.get(type(obj), ()):
+            for child in self.children(model, column, obj.id):
+                self.remove(child, kind)
+        self.audit(resource_type, obj.id, "delete")
+        self.delete(obj)
 
     # -- a batch ----------------------------------------------------------------------------
 
