@@ -1025,6 +1025,7 @@ class _Writer:
         places = [k for (model, k), obj in self.known.items() if model is ServiceAtLocation and obj is not None]
         self.load_children(Phone, "service_at_location_id", places)
         self.load_children(Schedule, "service_at_location_id", places)
+        self.load_children(Contact, "service_at_location_id", places)
         self.load_children(ReviewItem, "resource_id", set(sids) | set(extra_reviews))
         for chunk in _chunks(sids):
             for record in self.session.scalars(select(FeedRecord).where(FeedRecord.source == source,
