@@ -142,10 +142,14 @@ browser-deps: ## install chromium (apt, needs root) and axe-core (npm) for the b
 
 # Directory search at 1,000 / 10,000 / 50,000 services on SQLite and (when it answers) PostgreSQL;
 # results in benchmarks/results/directory_search.json. Postcode districts from ../shared/data.
+# Then importing a real-shaped council feed of 1,000 services (issue 21: under 30 s), first, again
+# and changed, and through `waymark directory import`: services/s and peak memory in
+# benchmarks/results/directory_import.json.
 # Then conversations at 1 / 10 / 50 people and saturation, Waymark's serving path beside stock
 # `rasa run` + `rasa run actions`, with cold start and model size: benchmarks/results/conversations.json.
-bench: $(INSTALLED) $(MODEL) $(CRISIS_CLASSIFIER) $(DATABASE) ## benchmark directory search, then conversations (Waymark vs stock Rasa)
+bench: $(INSTALLED) $(MODEL) $(CRISIS_CLASSIFIER) $(DATABASE) ## benchmark directory search and feed import, then conversations (Waymark vs stock Rasa)
 	$(BIN)/python benchmarks/directory_search.py --sizes 1000,10000,50000 $(BENCH_ARGS)
+	$(BIN)/python benchmarks/directory_import.py --sizes 1000 $(BENCH_IMPORT_ARGS)
 	$(BIN)/python benchmarks/conversations.py $(BENCH_CONVERSATION_ARGS)
 
 # Understanding quality: NLU cross-validation of Waymark's pipeline and Rasa's default side by

@@ -10,6 +10,12 @@
     GET  /editor/reports?kind=report|classification|data|quarantine|all the open review queue
     POST /editor/reports/{id}/resolve          mark a review item done
     POST /editor/users                         (admin) add an editor account
+    GET  /editor/feeds                         councils' feeds: last run, last good run, stale or not
+    GET  /editor/feeds/runs?source=&limit=     the recorded syncs, newest first
+    POST /editor/feeds/{source}/sync?full=     sync a feed from WAYMARK_FEEDS now (422: the feed is
+                                               not one Waymark can take; 502: it could not be had
+                                               whole; 409: a sync of it is running). Nothing is
+                                               written unless the whole feed was read.
 
 Every change is written to the audit table (`metadata`) with the editor's name. Handlers only
 translate between HTTP and `directory.editing`, which holds the queries.
@@ -19,12 +25,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import List, Literal, Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, confloat, conint, constr
 from sqlalchemy.orm import Session
 
-from directory import editing
+from directory import editing, feed_sync
 from directory.api_deps import database_session
 from directory.models import EditorAccount, Service
 from directory.search import successor_id
@@ -136,6 +142,39 @@ class ReviewItemOut(BaseModel):
     status: str
     created_at: datetime
     created_by: str
+
+
+class SyncRunOut(BaseModel):
+    id: str
+    source: str
+    url: str
+    full: bool
+    modified_after: Optional[str]  # an incremental pull asked for services changed since then
+    trigger: str
+    status: str  # running, ok, failed, interrupted
+    started_at: str
+    finished_at: Optional[str]
+    pages: int
+    requests: int
+    bytes_read: int
+    records: int
+    created: int
+    updated: int
+    unchanged: int
+    retired: int
+    quarantined: int
+    refused: int
+    error: Optional[str]
+
+
+class FeedOut(BaseModel):
+    source: str
+    url: Optional[str]
+    configured: bool  # in WAYMARK_FEEDS, so synced on the schedule while serving
+    stale: bool  # no good sync within WAYMARK_FEED_STALE_HOURS
+    hours_since_good_sync: Optional[float]
+    last_run: Optional[SyncRunOut]
+    last_good_run: Optional[SyncRunOut]
 
 
 current_editor = require_role(*editing.EDITING_ROLES)
@@ -257,3 +296,39 @@ def add_user(body: AccountIn, admin: EditorAccount = Depends(current_admin),
                                        who=_who(admin), display_name=body.display_name)
     return AccountOut(id=account.id, name=account.name, role=account.role, email=account.email,
                       display_name=account.display_name)
+
+
+@router.get("/feeds", response_model=List[FeedOut])
+def list_feeds(request: Request, account: EditorAccount = Depends(current_editor)) -> List[FeedOut]:
+    return [FeedOut(**f) for f in feed_sync.feed_status(request.app.state.settings)]
+
+
+@router.get("/feeds/runs", response_model=List[SyncRunOut])
+def list_feed_runs(request: Request, source: Optional[constr(max_length=128)] = None,  # type: ignore[valid-type]
+                   limit: int = Query(50, ge=1, le=500),
+                   account: EditorAccount = Depends(current_editor)) -> List[SyncRunOut]:
+    runs = feed_sync.recent_runs(request.app.state.settings.database_url, source, limit)
+    return [SyncRunOut(**feed_sync.run_dict(r)) for r in runs]
+
+
+@router.post("/feeds/{source}/sync", response_model=SyncRunOut)
+def sync_feed(source: str, request: Request, full: bool = False,
+              account: EditorAccount = Depends(current_editor)) -> SyncRunOut:
+    """Sync one configured feed now and answer with its run. Only feeds in WAYMARK_FEEDS: the
+    server never fetches an address an editor types."""
+    settings = request.app.state.settings
+    try:
+        feeds = {f.name: f for f in feed_sync.configured_feeds(settings.feeds)}
+    except (ValueError, feed_sync.SyncError) as e:
+        raise HTTPException(500, f"WAYMARK_FEEDS is not right: {e}") from None
+    feed = feeds.get(source)
+    if feed is None:
+        known = ", ".join(sorted(feeds)) or "none"
+        raise HTTPException(404, f"no feed named '{source}' in WAYMARK_FEEDS (configured: {known})")
+    try:
+        run = feed_sync.sync(settings.database_url, feed.url, feed.name, full=full,
+                             options=feed_sync.SyncOptions.from_settings(settings),
+                             trigger=f"editor:{account.name}", who=_who(account))
+    except feed_sync.SyncError as e:
+        raise HTTPException(e.status, f"nothing was imported: {e.message}") from None
+    return SyncRunOut(**feed_sync.run_dict(run))

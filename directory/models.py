@@ -31,6 +31,11 @@ from sqlalchemy.orm import Session, declarative_base, relationship
 
 Base = declarative_base()
 
+# FK_ORDER: SQLAlchemy's unit of work orders a flush's INSERTs and DELETEs by relationship(),
+# not by foreign keys alone. Every foreign key below has one, even where nothing reads it, so a
+# single flush of many new rows (an import writes a batch of services at once) inserts parents
+# before children and deletes children first, on PostgreSQL as on SQLite.
+
 
 def new_id() -> str:
     return str(uuid.uuid4())
@@ -114,6 +119,7 @@ class Location(Base):
     # ORM write, so a distance search reads only nearby squares (see directory.search).
     geo_cell = Column(Integer)
 
+    organization = relationship("Organization")
     addresses = relationship("Address", back_populates="location", cascade="all, delete-orphan")
     accessibility = relationship(
         "Accessibility", back_populates="location", cascade="all, delete-orphan"
@@ -186,6 +192,14 @@ def _keep_search_entries(session: Session, _flush_context) -> None:
     after_flush(session)
 
 
+@event.listens_for(Session, "before_commit")
+def _no_commit_before_the_search_rows(session: Session) -> None:
+    """A commit inside `search_index.deferred` writes the search rows it noted first."""
+    from directory.search_index import refresh_deferred
+
+    refresh_deferred(session)
+
+
 class ServiceAtLocation(Base):
     __tablename__ = "service_at_location"
     id = _id()
@@ -228,6 +242,12 @@ class Phone(Base):
     description = Column(Text)
 
     service = relationship("Service", back_populates="phones")
+    # Never read: these tell the unit of work that a phone is written after its location,
+    # organisation, contact and service-at-location (FK_ORDER, above).
+    location = relationship("Location")
+    organization = relationship("Organization")
+    contact = relationship("Contact")
+    service_at_location = relationship("ServiceAtLocation")
 
 
 class Schedule(Base):
@@ -264,6 +284,8 @@ class Schedule(Base):
     notes = Column(Text)
 
     service = relationship("Service", back_populates="schedules")
+    location = relationship("Location")  # FK_ORDER
+    service_at_location = relationship("ServiceAtLocation")  # FK_ORDER
 
 
 class Taxonomy(Base):
@@ -286,6 +308,9 @@ class TaxonomyTerm(Base):
     taxonomy_id = Column(String(64), ForeignKey("taxonomy.id"))
     language = Column(String(8))
     term_uri = Column(String(512))
+
+    parent = relationship("TaxonomyTerm", remote_side=[id])  # FK_ORDER
+    taxonomy_record = relationship("Taxonomy")  # FK_ORDER (`taxonomy` is the column of HSDS's name)
 
 
 class Attribute(Base):
@@ -320,6 +345,8 @@ class Language(Base):
     note = Column(Text)
 
     service = relationship("Service", back_populates="languages")
+    location = relationship("Location")  # FK_ORDER
+    phone = relationship("Phone")  # FK_ORDER
 
 
 class Accessibility(Base):
@@ -361,6 +388,8 @@ class Contact(Base):
 
     organization = relationship("Organization", back_populates="contacts")
     service = relationship("Service", back_populates="contacts")
+    service_at_location = relationship("ServiceAtLocation")  # FK_ORDER
+    location = relationship("Location")  # FK_ORDER
 
 
 class Metadata(Base):
@@ -430,6 +459,49 @@ class FeedRecord(Base):
     source = Column(String(128), primary_key=True)
     service_id = Column(String(64), ForeignKey("service.id"), primary_key=True)
     last_seen_at = Column(DateTime(timezone=True), nullable=False)
+
+    service = relationship("Service")  # FK_ORDER
+
+
+class FeedSyncRun(Base):
+    """One pull of a council's ORUK feed (`waymark directory sync`, or the schedule while
+    serving): when, from where, what it found and did, or why it failed. A failed or partial
+    pull changes nothing in the directory; its row says why (directory.feed_sync)."""
+
+    __tablename__ = "feed_sync_run"
+    id = _id()
+    source = Column(String(128), nullable=False)  # as feed_record.source
+    url = Column(String(1024), nullable=False)
+    full = Column(Boolean, nullable=False, default=False)  # services missing from the feed were retired
+    modified_after = Column(DateTime(timezone=True))  # an incremental pull: only services changed since
+    trigger = Column(String(128), nullable=False)  # "command", "schedule", "editor:NAME"
+    status = Column(String(16), nullable=False, index=True)  # running, ok, failed, interrupted
+    started_at = Column(DateTime(timezone=True), nullable=False)
+    finished_at = Column(DateTime(timezone=True))
+    pages = Column(Integer, nullable=False, default=0)
+    requests = Column(Integer, nullable=False, default=0)
+    bytes_read = Column(Integer, nullable=False, default=0)
+    records = Column(Integer, nullable=False, default=0)  # service records the feed gave
+    created = Column(Integer, nullable=False, default=0)
+    updated = Column(Integer, nullable=False, default=0)
+    unchanged = Column(Integer, nullable=False, default=0)
+    retired = Column(Integer, nullable=False, default=0)
+    quarantined = Column(Integer, nullable=False, default=0)
+    refused = Column(Integer, nullable=False, default=0)
+    error = Column(Text)
+    holder = Column(String(128))  # which process ran it (host:pid:...)
+
+    __table_args__ = (Index("ix_feed_sync_run_source_started", "source", "started_at"),)
+
+
+class Lease(Base):
+    """A named lease in the database: one instance at a time does a job (syncing a feed) while
+    several serve the same directory. Held until `expires_at`, or until its holder lets go."""
+
+    __tablename__ = "lease"
+    name = Column(String(160), primary_key=True)
+    holder = Column(String(128), nullable=False)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
 
 
 class EditorAccount(Base):

@@ -115,3 +115,59 @@ def council_feed(n: int = 300) -> tuple[dict, Expected]:
     page = {"total_items": n, "total_pages": 1, "page_number": 1, "size": n, "first_page": True,
             "last_page": True, "empty": False, "contents": contents}
     return page, expected
+
+
+def reshuffled(page: dict) -> list[dict]:
+    """The same council's feed a month later, changed in every way an update can change one:
+    services renamed, closed or gone; phones dropped, added, and one id given to two services;
+    a place moved to the service next to it (so two services share it, within one batch and
+    across batches); a place's coordinates and address changed, another made confidential;
+    contacts with their own phones; hours at a place; attributes dropped (the feed's terms
+    are then kept) or emptied; a service's places all removed. For tests that compare two ways
+    of importing it (tests/test_directory_import_batches.py)."""
+    import copy
+
+    records = copy.deepcopy(page["contents"])
+    out = []
+    for i, record in enumerate(records):
+        if i % 23 == 22:
+            continue  # gone from the feed
+        if i % 6 == 1 and record["name"].strip():
+            record["name"] += " (new name)"
+            record["description"] = "<p>Now also <b>alcohol</b> treatment &amp; needle exchange.</p>"
+        if i % 9 == 4:
+            record["status"] = "inactive"
+        if i % 8 == 3:
+            record["phones"] = []
+        elif i % 8 == 5:
+            record["phones"].append({"id": _id("phone-extra", i), "number": "0161 496 0" + f"{i % 1000:03d}",
+                                     "type": "text"})
+        if i % 15 == 7:
+            record["phones"].append({"id": _id("phone", i - 1), "number": "0113 496 0500"})  # another's id
+        if i % 10 == 2:
+            record["contacts"] = [{"id": _id("contact", i), "name": f"Duty worker {i}", "email": f"duty{i}@example.org",
+                                   "phones": [{"id": _id("contact-phone", i), "number": "020 7946 0" + f"{i:03d}"[-3:]}]}]
+        sals = record.get("service_at_locations")
+        if sals:
+            location = sals[0]["location"]
+            if i % 7 == 0 and i + 1 < len(records) and records[i + 1].get("service_at_locations"):
+                sals[0]["location"] = copy.deepcopy(records[i + 1]["service_at_locations"][0]["location"])
+            elif i % 7 == 1:
+                location["latitude"] += 0.01
+                location["addresses"][0]["address_1"] = f"{i} Gloucester Road"
+            elif i % 7 == 2:
+                location["attributes"] = [{"id": _id("confidential", i),
+                                           "taxonomy_term": {"code": "feature:confidential-address",
+                                                             "name": "Confidential address"}}]
+            elif i % 7 == 3:
+                sals[0]["schedules"] = [{"id": _id("sal-hours", i), "freq": "WEEKLY", "byday": "SA",
+                                         "opens_at": "10:00", "closes_at": "13:00"}]
+                sals[0]["phones"] = [{"id": _id("sal-phone", i), "number": "0117 496 0" + f"{i % 1000:03d}"}]
+            elif i % 7 == 4:
+                record["service_at_locations"] = []
+        if i % 11 == 8:
+            del record["attributes"]
+        elif i % 11 == 9:
+            record["attributes"] = []
+        out.append(record)
+    return out

@@ -120,6 +120,40 @@ def test_reimport_updates_in_place_and_audits_every_field(fresh_directory, hsds_
         assert flag.status == "resolved"
 
 
+def test_a_place_or_contact_the_feed_drops_takes_its_own_phones_and_hours_with_it(fresh_directory):
+    """Before, a service-at-location with phones of its own that left the feed failed the whole
+    import on its foreign keys (and so every later import of that feed)."""
+    from directory.models import Contact, Phone, Schedule, ServiceAtLocation
+
+    def record(i, places=True, contacts=True):
+        out = {"id": f"drop-{i}", "name": f"Alcohol treatment service {i}"}
+        out["service_at_locations"] = [{
+            "id": f"drop-{i}-sal", "location": {"id": f"drop-{i}-loc", "latitude": 53.8, "longitude": -1.55},
+            "phones": [{"id": f"drop-{i}-sal-phone", "number": "0113 496 0123"}],
+            "schedules": [{"id": f"drop-{i}-sal-hours", "byday": "SA", "opens_at": "10:00", "closes_at": "12:00"}]}
+        ] if places else []
+        out["contacts"] = [{"id": f"drop-{i}-contact", "name": "Duty worker",
+                            "phones": [{"id": f"drop-{i}-contact-phone", "number": "0113 496 0124"}]}] if contacts else []
+        return out
+
+    with session_scope(fresh_directory) as s:
+        oruk_import.import_records(s, [record(i) for i in range(3)], source="council")
+    with session_scope(fresh_directory) as s:
+        report = oruk_import.import_records(s, [record(0, places=False), record(1, contacts=False), record(2)],
+                                            source="council", who="drop-test")
+        assert (report.updated, report.unchanged) == (2, 1)
+    with session_scope(fresh_directory) as s:
+        assert s.get(ServiceAtLocation, "drop-0-sal") is None
+        assert s.get(Phone, "drop-0-sal-phone") is None and s.get(Schedule, "drop-0-sal-hours") is None
+        assert s.get(Contact, "drop-1-contact") is None and s.get(Phone, "drop-1-contact-phone") is None
+        assert s.get(ServiceAtLocation, "drop-2-sal") is not None and s.get(Phone, "drop-2-contact-phone") is not None
+        deleted = {(m.resource_type, m.resource_id) for m in s.scalars(select(Metadata).where(
+            Metadata.updated_by == "drop-test", Metadata.last_action_type == "delete"))}
+        assert deleted == {("service_at_location", "drop-0-sal"), ("phone", "drop-0-sal-phone"),
+                           ("schedule", "drop-0-sal-hours"), ("contact", "drop-1-contact"),
+                           ("phone", "drop-1-contact-phone")}
+
+
 def test_full_feed_retires_only_this_sources_missing_services(fresh_directory):
     def record(i):
         return {"id": f"feed-svc-{i}", "name": f"Alcohol treatment service {i}", "status": "active"}

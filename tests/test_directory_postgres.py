@@ -103,3 +103,31 @@ def test_oruk_api_on_postgres(pg_directory, hsds_dir):
     assert api.get("/oruk/services", params={"modified_after": "2999-01-01T00:00:00Z"}).json()["empty"]
     sals = api.get("/oruk/service_at_locations", params={"taxonomy_term_id": "need:treatment"}).json()
     hsds.validate("/service_at_locations", sals)
+
+
+def test_a_feed_sync_on_postgres(postgres_url):
+    """A sync's import, its run records and its lease on PostgreSQL; a broken page changes nothing."""
+    from dataclasses import replace
+
+    from directory import feed_sync
+    from feed_server import FeedServer
+    from oruk_feeds import council_feed
+    from test_directory_sync import FAST
+
+    create_schema(engine_for(postgres_url))
+    page, expected = council_feed(120)
+    with FeedServer(page["contents"]) as feed:
+        run = feed_sync.sync(postgres_url, feed.url, "pg-feed", full=True, options=FAST)
+        assert run.status == "ok" and run.created == expected.imported
+        with session_scope(postgres_url) as s:
+            before = s.scalar(select(func.count()).select_from(Metadata))
+        feed.fail(("page", 3), "malformed")
+        with pytest.raises(feed_sync.FeedRefused, match="page 3 .* is not valid JSON"):
+            feed_sync.sync(postgres_url, feed.url, "pg-feed", full=True, options=replace(FAST, retries=0))
+    with session_scope(postgres_url) as s:
+        assert s.scalar(select(func.count()).select_from(Metadata)) == before
+        assert [r.status for r in feed_sync.recent_runs(postgres_url, "pg-feed")] == ["failed", "ok"]
+    assert feed_sync.acquire_lease(postgres_url, "feed-sync:pg", "a", 60)
+    assert not feed_sync.acquire_lease(postgres_url, "feed-sync:pg", "b", 60)
+    feed_sync.release_lease(postgres_url, "feed-sync:pg", "a")
+    assert feed_sync.acquire_lease(postgres_url, "feed-sync:pg", "b", 60)

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from channels import rest, twilio_common, twilio_sms, twilio_voice, webchat
 from channels import staff as staff_page
-from directory import api_editor, api_oruk, api_oruk_profile
+from directory import api_editor, api_oruk, api_oruk_profile, feed_sync
 from directory.db import engine_for
 from handover import api as handover_api
 from handover import relay as handover_relay
@@ -61,6 +61,9 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
         await app.state.assistant.warm_up()
         await asyncio.to_thread(create_handover_tables, engine_for(settings.database_url))
         purging = asyncio.create_task(purge_daily(app.state.assistant, settings.retention_days))
+        # Councils' feeds in WAYMARK_FEEDS, synced every few hours by one instance at a time (a
+        # database lease); nothing when none is configured.
+        syncing = asyncio.create_task(feed_sync.sync_on_schedule(settings), name="feed-sync")
         await twilio_common.start(app)  # SMS outbox and reminder loops; nothing without Twilio settings
         app.state.voice_transfer = handover_voice.make_transfer(app)
         watching = asyncio.create_task(handover_relay.watch_queue(app), name="handover-queue")
@@ -71,6 +74,7 @@ def create_app(settings: Optional[Settings] = None, assistant: Optional[Assistan
         log.info("Waymark is ready")
         yield
         watching.cancel()
+        syncing.cancel()
         await twilio_common.stop(app)
         purging.cancel()
 

@@ -144,6 +144,28 @@ def _directory_import_postcodes(args: argparse.Namespace) -> int:
     return 0
 
 
+def import_progress(out=None):
+    """`progress(done, total)` for a long import: '  400/970 services (130 a second, about 4 s
+    left)', rewritten in place on a terminal, one line per batch otherwise (a log, a pipe)."""
+    import time
+
+    out = out or sys.stdout
+    started = time.monotonic()
+    in_place = out.isatty()
+
+    def progress(done: int, total: int) -> None:
+        elapsed = max(time.monotonic() - started, 1e-6)
+        rate = done / elapsed
+        left = f", about {(total - done) / rate:.0f} s left" if done < total and rate > 0 else ""
+        line = f"  {done}/{total} services ({rate:.0f} a second{left})"
+        if in_place:
+            print(f"\r{line}\033[K", end="", file=out, flush=True)
+        else:
+            print(line, file=out, flush=True)
+
+    return progress
+
+
 def _directory_import(args: argparse.Namespace) -> int:
     from directory import oruk_import
     from directory.db import create_schema, engine_for, session_scope
@@ -154,23 +176,124 @@ def _directory_import(args: argparse.Namespace) -> int:
     path = Path(args.path)
     source = args.source or oruk_import.default_source(path)
 
-    def progress(done: int, total: int) -> None:
-        print(f"\r  {done}/{total} services", end="", flush=True)
-
+    progress = import_progress()
     try:
         check_import_size(path, get_settings().max_import_bytes)
         records = oruk_import.read_records(path, args.format)
         print(f"Importing {len(records)} service(s) from {path} as source '{source}'"
-              + (" (full feed: services missing from it become inactive)" if args.full_feed else ""))
+              + (" (full feed: services missing from it become inactive)" if args.full_feed else ""), flush=True)
         with session_scope(url) as session:
             report = oruk_import.import_records(session, records, source, who=args.who,
                                                 full_feed=args.full_feed, progress=progress)
     except (oruk_import.FeedError, ImportTooLarge, OSError, UnicodeDecodeError) as e:
         print(f"\nwaymark: nothing was imported: {e}", file=sys.stderr)
         return 1
-    print(f"\r{report}")
+    print(("\r\033[K" if sys.stdout.isatty() else "") + str(report))
     for line in report.details():
         print(f"  {line}")
+    return 0
+
+
+def _sync_options(args: argparse.Namespace, settings):
+    from directory.feed_sync import SyncOptions
+
+    changes = {name: getattr(args, name) for name in ("per_page", "timeout", "page_timeout", "deadline", "retries",
+                                                       "details") if getattr(args, name, None) is not None}
+    return SyncOptions.from_settings(settings, allow_shrink=args.allow_shrink, **changes)
+
+
+def _directory_sync(args: argparse.Namespace) -> int:
+    from directory import feed_sync
+    from directory.db import create_schema, engine_for
+
+    settings = get_settings()
+    create_schema(engine_for(settings.database_url))
+    options = _sync_options(args, settings)
+
+    def say(line: str) -> None:
+        print(f"  {line}", flush=True)
+
+    if args.configured:
+        if args.url:
+            print("waymark directory sync: give a URL or --configured, not both", file=sys.stderr)
+            return 2
+        try:
+            feeds = feed_sync.configured_feeds(settings.feeds)
+        except (ValueError, feed_sync.SyncError) as e:
+            print(f"waymark: WAYMARK_FEEDS: {e}", file=sys.stderr)
+            return 2
+        if not feeds:
+            print("No feeds configured: set WAYMARK_FEEDS (e.g. bristol=https://example.org/oruk).")
+            return 0
+        outcomes = feed_sync.sync_due_feeds(settings, trigger="command", progress=say, options=options)
+        if not outcomes:
+            print(f"None of the {len(feeds)} configured feed(s) is due (or another instance is syncing them).")
+        failed = 0
+        for feed, outcome in outcomes:
+            if isinstance(outcome, Exception):
+                failed += 1
+                print(f"{feed.name}: nothing was imported: {outcome}", file=sys.stderr)
+            else:
+                print(f"{feed.name}: {_run_summary(outcome)}")
+        return 1 if failed else 0
+    if not args.url:
+        print("waymark directory sync: give the feed's URL (or a name from WAYMARK_FEEDS), or --configured",
+              file=sys.stderr)
+        return 2
+    url, source = args.url, args.source
+    if "://" not in url:
+        try:
+            named = {f.name: f for f in feed_sync.configured_feeds(settings.feeds)}
+        except (ValueError, feed_sync.SyncError):
+            named = {}
+        if url not in named:
+            print(f"waymark: '{url}' is neither an http(s) URL nor a feed named in WAYMARK_FEEDS", file=sys.stderr)
+            return 2
+        url, source = named[url].url, source or named[url].name
+    source = source or feed_sync.source_for(url)
+    print(f"Syncing '{source}' from {url}" + (" (full: services missing from it become inactive)" if args.full
+                                              else ""), flush=True)
+    try:
+        run = feed_sync.sync(settings.database_url, url, source, full=args.full, options=options,
+                             trigger="command", who=args.who, progress=say, import_progress=import_progress())
+    except feed_sync.SyncError as e:
+        print(f"waymark: nothing was imported: {e.message}", file=sys.stderr)
+        return 1
+    print(("\r\033[K" if sys.stdout.isatty() else "") + _run_summary(run))
+    for line in run.report.details():
+        print(f"  {line}")
+    return 0
+
+
+def _run_summary(run) -> str:
+    since = "everything" if run.modified_after is None else f"changes since {run.modified_after:%Y-%m-%d %H:%M} UTC"
+    report = getattr(run, "report", None)
+    what = str(report) if report is not None else (
+        f"{run.created} created, {run.updated} updated, {run.unchanged} unchanged, {run.retired} marked inactive, "
+        f"{run.quarantined} quarantined, {run.refused} refused")
+    return f"Read {run.records} service(s) on {run.pages} page(s) in {run.requests} request(s) ({since}): {what}"
+
+
+def _directory_syncs(args: argparse.Namespace) -> int:
+    from directory import feed_sync
+    from directory.db import create_schema, engine_for
+
+    settings = get_settings()
+    create_schema(engine_for(settings.database_url))
+    runs = feed_sync.recent_runs(settings.database_url, args.source, args.limit)
+    if not runs:
+        print("No feed has been synced yet" + (f" as '{args.source}'" if args.source else "") + ".")
+    for run in runs:
+        started = f"{feed_sync._iso(run.started_at)}"
+        kind = "full" if run.full else ("changes" if run.modified_after else "all")
+        line = (f"{started} {run.source} [{run.status}] {kind}, {run.trigger}: {run.pages} pages, {run.records} "
+                f"services read; {run.created} created, {run.updated} updated, {run.unchanged} unchanged, "
+                f"{run.retired} inactive, {run.quarantined} quarantined, {run.refused} refused")
+        print(line + (f"\n    error: {run.error}" if run.error else ""))
+    report = feed_sync.stale_feeds_report(settings)
+    if report:
+        print("")
+        print(report)
     return 0
 
 
@@ -185,6 +308,12 @@ def _directory_stale(args: argparse.Namespace) -> int:
     with session_scope(settings.database_url) as session:
         groups = stale.stale_listings(session, days)
         print(stale.format_report(groups, days, timekeeping.today()))
+    from directory import feed_sync
+
+    feeds = feed_sync.stale_feeds_report(settings)
+    if feeds:
+        print("")
+        print(feeds)
     return 0
 
 
@@ -346,7 +475,45 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the file is the source's whole directory: mark its services missing from it inactive")
     imp.add_argument("--who", default=None, help="name recorded in the audit trail (default import:SOURCE)")
     imp.set_defaults(func=_directory_import)
-    stale_p = dsub.add_parser("stale", help="list listings not verified recently, by organisation, oldest first")
+    sync_p = dsub.add_parser(
+        "sync", help="pull a council's ORUK feed from its URL and import it (changes since the last sync, or --full)",
+        description="Pull every page of an ORUK (HSDS-UK 3.0) feed over HTTP, fetch each listed service whole from "
+                    "/services/{id} when its page does not carry it, and import everything through the same path as "
+                    "`waymark directory import`, in one transaction. After a good sync, the next asks only for "
+                    "services changed since (modified_after). Timeouts, dropped connections, 429 and 5xx are retried "
+                    "with backoff; a page that cannot be had, is not JSON, is too large or redirects in a loop, or a "
+                    "feed that changes while it is read, fails the run and changes nothing. Every run is recorded "
+                    "(`waymark directory syncs`).")
+    sync_p.add_argument("url", nargs="?", help="the feed's address, e.g. https://example.org/oruk (or its /services), "
+                                               "or the name of a feed in WAYMARK_FEEDS")
+    sync_p.add_argument("--source", default=None,
+                        help="the name its services are recorded under, as for import (default: the feed's name in "
+                             "WAYMARK_FEEDS, or feed:HOST/PATH)")
+    sync_p.add_argument("--full", action="store_true",
+                        help="pull everything and mark this source's services missing from the feed inactive")
+    sync_p.add_argument("--allow-shrink", action="store_true",
+                        help="accept a full pull with less than half the services the source has (refused otherwise)")
+    sync_p.add_argument("--configured", action="store_true",
+                        help="sync every feed in WAYMARK_FEEDS that is due, as the server's schedule does (for cron)")
+    sync_p.add_argument("--per-page", type=int, default=None, help="services per page to ask for (default 100; 0: the "
+                                                                   "server's own)")
+    sync_p.add_argument("--timeout", type=float, default=None, help="seconds to connect and between bytes (default 30)")
+    sync_p.add_argument("--page-timeout", type=float, default=None,
+                        help="seconds for the whole of one response (default 120)")
+    sync_p.add_argument("--deadline", type=float, default=None, help="seconds for the whole pull (default 1800)")
+    sync_p.add_argument("--retries", type=int, default=None, help="tries after the first for a request that failed "
+                                                                  "in a way worth retrying (default 3)")
+    sync_p.add_argument("--details", choices=("auto", "always", "never"), default=None,
+                        help="fetch /services/{id}: when a listed service lacks its nested records (auto, the "
+                             "default), for every service, or never")
+    sync_p.add_argument("--who", default=None, help="name recorded in the audit trail (default sync:SOURCE)")
+    sync_p.set_defaults(func=_directory_sync)
+    syncs_p = dsub.add_parser("syncs", help="list recent feed syncs (when, counts, errors) and feeds not synced lately")
+    syncs_p.add_argument("--source", default=None, help="only this source's runs")
+    syncs_p.add_argument("--limit", type=int, default=20, help="how many runs (default 20)")
+    syncs_p.set_defaults(func=_directory_syncs)
+    stale_p = dsub.add_parser("stale", help="list listings not verified recently, by organisation, oldest first, "
+                                            "and feeds whose last good sync is old")
     stale_p.add_argument("--days", type=int, default=None,
                          help="stale after this many days (default WAYMARK_STALE_AFTER_DAYS, 90)")
     stale_p.set_defaults(func=_directory_stale)

@@ -69,6 +69,17 @@ class Settings:
     max_import_bytes: int = field(
         default_factory=lambda: int(os.environ.get("WAYMARK_MAX_IMPORT_BYTES", str(200 * 1000 * 1000)))
     )
+    # Councils' ORUK feeds kept in sync while serving (directory/feed_sync.py): "name=URL" pairs,
+    # separated by commas, spaces or new lines, e.g. "bristol=https://example.org/oruk".
+    feeds: str = field(default_factory=lambda: os.environ.get("WAYMARK_FEEDS", "").strip())
+    # Each feed is pulled this often (only services changed since the last good pull), and in
+    # full (services missing from it marked inactive) this often.
+    feed_sync_hours: float = field(default_factory=lambda: float(os.environ.get("WAYMARK_FEED_SYNC_HOURS", "6")))
+    feed_full_sync_hours: float = field(
+        default_factory=lambda: float(os.environ.get("WAYMARK_FEED_FULL_SYNC_HOURS", "24"))
+    )
+    # `waymark directory stale` (and the editors' feed list) flag a feed with no good sync for longer.
+    feed_stale_hours: float = field(default_factory=lambda: float(os.environ.get("WAYMARK_FEED_STALE_HOURS", "24")))
     # Worker processes serving on one port (`waymark serve --workers N` sets it for its workers).
     workers: int = field(default_factory=lambda: int(os.environ.get("WAYMARK_WORKERS", "1")))
     # Warm handover: a person waiting this long is told nobody has picked up, and offered alternatives.
