@@ -379,12 +379,7 @@ def helpline_reply(name: str, phone: Optional[str], text_number: Optional[str], 
     conversation here now, say so first: the reply then offers no "Talk to a person here"."""
     parts = [] if can_chat_here else [NOBODY_ON_THE_LINE if on_voice else NOBODY_HERE]
     parts.append(f"You can talk to a real person at {name}.")
-    if phone and text_number:
-        parts.append(f"Ring {phone} or text {text_number}.")
-    elif phone:
-        parts.append(f"Ring {phone}.")
-    elif text_number:
-        parts.append(f"Text {text_number}.")
+    parts.append(how_to_reach(phone, text_number))
     parts.append("It is confidential.")
     if weekly == hours.ALWAYS_OPEN:
         parts.append(hours_sentence(weekly))
@@ -462,15 +457,19 @@ def directions_reply(name: str, address: Optional[str], postcode: Optional[str],
     return f"I don't have an address for {name}. {ask}"
 
 
+def how_to_reach(phone: Optional[str], text_number: Optional[str]) -> str:
+    """'Ring {phone} or text {number}.', 'Ring {phone}.', 'Text {number}.' or nothing."""
+    if phone and text_number:
+        return f"Ring {phone} or text {text_number}."
+    if phone:
+        return f"Ring {phone}."
+    return f"Text {text_number}." if text_number else ""
+
+
 def line_reply(name: str, phone: Optional[str], text_number: Optional[str], weekly: str = "") -> str:
     """A national line described as a line: no place to visit, how to reach it, and its hours."""
     kind = "text line" if text_number and not phone else "phone line"
     parts = [f"{name} is a {kind}, so there's no address to visit."]
-    if phone and text_number:
-        parts.append(f"Ring {phone} or text {text_number}.")
-    elif phone:
-        parts.append(f"Ring {phone}.")
-    elif text_number:
-        parts.append(f"Text {text_number}.")
+    parts.append(how_to_reach(phone, text_number))
     parts.append(hours_sentence(weekly))
     return " ".join(p for p in parts if p)

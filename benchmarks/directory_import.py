@@ -44,6 +44,7 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 from directory import oruk_import, seed  # noqa: E402
 from directory.db import create_schema, make_engine  # noqa: E402
+from directory_search import postgres_database  # noqa: E402  (a scratch PostgreSQL database, as there)
 from oruk_feeds import council_feed  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
@@ -148,25 +149,6 @@ def command_import(url: str, path: Path) -> dict:
     return {"pass": "command", "seconds": round(wall, 2), "load_average": round(os.getloadavg()[0], 2),
             "peak_rss_mb": round(peak_kb[0] / 1024, 1) or None, "progress_lines": len(progress),
             "summary": next((line for line in out.splitlines() if " imported (" in line), "")}
-
-
-def postgres_database(server: str):
-    """Create a scratch database; returns (url, drop) or (None, reason)."""
-    try:
-        import psycopg2
-
-        admin = psycopg2.connect(f"{server}/postgres", connect_timeout=3)
-    except Exception as e:  # noqa: BLE001 - any failure means "not here"
-        return None, f"PostgreSQL not answering at {server}: {e}".strip()
-    admin.autocommit = True
-    name = f"waymark_bench_{uuid.uuid4().hex[:8]}"
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-    return f"{server}/{name}", drop
 
 
 def run_size(url: str, database: str, n: int, records: list, profile: bool) -> list[dict]:
