@@ -72,7 +72,14 @@ def phone_number(text: str) -> Optional[tuple[str, Optional[str]]]:
                                                    or parsed.country_code == 44):
         style = (phonenumbers.PhoneNumberFormat.NATIONAL if parsed.country_code == 44
                  else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-        return phonenumbers.format_number(parsed, style), extension
+        formatted = phonenumbers.format_number(parsed, style)
+        # A UK number the publisher already grouped is kept as they grouped it: helplines are
+        # known by their own spacing ("0808 2000 247", not the library's "0808 200 0247").
+        written = re.sub(r"\s+", " ", raw.split(";")[0].split(" ext")[0]).strip()
+        if (parsed.country_code == 44 and re.fullmatch(r"0\d+(?: \d+)+", written)
+                and written.replace(" ", "") == formatted.replace(" ", "")):
+            return written, extension
+        return formatted, extension
     return None
 
 

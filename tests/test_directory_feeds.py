@@ -169,6 +169,9 @@ def test_html_becomes_plain_text(html, text):
     ("+1 415 555 2671", "+1 415-555-2671"),
     ("tbc", None),
     ("12", None),
+    # a helpline's own grouping is how people know it: kept when the publisher wrote it so
+    ("0808 2000 247", "0808 2000 247"),
+    ("08082000247", "0808 200 0247"),
 ])
 def test_phone_numbers_are_written_the_uk_way(given, written):
     result = feed_normalise.phone_number(given)
