@@ -10,8 +10,9 @@ Two ways to move it:
                      everything: Rasa, TensorFlow, SQLite, Chromium. The wrapper shares one start
                      time with every process it starts (FAKETIME_SHARED), so test workers and the
                      servers they start agree. (Preloading the library by hand with a relative
-                     FAKETIME made TensorFlow's model load hang, measured on 1 December 2026;
-                     through the wrapper it loads, measured on 2 December.)
+                     FAKETIME made TensorFlow's model load hang, measured on 1 December 2026.
+                     Through the wrapper it loaded three times in four on 2 December; once a
+                     test worker's load hung inside Keras's fit, waymark/model_loading.py:41.)
   --product-clock    WAYMARK_CLOCK_OFFSET_SECONDS moves only the product's one clock
                      (`timekeeping`), where libfaketime is not installed. Rasa's own event
                      timestamps stay on the wall clock, so a server's retention sweep sees every
