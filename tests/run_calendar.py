@@ -12,7 +12,9 @@ Two ways to move it:
                      servers they start agree. (Preloading the library by hand with a relative
                      FAKETIME made TensorFlow's model load hang, measured on 1 December 2026.
                      Through the wrapper it loaded three times in four on 2 December; once a
-                     test worker's load hung inside Keras's fit, waymark/model_loading.py:41.)
+                     test worker's load hung inside Keras's fit. The model load now calls the
+                     one training step directly, without fit's tf.data threads: six loads in
+                     six under the wrapper, 13-20 s each, on 2 December.)
   --product-clock    WAYMARK_CLOCK_OFFSET_SECONDS moves only the product's one clock
                      (`timekeeping`), where libfaketime is not installed. Rasa's own event
                      timestamps stay on the wall clock, so a server's retention sweep sees every

@@ -38,7 +38,12 @@ def _load_building_weights_eagerly(cls, model_file_name: Text, model_data_exampl
     config = kwargs.get("config", {})
     model = cls(*args, **kwargs)
     model.compile(optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=True)
-    model.fit(RasaBatchDataGenerator(model_data_example, batch_size=1), verbose=False)
+    # One training step called directly, not through Keras's `fit`: `fit` feeds the step from a
+    # tf.data pipeline whose worker threads wait on timed condition variables, and under a moved
+    # system clock (libfaketime, `make test-calendar`) one load in four hung there. The step
+    # itself is the same arithmetic `fit` would run.
+    batch, _ = RasaBatchDataGenerator(model_data_example, batch_size=1)[0]
+    model.train_step(tf.nest.map_structure(tf.convert_to_tensor, batch))
     model.load_weights(model_file_name)
     model.run_eagerly = bool(config.get(RUN_EAGERLY))  # predictions as the model was trained to run
     if predict_data_example:
