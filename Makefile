@@ -151,6 +151,7 @@ bench: $(INSTALLED) $(MODEL) $(CRISIS_CLASSIFIER) $(DATABASE) ## benchmark direc
 	$(BIN)/python benchmarks/directory_search.py --sizes 1000,10000,50000 $(BENCH_ARGS)
 	$(BIN)/python benchmarks/directory_import.py --sizes 1000 $(BENCH_IMPORT_ARGS)
 	$(BIN)/python benchmarks/conversations.py $(BENCH_CONVERSATION_ARGS)
+	$(BIN)/python benchmarks/turn_stages.py $(BENCH_STAGE_ARGS)
 
 # Understanding quality: NLU cross-validation of Waymark's pipeline and Rasa's default side by
 # side, crisis recall / false alarms on tests/safety/corpus, then the held-out set (below); the

@@ -1,11 +1,18 @@
 """Conversation latency and throughput: Waymark's serving path against stock Rasa.
 
 Starts each server on loopback with the same trained model, then drives N concurrent
-simulated people through realistic multi-turn journeys on the web chat endpoint. Each person
-waits for the reply and "thinks" (about a second) before the next turn; the saturation run
-removes the pause to find the saturation throughput. Reports p50/p95/p99 per turn, turns per
-second and the peak memory of the serving processes, and writes them to
-benchmarks/results/conversations.json.
+simulated people through multi-turn conversations on the web chat endpoint. Each person waits
+for the reply and "thinks" (about a second) before the next turn; the saturation run removes
+the pause to find the saturation throughput. What the people say comes from a named profile
+(`benchmarks/profiles.py`): `realistic` (mostly new messages, a third of turns searching the
+directory, 4-12 turns, every kind of person) and `short` (the four short journeys used until
+December 2026, half of them repeats the repeated-message cache answers).
+
+Reports, for each server, profile and load: p50/p95/p99 per turn, turns per second, the
+servers' CPU time per turn (read from /proc: on a shared machine the steadiest figure), peak
+memory, and beside every figure the share of turns the repeated-message cache could have
+answered and the share that asked the directory (with the share whose reply gave a distance,
+so a search that found nothing shows). Writes benchmarks/results/conversations.json.
 
     .venv/bin/python benchmarks/conversations.py --help
 """
@@ -32,21 +39,19 @@ from pathlib import Path
 import aiohttp
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from profiles import PROFILES, SEARCH, ProfileMix  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "benchmarks" / "results"
 REDIS = os.environ.get("WAYMARK_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-JOURNEYS = [
-    ["hello", "I need help with my drinking near LS1 4AP", "thanks", "bye"],
-    ["hi", "wheres the nearest needle exchange", "LS6", "what about in Manchester instead"],
-    ["can i talk to a real person", "i want help for my drinking", "leeds", "cheers"],
-    ["help with crack near M1 2AA", "are you a bot", "thanks"],
-]
 
 
 @dataclass
 class RunResult:
     server: str
+    profile: str
     conversations: int
     think_seconds: float
     turns: int
@@ -55,7 +60,11 @@ class RunResult:
     p95_ms: float
     p99_ms: float
     turns_per_second: float
+    cpu_ms_per_turn: float  # user + system CPU of the serving processes, over the run, per turn
     peak_rss_mb: float
+    cache_hit_share: float  # turns the repeated-message cache could have answered (at most)
+    search_share: float  # turns that asked the directory for something near a place
+    distance_reply_share: float  # of those, the share whose reply gave a distance ("2.1 miles")
 
 
 def free_port() -> int:
@@ -99,6 +108,19 @@ def scratch_directory(source: Path, scratch: Path) -> str:
     with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(copy)) as target:
         original.backup(target)  # a consistent copy, even of a database in use
     return f"sqlite:///{copy}"
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds the processes (and their children) have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in with_children(pids):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / ticks
 
 
 def machine_loop_seconds() -> float:
@@ -149,6 +171,7 @@ class Server:
 
     def __init__(self, kind: str, env: dict[str, str], scratch: Path):
         self.kind, self.env, self.scratch, self.procs = kind, env, scratch, []
+        self.sent: set[str] = set()  # every text sent to it, for the cache-hit share
         self.port = free_port()
 
     def start(self) -> float:
@@ -191,8 +214,19 @@ class Server:
         return f"http://127.0.0.1:{self.port}/webhooks/rest/webhook"
 
 
-async def person(url: str, think: float, stop_at: float, latencies: list[float], errors: list[int],
-                 rng: random.Random) -> None:
+@dataclass
+class Tally:
+    """What one run's people sent and got back."""
+    latencies: list[float]
+    sent_before: set[str]  # every text this server has been sent, warm-ups included
+    errors: int = 0
+    searches_with_distance: int = 0
+
+    def __post_init__(self) -> None:
+        self.mix = ProfileMix(self.sent_before)
+
+
+async def person(url: str, profile: str, think: float, stop_at: float, tally: Tally, rng: random.Random) -> None:
     """One simulated person on their own phone or browser: their own keep-alive connection, as
     a person's chat page has (a pool shared by everyone would pile the traffic onto whichever
     worker accepted its first connections)."""
@@ -206,39 +240,52 @@ async def person(url: str, think: float, stop_at: float, latencies: list[float],
             # A new conversation each journey, never one from an earlier run: the same ids again
             # would replay ever longer histories, which no new person brings.
             sender = f"bench-{uuid.uuid4().hex}"
-            for text in rng.choice(JOURNEYS):
+            for turn in PROFILES[profile](rng):
                 if time.monotonic() >= stop_at:
                     return
                 start = time.perf_counter()
+                replies: object = None
                 try:
-                    async with client.post(url, json={"sender": sender, "message": text}) as response:
+                    async with client.post(url, json={"sender": sender, "message": turn.text}) as response:
                         replies = await response.json()
                         ok = response.status == 200 and isinstance(replies, list) and bool(replies)
                 except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
                     ok = False
-                latencies.append((time.perf_counter() - start) * 1000)
-                if not ok:
-                    errors.append(1)
+                tally.latencies.append((time.perf_counter() - start) * 1000)
+                tally.mix.count(turn)
+                tally.errors += not ok
+                if ok and turn.kind == SEARCH and any(" mile" in str(r.get("text", "")) for r in replies
+                                                      if isinstance(r, dict)):
+                    tally.searches_with_distance += 1
                 if think:
                     await asyncio.sleep(rng.uniform(0.8 * think, 1.2 * think))
 
 
-async def drive(server: Server, conversations: int, think: float, seconds: float) -> RunResult:
-    latencies: list[float] = []
-    errors: list[int] = []
+async def drive(server: Server, profile: str, conversations: int, think: float, seconds: float) -> RunResult:
+    """One run. Each person's conversations are drawn from a seed named after the run and the
+    person: the same for every server (a fair comparison), different for each run on one server
+    (whose repeated-message cache remembers the runs before)."""
     # Warm-up: the first turns load lazily-built parts; several people, so every worker gets some.
     warm_until = time.monotonic() + 2
-    await asyncio.gather(*(person(server.url, 0, warm_until, [], [], random.Random(-1 - i))
+    await asyncio.gather(*(person(server.url, profile, 0, warm_until, Tally([], server.sent),
+                                  random.Random(f"warm-{profile}-{conversations}-{think}-{i}"))
                            for i in range(2 * (os.cpu_count() or 2))))
-    start = time.monotonic()
+    tally = Tally([], server.sent)
+    pids = [p.pid for p in server.procs]
+    cpu_before, start = cpu_seconds(pids), time.monotonic()
     stop_at = start + seconds
-    await asyncio.gather(*(person(server.url, think, stop_at, latencies, errors, random.Random(i))
+    await asyncio.gather(*(person(server.url, profile, think, stop_at, tally,
+                                  random.Random(f"{profile}-{conversations}-{think}-{i}"))
                            for i in range(conversations)))
-    elapsed = time.monotonic() - start
+    elapsed, cpu_used = time.monotonic() - start, cpu_seconds(pids) - cpu_before
+    latencies = tally.latencies
     q = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [latencies[0]] * 99
-    return RunResult(server.kind, conversations, think, len(latencies), len(errors), round(q[49], 1),
+    mix = tally.mix.summary()
+    return RunResult(server.kind, profile, conversations, think, len(latencies), tally.errors, round(q[49], 1),
                      round(q[94], 1), round(q[98], 1), round(len(latencies) / elapsed, 1),
-                     peak_rss_mb([p.pid for p in server.procs]))
+                     round(1000 * cpu_used / max(len(latencies), 1), 1), peak_rss_mb(pids),
+                     mix["cache_hit_share"], mix["search_share"],
+                     round(tally.searches_with_distance / max(tally.mix.searches, 1), 3))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -248,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=1.0, help="seconds a person thinks between turns (default 1)")
     parser.add_argument("--saturation", type=int, default=50,
                         help="conversations for the no-think saturation run (0 to skip; default 50)")
+    parser.add_argument("--profiles", default="realistic,short",
+                        help="what the people say (benchmarks/profiles.py): realistic (mostly new messages and "
+                             "directory searches) and short (the pre-December journeys); default both")
     parser.add_argument("--servers", default="waymark,waymark-workers,stock",
                         help="which servers to measure: waymark (one process), waymark-workers (a worker "
                              "per core sharing Redis locks; skipped without Redis), stock (default: all three)")
@@ -274,6 +324,11 @@ def run(args: argparse.Namespace, scratch: Path) -> int:
             return 2
         env["WAYMARK_DATABASE_URL"] = scratch_directory(ROOT / "var" / "waymark.db", scratch)
     counts = [int(c) for c in args.conversations.split(",") if c]
+    profiles = [p for p in args.profiles.split(",") if p]
+    unknown = [p for p in profiles if p not in PROFILES]
+    if unknown:
+        print(f"Unknown profile(s) {', '.join(unknown)}: choose from {', '.join(sorted(PROFILES))}.", file=sys.stderr)
+        return 2
     results: list[RunResult] = []
     cold_starts: dict[str, float] = {}
     machine: dict[str, dict[str, float]] = {}
@@ -295,13 +350,17 @@ def run(args: argparse.Namespace, scratch: Path) -> int:
                      for _ in range(args.busy)]
             if busy:
                 print(f"[{kind}] {len(busy)} other process(es) kept busy during the runs", flush=True)
-            for n, think in runs:
-                print(f"[{kind}] {n} conversations, think {think} s, {args.seconds:.0f} s ...", flush=True)
-                result = asyncio.run(drive(server, n, think, args.seconds))
-                results.append(result)
-                print(f"    p50 {result.p50_ms} ms  p95 {result.p95_ms} ms  p99 {result.p99_ms} ms  "
-                      f"{result.turns_per_second} turns/s  errors {result.errors}  peak RSS {result.peak_rss_mb} MB",
-                      flush=True)
+            for profile in profiles:
+                for n, think in runs:
+                    print(f"[{kind}] {profile}: {n} conversations, think {think} s, {args.seconds:.0f} s ...",
+                          flush=True)
+                    result = asyncio.run(drive(server, profile, n, think, args.seconds))
+                    results.append(result)
+                    print(f"    p50 {result.p50_ms} ms  p95 {result.p95_ms} ms  p99 {result.p99_ms} ms  "
+                          f"{result.turns_per_second} turns/s  CPU {result.cpu_ms_per_turn} ms/turn  "
+                          f"errors {result.errors}  peak RSS {result.peak_rss_mb} MB  |  cache hits at most "
+                          f"{result.cache_hit_share:.0%}, searches {result.search_share:.0%} "
+                          f"({result.distance_reply_share:.0%} of them gave a distance)", flush=True)
         finally:
             for proc in busy:
                 proc.kill()
