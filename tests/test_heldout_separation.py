@@ -247,6 +247,19 @@ def known_number(digits: str, phones: set[str]) -> bool:
             or (len(digits) >= AREA_PREFIX_DIGITS and any(p.startswith(digits) for p in phones)))
 
 
+def test_the_scorer_loads_both_files():
+    """benchmarks/heldout_eval.py reads the set with its own loader (not only this test's)."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import heldout_eval
+
+    loaded_messages, loaded_journeys = heldout_eval.load_heldout(HELDOUT / "messages.yml", HELDOUT / "journeys.yml")
+    assert len(loaded_messages["messages"]) == len(messages())
+    assert len(loaded_journeys["journeys"]) == len(journeys())
+    assert {heldout_eval.journey_channel(j) for j in loaded_journeys["journeys"]} == CHANNELS
+
+
 def test_journeys_are_well_formed():
     at = datetime.fromisoformat(journeys_file()["at"])
     assert at.tzinfo is not None and at.weekday() == 2, "`at` is an aware time on a Wednesday (see its comment)"
