@@ -498,6 +498,12 @@ def sms_sender(client, stub, settle_seconds: float = 60.0):
     return send
 
 
+def sms_number(n: int) -> str:
+    """The n-th text journey's own mobile number, from Ofcom's drama range (07700 900000-900999),
+    starting at 900500 and never 900000 or 900001 (the stub's own number is 900001)."""
+    return f"+447700900{2 + (498 + n) % 998:03d}"
+
+
 def play_journeys(client, journeys_file: dict, fail_open: str, sms_send=None) -> dict:
     """`client` is the web chat app; `sms_send` (from `sms_sender`) plays `channel: sms` journeys."""
     import timekeeping
@@ -522,8 +528,8 @@ def play_journeys(client, journeys_file: dict, fail_open: str, sms_send=None) ->
             timekeeping.freeze(at)  # every journey starts at the same moment
             channel = journey_channel(journey)
             send = senders.get(channel)
-            if channel == "sms":  # a drama-range mobile number of its own (Ofcom: 07700 900000-900999)
-                sender = f"+447700900{sms_numbers % 1000:03d}"
+            if channel == "sms":
+                sender = sms_number(sms_numbers)
                 sms_numbers += 1
             else:
                 sender = f"heldout-{uuid.uuid4().hex}"

@@ -29,6 +29,14 @@ def test_a_text_journey_the_run_cannot_text_counts_as_failed_not_skipped():
     assert played["by_channel"] == {"sms": {"passed": 0, "of": 1, "pass_rate": 0.0}}
 
 
+def test_each_text_journey_has_a_drama_number_of_its_own_never_waymarks():
+    from twilio_stub import FROM_NUMBER
+
+    numbers = [heldout_eval.sms_number(n) for n in range(998)]
+    assert len(set(numbers)) == 998 and FROM_NUMBER not in numbers
+    assert all(n.startswith("+447700900") and len(n) == 13 for n in numbers)
+
+
 def test_a_journey_without_a_channel_is_web_chat():
     assert heldout_eval.journey_channel({"turns": []}) == "web"
     assert heldout_eval.journey_channel({"channel": "sms"}) == "sms"
