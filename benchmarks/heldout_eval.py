@@ -15,7 +15,10 @@ folder, and then:
 (b) plays every held-out journey (tests/heldout/journeys.yml) through the web chat endpoint of
     the FastAPI app (TestClient, in this process), with the product's clock stopped at the
     journeys' `at`, and reports the end-to-end pass rate for each kind of journey, turns with
-    no reply, and per-turn latency.
+    no reply, and per-turn latency. A journey with `channel: sms` is texted instead: each turn
+    is a signed webhook to POST /twilio/sms of a second app whose Twilio REST calls go to a
+    local stub of Twilio (tests/twilio_stub.py), and the reply is what the stub was sent for
+    that number (the texts as the person's phone shows them, numbered choices included).
 
 It prints only aggregate figures and the ids of failing items, never a held-out text or a
 reply (the set stays held out only while nobody reads it), shows progress, writes
@@ -440,7 +443,69 @@ def check_turn(turn: dict, content: str, has_text: bool, previous: Optional[str]
     return failed
 
 
-def play_journeys(client, journeys_file: dict, fail_open: str) -> dict:
+def journey_channel(journey: dict) -> str:
+    return journey.get("channel") or "web"
+
+
+def web_sender(client):
+    """A turn through the web chat: (HTTP status, what the person sees, whether any text came)."""
+    def send(conversation: str, text: str) -> tuple[int, str, bool]:
+        response = client.post(WEBHOOK, json={"sender": conversation, "message": text})
+        if response.status_code != 200:
+            return response.status_code, "", False
+        replies = response.json()
+        return 200, reply_content(replies), any(str(r.get("text") or "").strip() for r in replies)
+
+    return send
+
+
+def sms_sender(client, stub, settle_seconds: float = 60.0):
+    """A turn by text: a webhook signed as Twilio signs it, then wait until the turn has run and
+    the outbox holds nothing unsent for this number; the reply is every text the stub received
+    for the number since (plus any TwiML answered at once, e.g. a refusal)."""
+    import xml.etree.ElementTree as ElementTree
+
+    from sqlalchemy import func, select
+    from twilio_stub import signed_post, sms_params
+
+    from channels.models import OutboxMessage
+
+    channels = client.app.state.twilio
+
+    def settled(number: str) -> bool:
+        person = channels.identity.hash_number(number)
+        busy = (select(func.count()).select_from(OutboxMessage)
+                .where(OutboxMessage.person_hash == person, OutboxMessage.status.in_(["pending", "sending"])))
+        with channels.session() as session:
+            return not session.execute(busy).scalar()
+
+    def send(number: str, text: str) -> tuple[int, str, bool]:
+        before = len(stub.to(number))
+        response = signed_post(client, "/twilio/sms", sms_params(number, text))
+        if response.status_code != 200:
+            return response.status_code, "", False
+        try:
+            at_once = [m.text or "" for m in ElementTree.fromstring(response.text).iter("Message")]
+        except ElementTree.ParseError:
+            at_once = []
+        client.portal.call(channels.idle)
+        deadline = time.monotonic() + settle_seconds
+        while not settled(number) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        bodies = at_once + [m.body for m in stub.to(number)[before:]]
+        return 200, "\n".join(bodies), any(b.strip() for b in bodies)
+
+    return send
+
+
+def sms_number(n: int) -> str:
+    """The n-th text journey's own mobile number, from Ofcom's drama range (07700 900000-900999),
+    starting at 900500 and never 900000 or 900001 (the stub's own number is 900001)."""
+    return f"+447700900{2 + (498 + n) % 998:03d}"
+
+
+def play_journeys(client, journeys_file: dict, fail_open: str, sms_send=None) -> dict:
+    """`client` is the web chat app; `sms_send` (from `sms_sender`) plays `channel: sms` journeys."""
     import timekeeping
 
     never = journeys_file.get("never") or []
@@ -452,27 +517,38 @@ def play_journeys(client, journeys_file: dict, fail_open: str) -> dict:
     by_kind_checks: dict[str, Counter] = defaultdict(Counter)
     turns = turns_passed = silent = fail_open_turns = http_errors = 0
     latencies: list[float] = []
+    sms_latencies: list[float] = []
+    per_channel: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    senders = {"web": web_sender(client), "sms": sms_send}
+    sms_numbers = 0
     started = time.monotonic()
     timekeeping.freeze(at)
     try:
         for number, journey in enumerate(journeys, start=1):
             timekeeping.freeze(at)  # every journey starts at the same moment
-            sender = f"heldout-{uuid.uuid4().hex}"
+            channel = journey_channel(journey)
+            send = senders.get(channel)
+            if channel == "sms":
+                sender = sms_number(sms_numbers)
+                sms_numbers += 1
+            else:
+                sender = f"heldout-{uuid.uuid4().hex}"
             previous: Optional[str] = None
             failed_turns = []
             for index, turn in enumerate(journey["turns"], start=1):
                 turns += 1
+                if send is None:  # a channel this run cannot play counts as failed, never skipped
+                    failed_turns.append({"turn": index, "failed": [f"no_{channel}_channel"]})
+                    check_failures.update([f"no_{channel}_channel"])
+                    by_kind_checks[journey["kind"]].update([f"no_{channel}_channel"])
+                    continue
                 t0 = time.perf_counter()
-                response = client.post(WEBHOOK, json={"sender": sender, "message": turn["user"]})
-                latencies.append((time.perf_counter() - t0) * 1000)
-                if response.status_code != 200:
+                status, content, has_text = send(sender, turn["user"])
+                (sms_latencies if channel == "sms" else latencies).append((time.perf_counter() - t0) * 1000)
+                if status != 200:
                     http_errors += 1
-                    failed = [f"http_{response.status_code}"]
-                    content, has_text = "", False
+                    failed = [f"http_{status}"]
                 else:
-                    replies = response.json()
-                    content = reply_content(replies)
-                    has_text = any(str(r.get("text") or "").strip() for r in replies)
                     failed = check_turn(turn, content, has_text, previous, never, fail_open)
                 if "replied" in failed:
                     silent += 1
@@ -489,8 +565,10 @@ def play_journeys(client, journeys_file: dict, fail_open: str) -> dict:
             ok = not failed_turns
             per_kind[journey["kind"]][0] += ok
             per_kind[journey["kind"]][1] += 1
+            per_channel[channel][0] += ok
+            per_channel[channel][1] += 1
             if not ok:
-                failing.append({"id": journey["id"], "kind": journey["kind"], "turns": failed_turns})
+                failing.append({"id": journey["id"], "kind": journey["kind"], "channel": channel, "turns": failed_turns})
             if number % 10 == 0 or number == len(journeys):
                 passed = sum(v[0] for v in per_kind.values())
                 say(f"journeys: {number}/{len(journeys)} played, {passed} passed ({time.monotonic() - started:.0f} s)")
@@ -512,10 +590,43 @@ def play_journeys(client, journeys_file: dict, fail_open: str) -> dict:
                     for k, v in sorted(per_kind.items())},
         "failed_checks": dict(check_failures.most_common()),
         "failed_checks_by_kind": {k: dict(v.most_common()) for k, v in sorted(by_kind_checks.items())},
+        "by_channel": {k: {"passed": v[0], "of": v[1], "pass_rate": round(v[0] / v[1], 4)}
+                       for k, v in sorted(per_channel.items())},
         "turn_ms": _latency(latencies),
+        "sms_turn_ms": _latency(sms_latencies),
         "at": journeys_file["at"],
         "failing": failing,
     }
+
+
+class TextingApp:
+    """A second app on the same loaded model with SMS switched on, its Twilio REST calls sent to
+    a local stub of Twilio (a real HTTP server on 127.0.0.1), polling its outbox often. The web
+    chat app stays exactly as configured, so web journeys measure what they always did."""
+
+    def __init__(self, settings, assistant) -> None:
+        self.settings, self.assistant = settings, assistant
+
+    def __enter__(self):
+        sys.path.insert(0, str(ROOT / "tests"))  # twilio_stub: the stand-in the SMS tests use too
+        from fastapi.testclient import TestClient
+        from twilio_stub import TwilioStub, twilio_settings
+
+        from waymark.app import create_app
+
+        self.stub = TwilioStub().__enter__()
+        self.client = TestClient(create_app(twilio_settings(self.settings, self.stub.url), self.assistant))
+        self.client.__enter__()
+        channels = self.client.app.state.twilio
+        channels.poll_seconds = 0.05
+        channels.outbox.base_delay = 0.2
+        return self.client, self.stub
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self.client.__exit__(None, None, None)
+        finally:
+            self.stub.__exit__(None, None, None)
 
 
 def timedelta_seconds(seconds: float):
@@ -561,6 +672,10 @@ def print_summary(summary: dict) -> None:
               f"{j['turn_ms'].get('p50')} ms, p95 {j['turn_ms'].get('p95')} ms")
         for kind, row in sorted(j["by_kind"].items(), key=lambda kv: (kv[1]["pass_rate"], kv[0])):
             print(f"    {kind:<22} {row['passed']:>3}/{row['of']:<3} {_pct(row['pass_rate']):>6}")
+        print("  by channel: " + ", ".join(f"{k} {v['passed']}/{v['of']} ({_pct(v['pass_rate'])})"
+                                         for k, v in j.get("by_channel", {}).items())
+              + (f"; per SMS turn (webhook to last text sent) p50 {j['sms_turn_ms'].get('p50')} ms, "
+                 f"p95 {j['sms_turn_ms'].get('p95')} ms" if j.get("sms_turn_ms") else ""))
         print("  failed checks: " + ", ".join(f"{k} {v}" for k, v in j["failed_checks"].items()))
         print("  failing ids: " + (" ".join(f"{f['id']}(" + ",".join(
             f"{t['turn']}:{'+'.join(t['failed'])}" for t in f["turns"]) + ")" for f in j["failing"]) or "none"))
@@ -602,6 +717,8 @@ def markdown(summary: dict) -> str:
                   "| kind | passed | pass rate |", "|---|---|---|"]
         for kind, row in sorted(j["by_kind"].items()):
             lines.append(f"| {kind} | {row['passed']}/{row['of']} | {_pct(row['pass_rate'])} |")
+        for channel, row in j.get("by_channel", {}).items():
+            lines.append(f"| on {'SMS' if channel == 'sms' else 'web chat'} | {row['passed']}/{row['of']} | {_pct(row['pass_rate'])} |")
         lines += [f"| **all** (target ≥ 95%) | **{j['passed']}/{j['journeys']}** | **{_pct(j['pass_rate'])}** |", "",
                   f"Turns passing their checks: {j['turns_passed']}/{j['turns']} ({_pct(j['turn_pass_rate'])}). "
                   f"Turns without a reply: {j['turns_without_reply']} (target 0); \"something went wrong\" "
@@ -701,9 +818,17 @@ def measure(args: argparse.Namespace, argv: Optional[list[str]], model: Path, tm
 
         from waymark.app import create_app
 
-        say(f"playing {len(journeys_file['journeys'])} journeys through the web chat")
+        fail_open = fail_open_text(settings.database_url).split(" You can")[0]
+        by_text = sum(journey_channel(j) == "sms" for j in journeys_file["journeys"])
+        say(f"playing {len(journeys_file['journeys'])} journeys through the web chat"
+            + (f" ({by_text} of them by text, through a local stub of Twilio)" if by_text else ""))
         with TestClient(create_app(settings, assistant)) as client:
-            summary["journeys"] = play_journeys(client, journeys_file, fail_open_text(settings.database_url).split(" You can")[0])
+            if not by_text:
+                summary["journeys"] = play_journeys(client, journeys_file, fail_open)
+            else:
+                with TextingApp(settings, assistant) as (sms_client, stub):
+                    summary["journeys"] = play_journeys(client, journeys_file, fail_open,
+                                                        sms_send=sms_sender(sms_client, stub))
     summary["errors_logged"] = errors.count
     summary["seconds"] = round(time.monotonic() - started)
 

@@ -36,6 +36,13 @@ GOT_HELP = {"yes", "no"}
 TAGS = {"sms", "typo", "long", "multi", "l2", "caps"}
 TURN_KEYS = {"user", "contains_any", "also_contains_any", "contains_all", "not_contains", "names_new",
              "not_repeated", "may_not_understand"}
+CHANNELS = {"web", "sms"}  # a journey's `channel` (web chat unless it says sms)
+# Labels written on 2 December 2026 ahead of the work that adds them (merged the same day):
+# issue 19's affirm and deny intents and issue 20's new need codes. Accepted as labels while the
+# domain or directory/taxonomy.py does not have them yet; once they do, these sets change
+# nothing and can be emptied. Nothing else is accepted this way.
+IN_FLIGHT_INTENTS = {"affirm", "deny"}
+IN_FLIGHT_NEEDS = {"detox", "rehab", "money-advice", "bbv-testing", "domestic-abuse"}
 # Intents people never type (Rasa's external events).
 NOT_TYPED = re.compile(r"^EXTERNAL_")
 ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
@@ -145,7 +152,7 @@ def test_ids_are_unique():
 
 def test_every_label_is_a_known_intent():
     known = domain_intents()
-    unknown = sorted({m["id"] for m in messages() if aliased(m["intent"]) not in known})
+    unknown = sorted({m["id"] for m in messages() if aliased(m["intent"]) not in known | IN_FLIGHT_INTENTS})
     assert not unknown, (f"held-out messages labelled with intents the domain does not have: {unknown[:30]}. "
                          "If intents were merged or renamed, map old to new in intent_aliases in "
                          "tests/heldout/messages.yml (do not relabel by reading the texts)")
@@ -167,7 +174,7 @@ def test_entity_labels_are_taxonomy_codes_and_known_values():
     from directory.taxonomy import NEEDS, SUBSTANCES
 
     allowed = {
-        "need": set(NEEDS), "substance": set(SUBSTANCES), "persona": PERSONAS,
+        "need": set(NEEDS) | IN_FLIGHT_NEEDS, "substance": set(SUBSTANCES), "persona": PERSONAS,
         "choice": CHOICES, "got_help": GOT_HELP,
     }
     bad = []
@@ -195,7 +202,16 @@ def test_every_persona_and_need_is_labelled_somewhere():
     personas = {v for m in messages() for v in as_list((m.get("entities") or {}).get("persona", []))}
     needs = {v for m in messages() for v in as_list((m.get("entities") or {}).get("need", []))}
     assert personas == PERSONAS
-    assert needs == set(NEEDS), f"needs never labelled: {sorted(set(NEEDS) - needs)}"
+    assert set(NEEDS) <= needs, f"needs never labelled: {sorted(set(NEEDS) - needs)}"
+    assert needs <= set(NEEDS) | IN_FLIGHT_NEEDS, f"not taxonomy codes: {sorted(needs - set(NEEDS) - IN_FLIGHT_NEEDS)}"
+    assert IN_FLIGHT_NEEDS <= needs, f"issue 20's needs never labelled: {sorted(IN_FLIGHT_NEEDS - needs)}"
+
+
+def test_affirm_and_deny_have_forty_messages_each():
+    """Issue 19: every intent at least 40 varied examples; the held-out set matches that for
+    the yes/no answers, which every clarifying question depends on."""
+    counts = Counter(aliased(m["intent"]) for m in messages())
+    assert counts["affirm"] >= 40 and counts["deny"] >= 40, counts
 
 
 # --- journeys ---------------------------------------------------------------------------------
@@ -220,6 +236,28 @@ def _seed_records() -> tuple[str, set[str]]:
 NUMBER = re.compile(r"^[\d ]{3,}$")
 TITLE_CASE_NAME = re.compile(r"^[A-Z][\w'’&]*(?: [A-Z][\w'’&]*| and| of| into| for)+$")
 NATIONAL_NUMBERS = {"999", "101", "111", "0800555111"}  # emergency, police, NHS 111, Crimestoppers
+# "A local service near X is named", for needs whose sample listings are still being written:
+# the area's drama range ("0113 496" Leeds, "0161 496" Manchester), which every sample phone
+# number there starts with. At least 7 digits, and some seeded number must start with it.
+AREA_PREFIX_DIGITS = 7
+
+
+def known_number(digits: str, phones: set[str]) -> bool:
+    return (digits in phones or digits in NATIONAL_NUMBERS
+            or (len(digits) >= AREA_PREFIX_DIGITS and any(p.startswith(digits) for p in phones)))
+
+
+def test_the_scorer_loads_both_files():
+    """benchmarks/heldout_eval.py reads the set with its own loader (not only this test's)."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import heldout_eval
+
+    loaded_messages, loaded_journeys = heldout_eval.load_heldout(HELDOUT / "messages.yml", HELDOUT / "journeys.yml")
+    assert len(loaded_messages["messages"]) == len(messages())
+    assert len(loaded_journeys["journeys"]) == len(journeys())
+    assert {heldout_eval.journey_channel(j) for j in loaded_journeys["journeys"]} == CHANNELS
 
 
 def test_journeys_are_well_formed():
@@ -228,10 +266,12 @@ def test_journeys_are_well_formed():
     assert journeys_file()["never"]
     for journey in journeys():
         assert journey.get("kind") and journey.get("turns"), journey["id"]
+        assert journey.get("channel", "web") in CHANNELS, f"{journey['id']}: channel is web or sms"
         for turn in journey["turns"]:
             assert isinstance(turn.get("user"), str) and turn["user"].strip(), journey["id"]
             assert set(turn) <= TURN_KEYS, f"{journey['id']}: unknown check {sorted(set(turn) - TURN_KEYS)}"
             if turn["user"].startswith("/"):
+                assert journey.get("channel", "web") == "web", f"{journey['id']}: a button payload on SMS"
                 from waymark.inbound import KNOWN_PAYLOADS
 
                 assert turn["user"] in KNOWN_PAYLOADS, f"{journey['id']}: not a Waymark button payload"
@@ -248,7 +288,7 @@ def test_journey_checks_name_what_the_seeded_directory_has():
                 for needle in turn.get(key) or []:
                     if NUMBER.match(needle):
                         digits = needle.replace(" ", "")
-                        if digits not in phones and digits not in NATIONAL_NUMBERS:
+                        if not known_number(digits, phones):
                             missing.append(f"{journey['id']} turn {n}: number")
                     elif TITLE_CASE_NAME.match(needle) and normalise(needle) not in text:
                         missing.append(f"{journey['id']} turn {n}: name")
