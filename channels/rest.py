@@ -10,6 +10,7 @@ from typing import Any, List
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
+from channels.addresses import address_hash
 from channels.dependencies import get_assistant
 from waymark.assistant import Assistant
 from waymark.inbound import UNREADABLE, is_readable, read_message
@@ -66,7 +67,8 @@ async def receive(body: ChatMessage, request: Request, response: Response,
             raise HTTPException(status_code=429, detail=TOO_FAST, headers={"Retry-After": "5"})
         if inbound.empty:
             raise HTTPException(status_code=422, detail="The message is empty. Please type something.")
-    replies = await assistant.handle(body.sender, inbound.text, channel="rest", inbound=inbound)
+    replies = await assistant.handle(body.sender, inbound.text, channel="rest", inbound=inbound,
+                                     address=address_hash(request))
     if assistant.turns.under_way() and request.app.state.settings.workers > 1:
         # Busy here: the next message comes on a new connection, to whichever worker is free.
         response.headers["Connection"] = "close"

@@ -32,14 +32,14 @@ from typing import AsyncIterator, Callable, List, Optional
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, constr
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 import timekeeping
 from directory import geo, search
 from directory.api_deps import database_session
 from directory.db import session_scope
 from directory.models import EditorAccount, Service
-from handover import desk, relay, wording
+from handover import address_failures, desk, relay, wording
 from handover.models import ACTIVE, WAITING, CallbackRequest, Handover, HandoverMessage
 from waymark.auth import NO_STORE, require_role, who
 from waymark.privacy import is_phone_conversation
@@ -126,21 +126,31 @@ def _helpline_names(session: Session, rows) -> dict:
     return {s.id: s.name for s in (session.get(Service, i) for i in ids) if s is not None}
 
 
-def _out(handover: Handover, names: dict, now: datetime) -> HandoverOut:
+def _out(handover: Handover, names: dict, now: datetime, merged: Optional[dict] = None) -> HandoverOut:
     waited = int((now - handover.queued_at).total_seconds() // 60) if handover.queued_at and handover.status == WAITING else None
     return HandoverOut(id=handover.id, channel=handover.channel, status=handover.status,
                        helpline=names.get(handover.helpline_id), urgent=handover.urgent,
                        crisis_type=handover.crisis_type, summary=handover.summary or NO_SUMMARY,
                        consent=handover.consent, queued_at=handover.queued_at, waiting_minutes=waited,
                        claimed_by=handover.claimed_by, told_nobody_free=handover.timed_out_at is not None,
-                       reason=handover.reason, why=wording.queued_because(handover.reason))
+                       reason=handover.reason, why=wording.queued_because(handover.reason, _merged(handover, merged)))
+
+
+def _merged(handover: Handover, merged: Optional[dict]) -> int:
+    """Other web chats merged into this item (`merged`: counted for a whole queue at once)."""
+    if merged is None:
+        session = object_session(handover)
+        merged = address_failures.merged_counts(session, [handover.id]) if session is not None else {}
+    return merged.get(handover.id, 0)
 
 
 def _queue(session: Session) -> QueueOut:
     now = timekeeping.utc_now()
     waiting, active, callbacks = desk.waiting_list(session), desk.active_list(session), desk.open_callbacks(session)
     names = _helpline_names(session, [*waiting, *active, *callbacks])
-    return QueueOut(waiting=[_out(h, names, now) for h in waiting], active=[_out(h, names, now) for h in active],
+    merged = address_failures.merged_counts(session, [h.id for h in [*waiting, *active]])
+    return QueueOut(waiting=[_out(h, names, now, merged) for h in waiting],
+                    active=[_out(h, names, now, merged) for h in active],
                     callbacks=[CallbackOut(id=c.id, channel=c.channel, helpline=names.get(c.helpline_id),
                                            summary=c.summary or NO_SUMMARY, created_at=c.created_at) for c in callbacks])
 

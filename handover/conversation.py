@@ -132,15 +132,17 @@ class Desk:
             return handover is not None and handover.status in (ACTIVE, WAITING)
 
     def queue_after_failure(self, sender_id: str, channel: str, *, crisis_type: Optional[str] = None,
-                            asked_for_person: bool = False) -> bool:
+                            asked_for_person: bool = False, address: Optional[str] = None) -> bool:
         """Fail open: the assistant broke and the person has been given a helpline. True when a
         worker will look at the conversation too (no summary is shared): only for a crisis, a
-        person who asked for one, or a second failure (see `handover.desk.after_failure`)."""
+        person who asked for one, or a second failure (see `handover.desk.after_failure`).
+        `address`: a web chat's keyed address hash, so one address's web chats that keep
+        failing make one queue item (`handover.address_failures`)."""
         try:
             self._ensure_tables()
             with session_scope(self.database_url) as session:
                 queued = desk.after_failure(session, sender_id, channel, now=self.clock(), crisis_type=crisis_type,
-                                            asked_for_person=asked_for_person)
+                                            asked_for_person=asked_for_person, address=address)
             if queued is not None:
                 log.warning("A failed conversation was queued for a person (reason=%s)", queued.reason)
             return queued is not None

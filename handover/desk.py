@@ -17,6 +17,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from directory import editing
+from handover import address_failures
 from handover.models import (
     ACTIVE, CLOSED, DECLINED, EDITING, ENDED, EXPIRED, OFFERED, OPEN_STATES, WAITING,
     CallbackRequest, Handover, HandoverFailure, HandoverMessage, utcnow,
@@ -160,7 +161,7 @@ def count_failure(session: Session, sender_id: str, channel: str, now: datetime)
 
 
 def after_failure(session: Session, sender_id: str, channel: str, *, now: datetime, crisis_type: Optional[str] = None,
-                  asked_for_person: bool = False) -> Optional[Handover]:
+                  asked_for_person: bool = False, address: Optional[str] = None) -> Optional[Handover]:
     """Waymark failed to answer a message (fail open). The person has already been given a
     helpline; a worker is asked to look too (the queue item, returned) only when it matters:
 
@@ -170,18 +171,27 @@ def after_failure(session: Session, sender_id: str, channel: str, *, now: dateti
 
     One failure on its own queues nobody: queueing every failure let a run of broken
     requests fill the console with people who did not exist. Failures of one conversation
-    (on SMS and voice, one phone number) are counted on one row and merged into one item."""
+    (on SMS and voice, one phone number) are counted on one row and merged into one item.
+    `address` (a web chat's keyed address hash) merges "failed twice" items across the web
+    chats of one address too (`handover.address_failures`): None is returned for a merged one."""
     failures = count_failure(session, sender_id, channel, now)
+    by_address = address_failures.record(session, address, now, FAILURE_WINDOW) if address else None
     if crisis_type is not None:
         reason = FAILED_CRISIS
     elif asked_for_person or current(session, sender_id) is not None:
         reason = FAILED_ASKED
     elif failures >= 2:
         reason = FAILED_AGAIN
+        if by_address is not None and address_failures.item_to_merge_into(session, by_address, sender_id):
+            address_failures.merge(by_address)
+            return None
     else:
         return None
-    return enqueue_without_offer(session, sender_id, channel, reason=reason, urgent=crisis_type is not None,
-                                 crisis_type=crisis_type, now=now)
+    handover = enqueue_without_offer(session, sender_id, channel, reason=reason, urgent=crisis_type is not None,
+                                     crisis_type=crisis_type, now=now)
+    if by_address is not None and reason == FAILED_AGAIN:
+        address_failures.remember_item(by_address, handover)
+    return handover
 
 
 def flag_urgent(session: Session, sender_id: str, crisis_type: str) -> Optional[Handover]:
@@ -348,6 +358,7 @@ def erase(session: Session, sender_id: str) -> int:
     """The person's "delete my data": every handover row, message and callback for them."""
     ids = [h for h in session.scalars(select(Handover.id).where(Handover.sender_id == sender_id))]
     if ids:
+        address_failures.erase_for(session, ids)
         session.execute(delete(HandoverMessage).where(HandoverMessage.handover_id.in_(ids)))
         session.execute(delete(Handover).where(Handover.id.in_(ids)))
     session.execute(delete(CallbackRequest).where(CallbackRequest.sender_id == sender_id))
@@ -366,4 +377,5 @@ def purge_before(session: Session, cutoff: datetime) -> int:
     session.execute(delete(CallbackRequest).where(CallbackRequest.status != "requested",
                                                   CallbackRequest.created_at < cutoff))
     session.execute(delete(HandoverFailure).where(HandoverFailure.last_at < cutoff))
+    address_failures.purge_before(session, cutoff)
     return len(ids)

@@ -128,5 +128,24 @@ class HandoverFailure(Base):
     last_at = Column(DateTime, nullable=False, default=utcnow)
 
 
+class HandoverAddressFailure(Base):
+    """Web chats from one address that Waymark failed in, lately (`handover.address_failures`).
+
+    A web chat's id is whatever the browser sends, so one address can fail in any number of
+    "conversations": each failing twice used to put a person in the queue, so a script (or one
+    person reloading the page) could fill the console. Their queue items are merged into one,
+    which says how many were merged. The address is a keyed hash, never the address itself.
+    Purged with the handover rows; erased with the item it points to.
+    """
+
+    __tablename__ = "handover_address_failure"
+    address_hash = Column(String(64), primary_key=True)
+    handover_id = Column(String(32), nullable=True, index=True)  # the one queue item for this address
+    merged = Column(Integer, nullable=False, default=0)  # other web chats merged into that item
+    failures = Column(Integer, nullable=False, default=0)  # failures from this address in the window
+    first_at = Column(DateTime, nullable=False, default=utcnow)
+    last_at = Column(DateTime, nullable=False, default=utcnow)
+
+
 def create_tables(engine: Engine) -> None:
     Base.metadata.create_all(engine)

@@ -110,5 +110,12 @@ QUEUED_BECAUSE = {
 }
 
 
-def queued_because(reason: str) -> str:
-    return QUEUED_BECAUSE.get(reason, QUEUED_BECAUSE["asked"])
+def queued_because(reason: str, merged: int = 0) -> str:
+    """`merged`: other web chats from the same address merged into this item
+    (`handover.address_failures`)."""
+    why = QUEUED_BECAUSE.get(reason, QUEUED_BECAUSE["asked"])
+    if merged:
+        chats = "1 other web chat" if merged == 1 else f"{merged} other web chats"
+        why += (f" Merged into this item: {chats} from the same address where Waymark also failed twice "
+                "(one person trying again, or a script). Each was given FRANK and 999.")
+    return why

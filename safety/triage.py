@@ -805,7 +805,7 @@ _RULES: tuple[_Rule, ...] = (
         r"\b(?:not|no longer|barely|hardly|stopped|stop|stops|stopping|struggling to|"
         r"cannot|can not|trying to|"
         r"gasping|gasping to|is not) (?:really |properly )?breath(?:e|ing|es)?\b"
-        r"(?! (?:through (?:my|his|her|the|their) (?:nose|mouth)|properly through|down (?:my|his|her|our|"
+        r"(?! (?:a word|a single word|through (?:my|his|her|the|their) (?:nose|mouth)|properly through|down (?:my|his|her|our|"
         r"their|your|the) (?:neck|necks|back))\b)"
         r"|\b(?:trouble|difficulty|difficulties|problems?|struggling|a hard time|issues) (?:with )?"
         r"(?:breathing|to breathe)\b",
@@ -822,7 +822,7 @@ _RULES: tuple[_Rule, ...] = (
                 r"panic attacks?|anxiety|anxious|when i think|"
                 r"thinking about|stress\w*|smell|heat|hot in here|through (?:my|the) (?:nose|mouth)|"
                 r"blocked nose|stuffy|hay ?fever|a cold|this cold|the cold|the flu|covid|humid|muggy|"
-                r"asthma|inhaler)\b",),
+                r"asthma|inhaler)\b", r"\bbreathing a (?:single )?word\b"),
         habit_guard=True,
     ),
     _rule(
@@ -859,7 +859,8 @@ _RULES: tuple[_Rule, ...] = (
         r"(?! (?:in the face|haired|hair|hoodie|top|jumper|coat|jacket|car|eyes|badge|bin|with (?:rage|"
         r"anger|laughter|laughing|embarrassment|effort|fury|cold|the cold|shame|the effort)|"
         r"in (?:his|her|their|my) (?:\d+s|teens|twenties|thirties|forties|fifties)|early|overnight|"
-        r"years ago|with age|at \d+|because|about|lately|these days|since|from (?:the |an |a |my )?"
+        r"years ago|with age|at \d+|because|about|lately|these days|since|"
+        r"when (?:he|she|they|i|we) (?:saw|heard|read|got|found|realised|realized|opened|looked)|from (?:the |an |a |my )?"
         r"(?:ice lolly|lolly|slush\w*|sweets?|dye|paint|pen|ink|wine|juice|blueberr\w*|make ?up|"
         r"lipstick))\b)"
         r"|\b(?:blue|grey|gray|purple|bluish|bluey)(?:ish)? (?:lips|face|skin|fingers|fingertips|"
@@ -870,6 +871,7 @@ _RULES: tuple[_Rule, ...] = (
         r"grey|gray|purple|bluish|bluey)\b(?! (?:in the face|haired|hair|with|at|because|from|worrying|"
         r"overnight|early|since|over|lately|in|stress\w*)\b)",
         unless=(r"\bblue in the face\b", r"\bwith worry\b",
+                r"\b(?:cold|wild|sea|open water|outdoor) swim\w*\b(?=.*\b(?:lol|lmao|haha\w*|funny)\b)",
                 r"\b(?:nail varnish|nail polish|varnish|polish|dye|paint|ink|felt tips?|marker|food colouring|"
                 r"blueberr\w*|make ?up|eyeshadow|lipstick|glitter)\b",
                 r"\b(?:hair|beard|sky|screen|light|lights|car|walls?|paint|sea|mould|bread|dog|cat|puppy|horse|"
@@ -1154,6 +1156,9 @@ _RULES: tuple[_Rule, ...] = (
         r"snorted|injected|used|smoked|dropped|popped|chucked)(?: (?:loads|lots|a load|a lot|"
         r"a bit|some|way|far))? (?:too (?:much|many)|more than (?:he|she|i|they) (?:should|can))"
         r"(?! (?:time|risks|money|notice|credit|interest|sun|to drink|drink|booze|alcohol|of a|cake|food|chocolate|"
+        r"days|days off|hours|photos|pictures|pics|selfies|breaks|shifts|lessons|classes|steps|calls|chances|"
+        r"on(?: at| with| this| that| myself| lately| recently)?(?: |$)|"
+        r"liberties|sick days|holidays|notes|"
         r"pizza|sugar|coffee|tea|caffeine|sweets|crisps|ice cream|dinner|lunch|breakfast|fun|christmas|cheese|"
         r"bread|salt|wine last night)\b)",
         kind=EVENT,
@@ -1521,6 +1526,10 @@ _RULES: tuple[_Rule, ...] = (
         kind=INTENT,
         unless=(_SUPPORTED_HOW_HELP,
                 r"\b(?:free|clean) (?:from|of) self harm\b|\bself harm (?:free|clean)\b",
+                r"\b(?:risk assessments?|policy|policies|protocol|procedure|training|care plan|safety plan "
+                r"template)\b(?: \w+){0,2}? (?:for|on|about|around|of) self harm\b"
+                r"(?!.*\b(?:i|my|me|he|she|him|her|they|them)\b (?:\w+ )?(?:is|are|am|has|have) (?:\w+ )?"
+                r"(?:cutting|cut|harming|bleeding)\b)",
                 r"^(?:is|are|does|do|can|could|how|what|why|when|where|which)\b(?: \w+){0,3}? self harm"
                 r"\b(?!.*\b(?:i|my|me|he|she|him|her|we|our)\b)"),
         unless_calm=(r"\bhow (?:can|do|should|would) (?:i|we) (?:best )?(?:help|support|talk to|"
@@ -2617,7 +2626,9 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:me|us|her(?! (?:brother|sister|friend|mate|son|daughter|dad|mum|cousin|baby|toy|teddy|dog|"
         r"cat|nails|lip|tongue|hair|food|dinner|homework|way|best|head|face|knee|arm|leg|back|hand|foot|"
         r"nose|elbow|shin|toe|finger|chin|eye|mouth|tooth|teeth|kids?|children|boys?|girls?|little|"
-        r"grandkids|partner|husband|boyfriend|own)\b)|him(?!self)|them)\b(?! (?:with the news|with it|off|on snap|to it|"
+        r"grandkids|partner|husband|boyfriend|own)\b)|him(?!self)|them)\b(?! (?:out of (?:the |our |his |her |my )?(?:game|group|chat|group chat|lobby|team|"
+        r"party|server|band|match|call|discord)|to (?:do|be|try|work|study|go|get|keep|improve|apply|achieve)|"
+        r"with the news|with it|off|on snap|to it|"
         r"with (?:the|a|some|his|her|this|that) (?:truth|news|facts|bill|question|joke|line|comeback|idea|look|"
         r"reality|details|price|quote)|out with (?:that|her|his|the|those|this|their) (?:dress|outfit|look|voice|"
         r"smile|performance|song|news|cooking|singing|moves)|for (?:borrowing|eating|taking|using|wearing|forgetting|breaking|telling)|"
@@ -3293,6 +3304,8 @@ _RULES: tuple[_Rule, ...] = (
               r"nephew|niece|boy|girl) (?:is |aged |age )?(?:1[0-7]|[5-9])\b|(?:son|daughter|boy|girl|"
               r"brother|sister) s? (?:1[0-7]|[5-9])\b)",),
         unless=(r"^(?:what|how|why|is|are|where|who|can|does|do)\b(?!.*\b(?:my|i|me|our|he|she|him|her)\b)",
+                r"^how (?:do|can|would|will|could|should) (?:i|we|you|parents) (?:know|tell|spot|recogni[sz]e|see) "
+                r"(?:if|whether|when)\b(?!.*\b(?:now|tonight|right now|again|scared|missing)\b)",
                 r"\b(?:documentary|film|programme|training|course|talk|leaflet|awareness|lesson|assembly|"
                 r"project|research|essay)\b(?!.*\b(?:my|our) (?:son|daughter|kid|child|boy|girl)\b)"),
     ),
@@ -3423,6 +3436,352 @@ _RULES: tuple[_Rule, ...] = (
         r"videos?|images)\b",
         negatable=True,
         negation_in_match=True,
+    ),
+    # ------------------------------------------------- round 6 (session 10): fresh phrasings
+    _rule(
+        "od_esl_take_too_much", OD,
+        # English as a second language: "I am take too much tablets", "he take many pill"
+        r"\b(?:i|he|she|they|my \w+) (?:am |is |are |was |have |has )?(?:take|eat|swallow|drink)(?:ed)? "
+        r"(?:too|very|so) (?:much|many) " + _DRUG + r"\b",
+        unless=(rf"\b{_CHILD}\b",),  # a child who swallowed something: the child rules answer
+        kind=EVENT,
+        negatable=True,
+        habit_guard=True,
+    ),
+    _rule(
+        "su_tonight_is_the_night", SU,
+        # "tonight is the night i end things", "today is the day i go"
+        r"\b(?:tonight|today) (?:is|s) the (?:night|day)\b(?: \w+){0,3}? (?:end|finish|do it|go|die|"
+        r"kill|say goodbye)\b",
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_urges_now", SU,
+        # "urges to cut are really bad tonight"
+        r"\b(?:urges?|need|want|craving) to (?:cut|burn|self harm|hurt myself|harm myself)\b(?: \w+){0,3}? "
+        r"(?:is|are|s|getting|got|so|really) (?:\w+ )?(?:bad|strong|worse|intense|overwhelming|"
+        r"unbearable|much)\b",
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_blade_out", SU,
+        # "i took the blade out of the razor"
+        r"\b(?:took|taken|taking|got|getting|get|take|pulled|snapped) (?:the |a )?blades? out of "
+        r"(?:the |a |my |his |her )?(?:\w+ )?(?:razor|sharpener|shaver)s?\b",
+        kind=INTENT,
+    ),
+    _rule(
+        "ch_there_while_using", CH,
+        # "the children are there while they inject"
+        rf"\b{_CHILD}\b(?: \w+){{0,4}}? (?:while|when|whilst|as) (?:they|he|she|mum|dad|the parents|"
+        r"her parents|his parents|their parents|their mum|their dad|the adults) (?:are |is )?"
+        r"(?:inject\w*|shoot\w* up|jack\w* up|us(?:e|es|ing) (?:gear|heroin|crack|drugs)|smok\w* "
+        r"(?:crack|heroin|gear|the pipe)|cook\w* up|deal\w*)\b",
+        unless=(r"\b(?:used to|years ago|when i was|as a kid|growing up|in care)\b",),
+    ),
+    _rule(
+        "ch_neglected", CH,
+        # "my grandkids are being neglected, no food in the house"
+        rf"\b{_YOUNGSTER}\b(?: \w+){{0,3}}? (?:are|is|being|been|getting) (?:\w+ )?neglected\b"
+        rf"|\bno food in the (?:house|flat|fridge)\b(?=.*\b{_CHILD}\b)"
+        rf"|\b{_CHILD}\b(?: \w+){{0,5}}? no food in the (?:house|flat|fridge)\b",
+        unless=(r"\b(?:used to|years ago|when i was|as a kid|growing up)\b",),
+        negatable=True,
+    ),
+    _rule(
+        "ch_missing_coming_back_with", CH,
+        # exploitation: "going missing and coming back with drugs and money"
+        r"\b(?:go|goes|going|gone|went|been going) missing\b(?: \w+){0,6}? (?:come|comes|coming|came) "
+        r"(?:back|home) with (?:\w+ )?(?:drugs|money|cash|phones?|new (?:phones?|clothes|trainers)|weed|"
+        r"gifts|bruises)\b",
+    ),
+    _rule(
+        "od_poison_drunk", OD,
+        # "dad drank antifreeze", "she swallowed bleach"
+        r"\b(?:drank|drunk|drink|drinking|swallowed|swallow|ate|eaten|taken|took|had|necked|downed) "
+        r"(?:some |a bottle of |a load of |a cup of |a glass of |a mouthful of |the )?(?:antifreeze|anti freeze|"
+        r"bleach|weed killer|weedkiller|rat poison|poison|screenwash|screen wash|methanol|white spirit|turps|"
+        r"paraffin|petrol|lighter fluid|washing (?:tablets?|pods?|capsules?)|dishwasher tablets?|drain cleaner|"
+        r"oven cleaner|toilet cleaner)\b",
+        unless=(rf"\b{_CHILD}\b",),  # a child who swallowed something: the child rules answer
+        kind=EVENT,
+        negatable=True,
+    ),
+    _rule(
+        "od_breathing_slow", OD,
+        # "breathing like once every 10 seconds"
+        r"\bbreath(?:ing|es|s)? (?:like |only |about |maybe |just |roughly )?(?:once|one breath) (?:every|in) "
+        r"(?:\d+|a few|few|ten|twenty|fifteen) (?:seconds|secs|s)\b"
+        r"|\b(?:\d|one|two|three|four|five|six) breaths (?:a|per|in a) minute\b",
+        habit_guard=True,
+    ),
+    _rule(
+        "od_sick_while_out", OD,
+        # "he's been sick while passed out", "she is vomiting and unconscious"
+        r"\b(?:sick|vomit\w*|throw\w* up|threw up|puk\w*|spewing) (?:while|when|whilst|and) "
+        r"(?:he is |she is |they are |he s |still )?(?:passed out|unconscious|out cold|unresponsive|"
+        r"not (?:responding|waking|conscious))\b"
+        r"|\b(?:cannot|can not|could not) (?:turn|roll|move) (?:him|her|them) (?:over|onto|on)\b",
+        habit_guard=True,
+    ),
+    _rule(
+        "od_no_breathing", OD,
+        # Scots and English as a second language: "is no breathin right"
+        r"\b(?:is|s|are|he|she) no (?:breathing|breathin|breath|waking|wakin|moving)\b(?! (?:problems?|issues?|"
+        r"difficult\w*|trouble))",
+        habit_guard=True,
+    ),
+    _rule(
+        "od_bottle_of_syrup", OD,
+        # "drank a whole bottle of cough syrup and is really out of it"
+        r"\b(?:drank|drunk|downed|necked|swallowed|had|took|taken) (?:a |the |two |2 )?(?:whole |full |entire )?"
+        r"(?:bottles?|lot) of (?:cough (?:syrup|mixture|medicine)|calpol|night nurse|nytol|benylin|lean|"
+        r"promethazine|codeine linctus|linctus|oramorph)\b",
+        unless=(rf"\b{_CHILD}\b",),  # a child who swallowed something: the child rules answer
+        kind=EVENT,
+        negatable=True,
+    ),
+    _rule(
+        "od_load_of_something", OD,
+        # "she's taken a load of something, i don't know what"
+        r"\b(?:took|taken|has taken|swallowed|necked|had|done|did) (?:a load|loads|a lot|lots|a handful|"
+        r"handfuls|a bunch|a fistful|a pile|a ton) of (?:something|summat|stuff|god knows what|who knows what|"
+        r"something else|unknown)\b",
+        unless=(rf"\b{_CHILD}\b",),  # a child who swallowed something: the child rules answer
+        kind=EVENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_stockpiled_to_end_it", SU,
+        # "ive bought a load of paracetamol to end it"
+        r"\b(?:bought|got|saved|stockpiled|collected|hoarded|saving|getting|buying|stockpiling|hoarding)(?: up)? "
+        r"(?:\w+ ){0,3}?" + _DRUG + r"\b(?: \w+){0,3}? (?:to|so i can|so i could|and|for when i) "
+        r"(?:end it|end things|end my life|end everything|kill myself|die|do it|take them all|take it all|"
+        r"never wake up)\b",
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_neck_self", SU,
+        # slang: "he said he's going to neck himself"
+        r"\b(?:neck|necking|necked) (?:myself|himself|herself|themselves|themself|yourself|meself)\b",
+        kind=INTENT,
+        negatable=True,
+        negation_in_match=True,
+    ),
+    _rule(
+        "ch_older_men", CH,
+        # exploitation: "a young girl being taken into the flat by older men with drugs"
+        r"\b(?:young|underage|school|little) (?:girls?|boys?|kids?|lads?|children|teenagers?)\b(?: \w+){0,5}? "
+        r"(?:taken|brought|coming|going|dragged|led|picked up|driven|ferried)\b(?: \w+){0,5}? "
+        r"(?:older|grown|adult) (?:men|man|lads|blokes|guys|males)\b",
+    ),
+    _rule(
+        "ch_parent_hits_child", CH,
+        # "my niece is 9 and her dad smokes crack in front of her and hits her"
+        rf"\b{_PARENT}\b(?: \w+){{0,8}}? (?:hits|beats|slaps|punches|kicks|hurts|batters|burns|chokes) "
+        r"(?:her|him|them|me|us)\b"
+        r"|\b(?:smok\w*|inject\w*|shoot\w* up|cook\w* up) (?:crack|heroin|gear|spice|meth|brown|the pipe) "
+        r"in front of (?:her|him|them|the (?:kids|children|baby)|my (?:kids|children|baby|son|daughter))\b",
+        also=(rf"\b(?:{_CHILD}|{_YOUNG})\b",),
+        unless=(r"\b(?:used to|years ago|when i was|as a kid|growing up|in care)\b",),
+        negatable=True,
+    ),
+    _rule(
+        "da_bruised_neck", DA,
+        # "client says partner is abusive and she has bruises on her neck"
+        r"\bbruis\w* (?:on|round|around|all over|across) (?:her|his|my|their|your) (?:neck|throat)\b"
+        r"|\b(?:partner|husband|hubby|boyfriend|wife|girlfriend|fella|ex)\b (?:is|s|has been|keeps being) "
+        r"(?:really |very |so |getting |more )?(?:abusive|violent)\b(?=.*\b(?:bruis\w*|scared|afraid|"
+        r"frightened|terrified|hurt|now|tonight|help|marks|black eye|injur\w*)\b)",
+        unless=(_SELF_ASSESSMENT, r"\b(?:used to|years ago|when i was|in the past|my last)\b"),
+        negatable=True,
+    ),
+    # ------------------------------------------------- round 7 (session 10): fresh phrasings
+    _rule(
+        "od_used_and_fell", OD,
+        # "my flat mate injected and fell backwards"
+        r"\b(?:injected|used|smoked|snorted|had a hit|had a bag|did a line|had a line|took a hit|jacked up|"
+        r"shot up|had a pipe|took it|took them|took something)\b(?: \w+){0,3}? (?:and|then) (?:just )?"
+        r"(?:fell|collapsed|dropped|went down|keeled over|slumped|passed out|fell backwards|hit the floor|"
+        r"went limp|went stiff|went rigid)\b",
+        kind=EVENT,
+        negatable=True,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_esl_many_pills", OD,
+        # English as a second language: "wife swallowed lots pills", "my friend eat many pill"
+        r"\b(?:swallowed|swallow|swallows|eat|eats|ate|take|takes|took|drink|drank)(?:ed)? (?:lots|many|much|very "
+        r"many|so many|plenty|all the|all) (?:of )?(?:pills?|tablets?|medicines?|medication|sleeping pills?)\b",
+        unless=(rf"\b{_CHILD}\b", r"\b(?:every day|a day|daily|each day|per day|for my|for his|for her|doctor "
+                r"gave|prescribed)\b"),
+        kind=EVENT,
+        negatable=True,
+        habit_guard=True,
+    ),
+    _rule(
+        "su_on_the_edge", SU,
+        # "standing at the edge of the cliff", "a resident is on the window ledge", "sat on the train tracks"
+        r"\b(?:standing|stood|stand|sat|sitting|sit|lying|lay|laying|is|am|are|s|i m|climbed|climbing) "
+        r"(?:on |at |by |onto |over |out on )(?:the |a )?(?:very )?(?:edge of (?:the |a )?(?:cliff|roof|bridge|"
+        r"building|platform|balcony|car park|multi storey)|window ?ledge|ledge|train tracks|railway (?:line|"
+        r"tracks?)|rail tracks|tracks|top of (?:the |a )?(?:multi storey|car park|building|bridge|cliff|"
+        r"tower block|flats)|wrong side of the (?:railing|railings|barrier|fence)|roof of (?:the |a )?"
+        r"(?:building|flats|car park|multi storey))\b",
+        unless=(r"\b(?:cat|cats|dog|bird|birds|pigeon|plant|plants|pot|vase|phone|keys|cup|mug|book|photo|"
+                r"frame|cake|toy|teddy|candle|ornament)\b",),
+        unless_calm=(r"\b(?:photo|photos|view|views|walk|walking|hike|hiking|selfie|picture|sunset|holiday|"
+                     r"train ?spotting|waiting for|bus|delayed|cancelled)\b",),
+        habit_guard=True,
+    ),
+    _rule(
+        "su_car_running", SU,
+        # "locked himself in the garage with the car running"
+        r"\b(?:in|into) (?:the |his |her |my |their )?(?:garage|car|van)\b(?: \w+){0,3}? with (?:the )?"
+        r"(?:engine|car|motor|van) (?:running|on|going)\b"
+        r"|\b(?:hose|hosepipe|pipe|tube) (?:\w+ )?(?:on|in|to|from|into) (?:the )?exhaust\b",
+    ),
+    _rule(
+        "su_sliced_open", SU,
+        # "sliced my arm open"
+        r"\b(?:sliced|slashed|cut|gashed|ripped|carved) (?:my|his|her|their) (?:arm|arms|wrist|wrists|leg|legs|"
+        r"thigh|thighs|skin|stomach) (?:open|up|to bits|to pieces|deep|badly|again)\b",
+        unless=(r"\b(?:on (?:a|the) (?:fence|glass|nail|tin|door|metal|wire|window|rock)|accident\w*|by mistake|"
+                r"while (?:cooking|working|cutting|gardening|shaving)|fell|fall|surgery|operation)\b",),
+        kind=EVENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_hit_myself_until", SU,
+        # "i hit myself until i bruise"
+        r"\b(?:hit|hits|hitting|punch|punches|punching|bang|bangs|banging|bite|bites|biting|scratch|scratches|"
+        r"scratching|burn|burns|burning) (?:myself|my (?:head|arms?|legs?|skin|face|thighs?)) (?:\w+ ){0,3}?"
+        r"(?:until|til|till|so hard|so much) (?:that )?(?:i |it |they )?(?:bruise|bruises|bleed|bleeds|"
+        r"bled|bleeding|hurts|break)\b",
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_said_goodbye", SU,
+        # "ive said goodbye to everyone"
+        r"\b(?:said|saying|say|texted|sent|written|wrote|writing|left) (?:my )?(?:final |last )?goodbyes? "
+        r"(?:to |messages? to |notes? to |letters? to )?(?:everyone|everybody|you all|all of you|my (?:family|"
+        r"kids|children|mum|friends|partner|wife|husband))\b",
+        unless_calm=(r"\b(?:party|leaving do|work|office|school|holiday|trip|airport|station|moving|farewell|"
+                     r"last day|wedding|graduation|funeral|retire\w*|uni|university|abroad|emigrat\w*)\b",),
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "ch_left_alone_while", CH,
+        # "my neighbour leaves her kids alone to go drinking"
+        rf"\bleav(?:es|ing|e)? (?:the |her |his |their |my |our |them |those |a )?(?:\w+ )?{_CHILD} "
+        r"(?:alone|on their own|on (?:his|her) own|home alone|by themselves|unattended|with nobody)\b",
+        also=(r"\b(?:drink\w*|drunk|using|score|scoring|high|out of it|pub|all night|overnight|for hours|for days|"
+              r"partying|clubbing|drugs|gear|crack|smoking|wasted)\b",),
+        unless=(r"\b(?:used to|years ago|when i was|as a kid|growing up|in care)\b",),
+    ),
+    _rule(
+        "ch_hungry_parent_out_of_it", CH,
+        # "the children are hungry and dirty and their dad is always off his face"
+        rf"\b{_CHILD}\b(?: \w+){{0,3}}? (?:are|is|s|look|looks|always|often) (?:always |often |constantly |"
+        r"really |so |very )?(?:hungry|starving|dirty|filthy|unwashed|neglected|not fed|not being fed|"
+        r"not eating|in dirty nappies|not in school|skinny)\b",
+        also=(rf"\b(?:{_INCAPABLE}|drugs|gear|crack|heroin|drinking|booze|alcohol)\b",),
+        unless=(r"\b(?:used to|years ago|when i was|as a kid|growing up|in care)\b",),
+    ),
+    _rule(
+        "ch_gang_running", CH,
+        # "a gang has my son running drugs out of town"
+        r"\b(?:gang|gangs|dealers?|older (?:lads|men|boys)|county lines|they|some lads|a man|men)\b"
+        r"(?: \w+){0,5}? (?:running|carrying|selling|moving|holding|dealing|stashing|dropping|delivering) "
+        r"(?:drugs|gear|stuff|packages|parcels|for them|weed|crack|bags)\b",
+        also=(rf"\b{_YOUNGSTER}\b|\b{_YOUNG}\b",),
+        unless=(r"\b(?:used to|years ago|when i was|as a kid|growing up)\b",),
+    ),
+    _rule(
+        "ch_young_asked_to_meet", CH,
+        # grooming: "im 13 and a man online wants me to meet him and bring stuff"
+        rf"\b{_YOUNG}\b.*\b(?:man|men|guy|guys|bloke|adult|older (?:lad|boy|man)|someone|person|stranger)\b"
+        r"(?: \w+){0,4}? (?:wants|asked|asking|told|keeps asking|is asking|is making|made|makes|is telling) "
+        r"me to (?:meet|send|bring|carry|come|go|get in|keep it|not tell|delete)\b",
+    ),
+    _rule(
+        "ch_saw_using", CH,
+        # "the kids saw him shoot up and he left the needle out"
+        rf"\b{_CHILD}\b(?: \w+){{0,3}}? (?:saw|seen|see|sees|watched|watch|watching|walked in on) "
+        r"(?:him|her|them|mum|dad|their (?:mum|dad|parents)|me|us) (?:shoot\w* up|inject\w*|jack\w* up|"
+        r"smok\w* (?:crack|heroin|gear|the pipe|spice)|us(?:e|ing) (?:gear|heroin|crack|drugs)|overdos\w*)\b"
+        r"|\bleft (?:the |a |his |her |their |used )?(?:needles?|syringes?|works|pins) (?:out|lying around|on "
+        r"the (?:floor|table|side)|where)\b",
+        also=(rf"\b{_CHILD}\b",),
+        unless=(r"\b(?:used to|years ago|when i was|as a kid|growing up|in care)\b",),
+    ),
+    _rule(
+        "ch_drugs_where_baby_crawls", CH,
+        # "there are drugs all over the floor and the baby is crawling"
+        rf"\b(?:drugs|pills|tablets|needles|syringes|powder|crack|gear|wraps|baggies|foils?|methadone|pins)\b"
+        rf"(?: \w+){{0,5}}? (?:and|while|with|where) (?:the |my |a |her |his |their )?(?:\w+ )?{_CHILD} "
+        r"(?:is |are |s )?(?:crawling|playing|toddling|picking|reaching|grabbing|touching|walking|running)\b",
+    ),
+    _rule(
+        "ch_pimped", CH,
+        # sexual exploitation: "being pimped out by her boyfriend for drugs"
+        r"\b(?:pimped|pimping|pimp|prostituted|prostituting|trafficked|trafficking|passed around|"
+        r"made to sleep with|forced to sleep with|sold for sex|selling her for|selling him for)\b",
+        also=(rf"\b(?:{_YOUNGSTER}|{_YOUNG})\b",),
+        unless=(r"^(?:what|how|why|is|are|where|who|can|does|do)\b(?!.*\b(?:my|i|me|our|he|she|him|her)\b)",),
+    ),
+    _rule(
+        "da_esl_present", DA,
+        # English as a second language: "he throw me on floor and kick me"
+        r"\b(?:he|she|my (?:husband|partner|boyfriend|wife|ex|son|brother|dad|father|girlfriend)) (?:throw|throws|"
+        r"kick|kicks|punch|punches|slap|slaps|choke|chokes|drag|drags|strangle|strangles|burn|burns) me\b"
+        r"(?! (?:out|off|a|the|some|in the (?:game|match))\b)"
+        r"|\b(?:throw|throws|threw|push|pushed|pushes) me (?:on|to|at) (?:the )?(?:floor|ground|wall|stairs)\b",
+        unless=(r"\b(?:game|games|fifa|football|wrestl\w*|boxing|karate|judo|play fight\w*|pillow|ball)\b",),
+        negatable=True,
+        negation_in_match=True,
+    ),
+    _rule(
+        "da_hiding_looking", DA,
+        # "hiding in my car, he's looking for me"
+        r"\bhiding\b(?: \w+){0,5}? (?:he|she|they|my (?:husband|partner|boyfriend|ex|dad|son|wife|girlfriend)) "
+        r"(?:is|are|s|has been|keeps) (?:looking for|searching for|coming for|after|hunting for|driving around "
+        r"looking for) (?:me|us)\b",
+        unless=(r"\b(?:hide and seek|hide n seek|game|surprise|party|birthday|lol|haha)\b",),
+    ),
+    _rule(
+        "da_phone_broken", DA,
+        # "he's broken my phone so i can't call anyone"
+        r"\b(?:broken|smashed|broke|smashed up|taken|took|hidden|hid|snatched|grabbed|threw|thrown) "
+        r"(?:my|the) (?:phone|mobile)s?\b(?: \w+){0,3}? (?:so|and|because) (?:i|we) (?:cannot|can not|could not|"
+        r"do not have|have no) (?:call|ring|phone|text|contact|reach|get help|get hold of)\b",
+        negatable=True,
+    ),
+    _rule(
+        "da_beaten_by", DA,
+        # "i got beaten up by my boyfriend again"
+        r"\b(?:got|been|was|get|getting|keep getting|being) (?:beaten|beat|battered|punched|kicked|slapped|hit|"
+        r"attacked|strangled|choked|assaulted|thumped|smacked|bashed|headbutted|raped)(?: up)? by "
+        r"(?:my |his |her |their |our )?(?:\w+ )?(?:partner|husband|hubby|boyfriend|girlfriend|wife|fella|ex|son|"
+        r"daughter|dad|father|brother|grandson|stepdad|mum|mother|carer|missus)\b",
+        kind=EVENT,
+        negatable=True,
+    ),
+    _rule(
+        "ch_parents_give_drugs", CH,
+        # "a pupil told me her parents give her drugs", "my stepdad gives me weed and i am 13"
+        rf"\b(?:{_PARENT}|carers?|foster (?:mum|dad|parents?)|uncle|older (?:men|man|lads|boys))\b "
+        r"(?:give|gives|giving|gave|is giving|are giving|keep giving|keeps giving|make|makes|made|force|"
+        r"forces|forced) (?:her|him|them|me|us|the kids|the children) (?:to take )?(?:drugs|heroin|crack|"
+        r"pills|tablets|vodka|alcohol|weed|cannabis|ket|ketamine|spice|coke|cocaine|diazepam|valium)\b",
+        also=(rf"\b(?:pupil|student|child|kid|children|kids|{_CHILD}|(?:i am|i m|she is|he is|they are) "
+              r"(?:only )?(?:[5-9]|1[0-7])|school|year \d+)\b",),
+        negatable=True,
     ),
 )
 
@@ -3563,7 +3922,8 @@ _RESOLVED = re.compile(
     r"woke (?:up )?(?:fine|ok|okay|alright|normal)|(?:i am|i m|im|now i am|now i m|we are) (?:now )?(?:in|at|"
     r"staying (?:in|at)) (?:a |the )?refuge|(?:clean|sober) now|(?:coping|managing) now|i am (?:now )?(?:clean|sober)|(?:i am|i m|im) (?:safe|safer) (?:now|at|with|here)|(?:i am|i m|im|i feel|now|am now) in a (?:much |far )?"
     r"(?:better|good|great|safe|safer) place|(?:i|he|she|they) (?:feel|feels|felt) (?:fine|ok|okay|"
-    r"alright|normal)(?: now| today| this morning)?(?= *$| and| but))\b"
+    r"alright|normal)(?: now| today| this morning)?(?= *$| and| but)|"
+    r"(?:he|she|they|i) (?:is|s|are|am|m|seems|seem) (?:fine|ok|okay|alright|totally fine) (?:now|today|this morning))\b"
 )
 # a wish or plan that has passed ("... last month, he's ok now")
 _RESOLVED_INTENT = re.compile(

@@ -47,6 +47,16 @@ def say(client, text: str, sender: str | None = None) -> list[dict]:
     return response.json()
 
 
+def from_address(client, address: str = ""):
+    """A client for the same running app whose requests come from `address` (by default a new
+    one from the IPv6 documentation range, 2001:db8::/32): Waymark merges what one address
+    does (rate limits, failures), and every TestClient is "testclient" otherwise."""
+    from fastapi.testclient import TestClient
+
+    address = address or f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"
+    return TestClient(client.app, client=(address, 50000))
+
+
 def texts(replies: list[dict]) -> str:
     return " ".join(r.get("text", "") for r in replies)
 

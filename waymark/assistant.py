@@ -403,7 +403,7 @@ class Assistant:
         return cls(agent, actions, settings.database_url, settings.repeated_messages)
 
     async def handle(self, sender_id: str, text: str, channel: str = "rest",
-                     inbound: Optional[Inbound] = None) -> list[dict]:
+                     inbound: Optional[Inbound] = None, address: Optional[str] = None) -> list[dict]:
         """Run one message through crisis triage, understanding, dialogue and actions.
 
         Crisis comes first, whatever state the conversation is in (a form half filled, a
@@ -423,7 +423,8 @@ class Assistant:
         instead of silence. A helpline worker is asked to look as well (without a summary:
         nobody asked the person's consent to share one) only when it matters: a crisis, a
         person who asked for a person, or the same conversation failing twice
-        (`handover.desk.after_failure`).
+        (`handover.desk.after_failure`). `address` is a web chat's keyed address hash
+        (`channels.addresses`): one address's web chats that keep failing make one queue item.
         """
         if inbound is None:
             inbound = read_message(text)
@@ -464,7 +465,7 @@ class Assistant:
             crisis_type = match.type.value if match else (
                 CrisisType.GENERAL.value if _intent(message) == CRISIS_INTENT else None)
             if await asyncio.to_thread(self.desk.queue_after_failure, sender_id, channel, crisis_type=crisis_type,
-                                       asked_for_person=asks_for_person(message)):  # a person will look
+                                       asked_for_person=asks_for_person(message), address=address):  # a person will look
                 text = f"{text} {FAILED_QUEUED}"
             replies = [{"recipient_id": sender_id, "text": text}]
         return replies

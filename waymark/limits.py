@@ -35,8 +35,9 @@ TOO_FAST = ("You're sending messages very quickly. Please wait a few seconds and
             f"You can call Samaritans free on {DEFAULT_LINES['samaritans'].number}, any time.")
 # The endpoints that take a person's message: their per-address limit comes after triage, in
 # the endpoint (`address_allows`), not in the middleware. Twilio's webhooks are signed and all
-# come from Twilio's addresses, so SMS is limited per phone number instead.
-MESSAGE_PATHS = frozenset({"/webhooks/rest/webhook", "/twilio/sms", "/twilio/voice/turn"})
+# come from Twilio's addresses, so SMS is limited per phone number instead. A caller's answer to
+# the handover's consent question is speech too, triaged first (`handover.voice.consent`).
+MESSAGE_PATHS = frozenset({"/webhooks/rest/webhook", "/twilio/sms", "/twilio/voice/turn", "/twilio/voice/handover"})
 MAX_TRACKED_KEYS = 50_000
 DEFAULT_MAX_JSON_DEPTH = 32
 _OPEN, _CLOSE, _QUOTE, _BACKSLASH = (ord("["), ord("{")), (ord("]"), ord("}")), ord('"'), ord("\\")
