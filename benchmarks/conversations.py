@@ -244,7 +244,6 @@ async def person(url: str, profile: str, think: float, stop_at: float, tally: Ta
                 if time.monotonic() >= stop_at:
                     return
                 start = time.perf_counter()
-                replies: object = None
                 try:
                     async with client.post(url, json={"sender": sender, "message": turn.text}) as response:
                         replies = await response.json()

@@ -179,11 +179,10 @@ def breakdown(stages: Stages, turns: int, request_cpu: float, request_wall: floa
     """Per-turn milliseconds for each stage; "other" is the assistant's turn less its parts."""
     per = lambda seconds: round(1000 * seconds / max(turns, 1), 2)  # noqa: E731
     cpu, wall = dict(stages.cpu), dict(stages.wall)
-    parts = ["triage", "lock", "conversation read", "NLU: featurizers", "NLU: classifier", "policies", "actions",
-             "conversation save", "graph: other nodes"]
+    # The stages inside the assistant's turn (triage runs in the channel, before it).
+    inside = ["lock", "conversation read", "NLU: featurizers", "NLU: classifier", "policies", "actions",
+              "conversation save", "graph: other nodes"]
     turn_cpu, turn_wall = cpu.pop("assistant turn", 0.0), wall.pop("assistant turn", 0.0)
-    # triage runs in the channel, before the assistant's turn: outside it
-    inside = [p for p in parts if p != "triage"]
     cpu["other"] = max(turn_cpu - sum(cpu.get(p, 0.0) for p in inside), 0.0)
     wall["other"] = max(turn_wall - sum(wall.get(p, 0.0) for p in inside), 0.0)
     cpu["web layer"] = max(request_cpu - turn_cpu - cpu.get("triage", 0.0), 0.0)
