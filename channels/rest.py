@@ -1,13 +1,26 @@
-"""Web chat: the same contract as Rasa's REST channel, so any Rasa client works with it.
+"""Web chat: the same contract as Rasa 3.6's REST channel, so any Rasa client works with it.
 
-POST /webhooks/rest/webhook {"sender": "...", "message": "..."}
+GET  /webhooks/rest/                -> {"status": "ok"}
+POST /webhooks/rest/webhook {"sender": "...", "message": "...", "metadata": {...}}
   -> [{"recipient_id": "...", "text": "...", "buttons": [...]}, ...]
+POST /webhooks/rest/webhook?stream=true
+  -> the same replies, one JSON object per line (newline-delimited JSON), as Rasa's console
+     client reads them by default.
+
+Two choices differ from stock Rasa, on purpose:
+- A message without a `sender` is refused (422, `NO_SENDER`), where stock Rasa files it under
+  the one conversation "default". Here that would put strangers' messages, about drugs and
+  their families, into one shared history that each of them could read back or delete.
+- When processing fails, stock Rasa answers 200 with `[]`: silence. Here the person still
+  gets a reply they can act on (FRANK and 999: `Assistant.handle` fails open), also with 200.
 """
 from __future__ import annotations
 
-from typing import Any, List
+import json
+from typing import Any, AsyncIterator, List, Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from channels.addresses import address_hash
@@ -21,6 +34,9 @@ from waymark.settings import get_settings
 router = APIRouter(tags=["web chat"])
 NOT_A_CONVERSATION = "That is not a conversation id."
 NOT_A_WEB_CHAT = "That is not a web chat conversation id."
+NO_SENDER = ("Every message needs a \"sender\": your conversation's id, a random value your client keeps "
+             "(for example a UUID). Messages without one are not put into a shared conversation.")
+NDJSON = "application/x-ndjson"
 
 
 def too_long(length: int, limit: int) -> str:
@@ -29,8 +45,22 @@ def too_long(length: int, limit: int) -> str:
 
 
 class ChatMessage(BaseModel):
-    sender: str = Field(..., min_length=1, max_length=128, description="The conversation's id")
+    # Optional here only so that a missing sender gets NO_SENDER, not pydantic's "field required".
+    sender: Optional[str] = Field(None, max_length=128, description="The conversation's id (required)")
     message: str = Field(..., description="What the person typed, or a button's payload")
+    metadata: Optional[dict] = Field(None, description="Anything the client sends beside the message; "
+                                     "kept with the conversation, as stock Rasa keeps it")
+
+
+@router.get("/webhooks/rest/")
+async def health() -> dict:
+    """Stock Rasa's channel health check, which Rasa clients call before they talk."""
+    return {"status": "ok"}
+
+
+async def as_lines(replies: List[Any]) -> AsyncIterator[bytes]:
+    for reply in replies:
+        yield (json.dumps(reply, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 async def conversation_limiter(request: Request) -> RateLimiter:
@@ -40,8 +70,9 @@ async def conversation_limiter(request: Request) -> RateLimiter:
 
 @router.post("/webhooks/rest/webhook", response_model=List[dict])
 async def receive(body: ChatMessage, request: Request, response: Response,
+                  stream: bool = Query(False, description="one reply per line (newline-delimited JSON)"),
                   assistant: Assistant = Depends(get_assistant),
-                  limiter: RateLimiter = Depends(conversation_limiter)) -> List[Any]:
+                  limiter: RateLimiter = Depends(conversation_limiter)) -> Any:
     """One message, in this order: its length (413); read and triage it (`waymark.inbound`);
     refuse characters that are not text (422) and a texter's or caller's id (422: their history
     is not reachable from here); then, unless it is a crisis, the rate limits (429, per address
@@ -51,7 +82,12 @@ async def receive(body: ChatMessage, request: Request, response: Response,
     first. The length comes before triage because it bounds what triage costs (it runs on
     every message, refused for rate or not); a message over it is told to send it in parts,
     and 999. Every refusal here is specific and polite, and never reaches the model.
+
+    With `?stream=true` the same replies go out one JSON object per line; every refusal is
+    still an ordinary 4xx answer, decided before anything is streamed.
     """
+    if not body.sender:
+        raise HTTPException(status_code=422, detail=NO_SENDER)
     if not is_readable(body.sender):
         raise HTTPException(status_code=422, detail=NOT_A_CONVERSATION)
     if is_phone_conversation(body.sender):
@@ -68,8 +104,13 @@ async def receive(body: ChatMessage, request: Request, response: Response,
         if inbound.empty:
             raise HTTPException(status_code=422, detail="The message is empty. Please type something.")
     replies = await assistant.handle(body.sender, inbound.text, channel="rest", inbound=inbound,
-                                     address=address_hash(request))
-    if assistant.turns.under_way() and request.app.state.settings.workers > 1:
+                                     address=address_hash(request), metadata=body.metadata or None)
+    close = assistant.turns.under_way() and request.app.state.settings.workers > 1
+    if stream:
+        # The whole turn is done before the first line: a reply is never half sent.
+        return StreamingResponse(as_lines(replies), media_type=NDJSON,
+                                 headers={"Connection": "close"} if close else None)
+    if close:
         # Busy here: the next message comes on a new connection, to whichever worker is free.
         response.headers["Connection"] = "close"
     return replies

@@ -25,7 +25,7 @@ class FakeAssistant:
         self.handled, self.forgotten = [], []
         self.turns = FakeTurns()
 
-    async def handle(self, sender, text, channel=None, inbound=None, address=None):
+    async def handle(self, sender, text, channel=None, inbound=None, address=None, metadata=None):
         self.handled.append(sender)
         return [{"recipient_id": sender, "text": "hello"}]
 

@@ -403,7 +403,8 @@ class Assistant:
         return cls(agent, actions, settings.database_url, settings.repeated_messages)
 
     async def handle(self, sender_id: str, text: str, channel: str = "rest",
-                     inbound: Optional[Inbound] = None, address: Optional[str] = None) -> list[dict]:
+                     inbound: Optional[Inbound] = None, address: Optional[str] = None,
+                     metadata: Optional[dict] = None) -> list[dict]:
         """Run one message through crisis triage, understanding, dialogue and actions.
 
         Crisis comes first, whatever state the conversation is in (a form half filled, a
@@ -425,6 +426,8 @@ class Assistant:
         person who asked for a person, or the same conversation failing twice
         (`handover.desk.after_failure`). `address` is a web chat's keyed address hash
         (`channels.addresses`): one address's web chats that keep failing make one queue item.
+        `metadata` is what a Rasa client sent beside the message; it reaches the tracker (the
+        session start and the user event carry it), as in stock Rasa.
         """
         if inbound is None:
             inbound = read_message(text)
@@ -434,7 +437,7 @@ class Assistant:
         if inbound.empty and not inbound.is_crisis:
             return [{"recipient_id": sender_id, "text": NO_WORDS}]
         output = CollectingOutputChannel()
-        message = UserMessage(inbound.text, output, sender_id, input_channel=channel)
+        message = UserMessage(inbound.text, output, sender_id, input_channel=channel, metadata=metadata)
         quiet = False  # a helpline worker has the conversation: silence is intended
         failed = False
         match = inbound.match  # the crisis patterns ran first: a crisis is answered even when the lock store is down
