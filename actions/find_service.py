@@ -95,6 +95,13 @@ def find_matches(session: Session, place: geo.Place, need: str, persona: Optiona
     return matches
 
 
+def listing_events(matches: List[search.ServiceMatch]) -> List[Dict[Text, Any]]:
+    """Remember the listing for "any others?": each service's id and distance, nearest first;
+    one shown. A confidential place keeps its band's edge, never its distance."""
+    return [SlotSet("listing_ids", [f"{m.service_id}|{m.distance_km:.3f}|{m.distance_band or ''}" for m in matches]),
+            SlotSet("listing_shown", 1)]
+
+
 def referral_route_text(session: Session, match: search.ServiceMatch) -> str:
     service = session.get(Service, match.service_id)
     include = next((a.value for a in service.attributes
@@ -166,7 +173,7 @@ class ActionFindService(Action):
         for text, buttons in follow_ups:
             dispatcher.utter_message(text=text, buttons=buttons)
         return events + [SlotSet("place", place.label), SlotSet("need", need),
-                         SlotSet("last_service_id", best.service_id)]
+                         SlotSet("last_service_id", best.service_id)] + listing_events(matches)
 
     @staticmethod
     def _say(dispatcher: CollectingDispatcher, text: Optional[str]) -> None:

@@ -77,7 +77,16 @@ def how_to_get_in(match: ServiceMatch) -> str:
 
 def service_reply(match: ServiceMatch, place_label: str, now: datetime) -> str:
     """The one-message answer about the nearest service."""
-    parts = [f"Nearest to {place_label}: {match.name}, {how_far(match)}."]
+    return " ".join(p for p in [f"Nearest to {place_label}: {match.name}, {how_far(match)}."] + _details(match, now) if p)
+
+
+def about_reply(match: ServiceMatch, now: datetime) -> str:
+    """A service asked about by name: the same details, without a distance."""
+    return " ".join(p for p in [f"{match.name}."] + _details(match, now) if p)
+
+
+def _details(match: ServiceMatch, now: datetime) -> list:
+    parts = []
     if match.address:
         parts.append(match.address + ".")
     parts.append(opening_line(match, now))
@@ -91,7 +100,7 @@ def service_reply(match: ServiceMatch, place_label: str, now: datetime) -> str:
         parts.append(f"Last checked {checked_on(match.assured_date)}.")
     if match.is_sample:
         parts.append("(Sample listing for the demo, not a real service.)")
-    return " ".join(p for p in parts if p)
+    return parts
 
 
 def what_to_expect(match: ServiceMatch) -> Optional[str]:

@@ -2,7 +2,7 @@
 service we last suggested (kept in the `last_service_id` slot)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 
 import timekeeping
 from actions import journey_words as words
+from actions import listing_words, replies
 from actions.common import directory_session, latest_intent
-from directory import search
+from directory import hours, search
 from directory.models import Service
+from understanding import follow_ups
 from waymark.settings import get_settings
 
 
@@ -43,36 +45,121 @@ def why_no_address(service: Service) -> str:
     return words.NO_ADDRESS
 
 
+def latest_entity(tracker: Tracker, name: str) -> Optional[str]:
+    return next((e.get("value") for e in (tracker.latest_message or {}).get("entities") or []
+                 if e.get("entity") == name), None)
+
+
+def listed(tracker: Tracker) -> List[tuple[str, float, Optional[str]]]:
+    """The last search's services as (id, km, band), nearest first (see find_service.listing_events)."""
+    out = []
+    for item in tracker.get_slot("listing_ids") or []:
+        sid, _, rest = str(item).partition("|")
+        km, _, band = rest.partition("|")
+        try:
+            out.append((sid, float(km or 0), band or None))
+        except ValueError:
+            continue
+    return out
+
+
+def day_asked(day: Optional[str], now: datetime) -> Optional[tuple[date, str]]:
+    today = now.astimezone(hours.LONDON).date()
+    if day == "today":
+        return today, "today"
+    if day == "tomorrow":
+        return today + timedelta(days=1), "tomorrow"
+    if day in follow_ups.WEEKDAYS:
+        n = follow_ups.WEEKDAYS.index(day)
+        ahead = (n - today.weekday()) % 7
+        return today + timedelta(days=ahead), ("today" if ahead == 0 else day.capitalize())
+    return None
+
+
 class ActionServiceDetails(Action):
+    """Answers about the service last suggested, or one asked about by name (the `service`
+    entity, from directory/names.py), and "any others?" from the last listing."""
+
     def name(self) -> Text:
         return "action_service_details"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         now = timekeeping.now()
+        intent = latest_intent(tracker)
+        kind = latest_entity(tracker, "follow_up") if intent == follow_ups.INTENT else None
+        if kind == follow_ups.OTHERS:
+            return self._others(dispatcher, tracker, now)
+        named = latest_entity(tracker, "service")
         with directory_session() as session:
-            match = load_match(session, tracker.get_slot("last_service_id"), now)
+            match = load_match(session, named or tracker.get_slot("last_service_id"), now)
             if match is None:
                 dispatcher.utter_message(text=words.NO_SERVICE_YET)
                 return []
             events: List[Dict[Text, Any]] = []
+            if named:
+                events.append(SlotSet("last_service_id", named))
             service = session.get(Service, match.service_id)
             if service.status != "active":
                 successor = search.resolve_successor(session, service.id)
                 dispatcher.utter_message(text=words.closed_reply(
                     match.name, service.status, successor.name if successor else None, service.alert))
                 if successor is None:
-                    return []
+                    return events
                 # Answer the question about the service that took over, and talk about it from now on.
                 service, match = successor, load_match(session, successor.id, now)
                 events.append(SlotSet("last_service_id", successor.id))
+                if kind == follow_ups.ABOUT:
+                    kind = None
             why = why_no_address(service)
-        intent = latest_intent(tracker)
-        if intent == "ask_open_now":
+            rows = list(service.schedules)
+            fees = service.fees_description
+        if kind == follow_ups.ABOUT:
+            text = replies.about_reply(match, now)
+        elif kind == follow_ups.ADDRESS and match.address:
+            text = listing_words.address_reply(match.name, match.address, match.postcode)
+        elif kind == follow_ups.COST:
+            text = listing_words.cost_reply(match.name, fees, match.phone)
+        elif kind == follow_ups.FEATURES:
+            feature = latest_entity(tracker, "feature")
+            has = bool(feature) and bool(set(listing_words.FEATURE_CODES[feature]) & match.codes)
+            text = listing_words.feature_reply(match.name, feature, has, match.phone)
+        elif kind == follow_ups.HOURS and latest_entity(tracker, "day") == "weekend":
+            today = now.astimezone(hours.LONDON).date()
+            text = listing_words.weekend_reply(match.name, rows, today + timedelta(days=(5 - today.weekday()) % 7),
+                                               match.hours)
+        elif kind == follow_ups.HOURS and day_asked(latest_entity(tracker, "day"), now):
+            day, label = day_asked(latest_entity(tracker, "day"), now)
+            text = listing_words.day_reply(match.name, rows, day, label, match.hours)
+        elif intent == "ask_open_now" or kind in (follow_ups.OPEN_NOW, follow_ups.HOURS):
             text = words.open_now_reply(match.name, match.open_now, match.next_opens, now, match.hours)
-        elif intent == "ask_directions":
+        elif intent == "ask_directions" or kind in (follow_ups.DIRECTIONS, follow_ups.ADDRESS):
             text = words.directions_reply(match.name, match.address, match.postcode, match.phone,
                                           why, match.text_number, match.hours)
         else:
             text = words.number_reply(match.name, match.phone, match.text_number)
         dispatcher.utter_message(text=text)
         return events
+
+    @staticmethod
+    def _others(dispatcher: CollectingDispatcher, tracker: Tracker, now: datetime) -> List[Dict[Text, Any]]:
+        listing = listed(tracker)
+        shown = int(tracker.get_slot("listing_shown") or 0)
+        if not listing:
+            dispatcher.utter_message(text=words.NO_SERVICE_YET)
+            return []
+        batch = listing[shown:shown + 3]
+        if not batch:
+            dispatcher.utter_message(text=listing_words.NO_MORE, buttons=[{"title": "Talk to a person",
+                                                                           "payload": "/ask_human"}])
+            return []
+        lines = []
+        with directory_session() as session:
+            for sid, km, band in batch:
+                match = load_match(session, sid, now)
+                if match is None:
+                    continue
+                far = band or f"{replies.miles(km)} away"
+                lines.append(listing_words.other_line(match.name, far, match.phone, replies.opening_line(match, now)))
+        more = max(0, len(listing) - shown - len(batch))
+        dispatcher.utter_message(text=" ".join([listing_words.others_intro(len(lines), more)] + lines))
+        return [SlotSet("listing_shown", shown + len(batch)), SlotSet("last_service_id", batch[0][0])]

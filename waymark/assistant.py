@@ -29,13 +29,14 @@ from rasa_sdk.interfaces import ActionExecutionRejection as SdkRejection
 from rasa_sdk.interfaces import ActionNotFoundException
 
 from directory.db import session_scope
+from directory.names import NameIndex, best_match
 from directory.seed import SAMPLE_DATA, national_line
 from handover.conversation import Desk
 from handover.wording import FAILED_QUEUED
 from safety import classifier as crisis_classifier
 from safety.replies import crisis_reply
 from safety.triage import CrisisMatch, CrisisType
-from understanding import who_what_where
+from understanding import follow_ups, who_what_where
 from understanding.repeats import RepeatedMessages
 from waymark.conversation_store import ConversationStore
 from waymark.dialogue_states import remember_dialogue_states
@@ -372,6 +373,8 @@ class Assistant:
         self.desk = Desk(database_url)
         self.repeats = RepeatedMessages(repeated_messages)
         self.turns = TurnGate()
+        # Services asked about by name ("is kirkgate open on saturday"), read from the directory.
+        self.names = NameIndex(lambda: session_scope(database_url)) if database_url else None
 
     @classmethod
     def load(cls, settings: Settings, lock_store: Optional[LockStore] = None) -> "Assistant":
@@ -517,7 +520,8 @@ class Assistant:
         processor = self.agent.processor
         tracker = await processor.fetch_tracker_and_update_session(message.sender_id, message.output_channel,
                                                                    message.metadata)
-        message.parse_data = self._act_on(message.parse_data, tracker)
+        named = await self._named_service(message.parse_data)
+        message.parse_data = self._act_on(message.parse_data, tracker, named)
         await processor._handle_message_with_tracker(message, tracker)
         left = who_what_where.LEFT_FORM.get(message.parse_data.get("waymark_left_form") or "")
         if left:  # said first, then the dialogue answers the message itself
@@ -530,11 +534,13 @@ class Assistant:
         return list(message.output_channel.messages)
 
     @staticmethod
-    def _act_on(parse: dict, tracker: Any) -> dict:
+    def _act_on(parse: dict, tracker: Any, named_service_id: Optional[str] = None) -> dict:
         """The parse the dialogue acts on: garbage entities dropped; a yes to a clarifying
-        question becomes the search it offered; a place plus a need, substance or persona is a
-        search of the right kind whatever the intent; and an open form the message does not
-        answer is left (see `who_what_where.leaves_form`)."""
+        question becomes the search it offered; a follow-up on the listing just given, or a
+        question about a service by name, is answered about it (`understanding.follow_ups`); a
+        place plus a need, substance or persona is a search of the right kind whatever the
+        intent; and an open form the message does not answer is left (see
+        `who_what_where.leaves_form`)."""
         parse = dict(parse)
         text = parse.get("text") or ""
         parse["entities"] = who_what_where.needs_in_words(
@@ -544,6 +550,12 @@ class Assistant:
             answered = who_what_where.answer_to_clarification(parse, tracker.get_slot("clarify_offer"))
             if answered is not None:
                 return answered
+        if tracker.active_loop_name is None:
+            followed = follow_ups.act_on(parse, bool(tracker.get_slot("last_service_id")), named_service_id)
+            if followed is not None:
+                log.info("A follow-up on the listing (%s) instead of %s", followed[1][0]["value"],
+                         (parse.get("intent") or {}).get("name"))
+                return who_what_where.reroute(parse, *followed)
         bot = tracker.latest_bot_utterance
         intent = who_what_where.answer_to_offer(parse, (bot.data or {}).get("buttons") if bot else None)
         intent = intent or who_what_where.act_on(parse, slots)
@@ -560,6 +572,20 @@ class Assistant:
         if intent is None and loop is None and (who_what_where.is_yes(text) or who_what_where.is_no(text)):
             parse = who_what_where.reroute(parse, who_what_where.YES_OR_NO_INTENT)  # asked what they need
         return parse
+
+    async def _named_service(self, parse: dict) -> Optional[str]:
+        """The id of a service the message names, or None (`follow_ups.act_on` decides whether
+        a name that is also a place, "harehills", is the service or a search there)."""
+        text = parse.get("text") or ""
+        if self.names is None or not text or text.startswith("/"):
+            return None
+        try:
+            services = await in_thread(self.names.services)
+        except Exception:  # noqa: BLE001 - a name lookup must never cost the person their answer
+            log.exception("Could not read the service names")
+            return None
+        found = best_match(text, services)
+        return found.service_id if found else None
 
     async def _answer_crisis(self, message: UserMessage, crisis_type: CrisisType, rule: str) -> None:
         """Send the crisis reply first, then record it (a storage failure cannot stop it)."""

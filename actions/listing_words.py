@@ -1,0 +1,72 @@
+"""What Waymark says to a follow-up on a listing: the address, the cost, the hours on a day,
+what it offers, and the next options ("any others?"). Words only; the action picks."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional, Sequence
+
+from directory import hours
+
+FEATURE_WORDS = {"naloxone": "naloxone kits", "needle-exchange": "needle exchange (clean injecting kit)",
+                 "women-only": "women-only sessions", "walk-in": "walk-in (no appointment)",
+                 "self-referral": "self-referral (no GP letter needed)", "child-friendly": "a child-friendly space"}
+FEATURE_CODES = {"naloxone": ("feature:naloxone-clients", "feature:naloxone-families", "need:naloxone"),
+                 "needle-exchange": ("need:needle-exchange",), "women-only": ("feature:women-only",),
+                 "walk-in": ("feature:walk-in",), "self-referral": ("feature:self-referral",),
+                 "child-friendly": ("feature:child-friendly",)}
+NO_MORE = "That's all I have near there. You can ask for a different kind of help, or talk to a person."
+
+
+def address_reply(name: str, address: str, postcode: Optional[str]) -> str:
+    """A place with a public address (a line, or a place that keeps it private, gets
+    `journey_words.directions_reply`, which says which it is)."""
+    return f"{name}: {address}" + ("" if not postcode or postcode in address else f", {postcode}") + "."
+
+
+def cost_reply(name: str, fees: Optional[str], phone: Optional[str]) -> str:
+    if fees:
+        return f"{name}: {fees}"
+    ring = f" Ring {phone} if you want to check." if phone else ""
+    return (f"{name} doesn't list any charge. Drug and alcohol services paid for by the NHS or the council are "
+            f"free to use.{ring}")
+
+
+def day_reply(name: str, rows: Sequence, day: date, day_label: str, weekly: str) -> str:
+    spans = hours.openings_on(rows, day)
+    if not spans:
+        text = f"{name} isn't open on {day_label}."
+    else:
+        times = ", ".join(f"{hours._clock(s.opens.time())}–{hours._clock(s.closes.time())}" for s in spans)
+        text = f"{name} is open on {day_label}, {times}."
+    return f"{text} Hours: {weekly}." if weekly and weekly != hours.ALWAYS_OPEN else text
+
+
+def weekend_reply(name: str, rows: Sequence, saturday: date, weekly: str) -> str:
+    parts = []
+    for day, label in ((saturday, "Saturday"), (date.fromordinal(saturday.toordinal() + 1), "Sunday")):
+        spans = hours.openings_on(rows, day)
+        parts.append(f"{label} " + (", ".join(f"{hours._clock(s.opens.time())}–{hours._clock(s.closes.time())}"
+                                             for s in spans) if spans else "closed"))
+    return f"{name} this weekend: {'; '.join(parts)}."
+
+
+def feature_reply(name: str, feature: Optional[str], has: bool, phone: Optional[str]) -> str:
+    if feature is None:
+        return f"I'm not sure what you'd like to know about {name}. Ring {phone} and ask." if phone else \
+            f"I'm not sure what you'd like to know about {name}."
+    what = FEATURE_WORDS[feature]
+    if has:
+        return f"Yes, {name} lists {what}." + (f" Ring {phone} first to check." if phone else "")
+    return f"{name} doesn't list {what}." + (f" Ring {phone} and ask, or ask me to find a place that does."
+                                            if phone else " Ask me to find a place that does.")
+
+
+def others_intro(count: int, more: int) -> str:
+    text = "Here is another option." if count == 1 else f"Here are {count} more options."
+    if more:
+        text += f" I have {more} more after these: ask for others again to see them."
+    return text
+
+
+def other_line(name: str, far: str, phone: Optional[str], opening: str) -> str:
+    return f"{name}, {far}. {opening}" + (f" Ring {phone}." if phone else "")

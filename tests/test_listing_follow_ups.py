@@ -1,0 +1,144 @@
+"""Follow-ups on the listing just given, and services asked about by name (issue 19, item 4).
+
+After "I need help with my drinking near LS1 4AP" (Kirkgate Recovery Hub, 14 Vicar Lane) a
+person asks "any others?", "what's the address", "does it cost anything", "is it open on
+saturday", "do they do naloxone": each is answered about that listing, whatever intent the
+model guessed. A service named in a message ("when is kirkgate chemist open") is found by name.
+The plain modules are tested first, without the model; then journeys through the real app.
+"""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from support import say, texts
+
+from directory.names import NamedService, best_match, name_words
+from understanding import follow_ups
+
+SEARCH = "I need help with my drinking near LS1 4AP"
+
+
+# --- the words, without the model ----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, kind", [
+    ("any others?", "others"), ("are there any more", "others"), ("anywhere else", None),
+    ("got another option", "others"), ("whats the address", "address"), ("where is it?", "address"),
+    ("does it cost anything", "cost"), ("is it free", "cost"), ("how much do they charge", "cost"),
+    ("is it open on saturday", "hours"), ("what time do they close", "hours"), ("open this weekend?", "hours"),
+    ("is it open now", "open_now"), ("are they open rn", "open_now"), ("how do i get there", "directions"),
+    ("when is kirkgate chemist open", "hours"),
+    ("which bus goes there", "directions"), ("do they do naloxone", "features"),
+    ("can i get needles there", "features"), ("whats their number", "phone"),
+    ("where can i get clean needles LS1", None), ("thanks", None), ("hello", None),
+])
+def test_a_follow_up_is_read_from_its_words(text, kind):
+    found = follow_ups.follow_up(text)
+    assert (found.kind if found else None) == kind
+
+
+def test_the_day_and_the_feature_asked_about_are_kept():
+    assert follow_ups.follow_up("is it open on sat").day == "saturday"
+    assert follow_ups.follow_up("are they open this weekend").day == "weekend"
+    assert follow_ups.follow_up("do they do naloxone").feature == "naloxone"
+    assert follow_ups.follow_up("do they have women only sessions").feature == "women-only"
+
+
+def test_a_new_place_or_a_sure_request_for_a_person_is_not_a_follow_up():
+    parse = {"text": "any others near LS6", "intent": {"name": "find_service", "confidence": 0.9},
+             "entities": [{"entity": "place", "value": "LS6"}]}
+    assert follow_ups.act_on(parse, has_listing=True) is None
+    parse = {"text": "can someone call me", "intent": {"name": "ask_human", "confidence": 0.95}, "entities": []}
+    assert follow_ups.act_on(parse, has_listing=True) is None
+    parse = {"text": "any others?", "intent": {"name": "nlu_fallback", "confidence": 0.4}, "entities": []}
+    assert follow_ups.act_on(parse, has_listing=False) is None
+    assert follow_ups.act_on(parse, has_listing=True)[0] == follow_ups.INTENT
+
+
+def named(names: list[str]) -> list[NamedService]:
+    from collections import Counter
+
+    words = {n: name_words(n) for n in names}
+    counts = Counter(w for ws in words.values() for w in ws)
+    return [NamedService(str(i), n, words[n], frozenset(w for w in words[n] if counts[w] == 1))
+            for i, n in enumerate(names)]
+
+
+SERVICES = named(["Kirkgate Recovery Hub (sample)", "Aire Alcohol Service (sample)",
+                  "Aire Valley Recovery Partnership (sample)", "Headingley Pharmacy Needle Exchange (sample)",
+                  "Ancoats Pharmacy Needle Exchange (sample)", "Drinkline", "Moss Side Family Support (sample)"])
+
+
+@pytest.mark.parametrize("text, name", [
+    ("when is kirkgate chemist open", "Kirkgate Recovery Hub (sample)"),
+    ("kirkgte recovery", "Kirkgate Recovery Hub (sample)"),
+    ("is aire valley open on saturday", "Aire Valley Recovery Partnership (sample)"),
+    ("is the aire alcohol service open", "Aire Alcohol Service (sample)"),
+    ("headingly pharmacy address", "Headingley Pharmacy Needle Exchange (sample)"),
+    ("whats the number for drinkline", "Drinkline"),
+    ("where can i get a needle exchange", None), ("is there a recovery service near me", None),
+    ("i need family support", None), ("moss", None),
+])
+def test_a_service_is_found_by_the_words_that_tell_it_apart(text, name):
+    found = best_match(text, SERVICES)
+    assert (found.name if found else None) == name
+
+
+# --- journeys through the real app --------------------------------------------------------------
+
+def after_search(client, follow_up: str) -> str:
+    sender = uuid.uuid4().hex
+    first = texts(say(client, SEARCH, sender))
+    assert "Kirkgate Recovery Hub" in first
+    return texts(say(client, follow_up, sender))
+
+
+def test_any_others_gives_the_next_options_and_says_when_there_are_no_more(client):
+    sender = uuid.uuid4().hex
+    assert "Kirkgate Recovery Hub" in texts(say(client, SEARCH, sender))
+    others = texts(say(client, "any others?", sender))
+    assert "more option" in others or "another option" in others, others
+    assert "Kirkgate Recovery Hub" not in others
+    assert "Ring 0" in others
+    for _ in range(6):
+        last = texts(say(client, "any more?", sender))
+        if "That's all I have" in last:
+            break
+    assert "That's all I have" in last
+
+
+def test_the_address_of_the_service_just_given(client):
+    reply = after_search(client, "whats the address")
+    assert "14 Vicar Lane" in reply and "Kirkgate" in reply
+
+
+def test_the_cost_of_the_service_just_given(client):
+    assert "free" in after_search(client, "does it cost anything")
+
+
+def test_the_hours_on_a_named_day(client):
+    reply = after_search(client, "is it open on saturday")
+    assert "Saturday" in reply or "today" in reply
+    assert "Kirkgate Recovery Hub" in reply
+
+
+def test_what_the_service_just_given_offers(client):
+    reply = after_search(client, "do they do naloxone")
+    assert "naloxone" in reply and "Kirkgate Recovery Hub" in reply
+
+
+def test_a_service_asked_about_by_name_with_no_listing_before(client):
+    reply = texts(say(client, "when is kirkgate chemist open"))
+    assert "Kirkgate Recovery Hub" in reply
+    assert "haven't suggested" not in reply
+
+
+def test_a_helpline_asked_about_by_name_is_described_as_a_line(client):
+    reply = texts(say(client, "whats the address for drinkline"))
+    assert "Drinkline" in reply
+    assert "private" not in reply
+
+
+def test_a_new_place_after_a_listing_is_a_new_search(client):
+    reply = after_search(client, "any others near LS6")
+    assert "Nearest to LS6" in reply or "LS6" in reply

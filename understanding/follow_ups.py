@@ -1,0 +1,153 @@
+"""Follow-up questions about the listing just given: "any others?", "what's the address",
+"does it cost anything", "is it open on saturday", "do they do naloxone".
+
+Read from the words, whatever intent the model guessed: short questions like these are where
+it guesses worst (issue 19: "does it cost anything" was once taken for a crisis). Only asked
+when a listing has been given (the dialogue checks), and never for a message that names a
+new place: that is a new search. Plain and fast (a few regular expressions, microseconds).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+# The kinds, as the `follow_up` entity carries them (web chat card buttons send them too).
+OTHERS, ADDRESS, PHONE, HOURS, COST, DIRECTIONS, FEATURES, OPEN_NOW, ABOUT = (
+    "others", "address", "phone", "hours", "cost", "directions", "features", "open_now", "about")
+KINDS = (OTHERS, ADDRESS, PHONE, HOURS, COST, DIRECTIONS, FEATURES, OPEN_NOW, ABOUT)
+INTENT = "EXTERNAL_listing_follow_up"
+LONGEST = 14  # words: a longer message is a new request, not a follow-up
+
+DAYS = {"mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "weds": 2, "wednesday": 2,
+        "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4, "sat": 5, "saturday": 5,
+        "sun": 6, "sunday": 6}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+FEATURE_WORDS = (
+    (re.compile(r"\bnaloxone|nyxoid|prenoxad|overdose kit"), "naloxone"),
+    (re.compile(r"\bneedle|\bsyringe|\bworks\b|\bpins?\b|\bclean kit"), "needle-exchange"),
+    (re.compile(r"\bwom[ae]n|\bfemale|\bladies"), "women-only"),
+    (re.compile(r"\bwalk ?in|\bdrop ?in|\bwithout (an )?appointment"), "walk-in"),
+    (re.compile(r"\bself ?refer|\brefer (my ?self|me)\b|\bneed (a|my) gp\b|\bgp referral"), "self-referral"),
+    (re.compile(r"\bkids?\b|\bchild|\bchildren|\bbaby|\bpram"), "child-friendly"),
+)
+
+_PATTERNS = (
+    (OTHERS, re.compile(r"\b(any|are there|got|have you got|is there) ?(others?|more|else)\b|\bother (ones?|options?|places?|"
+                        r"services?|ones near)\b|\banother (one|option|place|service)\b|\bsomewhere else\b|\bwhat else\b|"
+                        r"\bnext one\b|\bany more\b|\banymore\b|\bnot that one\b|\bsomething closer\b|\bany closer\b|"
+                        r"\banything (else|closer|nearer)\b|\balternatives?\b")),
+    (FEATURES, re.compile(r"\b(do|does|can|will|is|are) (they|it|you|that|there|them|the place|i)\b.*\b(naloxone|nyxoid|"
+                          r"needles?|syringes?|works|pins|wom[ae]n|female|walk ?in|drop ?in|kids?|child|children|"
+                          r"self ?refer|refer my ?self)")),
+    (COST, re.compile(r"\b(cost|costs|costing|price|pay|paying|charge|charges|fee|fees|how much)\b|\bis (it|that) free\b|"
+                      r"\bfree\?")),
+    (DIRECTIONS, re.compile(r"\bget there\b|\bdirections?\b|\bwhich bus\b|\bwhat bus\b|\bby bus\b|\bhow (do|can|would) i "
+                            r"(get|find)\b|\bhow far\b|\bparking\b|\bnearest (bus|train|station|stop)\b")),
+    (ADDRESS, re.compile(r"\baddress\b|\bpost ?code\b|\bwhere (is|are|r) (it|they|that|them|u)\b|\bwheres (it|that)\b|"
+                         r"\bwhat street\b|\bwhere exactly\b|\blocation\b")),
+    (OPEN_NOW, re.compile(r"\b(open|opened) (now|rn|atm|right now|at the moment|yet|today|tonight)\b|\bstill open\b|"
+                          r"\bare (they|u|you) open\b|\bis (it|that|the place) open\??$")),
+    (HOURS, re.compile(r"\bhours\b|\bopening\b|\bopen (on|at|this|tomorrow|mon|tue|wed|thu|fri|sat|sun|weekends?|"
+                       r"evenings?|late)|\bwhat time\b|\bwhen (is|are|do|does) (it|they|that|the place)\b|\bclos(e|es|ing)\b|"
+                       r"\bweekends?\b|\bsaturday|\bsunday|\btimes\b|\bwhen\b.*\bopen\b|\bopen\??$")),
+    (PHONE, re.compile(r"\b(phone|number|numbr|no\.?|tel|ring|call|text|contact|email)\b")),
+)
+_PLACE_WORDS = re.compile(r"\b(near|in|around|nr)\s+[a-z]{2,}\d|\b[a-z]{1,2}\d{1,2}[a-z]?\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    kind: str
+    day: Optional[str] = None       # "saturday", "weekend", "today", "tomorrow"
+    feature: Optional[str] = None   # a feature code's tail: "naloxone", "women-only", ...
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^\w?' ]+", " ", (text or "").casefold().replace("\u2019", "'"))).strip()
+
+
+def day_in(text: str) -> Optional[str]:
+    words = _normal(text).replace("?", " ").split()
+    if "weekend" in words or "weekends" in words:
+        return "weekend"
+    for word in words:
+        if word in DAYS:
+            return WEEKDAYS[DAYS[word]]
+    if "tomorrow" in words or "tmrw" in words or "tmoz" in words:
+        return "tomorrow"
+    if "today" in words or "tonight" in words:
+        return "today"
+    return None
+
+
+def feature_in(text: str) -> Optional[str]:
+    text = _normal(text)
+    return next((code for pattern, code in FEATURE_WORDS if pattern.search(text)), None)
+
+
+def follow_up(text: str) -> Optional[FollowUp]:
+    """The follow-up a short message asks, or None (then it is not one). A postcode in it
+    makes it a new search."""
+    text = _normal(text)
+    if not text or len(text.split()) > LONGEST or _PLACE_WORDS.search(text):
+        return None
+    for kind, pattern in _PATTERNS:
+        if pattern.search(text):
+            if kind == FEATURES:
+                return FollowUp(FEATURES, feature=feature_in(text))
+            if kind in (HOURS, OPEN_NOW):
+                day = day_in(text)
+                if kind == OPEN_NOW and day not in (None, "today"):
+                    kind = HOURS
+                return FollowUp(kind, day=day)
+            return FollowUp(kind)
+    return None
+
+
+def about_words(text: str) -> bool:
+    """"tell me about X", "what is X", "info on X": asking about a service by its name."""
+    return bool(re.search(r"\b(tell me (about|more)|what is|whats|what's|info|information|details|more about|who (is|are)|"
+                          r"heard of|know about|about)\b", _normal(text)))
+
+
+# Intents the model is sure of that a follow-up's words must not override.
+NOT_A_FOLLOW_UP = {"ask_human", "crisis", "goodbye", "request_reminder", "decline_reminder", "handover_consent",
+                   "handover_feedback", "request_client_text", "tell_relapse", "tell_waiting"}
+
+
+def entities_for(kind: str, found: Optional[FollowUp], service_id: Optional[str]) -> list[dict]:
+    entities = [{"entity": "follow_up", "value": kind}]
+    if found is not None and found.day:
+        entities.append({"entity": "day", "value": found.day})
+    if found is not None and found.feature:
+        entities.append({"entity": "feature", "value": found.feature})
+    if service_id:
+        entities.append({"entity": "service", "value": service_id})
+    return entities
+
+
+def act_on(parse: dict, has_listing: bool, named_service_id: Optional[str] = None) -> Optional[tuple[str, list]]:
+    """(intent, entities) when the message is a follow-up on the listing just given, or asks
+    about a service by name; else None. A message that names a place is a new search."""
+    text = parse.get("text") or ""
+    if text.startswith("/"):
+        return None
+    intent = parse.get("intent") or {}
+    if intent.get("name") in NOT_A_FOLLOW_UP and (intent.get("confidence") or 0) >= 0.6:
+        return None
+    found = follow_up(text)
+    if any(e.get("entity") == "place" for e in parse.get("entities") or []):
+        # A new place is a new search; only a real question about a named service whose name
+        # holds the place ("when is kirkgate chemist open") is not.
+        if not (named_service_id and found is not None):
+            return None
+    if named_service_id:
+        if found is not None:
+            return INTENT, entities_for(found.kind, found, named_service_id)
+        if about_words(text) or len(_normal(text).split()) <= 4:
+            return INTENT, entities_for(ABOUT, None, named_service_id)
+        return None
+    if has_listing and found is not None:
+        return INTENT, entities_for(found.kind, found, None)
+    return None
