@@ -95,11 +95,29 @@ def find_matches(session: Session, place: geo.Place, need: str, persona: Optiona
     return matches
 
 
-def listing_events(matches: List[search.ServiceMatch]) -> List[Dict[Text, Any]]:
-    """Remember the listing for "any others?": each service's id and distance, nearest first;
-    one shown. A confidential place keeps its band's edge, never its distance."""
-    return [SlotSet("listing_ids", [f"{m.service_id}|{m.distance_km:.3f}|{m.distance_band or ''}" for m in matches]),
-            SlotSet("listing_shown", 1)]
+def alternatives(matches: List[search.ServiceMatch], best: search.ServiceMatch,
+                 limit: int = 2) -> List[search.ServiceMatch]:
+    """Up to `limit` other options from other providers than the best one, nearest first; when
+    the best is closed now, the nearest open one comes first (issue 19, item 5). A women-only
+    place is an alternative only when the best match is one too: nobody asked for it here."""
+    women_only = "feature:women-only"
+    others = [m for m in matches[1:] if not (best.organization and m.organization == best.organization)
+              and (women_only not in m.codes or women_only in best.codes)]  # not offered to anyone unasked
+    if not best.open_now:
+        open_now = next((m for m in others if m.open_now), None)
+        if open_now is not None:
+            others.remove(open_now)
+            others.insert(0, open_now)
+    return others[:limit]
+
+
+def listing_events(matches: List[search.ServiceMatch], shown: List[search.ServiceMatch]) -> List[Dict[Text, Any]]:
+    """Remember the listing for "any others?": what was shown first, then the rest nearest
+    first, each as its id and distance. A confidential place keeps its band, never its distance."""
+    ids = {m.service_id for m in shown}
+    ordered = shown + [m for m in matches if m.service_id not in ids]
+    return [SlotSet("listing_ids", [f"{m.service_id}|{m.distance_km:.3f}|{m.distance_band or ''}" for m in ordered]),
+            SlotSet("listing_shown", len(shown))]
 
 
 def referral_route_text(session: Session, match: search.ServiceMatch) -> str:
@@ -166,6 +184,9 @@ class ActionFindService(Action):
                 return events + [SlotSet("place", place.label)]
             best = matches[0]
             dispatcher.utter_message(text=replies.service_reply(best, place.label, now))
+            others = alternatives(matches, best)
+            if others:
+                dispatcher.utter_message(text=replies.alternatives_reply(others, best, now))
             follow_ups = self._follow_ups(session, best, need, persona, now)
         expect = replies.what_to_expect(best)
         if expect:
@@ -173,7 +194,7 @@ class ActionFindService(Action):
         for text, buttons in follow_ups:
             dispatcher.utter_message(text=text, buttons=buttons)
         return events + [SlotSet("place", place.label), SlotSet("need", need),
-                         SlotSet("last_service_id", best.service_id)] + listing_events(matches)
+                         SlotSet("last_service_id", best.service_id)] + listing_events(matches, [best] + others)
 
     @staticmethod
     def _say(dispatcher: CollectingDispatcher, text: Optional[str]) -> None:

@@ -103,6 +103,17 @@ def _details(match: ServiceMatch, now: datetime) -> list:
     return parts
 
 
+def alternatives_reply(others: list, best: ServiceMatch, now: datetime) -> str:
+    """Other options, one short line each (an SMS reads them as lines). When the nearest is
+    closed now and one of these is open, that one is first and is said to be open."""
+    first_open = not best.open_now and others[0].open_now
+    lead = "Open now nearby:" if first_open and len(others) == 1 else \
+        "Open now, and other options:" if first_open else "Other options:"
+    lines = [f"{m.name}, {how_far(m)}. {opening_line(m, now)}" + (f" Ring {m.phone}." if m.phone else "")
+             for m in others]
+    return "\n".join([lead] + lines)
+
+
 def what_to_expect(match: ServiceMatch) -> Optional[str]:
     if not match.application_process:
         return None

@@ -142,3 +142,39 @@ def test_a_helpline_asked_about_by_name_is_described_as_a_line(client):
 def test_a_new_place_after_a_listing_is_a_new_search(client):
     reply = after_search(client, "any others near LS6")
     assert "Nearest to LS6" in reply or "LS6" in reply
+
+
+# --- the best match and up to two alternatives (issue 19, item 5) -------------------------------
+
+def a_match(name: str, organization: str, open_now: bool, codes=()):
+    from directory.search import ServiceMatch
+
+    return ServiceMatch(service_id=name, name=name, organization=organization, description=None, distance_km=1.0,
+                        phone="0113 496 0999", text_number=None, address=None, postcode=None, open_now=open_now,
+                        next_opens=None, hours="", self_referral=True, walk_in=False, application_process=None,
+                        assured_date=None, stale=False, alert=None, is_sample=True, codes=set(codes))
+
+
+def test_alternatives_come_from_other_providers_and_the_nearest_open_one_leads_when_the_best_is_closed():
+    from datetime import datetime, timezone
+
+    from actions.find_service import alternatives
+    from actions.replies import alternatives_reply
+
+    best = a_match("Best", "Org A", open_now=False)
+    matches = [best, a_match("Same org", "Org A", True), a_match("Closed", "Org B", False),
+               a_match("Open", "Org C", True), a_match("Women", "Org D", True, ["feature:women-only"])]
+    chosen = alternatives(matches, best)
+    assert [m.name for m in chosen] == ["Open", "Closed"]
+    text = alternatives_reply(chosen, best, datetime(2027, 1, 4, 12, tzinfo=timezone.utc))
+    assert text.startswith("Open now, and other options:\n")
+    assert text.split("\n")[1].startswith("Open, 0.6 miles away. Open now. Ring 0113 496 0999.")
+    assert len(text.split("\n")) == 3  # one short line each, for SMS
+
+
+def test_a_women_only_place_is_an_alternative_only_to_another_women_only_place():
+    from actions.find_service import alternatives
+
+    women = ["feature:women-only"]
+    best = a_match("Best", "Org A", True, women)
+    assert [m.name for m in alternatives([best, a_match("Women", "Org D", True, women)], best)] == ["Women"]
