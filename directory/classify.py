@@ -27,6 +27,12 @@ RULES: list[tuple[str, str]] = [
     (r"needle (and syringe )?(exchange|programme|program)|\bnsp\b|syringe|clean (needles|works)|"
      r"injecting equipment|sharps bins?", "need:needle-exchange"),
     (r"naloxone|prenoxad|nyxoid", "need:naloxone"),
+    # Detox and rehab are needs of their own (reached through the local service's assessment),
+    # and still count as treatment below so existing treatment searches keep finding them.
+    (r"detox(ification)?|medically (assisted|supported) withdrawal|inpatient withdrawal",
+     "need:detox"),
+    (r"residential (rehab|rehabilitation|treatment)|rehab\b|rehabilitation (centre|unit)",
+     "need:rehab"),
     (r"drug (and|&) alcohol (treatment|service|support|team)|substance (mis)?use|treatment|"
      r"detox|rehab|recovery (hub|service|team|support)|prescribing|opioid substitution|"
      r"key ?work", "need:treatment"),

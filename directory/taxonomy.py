@@ -25,6 +25,8 @@ class Term:
 
 NEEDS = {
     "treatment": "Drug and alcohol treatment",
+    "detox": "Detox (medically supported withdrawal)",
+    "rehab": "Residential rehab",
     "needle-exchange": "Needle and syringe programme",
     "naloxone": "Take-home naloxone",
     "family-support": "Support for families and carers",
