@@ -1,0 +1,40 @@
+"""Reply texts for issue 20's topics (detox, rehab, overdose risk, drinking check, withdrawal).
+
+Channel-free plain text: channels shorten and speak it. Facts follow /work/shared/DESIGN.md
+(FRANK/drug-service harm reduction, the UK CMOs' guideline). National numbers come from the
+directory (passed in), never written here, so a changed number is fixed in one place.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from understanding import risky_moments as rm
+
+DETOX = ("A detox is usually arranged by your local drug and alcohol service. They do an assessment, "
+         "plan it with you and arrange the funding, so that is the place to start. There can be a wait: "
+         "ring and ask how long it is.")
+REHAB = ("Residential rehab is usually arranged by your local drug and alcohol service. They do an "
+         "assessment, refer you and arrange the funding. There is often a wait: ring and ask how long it is.")
+OVERDOSE_RISK = ("Please be careful: after prison, a detox, rehab, a hospital stay or any break, your "
+                 "tolerance drops within days, and your old amount can kill you. Use much less, don't use "
+                 "alone, and carry naloxone. Ask the prison's drug team or your local drug service for a "
+                 "kit before you leave. Mixing with drink, benzos or gabapentin makes it more dangerous.")
+DRINK_CHECK = ("A quick check: the UK guideline is no more than 14 units a week, spread over 3 or more days. "
+               "A pint of 4% beer is about 2.3 units, a large glass of wine (175ml) about 2, a bottle of "
+               "wine about 9, a single spirit 1. If you're over that most weeks, it's worth talking to someone.")
+WITHDRAWAL = ("If you drink heavily every day, please don't stop suddenly on your own: withdrawal can "
+              "cause fits. Speak to your GP, your local alcohol service or NHS 111 first, and they can "
+              "help you cut down or stop safely.")
+
+
+def drink_next_steps(drinkline_number: Optional[str]) -> str:
+    """Where to go after the self-check. Drinkline's number comes from the directory."""
+    line = f"Drinkline ({drinkline_number})" if drinkline_number else "Drinkline"
+    return f"You can talk it over with {line}, free and confidential, with your GP, or with your local alcohol service."
+
+
+def topic_reply(topic: Optional[str], drinkline_number: Optional[str] = None) -> Optional[str]:
+    """The reply for a topic from understanding.risky_moments, or None when it's not one of ours."""
+    if topic == rm.DRINK_CHECK:
+        return f"{DRINK_CHECK} {drink_next_steps(drinkline_number)}"
+    return {rm.DETOX: DETOX, rm.REHAB: REHAB, rm.OVERDOSE_RISK: OVERDOSE_RISK, rm.WITHDRAWAL: WITHDRAWAL}.get(topic)
