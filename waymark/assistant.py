@@ -37,6 +37,7 @@ from safety import classifier as crisis_classifier
 from safety.replies import crisis_reply
 from safety.triage import CrisisMatch, CrisisType
 from understanding import follow_ups, who_what_where
+from actions import risk_words
 from understanding.repeats import RepeatedMessages
 from waymark.conversation_store import ConversationStore
 from waymark.dialogue_states import remember_dialogue_states
@@ -527,11 +528,22 @@ class Assistant:
         if left:  # said first, then the dialogue answers the message itself
             await message.output_channel.send_text_message(message.sender_id, left)
             tracker.update(BotUttered(left))
+        first = risk_words.first_words(message.parse_data.get("text"), self._drinkline)
+        if first:  # issue 20: the safety facts for this moment, then the dialogue's own answer
+            await message.output_channel.send_text_message(message.sender_id, first)
+            tracker.update(BotUttered(first))
         tracker = await processor.run_action_extract_slots(message.output_channel, tracker)
         await processor._run_prediction_loop(message.output_channel, tracker)
         await processor.run_anonymization_pipeline(tracker)
         await processor.save_tracker(tracker)
         return list(message.output_channel.messages)
+
+    def _drinkline(self) -> Optional[str]:
+        """Drinkline's number from the directory (None without one: the reply still names it)."""
+        if not self.database_url:
+            return None
+        with session_scope(self.database_url) as session:
+            return national_line(session, "national-drinkline")
 
     @staticmethod
     def _act_on(parse: dict, tracker: Any, named_service_id: Optional[str] = None) -> dict:
