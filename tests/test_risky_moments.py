@@ -14,6 +14,7 @@ from understanding import risky_moments as rm
     ("just out of detox and thinking of using tonight", rm.OVERDOSE_RISK),
     ("been clean for 3 months but gonna score tonight", rm.OVERDOSE_RISK),
     ("is my tolerance lower after hospital", rm.OVERDOSE_RISK),
+    ("just got out of prison and want to use tonight", rm.OVERDOSE_RISK),
     ("am i drinking too much? about 3 bottles of wine a week", rm.DRINK_CHECK),
     ("how many units is a pint", rm.DRINK_CHECK),
     ("i drink a bottle of vodka every day, can i just stop", rm.WITHDRAWAL),

@@ -23,7 +23,7 @@ _DRINK_CHECK = re.compile(
     r"|\bhow many units\b|\bunits (a|per|in a) (week|day)\b|\bis (it|that) too much\b.{0,40}\b(drink|wine|beer|pints?)",
     re.IGNORECASE)
 _RISKY_MOMENT = re.compile(
-    r"\b(getting out|released|release|leaving|left|come out|came out|coming out|just out|discharged)\b"
+    r"\b(getting out|got out|get out|released|release|leaving|left|come out|came out|coming out|just out|discharged)\b"
     r".{0,30}\b(prison|jail|nick|inside|detox|rehab|hospital|ward)\b"
     r"|\b(after|been off|clean for|off it for|not used for|haven'?t used (for|in))\b.{0,30}\b(weeks?|months?|years?|a while|ages|break)\b"
     r"|\btolerance\b",
