@@ -342,7 +342,7 @@ def test_csv_errors_name_the_row_and_column(fresh_directory, tmp_path):
     with pytest.raises(oruk_import.FeedError) as caught:
         oruk_import.read_records(bad, "csv")
     assert str(caught.value).startswith("row 3 (service 'x2'), field 'hours'")
-    bad.write_text("\n".join([header, "x1,First,,,,,rehab,,,,,,,,,,,,,,,,,,,,,,,"]))
+    bad.write_text("\n".join([header, "x1,First,,,,,spa-day,,,,,,,,,,,,,,,,,,,,,,,"]))
     with pytest.raises(oruk_import.FeedError, match="field 'needs'"):
         oruk_import.read_records(bad, "csv")
 
