@@ -20,7 +20,7 @@ OVERDOSE_RISK = ("Please be careful: after prison, a detox, rehab, a hospital st
                  "alone, and carry naloxone. Ask the prison's drug team or your local drug service for a "
                  "kit before you leave. Mixing with drink, benzos or gabapentin makes it more dangerous.")
 DRINK_CHECK = ("A quick check: the UK guideline is no more than 14 units a week, spread over 3 or more days. "
-               "A pint of 4% beer is about 2.3 units, a large glass of wine (175ml) about 2, a bottle of "
+               "A pint of 4% beer is about 2.3 units, a medium glass of wine (175ml) about 2, a bottle of "
                "wine about 9, a single spirit 1. If you're over that most weeks, it's worth talking to someone.")
 WITHDRAWAL = ("If you drink heavily every day, please don't stop suddenly on your own: withdrawal can "
               "cause fits. Speak to your GP, your local alcohol service or NHS 111 first, and they can "
