@@ -1,6 +1,6 @@
 """Reply texts for issue 20's topics (detox, rehab, overdose risk, drinking check, withdrawal).
 
-Channel-free plain text: channels shorten and speak it. Facts follow /work/shared/DESIGN.md
+Channel-free plain text: channels shorten and speak it. Facts follow the design notes (DESIGN.md)
 (FRANK/drug-service harm reduction, the UK CMOs' guideline). National numbers come from the
 directory (passed in), never written here, so a changed number is fixed in one place.
 """

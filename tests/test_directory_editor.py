@@ -103,7 +103,7 @@ def test_create_update_verify_suspend_with_audit(api, fresh_directory):
     public = api.get("/oruk/services/editor-made-service").json()
     assert public["service_at_locations"][0]["location"]["addresses"][0]["postal_code"] == "LS11 9AA"
     assert api.post("/editor/services", headers=headers,
-                    json={"name": "X", "codes": ["need:rehab"]}).status_code == 400
+                    json={"name": "X", "codes": ["need:spa-day"]}).status_code == 400
     assert api.post("/editor/services", headers=headers, json={"name": "X", "colour": "red"}).status_code == 422
 
     updated = api.patch("/editor/services/editor-made-service", headers=headers,
