@@ -30,7 +30,7 @@ class ActionClarify(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         parse = tracker.latest_message or {}
         intent = ((parse.get("intent") or {}).get("name")) or ""
-        if www.is_no(parse.get("text") or ""):
+        if www.says_no(parse):
             dispatcher.utter_message(text=www.SOMETHING_ELSE, buttons=www.START_BUTTONS)
             return [SlotSet("clarify_offer", None)]
         understood = www.understand(parse, {"place": tracker.get_slot("place"),

@@ -26,6 +26,12 @@ def latest_intent(tracker: Tracker) -> str:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
 
 
+def latest_entity(tracker: Tracker, name: str) -> Optional[str]:
+    """The value of the first `name` entity in the person's latest message, or None."""
+    return next((e.get("value") for e in (tracker.latest_message or {}).get("entities") or []
+                 if e.get("entity") == name), None)
+
+
 # Who to suggest first: FRANK answers about any drug, Drinkline about alcohol.
 HELPLINE_FOR_SUBSTANCE = {"alcohol": "national-drinkline"}
 DEFAULT_HELPLINE = "national-frank"

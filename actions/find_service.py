@@ -116,7 +116,8 @@ def listing_events(matches: List[search.ServiceMatch], shown: List[search.Servic
     first, each as its id and distance. A confidential place keeps its band, never its distance."""
     ids = {m.service_id for m in shown}
     ordered = shown + [m for m in matches if m.service_id not in ids]
-    return [SlotSet("listing_ids", [f"{m.service_id}|{m.distance_km:.3f}|{m.distance_band or ''}" for m in ordered]),
+    return [SlotSet("listing_ids", [{"id": m.service_id, "km": round(m.distance_km, 3), "band": m.distance_band}
+                                    for m in ordered]),
             SlotSet("listing_shown", len(shown))]
 
 

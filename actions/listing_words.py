@@ -32,21 +32,15 @@ def cost_reply(name: str, fees: Optional[str], phone: Optional[str]) -> str:
 
 
 def day_reply(name: str, rows: Sequence, day: date, day_label: str, weekly: str) -> str:
-    spans = hours.openings_on(rows, day)
-    if not spans:
-        text = f"{name} isn't open on {day_label}."
-    else:
-        times = ", ".join(f"{hours._clock(s.opens.time())}–{hours._clock(s.closes.time())}" for s in spans)
-        text = f"{name} is open on {day_label}, {times}."
+    times = hours.times_on(rows, day)
+    text = f"{name} is open on {day_label}, {times}." if times else f"{name} isn't open on {day_label}."
     return f"{text} Hours: {weekly}." if weekly and weekly != hours.ALWAYS_OPEN else text
 
 
 def weekend_reply(name: str, rows: Sequence, saturday: date, weekly: str) -> str:
-    parts = []
-    for day, label in ((saturday, "Saturday"), (date.fromordinal(saturday.toordinal() + 1), "Sunday")):
-        spans = hours.openings_on(rows, day)
-        parts.append(f"{label} " + (", ".join(f"{hours._clock(s.opens.time())}–{hours._clock(s.closes.time())}"
-                                             for s in spans) if spans else "closed"))
+    sunday = date.fromordinal(saturday.toordinal() + 1)
+    parts = [f"{label} {hours.times_on(rows, day) or 'closed'}" for day, label in ((saturday, "Saturday"),
+                                                                                   (sunday, "Sunday"))]
     return f"{name} this weekend: {'; '.join(parts)}."
 
 

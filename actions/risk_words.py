@@ -38,16 +38,3 @@ def topic_reply(topic: Optional[str], drinkline_number: Optional[str] = None) ->
     if topic == rm.DRINK_CHECK:
         return f"{DRINK_CHECK} {drink_next_steps(drinkline_number)}"
     return {rm.DETOX: DETOX, rm.REHAB: REHAB, rm.OVERDOSE_RISK: OVERDOSE_RISK, rm.WITHDRAWAL: WITHDRAWAL}.get(topic)
-
-
-def first_words(text: Optional[str], drinkline_number=None) -> Optional[str]:
-    """What to say before the dialogue's own answer to this message, or None.
-
-    `drinkline_number` may be a callable, so the directory is only asked when the drinking
-    check is the topic."""
-    found = rm.topic(text)
-    if found is None:
-        return None
-    number = drinkline_number() if callable(drinkline_number) and found == rm.DRINK_CHECK else (
-        None if callable(drinkline_number) else drinkline_number)
-    return topic_reply(found, number)

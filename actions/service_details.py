@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 import timekeeping
 from actions import journey_words as words
 from actions import listing_words, replies
-from actions.common import directory_session, latest_intent
+from actions.common import directory_session, latest_entity, latest_intent
 from directory import hours, search
 from directory.models import Service
 from understanding import follow_ups
@@ -45,30 +45,30 @@ def why_no_address(service: Service) -> str:
     return words.NO_ADDRESS
 
 
-def latest_entity(tracker: Tracker, name: str) -> Optional[str]:
-    return next((e.get("value") for e in (tracker.latest_message or {}).get("entities") or []
-                 if e.get("entity") == name), None)
-
-
 def listed(tracker: Tracker) -> List[tuple[str, float, Optional[str]]]:
-    """The last search's services as (id, km, band), nearest first (see find_service.listing_events)."""
+    """The last search's services as (id, km, band), nearest first (see find_service.listing_events);
+    an entry that is not one (a conversation stored by an older version) is skipped."""
     out = []
     for item in tracker.get_slot("listing_ids") or []:
-        sid, _, rest = str(item).partition("|")
-        km, _, band = rest.partition("|")
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            continue
         try:
-            out.append((sid, float(km or 0), band or None))
-        except ValueError:
+            out.append((item["id"], float(item.get("km") or 0), item.get("band") or None))
+        except (TypeError, ValueError):
             continue
     return out
 
 
 def day_asked(day: Optional[str], now: datetime) -> Optional[tuple[date, str]]:
+    """(the date, how to say it) for the day a follow-up asked about: "weekend" is the coming
+    Saturday (today, on a Saturday), with the label "weekend"."""
     today = now.astimezone(hours.LONDON).date()
     if day == "today":
         return today, "today"
     if day == "tomorrow":
         return today + timedelta(days=1), "tomorrow"
+    if day == "weekend":
+        return today + timedelta(days=(5 - today.weekday()) % 7), "weekend"
     if day in follow_ups.WEEKDAYS:
         n = follow_ups.WEEKDAYS.index(day)
         ahead = (n - today.weekday()) % 7
@@ -113,6 +113,7 @@ class ActionServiceDetails(Action):
             why = why_no_address(service)
             rows = list(service.schedules)
             fees = service.fees_description
+        asked = day_asked(latest_entity(tracker, "day"), now) if kind == follow_ups.HOURS else None
         if kind == follow_ups.ABOUT:
             text = replies.about_reply(match, now)
         elif kind == follow_ups.ADDRESS and match.address:
@@ -123,13 +124,10 @@ class ActionServiceDetails(Action):
             feature = latest_entity(tracker, "feature")
             has = bool(feature) and bool(set(listing_words.FEATURE_CODES[feature]) & match.codes)
             text = listing_words.feature_reply(match.name, feature, has, match.phone)
-        elif kind == follow_ups.HOURS and latest_entity(tracker, "day") == "weekend":
-            today = now.astimezone(hours.LONDON).date()
-            text = listing_words.weekend_reply(match.name, rows, today + timedelta(days=(5 - today.weekday()) % 7),
-                                               match.hours)
-        elif kind == follow_ups.HOURS and day_asked(latest_entity(tracker, "day"), now):
-            day, label = day_asked(latest_entity(tracker, "day"), now)
-            text = listing_words.day_reply(match.name, rows, day, label, match.hours)
+        elif kind == follow_ups.HOURS and asked and asked[1] == "weekend":
+            text = listing_words.weekend_reply(match.name, rows, asked[0], match.hours)
+        elif kind == follow_ups.HOURS and asked:
+            text = listing_words.day_reply(match.name, rows, asked[0], asked[1], match.hours)
         elif intent == "ask_open_now" or kind in (follow_ups.OPEN_NOW, follow_ups.HOURS):
             text = words.open_now_reply(match.name, match.open_now, match.next_opens, now, match.hours)
         elif intent == "ask_directions" or kind in (follow_ups.DIRECTIONS, follow_ups.ADDRESS):

@@ -60,6 +60,11 @@ def openings_on(rows: Sequence, day: date) -> list[Opening]:
     return sorted(spans, key=lambda s: s.opens)
 
 
+def times_on(rows: Sequence, day: date) -> str:
+    """The day's opening times as people read them ("9am–12pm, 5pm–8pm"); "" when closed."""
+    return ", ".join(f"{_clock(s.opens.time())}–{_clock(s.closes.time())}" for s in openings_on(rows, day))
+
+
 def is_open(rows: Sequence, at: datetime) -> bool:
     local = at.astimezone(LONDON)
     # Yesterday's span may run past midnight into today.

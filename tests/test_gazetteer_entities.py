@@ -138,3 +138,57 @@ def test_the_saved_pipeline_is_found_from_any_working_folder(tmp_path, monkeypat
     assert SpacyNLP.load_model("build/spacy-en").model.has_pipe("entity_ruler")
     with pytest.raises(InvalidModelError, match="make model"):
         SpacyNLP.load_model("build/not-built")
+
+
+# --- needs (issue 19): the help people name comes out as its taxonomy code -------------------------
+
+@pytest.mark.parametrize("text, need, typed", [
+    ("WERE CAN I GET CLEEN NEEDELS LS1", "needle-exchange", "NEEDELS"),  # DIET once read "CLEEN" as the need
+    ("need clean works near ls6", "needle-exchange", "clean works"),
+    ("where can i get pins", "needle-exchange", "pins"),
+    ("any needle exchange round here", "needle-exchange", "needle exchange"),
+    ("can i get nalaxone for my son", "naloxone", "nalaxone"),
+    ("alcohol service in leeds", "treatment", "alcohol service"),
+    ("how do i get on a methadone script", "treatment", "methadone script"),
+    ("i need an alcohol detox", "detox", "alcohol detox"),
+    ("how do i get into residential rehab, im in leeds LS9", "rehab", "residential rehab"),
+    ("any aa meetings in bristol", "mutual-aid", "aa meetings"),
+    ("is there a carers asessment", "carers-assessment", "carers asessment"),
+    ("my mate just got out of prison", "prison-release", "out of prison"),
+    ("im homeless and using", "housing", "homeless"),
+    ("i need a job", "employment", "job"),
+])
+def test_needs_people_name_come_out_as_taxonomy_codes(nlp, text, need, typed):
+    from directory.taxonomy import NEEDS
+
+    needs = [(value, words) for entity, value, words in found(nlp, text) if entity == "need"]
+    assert needs == [(need, typed)] and need in NEEDS
+
+
+@pytest.mark.parametrize("text", ["good job thanks", "it works now", "any tips", "i need help", "support please",
+                                  "im a hostel worker", "im a probation officer", "i'm a drug worker"])
+def test_words_that_name_no_kind_of_help_are_not_needs(nlp, text):
+    assert [e for e in found(nlp, text) if e[0] == "need"] == []
+
+
+def test_a_need_phrase_keeps_the_substance_inside_it(nlp):
+    """One ruler keeps only the longest match: "alcohol service" must still say alcohol."""
+    assert found(nlp, "alcohol service in leeds") == [
+        ("substance", "alcohol", "alcohol"), ("need", "treatment", "alcohol service"), ("place", "Leeds", "leeds")]
+
+
+def test_the_extractor_replaces_a_wrong_need_but_keeps_other_entities():
+    from rasa.shared.nlu.training_data.message import Message
+
+    from understanding.gazetteer_extractor import GazetteerEntityExtractor
+
+    class Model:
+        model = spacy_pipeline.build()
+
+    extractor = GazetteerEntityExtractor.create({}, None, None, None)
+    text = "WERE CAN I GET CLEEN NEEDELS LS1"
+    message = Message(data={"text": text, "entities": [
+        {"entity": "need", "value": "CLEEN NEEDELS", "start": 15, "end": 28, "extractor": "DIETClassifier"}]})
+    extractor.process([message], Model())
+    assert [(e["entity"], e["value"]) for e in message.get("entities")] == [
+        ("need", "needle-exchange"), ("place", "LS1")]

@@ -31,3 +31,9 @@ def test_older_drinker_gets_the_self_check_and_drinkline_from_the_directory(clie
 def test_daily_drinker_is_told_not_to_stop_suddenly_alone(client):
     (answer,) = chat(client, "i drink a bottle of vodka every day, can i just stop")
     assert "don't stop suddenly" in answer and "fits" in answer and "NHS 111" in answer
+
+
+def test_the_safety_facts_are_said_once_in_a_conversation_not_at_every_mention(client):
+    first, second = chat(client, "how do i get into rehab in manchester", "is rehab free")
+    assert first.count("ring and ask how long") == 1
+    assert "ring and ask how long" not in second and second.strip()  # still answered, without the repeat

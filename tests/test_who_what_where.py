@@ -141,12 +141,38 @@ def test_yes_to_the_clarifying_question_is_the_search_it_offered():
 def test_typed_yes_and_no_answer_the_question_just_asked():
     reminder = [{"title": "Yes, remind me", "payload": "/request_reminder"},
                 {"title": "No thanks", "payload": "/decline_reminder"}]
-    assert www.answer_to_offer(parse("yes please", "affirm"), reminder) == "request_reminder"
-    assert www.answer_to_offer(parse("nah im ok", "deny"), reminder) == "decline_reminder"
-    assert www.answer_to_offer(parse("no thanks", "deny"), reminder) == "decline_reminder"
+    assert www.answer_to_offer(parse("yes please", "affirm"), reminder) == ("request_reminder", None)
+    assert www.answer_to_offer(parse("nah im ok", "deny"), reminder) == ("decline_reminder", None)
+    assert www.answer_to_offer(parse("no thanks", "deny"), reminder) == ("decline_reminder", None)
     assert www.answer_to_offer(parse("tuesday", "inform_date"), reminder) is None
     assert www.answer_to_offer(parse("yes please", "affirm"), [{"title": "x", "payload": "/ask_naloxone"}]) is None
     assert www.answer_to_offer(parse("yes please", "affirm"), None) is None
+    assert www.answer_to_offer(parse("/request_reminder", "request_reminder"), reminder) is None  # a tap, not typed
+
+
+def test_a_yes_the_patterns_miss_is_read_by_the_model_when_it_is_sure():
+    reminder = [{"title": "Yes, remind me", "payload": "/request_reminder"},
+                {"title": "No thanks", "payload": "/decline_reminder"}]
+    sure = parse("that would be a massive help to be honest", "affirm", 0.93)
+    assert www.answer_to_offer(sure, reminder) == ("request_reminder", None)
+    unsure = parse("that would be a massive help to be honest", "affirm", 0.4)
+    assert www.answer_to_offer(unsure, reminder) is None
+    assert www.answer_to_offer(parse("i dont think i want that", "deny", 0.9), reminder) == ("decline_reminder", None)
+    assert www.says_no(parse("i dont think i want that", "deny", 0.9))
+    assert not www.says_no(parse("yes", "deny", 0.9))  # the words win over a wrong guess
+
+
+def test_a_typed_yes_or_no_answers_any_question_whose_buttons_say_yes_or_no():
+    feedback = [{"title": "Yes", "payload": '/handover_feedback{"got_help": "yes"}'},
+                {"title": "No", "payload": '/handover_feedback{"got_help": "no"}'}]
+    assert www.answer_to_offer(parse("yeah they were great", "affirm", 0.9), feedback) == (
+        "handover_feedback", [{"entity": "got_help", "value": "yes"}])
+    assert www.answer_to_offer(parse("nope", "deny", 0.9), feedback) == (
+        "handover_feedback", [{"entity": "got_help", "value": "no"}])
+    client_text = [{"title": "Yes, short version", "payload": "/request_client_text"}]
+    assert www.answer_to_offer(parse("ok", "affirm", 0.9), client_text) == ("request_client_text", None)
+    broken = [{"title": "Yes", "payload": '/handover_feedback{"got_help": '}]
+    assert www.answer_to_offer(parse("yes", "affirm", 0.9), broken) is None
 
 
 # --- a form the person does not answer is left --------------------------------------------------------

@@ -1,8 +1,9 @@
 """A Rasa entity extractor that uses the spaCy EntityRuler built from Waymark's gazetteers.
 
-Substances, places and postcodes are lists, not something to learn: "gear", "brown", "ket",
-"manc", "ls14ap" are matched the same way every time, whatever the case, and come out with
-Waymark's own value (`opioids`, `ketamine`, `Manchester`). DIET still learns entities from
+Substances, places, postcodes and the names of needs are lists, not something to learn: "gear",
+"brown", "ket", "manc", "ls14ap", "clean works" are matched the same way every time, whatever the
+case, and come out with Waymark's own value (`opioids`, `ketamine`, `Manchester`,
+`needle-exchange`). DIET still learns entities from
 the examples; where both found something in the same words, the gazetteer's answer is kept,
 so a slot never gets two values for one phrase.
 
@@ -70,7 +71,7 @@ class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # Which of the ruler's labels become entities (all of them by default).
-        return {"entities": [spacy_pipeline.SUBSTANCE, spacy_pipeline.PLACE]}
+        return {"entities": [spacy_pipeline.SUBSTANCE, spacy_pipeline.PLACE, spacy_pipeline.NEED]}
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
@@ -93,10 +94,18 @@ class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
             found = [e for e in spacy_pipeline.find_entities(model.model, text) if e["entity"] in self.wanted]
             if not found:
                 continue
-            others = [e for e in message.get(ENTITIES, []) if not _overlaps_any(e, found)]
+            others = [e for e in message.get(ENTITIES, []) if not _replaced(e, found)]
             merged = sorted(others + self.add_extractor_name(found), key=lambda e: e.get("start", 0))
             message.set(ENTITIES, merged, add_to_output=True)
         return messages
+
+
+def _replaced(entity: Dict[Text, Any], found: List[Dict[Text, Any]]) -> bool:
+    """Whether the gazetteer's answer replaces DIET's entity: a substance or place in the same
+    words replaces anything there; a need replaces only DIET's need (the words of "alcohol
+    service" are a need and hold a substance)."""
+    spans = [e for e in found if e["entity"] != spacy_pipeline.NEED or entity.get("entity") == spacy_pipeline.NEED]
+    return _overlaps_any(entity, spans)
 
 
 def _overlaps_any(entity: Dict[Text, Any], spans: List[Dict[Text, Any]]) -> bool:

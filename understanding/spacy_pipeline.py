@@ -1,10 +1,14 @@
 """Waymark's spaCy pipeline: a blank English pipeline whose EntityRuler knows the substance and
-place gazetteers and the shape of UK postcodes.
+place gazetteers and the shape of UK postcodes, and whose SpanRuler knows the needs gazetteer.
 
 No spaCy model can be downloaded where Waymark is built, and none is needed: the words people
 use for drugs and places are a list, not something to learn. `make` builds the pipeline from
 `understanding/gazetteers/*.yml` and saves it to `build/spacy-en`, which Rasa's `SpacyNLP`
 loads (`config.yml`), and `understanding.gazetteer_extractor` turns its matches into entities.
+
+Needs are matched by a SpanRuler of their own (spans under `doc.spans["needs"]`), not by the
+EntityRuler: a need phrase often holds a substance ("alcohol service", "methadone script"), and
+one ruler keeps only the longest of two overlapping matches, so the substance would be lost.
 
     python -m understanding.spacy_pipeline --out build/spacy-en
 """
@@ -21,6 +25,8 @@ import yaml
 GAZETTEERS = Path(__file__).resolve().parent / "gazetteers"
 SUBSTANCES_FILE = GAZETTEERS / "substances.yml"
 PLACES_FILE = GAZETTEERS / "places.yml"
+NEEDS_FILE = GAZETTEERS / "needs.yml"
+NEEDS_SPANS = "needs"  # the doc.spans key the SpanRuler writes to
 DEFAULT_OUT = "build/spacy-en"  # relative to the project folder; config.yml names the same
 
 # Words that say the next word is a drug being used ("on the white", "smoking rock").
@@ -56,8 +62,13 @@ WHOLE_POSTCODE = rf"^{_AREA}[0-9][a-z0-9]?[0-9][a-z]{{2}}$"  # LS14AP typed with
 # Districts that are also SMS words ("b4" before, "l8" late, "m8" mate, "w8" wait).
 SMS_LOOKALIKES = ["b4", "l8", "m8", "w8", "n1", "e1"]
 
+# Words that say the next word is something wanted ("clean works", "need pins", "any meetings").
+WANTING_WORDS = ["clean", "fresh", "new", "sterile", "free", "get", "getting", "need", "needs", "want",
+                 "some", "any", "more", "find", "for", "local", "nearest"]
+
 SUBSTANCE = "substance"
 PLACE = "place"
+NEED = "need"
 
 
 def _read(path: Path) -> Any:
@@ -69,6 +80,17 @@ def load_substances(path: Path = SUBSTANCES_FILE) -> dict[str, dict[str, list[st
     data = _read(path) or {}
     return {
         code: {key: [str(w).lower() for w in (entry or {}).get(key) or []] for key in ("words", "in_context")}
+        for code, entry in data.items()
+    }
+
+
+def load_needs(path: Path = NEEDS_FILE) -> dict[str, dict[str, list[str]]]:
+    """{code: {"words": [...], "in_context": [...], "typos": [regex, ...]}}, words lower case."""
+    data = _read(path) or {}
+    return {
+        code: {"words": [str(w).lower() for w in (entry or {}).get("words") or []],
+               "in_context": [str(w).lower() for w in (entry or {}).get("in_context") or []],
+               "typos": [str(r) for r in (entry or {}).get("typos") or []]}
         for code, entry in data.items()
     }
 
@@ -147,13 +169,33 @@ def patterns(nlp: Any, substances: dict, places: tuple[dict, dict]) -> list[dict
     return found
 
 
-def build(substances_file: Path = SUBSTANCES_FILE, places_file: Path = PLACES_FILE) -> Any:
-    """A blank English pipeline with one EntityRuler holding every gazetteer pattern."""
+def need_patterns(nlp: Any, needs: dict) -> list[dict]:
+    """The SpanRuler's patterns for the needs gazetteer, in a stable order."""
+    found: list[dict] = []
+    for code in sorted(needs):
+        for word in sorted(set(needs[code]["words"])):
+            found.append({"label": NEED, "pattern": _tokens(nlp, word), "id": pattern_id(code)})
+        for regex in needs[code]["typos"]:
+            found.append({"label": NEED, "pattern": [{"LOWER": {"REGEX": regex}}], "id": pattern_id(code)})
+        for word in sorted(set(needs[code]["in_context"])):
+            term = _tokens(nlp, word)
+            filler = {"LOWER": {"IN": ["a", "an", "some", "the"]}, "OP": "?"}
+            found.append({"label": NEED, "pattern": [{"LOWER": {"IN": WANTING_WORDS}}, filler] + term,
+                          "id": pattern_id(code, "last", len(term))})
+    return found
+
+
+def build(substances_file: Path = SUBSTANCES_FILE, places_file: Path = PLACES_FILE,
+          needs_file: Path = NEEDS_FILE) -> Any:
+    """A blank English pipeline: one EntityRuler with the substance and place patterns, and one
+    SpanRuler with the need patterns."""
     import spacy
 
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "validate": True})
     ruler.add_patterns(patterns(nlp, load_substances(substances_file), load_places(places_file)))
+    span_ruler = nlp.add_pipe("span_ruler", config={"spans_key": NEEDS_SPANS, "validate": True})
+    span_ruler.add_patterns(need_patterns(nlp, load_needs(needs_file)))
     return nlp
 
 
@@ -161,9 +203,24 @@ def find_entities(nlp: Any, text: str) -> list[dict]:
     """Rasa-shaped entities ({"entity", "value", "start", "end"}) the ruler finds in `text`.
 
     A postcode's value is what was typed; a substance's is Waymark's code ("gear" gives
-    "opioids"); a place's is its name as the gazetteer spells it ("manc" gives "Manchester").
+    "opioids"); a place's is its name as the gazetteer spells it ("manc" gives "Manchester");
+    a need's is its taxonomy code ("clean works" gives "needle-exchange"). A pipeline saved
+    before the needs gazetteer existed finds no needs.
     """
-    return _entities(nlp, nlp(text), offset=0, look_inside=True)
+    doc = nlp(text)
+    return sorted(_entities(nlp, doc, offset=0, look_inside=True) + _needs(doc), key=lambda e: e["start"])
+
+
+def _needs(doc: Any) -> list[dict]:
+    from spacy.util import filter_spans
+
+    found = []
+    for span in filter_spans(list(doc.spans.get(NEEDS_SPANS, []))):  # longest first, no overlaps
+        value, keep, count = parse_pattern_id(span.id_)
+        if keep == "last":
+            span = span[len(span) - count:]
+        found.append({"entity": NEED, "value": value, "start": span.start_char, "end": span.end_char})
+    return found
 
 
 def _entities(nlp: Any, doc: Any, offset: int, look_inside: bool) -> list[dict]:
@@ -190,7 +247,7 @@ def _entities(nlp: Any, doc: Any, offset: int, look_inside: bool) -> list[dict]:
 def fingerprint() -> str:
     """Changes whenever the gazetteers or the way patterns are made from them change."""
     digest = hashlib.sha256()
-    for path in (SUBSTANCES_FILE, PLACES_FILE, Path(__file__)):
+    for path in (SUBSTANCES_FILE, PLACES_FILE, NEEDS_FILE, Path(__file__)):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -199,7 +256,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m understanding.spacy_pipeline",
         description="Build Waymark's spaCy pipeline (blank English + EntityRuler from the "
-                    "substance and place gazetteers) and save it for Rasa's SpacyNLP. "
+                    "substance and place gazetteers, SpanRuler from the needs gazetteer) and save "
+                    "it for Rasa's SpacyNLP. "
                     "Nothing is downloaded.",
     )
     parser.add_argument("--out", default=DEFAULT_OUT, help=f"folder to save it in (default {DEFAULT_OUT})")
@@ -209,7 +267,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out)
     count = len(nlp.get_pipe("entity_ruler").patterns)
-    print(f"Saved a blank English spaCy pipeline with {count} EntityRuler patterns to {out}")
+    needs = len(nlp.get_pipe("span_ruler").patterns)
+    print(f"Saved a blank English spaCy pipeline with {count} EntityRuler and {needs} SpanRuler (needs) "
+          f"patterns to {out}")
     return 0
 
 

@@ -329,7 +329,7 @@ def is_yes(text: str) -> bool:
 
 def answer_to_clarification(parse: dict, offer: Any) -> Optional[dict]:
     """The parse to act on when the message says yes to a clarifying question's offer."""
-    if not offer or not is_yes(parse.get("text") or ""):
+    if not offer or not says_yes(parse):
         return None
     try:
         data = json.loads(offer) if isinstance(offer, str) else dict(offer)
@@ -356,16 +356,74 @@ def is_no(text: str) -> bool:
     return bool(_NO.match(text or ""))
 
 
-def answer_to_offer(parse: dict, buttons: Optional[list[dict]]) -> Optional[str]:
-    """The intent a typed yes or no means, given the buttons of the question just asked."""
+# The model's affirm and deny intents (issue 19) catch the yeses and noes the patterns above do
+# not ("yes that would really help thanks", "no i dont think so"), when it is this sure of them.
+YES_NO_CONFIDENCE = 0.6
+AFFIRM, DENY = "affirm", "deny"
+
+
+def _model_says(parse: dict, intent: str) -> bool:
+    if parse.get("waymark_rerouted_from") == intent:  # already decided a yes or no this turn
+        return True
+    top = parse.get("intent") or {}
+    return top.get("name") == intent and float(top.get("confidence") or 0.0) >= YES_NO_CONFIDENCE
+
+
+def says_yes(parse: dict) -> bool:
+    """A typed yes: the words, or the model's affirm intent (a button's payload is not typed)."""
     text = parse.get("text") or ""
-    if text.startswith("/") or not buttons:
+    return not text.startswith("/") and (is_yes(text) or _model_says(parse, AFFIRM))
+
+
+def says_no(parse: dict) -> bool:
+    """A typed no: the words, or the model's deny intent."""
+    text = parse.get("text") or ""
+    return not text.startswith("/") and not is_yes(text) and (is_no(text) or _model_says(parse, DENY))
+
+
+_PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$", re.DOTALL)
+_YES_TITLE = re.compile(r"^(yes|ok|okay)\b", re.IGNORECASE)
+_NO_TITLE = re.compile(r"^(no|not now|something else)\b", re.IGNORECASE)
+
+
+def _button_meaning(payload: Any) -> Optional[tuple[str, list[dict]]]:
+    """(intent, entities) of a button's payload, "/request_reminder" or
+    '/handover_feedback{"got_help": "yes"}'; None for anything else."""
+    found = _PAYLOAD.match(payload) if isinstance(payload, str) else None
+    if not found:
         return None
-    payloads = [b.get("payload") for b in buttons if isinstance(b, dict)]
-    table = YES_TO if is_yes(text) else NO_TO if is_no(text) else None
-    if table is None:
+    entities: list[dict] = []
+    if found.group(2):
+        try:
+            values = json.loads(found.group(2))
+        except ValueError:
+            return None
+        if not isinstance(values, dict):
+            return None
+        entities = [{"entity": k, "value": v} for k, v in values.items() if isinstance(v, str)]
+    return found.group(1), entities
+
+
+def answer_to_offer(parse: dict, buttons: Optional[list[dict]]) -> Optional[tuple[str, Optional[list[dict]]]]:
+    """(intent, entities) a typed yes or no means, given the buttons of the question just asked:
+    the listed yes and no buttons first, then the first button whose title says yes ("Yes,
+    remind me") or no ("No thanks", "Something else"). Entities are None where the parse's own
+    are kept."""
+    if not buttons:
         return None
-    return next((table[p] for p in payloads if p in table), None)
+    yes, no = says_yes(parse), says_no(parse)
+    if not (yes or no):
+        return None
+    table, title = (YES_TO, _YES_TITLE) if yes else (NO_TO, _NO_TITLE)
+    usable = [b for b in buttons if isinstance(b, dict)]
+    listed = next((table[b.get("payload")] for b in usable if b.get("payload") in table), None)
+    if listed:
+        return listed, None
+    for button in usable:
+        meaning = _button_meaning(button.get("payload"))
+        if meaning and title.match(str(button.get("title") or "")):
+            return meaning[0], meaning[1] or None
+    return None
 
 
 # --- a form the person does not answer is left ---------------------------------------------------

@@ -36,7 +36,7 @@ from handover.wording import FAILED_QUEUED
 from safety import classifier as crisis_classifier
 from safety.replies import crisis_reply
 from safety.triage import CrisisMatch, CrisisType
-from understanding import follow_ups, who_what_where
+from understanding import follow_ups, risky_moments, who_what_where
 from actions import risk_words
 from understanding.repeats import RepeatedMessages
 from waymark.conversation_store import ConversationStore
@@ -528,7 +528,7 @@ class Assistant:
         if left:  # said first, then the dialogue answers the message itself
             await message.output_channel.send_text_message(message.sender_id, left)
             tracker.update(BotUttered(left))
-        first = risk_words.first_words(message.parse_data.get("text"), self._drinkline)
+        first = await self._safety_words(message.parse_data.get("text"), tracker)
         if first:  # issue 20: the safety facts for this moment, then the dialogue's own answer
             await message.output_channel.send_text_message(message.sender_id, first)
             tracker.update(BotUttered(first))
@@ -537,6 +537,18 @@ class Assistant:
         await processor.run_anonymization_pipeline(tracker)
         await processor.save_tracker(tracker)
         return list(message.output_channel.messages)
+
+    async def _safety_words(self, text: Optional[str], tracker: Any) -> Optional[str]:
+        """The safety facts for a risky moment in this message (`understanding.risky_moments`),
+        once in a conversation: a person who says "detox" three times is told it once."""
+        topic = risky_moments.topic(text)
+        if topic is None:
+            return None
+        number = await in_thread(self._drinkline) if topic == risky_moments.DRINK_CHECK else None
+        words = risk_words.topic_reply(topic, number)
+        if words is None or any(isinstance(e, BotUttered) and e.text == words for e in tracker.events):
+            return None
+        return words
 
     def _drinkline(self) -> Optional[str]:
         """Drinkline's number from the directory (None without one: the reply still names it)."""
@@ -569,9 +581,13 @@ class Assistant:
                          (parse.get("intent") or {}).get("name"))
                 return who_what_where.reroute(parse, *followed)
         bot = tracker.latest_bot_utterance
-        intent = who_what_where.answer_to_offer(parse, (bot.data or {}).get("buttons") if bot else None)
-        intent = intent or who_what_where.act_on(parse, slots)
-        if intent is not None:
+        answer = who_what_where.answer_to_offer(parse, (bot.data or {}).get("buttons") if bot else None)
+        intent = answer[0] if answer else who_what_where.act_on(parse, slots)
+        if answer is not None:
+            log.info("A typed answer to the buttons just offered: %s instead of %s", answer[0],
+                     (parse.get("intent") or {}).get("name"))
+            parse = who_what_where.reroute(parse, *answer)
+        elif intent is not None:
             log.info("Acting on who/what/where: %s instead of %s", intent, (parse.get("intent") or {}).get("name"))
             parse = who_what_where.reroute(parse, intent)
         loop = tracker.active_loop_name
@@ -581,7 +597,7 @@ class Assistant:
             tracker.update(SlotSet("requested_slot", None))
             parse["waymark_left_form"] = loop
             loop = None
-        if intent is None and loop is None and (who_what_where.is_yes(text) or who_what_where.is_no(text)):
+        if intent is None and loop is None and (who_what_where.says_yes(parse) or who_what_where.says_no(parse)):
             parse = who_what_where.reroute(parse, who_what_where.YES_OR_NO_INTENT)  # asked what they need
         return parse
 
