@@ -46,16 +46,25 @@ def helpline_for(session: Session, substance: Optional[str]) -> Optional[Service
     return None
 
 
-def validated_place(slot: str, slot_value, dispatcher) -> dict:
+def validated_place(slot: str, slot_value, dispatcher, substance: Optional[str] = None) -> dict:
     """Form validation for any place slot: keep the place's label if the directory knows
-    where it is, otherwise say so politely and ask again (slot cleared)."""
+    where it is. Otherwise say so politely and ask again (slot cleared): a real place the
+    directory has no services near yet (a UK district, or a town people name) is told so, with
+    the national line for the substance; anything else is asked for a postcode or town."""
     from actions import replies
     from directory import geo
+    from understanding.spacy_pipeline import known_town
 
     text = slot_value[0] if isinstance(slot_value, list) else str(slot_value or "")
     with directory_session() as session:
         place = geo.resolve_place(session, text)
+        outside = None if place is not None else (geo.real_district(text) or known_town(text))
+        line = helpline_for(session, substance) if outside else None
+        number = line.phones[0].number if line is not None and line.phones else None
+        line_name = line.name if line is not None else None
     if place is None:
-        dispatcher.utter_message(text=replies.unknown_place_reply(text))
+        reply = replies.outside_area_reply(outside, line_name, number) if outside else \
+            replies.unknown_place_reply(text)
+        dispatcher.utter_message(text=reply)
         return {slot: None}
     return {slot: place.label}

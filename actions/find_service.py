@@ -321,4 +321,4 @@ class ValidateFindServiceForm(FormValidationAction):
         return {}
 
     def validate_place(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return validated_place("place", slot_value, dispatcher)
+        return validated_place("place", slot_value, dispatcher, tracker.get_slot("substance"))

@@ -129,6 +129,16 @@ def no_match_reply(need: Optional[str], place_label: str, line_name: Optional[st
     return text
 
 
+def outside_area_reply(place: str, line_name: Optional[str], line_number: Optional[str]) -> str:
+    """For a real place the directory has no services near yet: say so, and give a national line
+    that can point them to their local service, so they leave with something to do."""
+    text = f"I don't have any services near {place} in my directory yet, sorry."
+    if line_name and line_number:
+        text += (f" You can still get help there: ring {line_name} on {line_number}, free, and ask about your "
+                 "local drug and alcohol service.")
+    return text + " If you'd like me to look somewhere else, send that postcode or town."
+
+
 def unknown_place_reply(text: str) -> str:
     return (
         f"Sorry, I don't know where \"{text}\" is. "

@@ -20,6 +20,16 @@ from directory.models import Postcode
 
 FULL_POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b", re.IGNORECASE)
 DISTRICT = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\b", re.IGNORECASE)
+# UK postcode areas (the letters that start a postcode: LS Leeds, M Manchester, ...): a
+# district whose letters are one of these is a real place, even where the postcode table
+# knows no centre for it (the assistant then says it has no services there yet).
+POSTCODE_AREAS = frozenset(a.upper() for a in (
+    "ab al b ba bb bd bh bl bn br bs bt ca cb cf ch cm co cr ct cv cw da dd de dg dh dl dn dt "
+    "dy e ec eh en ex fk fy g gl gu gy ha hd hg hp hr hs hu hx ig im ip iv je ka kt kw ky l la "
+    "ld le ll ln ls lu m me mk ml n ne ng nn np nr nw ol ox pa pe ph pl po pr rg rh rm s sa se "
+    "sg sk sl sm sn so sp sr ss st sw sy ta td tf tn tq tr ts tw ub w wa wc wd wf wn wr ws wv "
+    "yo ze"
+).split())
 EARTH_RADIUS_KM = 6371.0088
 
 
@@ -103,6 +113,19 @@ def resolve_place(session: Session, text: str) -> Optional[Place]:
         if row is not None and row.is_district:
             return Place(row.code, row.latitude, row.longitude, "district")
     return resolve_town(session, text)
+
+
+def real_district(text: str) -> Optional[str]:
+    """The first postcode or district in `text` whose area letters are a real UK postcode area
+    ("NE1", "BS2 4AB"), upper case, or None. Says nothing about whether the table knows it."""
+    for match in FULL_POSTCODE.finditer(text or ""):
+        if re.match(r"[A-Z]+", match.group(1).upper()).group(0) in POSTCODE_AREAS:
+            return f"{match.group(1).upper()} {match.group(2).upper()}"
+    for match in DISTRICT.finditer(text or ""):
+        code = match.group(1).upper()
+        if re.match(r"[A-Z]+", code).group(0) in POSTCODE_AREAS:
+            return code
+    return None
 
 
 def resolve_town(session: Session, text: str) -> Optional[Place]:

@@ -192,3 +192,12 @@ def test_the_extractor_replaces_a_wrong_need_but_keeps_other_entities():
     extractor.process([message], Model())
     assert [(e["entity"], e["value"]) for e in message.get("entities")] == [
         ("need", "needle-exchange"), ("place", "LS1")]
+
+
+def test_real_places_outside_the_directory_are_recognised_as_real():
+    from directory.geo import real_district
+
+    assert real_district("im in ne1") == "NE1" and real_district("BS2 4AB please") == "BS2 4AB"
+    assert real_district("ZZ9 9ZZ") is None and real_district("no place here") is None
+    assert spacy_pipeline.known_town("we live in the toon") == "Newcastle upon Tyne"
+    assert spacy_pipeline.known_town("im somewhere else") is None

@@ -89,3 +89,14 @@ def test_changing_journey_while_asked_where_is_not_a_dead_end(client):
     _, switched, answer = chat(client, "i want help with my drinking", "what is naloxone", "leeds")
     assert "Naloxone is a medicine" in switched and "don't know where" not in switched
     assert "Nearest to Leeds" in answer
+
+
+def test_a_real_place_the_directory_has_no_services_near_is_told_so_with_a_national_line(client):
+    (answer,) = chat(client, "i need help with my drinking, im in NE1")
+    assert "don't have any services near NE1" in answer and "Drinkline on 0300 123 1110" in answer
+    assert "don't know where" not in answer
+
+
+def test_a_place_nobody_has_heard_of_is_still_asked_for_again(client):
+    _, answer = chat(client, "i need help with heroin", "Zzyzx")
+    assert "don't know where" in answer and "services near" not in answer

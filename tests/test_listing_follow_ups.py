@@ -22,7 +22,20 @@ SEARCH = "I need help with my drinking near LS1 4AP"
 # --- the words, without the model ----------------------------------------------------------------
 
 @pytest.mark.parametrize("text, kind", [
-    ("any others?", "others"), ("are there any more", "others"), ("anywhere else", None),
+    ("is there anywhere closer", "others"), ("show me more", "others"), ("that ones too far", "others"),
+    ("whats the next nearest", "others"), ("different one please", "others"), ("is there owt else", "others"),
+    ("where abouts is it", "address"), ("wots the addy", "address"), ("how do i get hold of them", "phone"),
+    ("r they open tmrw", "hours"), ("is it nhs", "cost"), ("can i get the bus there", "directions"),
+    ("can i go now", "open_now"), ("do i need a referral", "features"), ("is there anyone else i can talk to", None),
+])
+def test_other_ways_people_ask_the_same_follow_ups(text, kind):
+    found = follow_ups.follow_up(text)
+    assert (found.kind if found else None) == kind
+
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("any others?", "others"), ("are there any more", "others"), ("anywhere else", "others"),
     ("got another option", "others"), ("whats the address", "address"), ("where is it?", "address"),
     ("does it cost anything", "cost"), ("is it free", "cost"), ("how much do they charge", "cost"),
     ("is it open on saturday", "hours"), ("what time do they close", "hours"), ("open this weekend?", "hours"),

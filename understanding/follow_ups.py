@@ -27,31 +27,40 @@ FEATURE_WORDS = (
     (re.compile(r"\bnaloxone|nyxoid|prenoxad|overdose kit"), "naloxone"),
     (re.compile(r"\bneedle|\bsyringe|\bworks\b|\bpins?\b|\bclean kit"), "needle-exchange"),
     (re.compile(r"\bwom[ae]n|\bfemale|\bladies"), "women-only"),
-    (re.compile(r"\bwalk ?in|\bdrop ?in|\bwithout (an )?appointment"), "walk-in"),
-    (re.compile(r"\bself ?refer|\brefer (my ?self|me)\b|\bneed (a|my) gp\b|\bgp referral"), "self-referral"),
+    (re.compile(r"\bwalk ?in|\bdrop ?in|\bwithout (an )?appointment|\bneed (an |a )?appointment|\bappointment first"),
+     "walk-in"),
+    (re.compile(r"\bself ?refer|\brefer (my ?self|me)\b|\bneed (a|my) gp\b|\bgp referral|\breferral\b|"
+                r"\b(see|ask) (my |the |a )?(gp|doctor)\b|\bletter from\b|\bgp letter"), "self-referral"),
     (re.compile(r"\bkids?\b|\bchild|\bchildren|\bbaby|\bpram"), "child-friendly"),
 )
 
 _PATTERNS = (
-    (OTHERS, re.compile(r"\b(any|are there|got|have you got|is there) ?(others?|more|else)\b|\bother (ones?|options?|places?|"
-                        r"services?|ones near)\b|\banother (one|option|place|service)\b|\bsomewhere else\b|\bwhat else\b|"
-                        r"\bnext one\b|\bany more\b|\banymore\b|\bnot that one\b|\bsomething closer\b|\bany closer\b|"
-                        r"\banything (else|closer|nearer)\b|\balternatives?\b")),
+    (OTHERS, re.compile(r"\b(any|are there|got|have you got|is there|owt|summat) ?(others?|more|else|owt else)\b|"
+                        r"\bother (ones?|options?|places?|services?|ones near)\b|\banother (one|option|place|service)\b|"
+                        r"\b(anywhere|anything|somewhere|some where|someplace|any place|a place|one|ones?) "
+                        r"(else|closer|nearer|different|near ?er)\b|\bwhat else\b|\b(next|second|third) "
+                        r"(one|nearest|closest|option|place)\b|\bany ?more\b|\bnot that one\b|\bsomething closer\b|"
+                        r"\bany (closer|nearer)\b|\banything (else|closer|nearer)\b|\balternatives?\b|"
+                        r"\bshow me (more|others?|another)\b|\bmore (options?|places?|services?|ones|choices?)\b|"
+                        r"\b(find|give|show|try|got|get) (me |us )?(another|a different)\b|\bdifferent (one|place|service|"
+                        r"option)s?\b|\btoo far\b|\b(closer|nearer) (one|place|option|service)s?\b|\bsomewhere different\b")),
     (FEATURES, re.compile(r"\b(do|does|can|will|is|are) (they|it|you|that|there|them|the place|i)\b.*\b(naloxone|nyxoid|"
                           r"needles?|syringes?|works|pins|wom[ae]n|female|walk ?in|drop ?in|kids?|child|children|"
-                          r"self ?refer|refer my ?self)")),
+                          r"self ?refer|refer my ?self|referral|gp|doctor|letter|appointment)")),
     (COST, re.compile(r"\b(cost|costs|costing|price|pay|paying|charge|charges|fee|fees|how much)\b|\bis (it|that) free\b|"
-                      r"\bfree\?")),
+                      r"\bfree\?|\bis (it|that|this) (on the )?nhs\b|\bnhs\?")),
     (DIRECTIONS, re.compile(r"\bget there\b|\bdirections?\b|\bwhich bus\b|\bwhat bus\b|\bby bus\b|\bhow (do|can|would) i "
-                            r"(get|find)\b|\bhow far\b|\bparking\b|\bnearest (bus|train|station|stop)\b")),
-    (ADDRESS, re.compile(r"\baddress\b|\bpost ?code\b|\bwhere (is|are|r) (it|they|that|them|u)\b|\bwheres (it|that)\b|"
+                            r"(get|find)\b(?! hold)|\bhow far\b|\bparking\b|\bnearest (bus|train|station|stop)\b|"
+                            r"\b(bus|train|tram) (there|to it)\b|\bget the (bus|train|tram)\b")),
+    (ADDRESS, re.compile(r"\baddress\b|\badd?res+\b|\baddy\b|\bwhere ?abouts\b|\bpost ?code\b|\bwhere (is|are|r) (it|they|that|them|u)\b|\bwheres (it|that)\b|"
                          r"\bwhat street\b|\bwhere exactly\b|\blocation\b")),
     (OPEN_NOW, re.compile(r"\b(open|opened) (now|rn|atm|right now|at the moment|yet|today|tonight)\b|\bstill open\b|"
-                          r"\bare (they|u|you) open\b|\bis (it|that|the place) open\??$")),
-    (HOURS, re.compile(r"\bhours\b|\bopening\b|\bopen (on|at|this|tomorrow|mon|tue|wed|thu|fri|sat|sun|weekends?|"
+                          r"\bare (they|u|you) open\b|\bis (it|that|the place) open\??$|\bopen (at the (minute|mo|moment))\b|"
+                          r"\bcan i (go|pop|come|turn up|get) (down |in |over |round )?(now|today|tonight)\b")),
+    (HOURS, re.compile(r"\bhours\b|\bopening\b|\bopen (on|at|this|tomorrow|tmrw|tmoz|tomoz|mon|tue|wed|thu|fri|sat|sun|weekends?|"
                        r"evenings?|late)|\bwhat time\b|\bwhen (is|are|do|does) (it|they|that|the place)\b|\bclos(e|es|ing)\b|"
                        r"\bweekends?\b|\bsaturday|\bsunday|\btimes\b|\bwhen\b.*\bopen\b|\bopen\??$")),
-    (PHONE, re.compile(r"\b(phone|number|numbr|no\.?|tel|ring|call|text|contact|email)\b")),
+    (PHONE, re.compile(r"\b(phone|number|numbr|no\.?|tel|ring|call|text|contact|email)\b|\bget hold of\b")),
 )
 _PLACE_WORDS = re.compile(r"\b(near|in|around|nr)\s+[a-z]{2,}\d|\b[a-z]{1,2}\d{1,2}[a-z]?\b", re.IGNORECASE)
 
@@ -74,7 +83,7 @@ def day_in(text: str) -> Optional[str]:
     for word in words:
         if word in DAYS:
             return WEEKDAYS[DAYS[word]]
-    if "tomorrow" in words or "tmrw" in words or "tmoz" in words:
+    if "tomorrow" in words or "tmrw" in words or "tmoz" in words or "tomoz" in words:
         return "tomorrow"
     if "today" in words or "tonight" in words:
         return "today"

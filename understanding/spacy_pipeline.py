@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
 import yaml
+
+from directory.geo import POSTCODE_AREAS
 
 GAZETTEERS = Path(__file__).resolve().parent / "gazetteers"
 SUBSTANCES_FILE = GAZETTEERS / "substances.yml"
@@ -44,15 +48,7 @@ AND_WORDS = ["and", "&", "n", "or"]
 PLACE_WORDS = ["in", "near", "around", "round", "from", "nr", "at", "outside", "to", "live",
                "living", "based"]
 
-# UK postcode areas (the letters that start a postcode: LS Leeds, M Manchester, ...).
-POSTCODE_AREAS = (
-    "ab al b ba bb bd bh bl bn br bs bt ca cb cf ch cm co cr ct cv cw da dd de dg dh dl dn dt "
-    "dy e ec eh en ex fk fy g gl gu gy ha hd hg hp hr hs hu hx ig im ip iv je ka kt kw ky l la "
-    "ld le ll ln ls lu m me mk ml n ne ng nn np nr nw ol ox pa pe ph pl po pr rg rh rm s sa se "
-    "sg sk sl sm sn so sp sr ss st sw sy ta td tf tn tq tr ts tw ub w wa wc wd wf wn wr ws wv "
-    "yo ze"
-).split()
-_AREA = "(?:" + "|".join(sorted(POSTCODE_AREAS, key=lambda a: (-len(a), a))) + ")"
+_AREA = "(?:" + "|".join(sorted((a.lower() for a in POSTCODE_AREAS), key=lambda a: (-len(a), a))) + ")"
 OUTWARD = rf"^{_AREA}[0-9][a-z0-9]?$"  # LS6, M14, EC1A
 INWARD = r"^[0-9][a-z]{2}$"  # 4AP
 # Any whole postcode shape, even with an area that does not exist ("ZZ9 9ZZ"): taken as typed, so
@@ -110,6 +106,20 @@ def load_places(path: Path = PLACES_FILE) -> tuple[dict[str, list[str]], dict[st
         return found
 
     return names(data.get("places")), names(data.get("in_context"))
+
+
+def known_town(text: str) -> Optional[str]:
+    """The name of the first town or city of the places gazetteer named in `text` ("newcastle"
+    gives "Newcastle"), or None: a place people name, whether or not the directory has it."""
+    lowered = f" {' '.join(re.sub(r'[^a-z0-9 ]+', ' ', (text or '').lower()).split())} "
+    anywhere, in_context = _known_places()
+    return next((name for name, typed in {**anywhere, **in_context}.items()
+                 if any(f" {t} " in lowered for t in typed)), None)
+
+
+@lru_cache(maxsize=1)
+def _known_places() -> tuple[dict, dict]:
+    return load_places()
 
 
 def _tokens(nlp: Any, phrase: str) -> list[dict]:
