@@ -23,13 +23,20 @@ UNSAID = "not-said"  # we asked once and they did not say: never ask again
 ADULT_AGE = 18
 
 _PRO = re.compile(
-    r"\b(my|our|a|the) (patients?|clients?|service users?|residents?|tenants?|caseload|detainees?)\b"
-    r"|\bi(?:'m| am|m) an? (gp|nurse|doctor|receptionist|support worker|key ?worker|social worker"
-    r"|housing officer|probation officer|hostel worker|outreach worker|paramedic|police officer"
-    r"|custody sergeant|pharmacist|midwife|teacher|health visitor|care coordinator)\b"
-    r"|\b(i work (in|at|for)|for (my )?work|as a professional|take referrals|make a referral"
-    r"|refer (a|my|our|someone|somebody)|referral (route|form|pathway)|custody suite|our hostel)\b"
-    r"|\b(i'?m|i am) (from|with) (the )?(gp|hostel|housing|probation|police|council)\b"
+    r"\b(my|our|a|the) (patients?|clients?|service users?|residents?|tenants?|caseload|detainees?|pupils?)\b"
+    r"|\bone of (my|our) (students|pupils|clients|patients|residents|tenants|young people)\b"
+    r"|\bi(?:'m| am|m) an? (?:(?:community|practice|school|mental health|district|specialist|hospital|prison|ward"
+    r"|student|senior|trainee|a&e|ae|drug|drugs|alcohol|recovery|family support|youth|care|outreach|peer|"
+    r"safeguarding|pastoral) )?(gp|nurse|doctor|receptionist|support worker|key ?worker|social worker"
+    r"|housing officer|probation officer|hostel worker|outreach worker|paramedic|police officer|pcso"
+    r"|custody sergeant|pharmacist|midwife|teacher|health visitor|care coordinator|youth worker|worker"
+    r"|counsellor|psychologist|psychiatrist|healthcare assistant|hca|practice manager|hostel manager"
+    r"|manager|team leader|lead|social work student|dsl|head teacher|headteacher|officer|volunteer)\b"
+    r"|\b(i work (in|at|for|with)|for (my )?work|as a professional|take referrals|make a referral"
+    r"|refer (a|my|our|someone|somebody)|referral (route|form|pathway)|custody suite|our hostel"
+    r"|on behalf of (a|my|our) (client|patient|resident|service user|pupil|student|tenant))\b"
+    r"|\b((i'?m|i am|im) (from|with)|calling from|ringing from|messaging from|writing from) (the |a |our )?(gp|hostel|housing|probation|police"
+    r"|council|surgery|practice|hospital|school|college|charity|pharmacy|ward)\b"
 )
 _YOUNG = re.compile(
     r"\b(young carer|at school|in year (?:[7-9]|1[0-3])|my teacher|sixth form|im a kid|i'm a kid"
@@ -39,7 +46,7 @@ _AGE = re.compile(
     r"\b(?:i(?:'m| am|m)|aged?|age is)\s+(\d{1,2})\b(?!\s*(?:mins?|minutes?|miles?|hours?|hrs?|days?"
     r"|weeks?|wks?|months?|years? (?:clean|sober|off|on|using|drinking)|pounds|quid|units?|pints?|cans?"
     r"|bottles?|grams?|g\b|mg|ml|bags?|%|percent))"
-    r"|\b(\d{1,2})\s*(?:yo|y/o|yrs? old|years? old|year old)\b"
+    r"|(?<!my )(?<!our )(?<!his )(?<!her )\b(\d{1,2})\s*(?:yo|y/o|yrs? old|years? old|year old)\b"  # not "my 16 year old son"
 )
 _SELF_USE = re.compile(
     r"\b(i|im|i'm|i am|ive|i've) (use|using|drink|drinking|smoke|smoking|take|taking|inject|injecting"
@@ -48,12 +55,16 @@ _SELF_USE = re.compile(
     r"|\b(for me|for myself|its me|it's me|it is me|just me|myself)\b"
 )
 _FAMILY = re.compile(
-    r"\b(my|our) (son|sons|daughter|daughters|husband|wife|partner|boyfriend|girlfriend|brother|sister"
-    r"|mum|mam|mom|mother|dad|father|parents?|child|children|kids?|friend|mate|best mate|nephew|niece"
-    r"|grandson|granddaughter|grandchild|uncle|auntie|aunt|cousin|fiance|fiancee|loved one|other half"
-    r"|flatmate|step ?son|step ?daughter|step ?dad|step ?mum)\b"
+    r"\b(my|our) (?:(?:little|big|younger|older|eldest|youngest|oldest|baby|twin|teenage|adult|grown up|only"
+    r"|\d{1,2} ?(?:yo|year old|yr old|yr|year)) )?(son|sons|daughter|daughters|husband|wife|partner|boyfriend"
+    r"|girlfriend|brother|sister|mum|mam|mom|mother|dad|father|parents?|child|children|kids?|friend|mate|best mate"
+    r"|nephew|niece|grandson|granddaughter|grandchild|grandchildren|grandkids?|uncle|auntie|aunt|cousin|fiance"
+    r"|fiancee|loved one|other half|flatmate|step ?son|step ?daughter|step ?dad|step ?mum|nan|nana|gran|granny"
+    r"|grandma|grandad|grandpa|grandmother|grandfather|bf|gf|hubby|missus|misses|fella|ex|lad|boy|girl|eldest"
+    r"|youngest|bro|sis|teenager|teen|in ?laws?|(?:son|daughter|mother|father|brother|sister)[ -]in[ -]law)\b"
     r"|\b(someone i care about|someone i love|for a friend|for a family member|i'?m a carer|i am a carer"
-    r"|i'?m (a|his|her) (mum|mam|dad|parent|partner|wife|husband|sister|brother)|as a parent)\b"
+    r"|i'?m (a|his|her|their) (mum|mam|dad|parent|partner|wife|husband|sister|brother|nan|gran|grandma|grandad"
+    r"|carer|girlfriend|boyfriend)|as a parent|as his (mum|dad|wife|partner)|as her (mum|dad|husband|partner))\b"
 )
 _PARENT = re.compile(r"\bmy (mum|mam|mom|mother|dad|father|parents?|step ?dad|step ?mum)\b")
 

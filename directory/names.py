@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from directory.models import Service
 
 WORD_SCORE = 85
+TYPO_LENGTH = 5  # "when are they open" once named Aire Alcohol Service: "are" is 86% like "aire"
 REFRESH_SECONDS = 60.0
 # Words many service names share: they never tell one service from another.
 GENERIC = frozenset("""
@@ -56,6 +57,16 @@ def name_words(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w for w in words_of(name) if w not in GENERIC and len(w) > 2))
 
 
+def _likeness(name_word: str, said: str) -> float:
+    """How alike a word of a name and a word said are (0-100). A typo is allowed only in words of
+    `TYPO_LENGTH` letters or more: "are" is not "Aire", nor "well" "Irwell"."""
+    if name_word == said:
+        return 100.0
+    if min(len(name_word), len(said)) < TYPO_LENGTH:
+        return 0.0
+    return fuzz.ratio(name_word, said)
+
+
 def best_match(text: str, services: Iterable[NamedService]) -> Optional[NamedService]:
     """The service the message names, or None.
 
@@ -70,7 +81,7 @@ def best_match(text: str, services: Iterable[NamedService]) -> Optional[NamedSer
     for service in services:
         if not service.words:
             continue
-        scores = {word: max(fuzz.ratio(word, w) for w in said) for word in service.words}
+        scores = {word: max(_likeness(word, w) for w in said) for word in service.words}
         matched = [word for word, score in scores.items() if score >= WORD_SCORE]
         if not matched or len(matched) * 2 < len(service.words):
             continue

@@ -73,6 +73,12 @@ def _directory(seeded_directory):
     ("im 14 and my mum drinks too much", "ask_young_people", "young-person"),
     ("how do i refer a patient for detox", "ask_referral_route", "professional"),
     ("i want help with my drinking", "find_service", "self"),
+    ("i'm a community nurse, where can my patient get a script", "find_service", "professional"),
+    ("calling from the surgery about someone who drinks", "find_service", "professional"),
+    ("im a carer for my nan, she drinks every day", "ask_carer_info", "family"),
+    ("my little brother is on spice", "find_service", "family"),
+    ("my 16 year old son is smoking weed every day", "ask_family_support", "family"),  # his age, not theirs
+    ("im her grandma and i look after her kids", "ask_carer_info", "family"),
 ])
 def test_context_recognises_who_is_asking(text, intent, persona):
     _, events = run(ActionExtractContext(), make_tracker(text, intent))

@@ -91,6 +91,7 @@ SERVICES = named(["Kirkgate Recovery Hub (sample)", "Aire Alcohol Service (sampl
     ("whats the number for drinkline", "Drinkline"),
     ("where can i get a needle exchange", None), ("is there a recovery service near me", None),
     ("i need family support", None), ("moss", None),
+    ("when are they open", None), ("are they open now", None),  # "are" is not "Aire"
 ])
 def test_a_service_is_found_by_the_words_that_tell_it_apart(text, name):
     found = best_match(text, SERVICES)
@@ -118,6 +119,17 @@ def test_any_others_gives_the_next_options_and_says_when_there_are_no_more(clien
         if "That's all I have" in last:
             break
     assert "That's all I have" in last
+
+
+def test_follow_ups_stay_on_the_service_just_given(client):
+    """Once, "when are they open" was taken for the name Aire Alcohol Service, and every later
+    follow-up answered about it instead of the place just given."""
+    sender = uuid.uuid4().hex
+    assert "Kirkgate Recovery Hub" in texts(say(client, SEARCH, sender))
+    hours = texts(say(client, "when are they open", sender))
+    number = texts(say(client, "whats their number", sender))
+    assert "Kirkgate" in hours and "Aire" not in hours
+    assert "Kirkgate" in number and "0113 496 0100" in number
 
 
 def test_the_address_of_the_service_just_given(client):

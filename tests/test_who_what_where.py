@@ -183,6 +183,7 @@ def test_a_where_question_is_left_by_anything_but_a_place():
         assert www.leaves_form("find_service_form", "place", parse(text, intent, 0.9)), text
     assert not www.leaves_form("find_service_form", "place", parse("LS6", "inform_place", 0.9, place="LS6"))
     assert not www.leaves_form("find_service_form", "place", parse("Zzyzx", "nlu_fallback", 0.3))
+    assert not www.leaves_form("find_service_form", "place", parse("Zzyzx", "out_of_scope", 0.95))
     assert not www.leaves_form("find_service_form", "place", parse("ZZ9 9ZZ", "out_of_scope", 0.6))
     assert www.leaves_form("find_service_form", "place", parse("where should we go for tea tonight", "inform_persona", 0.5))
     assert not www.leaves_form("find_service_form", "place", parse("i live in little snoring", "inform_persona", 0.5))

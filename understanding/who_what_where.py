@@ -447,6 +447,15 @@ _DAY_WORDS = re.compile(r"\d|\b(mon|tue|wed|thu|fri|sat|sun|today|tomorrow|tmrw|
                         r"may|jun|jul|aug|sep|sept|oct|nov|dec)", re.IGNORECASE)
 
 
+def place_attempt(requested_slot: Optional[str], parse: dict) -> bool:
+    """Whether a word or two the model took for small talk answers "where are you?": "Zzyzx" is a
+    place the form can't find (it says so and asks again), not something to apologise for."""
+    text = parse.get("text") or ""
+    intent = (parse.get("intent") or {}).get("name")
+    return (requested_slot in ("place", "cared_for_place") and intent == "out_of_scope" and not text.startswith("/")
+            and 0 < len(text.split()) <= 2 and not (says_yes(parse) or says_no(parse)))
+
+
 def leaves_form(loop: str, requested_slot: Optional[str], parse: dict) -> bool:
     """Whether a message leaves the form that asked for `requested_slot` instead of answering.
 
@@ -468,7 +477,9 @@ def leaves_form(loop: str, requested_slot: Optional[str], parse: dict) -> bool:
         return True
     if any(e.get("entity") == "place" for e in parse.get("entities") or []) and intent not in NOT_AN_ANSWER:
         return False
-    if intent in NOT_AN_ANSWER or is_yes(text) or is_no(text):
+    if place_attempt(requested_slot, parse):
+        return False
+    if intent in NOT_AN_ANSWER or says_yes(parse) or says_no(parse):
         return True
     # A word or three is an attempt at a place ("Zzyzx": the form says it doesn't know it, and
     # asks again); a whole sentence with no place, no number and no "in"/"near" is something else.

@@ -591,6 +591,8 @@ class Assistant:
             log.info("Acting on who/what/where: %s instead of %s", intent, (parse.get("intent") or {}).get("name"))
             parse = who_what_where.reroute(parse, intent)
         loop = tracker.active_loop_name
+        if loop and who_what_where.place_attempt(tracker.get_slot("requested_slot"), parse):
+            return who_what_where.reroute(parse, "inform_place")  # the form reads it as a place
         if loop and who_what_where.leaves_form(loop, tracker.get_slot("requested_slot"), parse):
             log.info("Leaving %s: the message does not answer it", loop)
             tracker.update(ActiveLoop(None))
