@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 import timekeeping
 from actions import journey_words as words
 from actions import replies
+from actions import wider_needs_words as wider_words
 from actions.common import directory_session, helpline_for, latest_intent, latest_text, validated_place
 from actions.context import PERSONA_BUTTONS, PRO, UNSAID, YOUNG, clean_persona, detect_persona, persona_of
 from directory import geo, hours, search
@@ -147,6 +148,29 @@ def samaritans_text(session: Session) -> Optional[str]:
     return words.samaritans_line(line.name, line.phones[0].number)
 
 
+def need_helpline(session: Session, need: str) -> Optional[Service]:
+    """The national line for this need (domestic abuse), from the directory; None if there is none."""
+    service_id = wider_words.NEED_HELPLINE.get(need)
+    service = session.get(Service, service_id) if service_id else None
+    return service if service is not None and service.status == "active" and service.phones else None
+
+
+def abuse_helpline(session: Session) -> Optional[Tuple[str, str, bool]]:
+    """(name, number, open 24/7) of the National Domestic Abuse Helpline, from the directory."""
+    line = need_helpline(session, wider_words.ABUSE)
+    if line is None:
+        return None
+    return line.name, line.phones[0].number, hours.weekly_summary(line.schedules) == hours.ALWAYS_OPEN
+
+
+def intro_once(tracker: Tracker, need: str) -> Optional[str]:
+    """The need's introduction, unless this conversation has already been told it."""
+    text = wider_words.INTRO.get(need)
+    if text and any(e.get("event") == "bot" and e.get("text") == text for e in tracker.events or []):
+        return None
+    return text
+
+
 class ActionFindService(Action):
     def name(self) -> Text:
         return "action_find_service"
@@ -173,13 +197,15 @@ class ActionFindService(Action):
             matches = find_matches(session, place, need, persona, substance, now)
             record_demand(need, matched=bool(matches), substance=substance, area=place.label, persona=persona,
                           channel=tracker.get_latest_input_channel())  # anonymous counts; never raises
+            self._say(dispatcher, intro_once(tracker, need))  # issue 20, needs 4-6
             if not matches:
-                line = helpline_for(session, substance)
+                line = need_helpline(session, need) or helpline_for(session, substance)
                 dispatcher.utter_message(
                     text=replies.no_match_reply(route(need, persona)[0], place.label, line.name if line else None,
                                                 line.phones[0].number if line else None),
                     buttons=[OFFER_PERSON_BUTTON],
                 )
+                self._say(dispatcher, wider_words.NO_LOCAL.get(need))
                 if persona == YOUNG:
                     self._say(dispatcher, childline_text(session, now))
                 return events + [SlotSet("place", place.label)]
@@ -221,6 +247,10 @@ class ActionFindService(Action):
             line = samaritans_text(session)
             if line:
                 out.append((line, []))
+        elif need in wider_words.INTRO:  # issue 20, needs 4-6
+            extra = wider_words.after_listing(need, abuse_helpline(session) if need == wider_words.ABUSE else None)
+            if extra:
+                out.append((extra, []))
         if persona == PRO:
             out.append((referral_route_text(session, best), []))
             out.append((words.OFFER_CLIENT_TEXT, words.buttons([("Yes, short version", "/request_client_text")])))

@@ -120,6 +120,10 @@ def what_to_expect(match: ServiceMatch) -> Optional[str]:
     return f"What to expect: {match.application_process}"
 
 
+NEED_WORDS.update({"money-advice": "money advice service", "bbv-testing": "place to get tested for hepatitis or HIV",
+                   "domestic-abuse": "domestic abuse service"})  # issue 20, needs 4-6
+
+
 def no_match_reply(need: Optional[str], place_label: str, line_name: Optional[str], line_number: Optional[str]) -> str:
     what = NEED_WORDS.get(need or "treatment", "service")
     article = "an" if what[0] in "aeiou" else "a"

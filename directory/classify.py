@@ -55,6 +55,15 @@ RULES: list[tuple[str, str]] = [
     (r"custody|courts?\b|probation|criminal justice|arrest referral", "need:criminal-justice"),
     (r"service user (forum|involvement|voice)|user involvement|lived experience forum",
      "need:user-involvement"),
+    # Issue 20, needs 4-6. Sexual health clinics test for blood-borne viruses too.
+    (r"money advice|debt (advice|help|support)|benefits? (advice|help|claims?|checks?)|welfare benefits|"
+     r"food ?banks?|food parcels?|(help with|cost of|paying for) (fares|travel|bus fares|childcare)|"
+     r"travel (costs|warrants?)|bus fares?|childcare costs|citizens advice|budgeting",
+     "need:money-advice"),
+    (r"blood[- ]borne virus(es)?|\bbbv\b|hepatitis|hep [abc]\b|\bhiv\b|dry blood spot|"
+     r"sexual health (clinic|service)", "need:bbv-testing"),
+    (r"domestic (abuse|violence)|\bidvas?\b|coercive control|women'?s aid|refuges?\b|"
+     r"abusive relationships?", "need:domestic-abuse"),
     # substances
     (r"alcohol|drinking|drinkers?|drink problems?|booze", "substance:alcohol"),
     (r"heroin|opiates?|opioids?|methadone|buprenorphine|subutex|fentanyl", "substance:opioids"),

@@ -42,6 +42,10 @@ NEEDS = {
     "employment": "Employment and training",
     "criminal-justice": "Criminal justice: custody, courts and probation",
     "user-involvement": "Having a say: service user forums",
+    # Issue 20, needs 4-6: money and getting there, blood-borne viruses, domestic abuse.
+    "money-advice": "Money, benefits, debt, food and fares",
+    "bbv-testing": "Hepatitis and HIV testing and vaccination",
+    "domestic-abuse": "Domestic abuse support",
 }
 
 SUBSTANCES = {

@@ -42,6 +42,7 @@ ASKED_WORDS = {
 NEED_WORDS = {"needle-exchange": "clean needles", "carers-assessment": "carer's assessment",
               "family-support": "family support", "young-people": "young people's services",
               "mental-health": "mental health", "mutual-aid": "mutual aid"}
+NEED_WORDS.update({"bbv-testing": "hepatitis or HIV testing", "money-advice": "money advice"})  # issue 20
 _FULL_POSTCODE = re.compile(r"^\s*([A-Za-z]{1,2}\d[A-Za-z\d]?)\s*\d[A-Za-z]{2}\s*$")
 MAX_LENGTH = 400
 

@@ -148,6 +148,12 @@ NEED_WORDS_IN_TEXT = [
 ]
 
 
+# Issue 20, needs 4-6 (money and fares, hepatitis and HIV testing, domestic abuse): after the others.
+from understanding.wider_topics import NEED_WORDS as _WIDER_NEED_WORDS  # noqa: E402
+
+NEED_WORDS_IN_TEXT += _WIDER_NEED_WORDS
+
+
 def needs_in_words(entities: list[dict], text: str) -> list[dict]:
     """The entities, with a need found in the words when the model found none."""
     if any(e.get("entity") == "need" for e in entities) or not text or text.startswith("/"):
@@ -260,6 +266,8 @@ NEED_WORDS = {"treatment": "help with drugs or alcohol", "needle-exchange": "cle
               "carers-assessment": "a carer's assessment", "housing": "housing", "mental-health": "mental health support",
               "prison-release": "help after prison", "pregnancy": "help in pregnancy",
               "employment": "work and training", "advocacy": "an advocate", "mutual-aid": "a support group"}
+NEED_WORDS.update({"money-advice": "help with money or fares", "bbv-testing": "hepatitis or HIV testing",
+                   "domestic-abuse": "domestic abuse support"})  # issue 20, needs 4-6
 # "Yes" and "Something else" send words, as someone would type them (on SMS they do): the
 # engine step reads a yes or a no from the words, whatever the classifier made of them.
 YES_PAYLOAD, DENY_PAYLOAD, PERSON_PAYLOAD = "yes", "something else", "/ask_human"

@@ -38,6 +38,8 @@ from safety.replies import crisis_reply
 from safety.triage import CrisisMatch, CrisisType
 from understanding import follow_ups, risky_moments, who_what_where
 from actions import risk_words
+from actions import wider_needs_words
+from understanding import wider_topics
 from understanding.repeats import RepeatedMessages
 from waymark.conversation_store import ConversationStore
 from waymark.dialogue_states import remember_dialogue_states
@@ -532,6 +534,10 @@ class Assistant:
         if first:  # issue 20: the safety facts for this moment, then the dialogue's own answer
             await message.output_channel.send_text_message(message.sender_id, first)
             tracker.update(BotUttered(first))
+        cuckooing = await self._cuckooing_words(message.parse_data.get("text"), tracker)
+        if cuckooing:  # issue 20, need 7: police, Crimestoppers and the council, then the dialogue's answer
+            await message.output_channel.send_text_message(message.sender_id, cuckooing)
+            tracker.update(BotUttered(cuckooing))
         tracker = await processor.run_action_extract_slots(message.output_channel, tracker)
         await processor._run_prediction_loop(message.output_channel, tracker)
         await processor.run_anonymization_pipeline(tracker)
@@ -557,6 +563,23 @@ class Assistant:
         with session_scope(self.database_url) as session:
             return national_line(session, "national-drinkline")
 
+    async def _cuckooing_words(self, text: Optional[str], tracker: Any) -> Optional[str]:
+        """Police, Crimestoppers and the council for a home taken over by dealers
+        (`understanding.wider_topics`), once in a conversation; the number is read off the loop."""
+        if wider_topics.topic(text) != wider_topics.CUCKOOING:
+            return None
+        words = wider_needs_words.cuckooing_reply(await in_thread(self._crimestoppers))
+        if any(isinstance(e, BotUttered) and e.text == words for e in tracker.events):
+            return None
+        return words
+
+    def _crimestoppers(self) -> Optional[str]:
+        """Crimestoppers' number from the directory (None without one: the reply still names it)."""
+        if not self.database_url:
+            return None
+        with session_scope(self.database_url) as session:
+            return national_line(session, "national-crimestoppers")
+
     @staticmethod
     def _act_on(parse: dict, tracker: Any, named_service_id: Optional[str] = None) -> dict:
         """The parse the dialogue acts on: garbage entities dropped; a yes to a clarifying
@@ -569,6 +592,11 @@ class Assistant:
         text = parse.get("text") or ""
         parse["entities"] = who_what_where.needs_in_words(
             who_what_where.clean_entities(parse.get("entities") or [], text), text)
+        bot = tracker.latest_bot_utterance
+        offered = wider_topics.after_abuse_reply(parse, bot.metadata if bot else None)
+        if offered is not None:  # the domestic abuse crisis reply offered support near them (issue 20, need 6)
+            log.info("Support near them, as the domestic abuse reply offered")
+            parse = offered
         slots = {name: tracker.get_slot(name) for name in ("place", "persona", "need")}
         if _last_action(tracker) in who_what_where.CLARIFY_ACTIONS:
             answered = who_what_where.answer_to_clarification(parse, tracker.get_slot("clarify_offer"))
@@ -599,7 +627,8 @@ class Assistant:
             tracker.update(SlotSet("requested_slot", None))
             parse["waymark_left_form"] = loop
             loop = None
-        if intent is None and loop is None and (who_what_where.says_yes(parse) or who_what_where.says_no(parse)):
+        if intent is None and loop is None and offered is None and (who_what_where.says_yes(parse)
+                                                                    or who_what_where.says_no(parse)):
             parse = who_what_where.reroute(parse, who_what_where.YES_OR_NO_INTENT)  # asked what they need
         return parse
 

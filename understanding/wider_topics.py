@@ -1,0 +1,95 @@
+"""Issue 20, needs 4-7, read from the words: money and fares, blood-borne virus testing, domestic
+abuse outside a crisis, and cuckooing.
+
+Three of them are needs with listings (`money-advice`, `bbv-testing`, `domestic-abuse`): the model
+is trained to tag them, and `NEED_WORDS` backs it up for the plain words it may miss
+(`who_what_where.needs_in_words` uses them only when the model found no need at all).
+
+Cuckooing (a home taken over by people dealing drugs) is a topic, not a need: what helps is the
+police (101, or 999 in danger), Crimestoppers and the council's housing or antisocial-behaviour
+team, none of which is a drug or alcohol listing to search for. So, like the risky moments
+(`understanding/risky_moments.py`), its facts are said first from the words, whatever intent was
+guessed, and the dialogue then answers the message as usual.
+
+The crisis reply for domestic abuse ends "I can also help you find support near you."
+`after_abuse_reply` keeps that promise: the next message, if it is a yes or a search that names
+no other need, is a search for domestic abuse support.
+
+Plain data in, plain data out; nothing here imports Rasa.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+MONEY, BBV, ABUSE = "money-advice", "bbv-testing", "domestic-abuse"
+CUCKOOING = "cuckooing"
+ABUSE_CRISIS = "domestic_abuse"  # safety.triage.CrisisType.DOMESTIC_ABUSE's value
+
+# Only clear words: "i'm on universal credit and my son uses" is a family member, not a money question.
+NEED_WORDS = [
+    (re.compile(r"\b(domestic (abuse|violence)|dv (service|support|worker|team)|wom[ae]n'?s aid|idva|"
+                r"abusive (partner|relationship|husband|wife|boyfriend|girlfriend|ex)|coercive control)\b", re.I),
+     ABUSE),
+    (re.compile(r"\b(hep(atitis)? ?[abc]|hiv|blood ?borne( virus(es)?)?|bbv|"
+                r"(tested|test|testing|checked|check) for (hep|hiv|blood|viruses))\b", re.I),
+     BBV),
+    (re.compile(r"\b(money advice|debt advice|benefits? advice|food ?banks?|food parcels?|bus fares?|train fares?|"
+                r"(bus|train|taxi) fare|fares? to (get|go|my|the)|"
+                r"(help|advice|struggling|problems?) (with|wiv|w) (my )?(money|debts?|benefits|bills|fares?|childcare|"
+                r"universal credit)|"
+                r"(cant|can't|cannot|can not) afford (the|to get|a|my)? ?(bus|fare|train|taxi|food|childcare|"
+                r"travel|to get there))\b", re.I),
+     MONEY),
+]
+
+_CUCKOOING = re.compile(
+    r"\bcuck(o)+(ing|ed)\b"
+    r"|\b(dealers?|gang|they|lads|people|men|someone)\b.{0,40}\b(taken|took|take|taking|takin) over\b.{0,30}"
+    r"\b(flat|house|home|place|gaff)\b"
+    r"|\b(dealing|selling|sell drugs|deal drugs|dealin)\b.{0,20}\b(from|out of|in)\b.{0,10}\b(my|his|her|their|our|mums?|"
+    r"dads?|nans?) (flat|house|home|place|gaff)\b"
+    r"|\b(using|use|took|taken) (my|his|her|their|our) (flat|house|home|place|gaff)\b.{0,40}\b(deal|sell|drugs|won'?t leave)"
+    r"|\bcounty lines?\b.{0,60}\b(flat|house|home|place|gaff)\b"
+    r"|\b(flat|house|home|place|gaff)\b.{0,60}\bcounty lines?\b",
+    re.IGNORECASE)
+
+
+def topic(text: Optional[str]) -> Optional[str]:
+    """CUCKOOING when the message is about a home taken over by dealers, else None."""
+    if text and not text.startswith("/") and _CUCKOOING.search(text.replace("’", "'")):
+        return CUCKOOING
+    return None
+
+
+_YES = re.compile(r"^\s*(y|ye|yes|yeah|yea|yep|yup|ya|aye|ok|okay|sure|go on|please|yes please|yes pls|"
+                  r"yeah please|pls|please do)\b[\s.!x]*$", re.IGNORECASE)
+# Asking for what the reply offered: "find me somewhere", "whats near me", "local support"
+_WANTS_LOCAL = re.compile(r"\b(near|nearby|local|around here|in my area|find|where)\b", re.IGNORECASE)
+FIND_SERVICE = "find_service"
+SEARCH_INTENTS = frozenset({"find_service", "inform_place", "affirm", "nlu_fallback"})
+
+
+def after_abuse_reply(parse: dict, last_bot_metadata: Optional[dict[str, Any]]) -> Optional[dict]:
+    """The parse to act on after the domestic abuse crisis reply, or None to leave it alone.
+
+    The reply offered "support near you". A yes, a place, or a search that names no other need is
+    taken up as a search for domestic abuse support: the need is added, and a yes becomes a search
+    (the form then asks where, if nobody said)."""
+    if (last_bot_metadata or {}).get("crisis") != ABUSE_CRISIS:
+        return None
+    text = parse.get("text") or ""
+    entities = list(parse.get("entities") or [])
+    if not text or text.startswith("/") or any(e.get("entity") == "need" for e in entities):
+        return None
+    intent = (parse.get("intent") or {}).get("name")
+    said_yes = bool(_YES.match(text))
+    has_place = any(e.get("entity") == "place" for e in entities)
+    if not (said_yes or has_place or (intent in SEARCH_INTENTS and _WANTS_LOCAL.search(text))):
+        return None
+    acted = dict(parse)
+    acted["entities"] = entities + [{"entity": "need", "value": ABUSE, "extractor": "wider_topics"}]
+    if said_yes or intent not in ("find_service", "inform_place"):
+        acted["waymark_rerouted_from"] = intent
+        acted["intent"] = {"name": FIND_SERVICE, "confidence": 1.0}
+    return acted
