@@ -75,7 +75,7 @@ _MONTHS = {"Jan": "January", "Feb": "February", "Mar": "March", "Apr": "April", 
            "Dec": "December"}
 _PHONE = re.compile(r"(?<![\d])(?:\+44\s?)?\d[\d ]{4,}\d(?![\d])")
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})\b")
-_SHORT_NUMBERS = re.compile(r"\b(999|111|112)\b")
+_SHORT_NUMBERS = re.compile(r"\b(999|111|112|101)\b")  # 101: police non-emergency (issue 20, cuckooing)
 
 
 def _spell(chars: str) -> str:

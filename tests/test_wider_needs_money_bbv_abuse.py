@@ -253,3 +253,17 @@ def test_cuckooing_still_names_crimestoppers_without_a_number_and_ignores_other_
     assert "call Crimestoppers." in words.cuckooing_reply(None)
     for text in ("im selling my house", "i want to take over my dads flat when he moves", "need help with my drinking"):
         assert words.first_words(text, lambda: "0800 555 111") is None
+
+
+def _need(value: str, text: str, said: str) -> dict:
+    start = text.index(said)
+    return {"entity": "need", "value": value, "start": start, "end": start + len(said)}
+
+
+def test_a_general_service_word_gives_way_to_the_need_the_words_name():
+    text = "is there a domestic abuse service in leeds"
+    sharpened = wider_topics.sharpen_need([_need("treatment", text, "service")], text)
+    assert [e["value"] for e in sharpened] == [ABUSE]
+    text = "drug service near me, i need a hep c test too"
+    kept = wider_topics.sharpen_need([_need("treatment", text, "drug service")], text)
+    assert [e["value"] for e in kept] == ["treatment"]  # they named a drug service: that stays

@@ -43,6 +43,32 @@ NEED_WORDS = [
      MONEY),
 ]
 
+# What the model tags as a general treatment need in "is there a domestic abuse service": the
+# word alone says nothing about drugs or alcohol, so the clear words around it decide.
+_GENERIC_NEED = re.compile(r"^\s*(an?y? )?(services?|help|support|advice|someone|somewhere|place|team|clinic)\s*$",
+                           re.IGNORECASE)
+
+
+def sharpen_need(entities: list[dict], text: str) -> list[dict]:
+    """The entities, with a general "treatment" need read from a word like "service" replaced by
+    the money, testing or domestic abuse need that the message's own words name."""
+    needs = [e for e in entities if e.get("entity") == "need"]
+    if not needs or not text or any(e.get("value") != "treatment" for e in needs):
+        return entities
+    for entity in needs:
+        start, end = entity.get("start"), entity.get("end")
+        said = text[start:end] if isinstance(start, int) and isinstance(end, int) else ""
+        if not _GENERIC_NEED.match(said):
+            return entities  # "drug service", "detox", "help with my drinking": treatment it is
+    for pattern, code in NEED_WORDS:
+        found = pattern.search(text)
+        if found:
+            kept = [e for e in entities if e.get("entity") != "need"]
+            return kept + [{"entity": "need", "value": code, "start": found.start(), "end": found.end(),
+                            "extractor": "wider_topics"}]
+    return entities
+
+
 _CUCKOOING = re.compile(
     r"\bcuck(o)+(ing|ed)\b"
     r"|\b(dealers?|gang|they|lads|people|men|someone)\b.{0,40}\b(taken|took|take|taking|takin) over\b.{0,30}"
