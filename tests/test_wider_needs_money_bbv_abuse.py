@@ -222,6 +222,11 @@ def test_a_yes_after_the_abuse_reply_is_a_search_for_domestic_abuse_support(text
     assert {"entity": "need", "value": ABUSE} in [{k: e[k] for k in ("entity", "value")} for e in acted["entities"]]
 
 
+def test_a_yes_the_model_reads_as_affirm_after_the_abuse_reply_is_that_search_too():
+    yes = {"text": "that would really help thank you", "intent": {"name": "affirm", "confidence": 0.9}, "entities": []}
+    assert wider_topics.after_abuse_reply(yes, ABUSE_REPLY)["intent"]["name"] == "find_service"
+
+
 def test_a_place_after_the_abuse_reply_searches_for_domestic_abuse_support_there():
     place = [{"entity": "place", "value": "LS6"}]
     acted = wider_topics.after_abuse_reply(parse("im in LS6", "inform_place", place), ABUSE_REPLY)

@@ -109,7 +109,9 @@ def after_abuse_reply(parse: dict, last_bot_metadata: Optional[dict[str, Any]]) 
     if not text or text.startswith("/") or any(e.get("entity") == "need" for e in entities):
         return None
     intent = (parse.get("intent") or {}).get("name")
-    said_yes = bool(_YES.match(text))
+    from understanding.who_what_where import says_yes  # the words, or the model's affirm (issue 19)
+
+    said_yes = bool(_YES.match(text)) or says_yes(parse)
     has_place = any(e.get("entity") == "place" for e in entities)
     if not (said_yes or has_place or (intent in SEARCH_INTENTS and _WANTS_LOCAL.search(text))):
         return None
