@@ -272,3 +272,12 @@ def test_a_general_service_word_gives_way_to_the_need_the_words_name():
     text = "drug service near me, i need a hep c test too"
     kept = wider_topics.sharpen_need([_need("treatment", text, "drug service")], text)
     assert [e["value"] for e in kept] == ["treatment"]  # they named a drug service: that stays
+
+
+def test_money_for_the_bus_to_appointments_is_a_money_search_not_the_waiting_journey():
+    text = "i cant afford the bus to get to my appointments"
+    read = {"text": text, "intent": {"name": "tell_waiting", "confidence": 0.8},
+            "entities": who_what_where.needs_in_words([], text)}
+    assert wider_topics.need_over_journey(read)["intent"]["name"] == "find_service"
+    waiting = {"text": "been waiting weeks for my appointment", "intent": {"name": "tell_waiting"}, "entities": []}
+    assert wider_topics.need_over_journey(waiting) is waiting

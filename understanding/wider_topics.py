@@ -69,6 +69,24 @@ def sharpen_need(entities: list[dict], text: str) -> list[dict]:
     return entities
 
 
+# Journeys that answer whatever need was named: "i cant afford the bus to my appointments" is
+# about money, not about waiting for an appointment.
+NEED_OVER_INTENT = frozenset({"tell_waiting"})
+
+
+def need_over_journey(parse: dict) -> dict:
+    """The parse, rerouted to a search when it names one of these needs under an intent whose
+    journey would not search for it."""
+    intent = (parse.get("intent") or {}).get("name")
+    named = {e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "need"}
+    if intent not in NEED_OVER_INTENT or not named & {MONEY, BBV, ABUSE}:
+        return parse
+    acted = dict(parse)
+    acted["waymark_rerouted_from"] = intent
+    acted["intent"] = {"name": FIND_SERVICE, "confidence": 1.0}
+    return acted
+
+
 _CUCKOOING = re.compile(
     r"\bcuck(o)+(ing|ed)\b"
     r"|\b(dealers?|gang|they|lads|people|men|someone)\b.{0,40}\b(taken|took|take|taking|takin) over\b.{0,30}"

@@ -593,6 +593,7 @@ class Assistant:
         parse["entities"] = who_what_where.needs_in_words(
             who_what_where.clean_entities(parse.get("entities") or [], text), text)
         parse["entities"] = wider_topics.sharpen_need(parse["entities"], text)  # issue 20, needs 4-6
+        parse = wider_topics.need_over_journey(parse)
         bot = tracker.latest_bot_utterance
         offered = wider_topics.after_abuse_reply(parse, bot.metadata if bot else None)
         if offered is not None:  # the domestic abuse crisis reply offered support near them (issue 20, need 6)
