@@ -43,7 +43,7 @@ def test_sample_area_has_a_detox_and_a_rehab_reached_through_assessment():
         assert found, need
         for service in found:
             assert "assessment" in service["application_process"]
-            assert "ring and ask how long" in service["application_process"].lower()
+            assert "local drug and alcohol service" in service["application_process"]  # the wait is said first
             assert "self-referral" not in service["access"]
 
 
