@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 import timekeeping
 from actions import journey_words as words
-from actions import replies
+from actions import listing_words, replies
 from actions import wider_needs_words as wider_words
 from actions.common import directory_session, helpline_for, latest_intent, latest_text, validated_place
 from actions.context import PERSONA_BUTTONS, PRO, UNSAID, YOUNG, clean_persona, detect_persona, persona_of
@@ -94,6 +94,51 @@ def find_matches(session: Session, place: geo.Place, need: str, persona: Optiona
         wanted = words.NALOXONE_FEATURE.get(persona or "", "feature:naloxone-clients")
         matches.sort(key=lambda m: wanted not in m.codes)  # stable: nearest that fits first
     return matches
+
+
+def asked_features(tracker: Tracker) -> Tuple[str, ...]:
+    """The features the person asked this search to have, from what they wrote since the last
+    search ("is there a women only service" then "LS6")."""
+    from understanding.follow_ups import wanted_in
+
+    found: List[str] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == "action_find_service":
+            break
+        if event.get("event") == "user" and not str(event.get("text") or "").startswith("/"):
+            found += [code for code in wanted_in(event.get("text") or "") if code not in found]
+    return tuple(found)
+
+
+def features_met(session: Session, match: search.ServiceMatch, wanted: Tuple[str, ...],
+                 now: datetime) -> Tuple[str, ...]:
+    """Which of the wanted features this service has (listed codes, or its opening hours)."""
+    rows = None
+    met = []
+    for code in wanted:
+        if code in ("women-only", "child-friendly"):
+            ok = f"feature:{code}" in match.codes
+        elif code in ("walk-in", "self-referral"):
+            ok = f"access:{code}" in match.codes
+        elif code == "open-now":
+            ok = bool(match.open_now)
+        else:
+            if rows is None:
+                rows = list(session.get(Service, match.service_id).schedules)
+            ok = hours.opens_evenings(rows) if code == "evenings" else \
+                hours.opens_weekends(rows, now.astimezone(hours.LONDON).date())
+        if ok:
+            met.append(code)
+    return tuple(met)
+
+
+def prefer_features(session: Session, matches: List[search.ServiceMatch], wanted: Tuple[str, ...],
+                    now: datetime) -> List[search.ServiceMatch]:
+    """The matches with those that have more of the wanted features first, nearest first among equals."""
+    if not wanted:
+        return matches
+    scored = [(len(features_met(session, m, wanted, now)), i, m) for i, m in enumerate(matches)]
+    return [m for _, _, m in sorted(scored, key=lambda t: (-t[0], t[1]))]
 
 
 def alternatives(matches: List[search.ServiceMatch], best: search.ServiceMatch,
@@ -195,6 +240,8 @@ class ActionFindService(Action):
                 waiting_reply(dispatcher, session, place, now)
                 return events + [SlotSet("place", place.label)]
             matches = find_matches(session, place, need, persona, substance, now)
+            wanted = asked_features(tracker)
+            matches = prefer_features(session, matches, wanted, now)
             record_demand(need, matched=bool(matches), substance=substance, area=place.label, persona=persona,
                           channel=tracker.get_latest_input_channel())  # anonymous counts; never raises
             self._say(dispatcher, intro_once(tracker, need))  # issue 20, needs 4-6
@@ -211,6 +258,8 @@ class ActionFindService(Action):
                 return events + [SlotSet("place", place.label)]
             best = matches[0]
             dispatcher.utter_message(text=replies.service_reply(best, place.label, now))
+            self._say(dispatcher, listing_words.wanted_reply(best.name, place.label, wanted,
+                                                             features_met(session, best, wanted, now)))
             others = alternatives(matches, best)
             if others:
                 dispatcher.utter_message(text=replies.alternatives_reply(others, best, now))

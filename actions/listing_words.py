@@ -12,8 +12,12 @@ FEATURE_WORDS = {"naloxone": "naloxone kits", "needle-exchange": "needle exchang
                  "self-referral": "self-referral (no GP letter needed)", "child-friendly": "a child-friendly space"}
 FEATURE_CODES = {"naloxone": ("feature:naloxone-clients", "feature:naloxone-families", "need:naloxone"),
                  "needle-exchange": ("need:needle-exchange",), "women-only": ("feature:women-only",),
-                 "walk-in": ("feature:walk-in",), "self-referral": ("feature:self-referral",),
+                 "walk-in": ("access:walk-in",), "self-referral": ("access:self-referral",),
                  "child-friendly": ("feature:child-friendly",)}
+# What a search can be asked to have (issue 20 item 11), as said in a reply: "{name} is open in the evenings".
+WANTED_WORDS = {"women-only": "women-only sessions", "child-friendly": "a child-friendly space",
+                "walk-in": "walk-in (no appointment)", "self-referral": "self-referral (no GP letter needed)",
+                "open-now": "open now", "evenings": "opening in the evening", "weekends": "opening at weekends"}
 NO_MORE = "That's all I have near there. You can ask for a different kind of help, or talk to a person."
 
 
@@ -64,3 +68,23 @@ def others_intro(count: int, more: int) -> str:
 
 def other_line(name: str, far: str, phone: Optional[str], opening: str) -> str:
     return f"{name}, {far}. {opening}" + (f" Ring {phone}." if phone else "")
+
+
+def wanted_reply(name: str, place: str, wanted: Sequence[str], met: Sequence[str]) -> Optional[str]:
+    """What to say about the features a search asked for: which the place given has, and which no
+    place near there lists (some do it without listing it, so: ring and ask)."""
+    if not wanted:
+        return None
+    has = [WANTED_WORDS[w] for w in wanted if w in met]
+    lacks = [WANTED_WORDS[w] for w in wanted if w not in met]
+    parts = []
+    if has:
+        parts.append(f"{name} lists {_and(has)}." if has != ["open now"] else f"{name} is open now.")
+    if lacks:
+        parts.append(f"None of the places I have near {place} list {_and(lacks)}. Some do it without listing it, "
+                     "so it's worth ringing to ask.")
+    return " ".join(parts)
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -65,6 +65,20 @@ def times_on(rows: Sequence, day: date) -> str:
     return ", ".join(f"{_clock(s.opens.time())}–{_clock(s.closes.time())}" for s in openings_on(rows, day))
 
 
+EVENING = time(18, 0)  # open in the evening: closes at 6pm or later on some day
+
+
+def opens_evenings(rows: Sequence) -> bool:
+    return any(row.opens_at is not None and (row.closes_at is None or row.closes_at >= EVENING
+                                             or row.closes_at <= row.opens_at) for row in rows)
+
+
+def opens_weekends(rows: Sequence, today: date) -> bool:
+    """Open on a Saturday or Sunday in the fortnight from `today` (weekly rows and dated ones)."""
+    days = (today + timedelta(days=n) for n in range(14))
+    return any(openings_on(rows, day) for day in days if day.weekday() >= 5)
+
+
 def is_open(rows: Sequence, at: datetime) -> bool:
     local = at.astimezone(LONDON)
     # Yesterday's span may run past midnight into today.

@@ -203,3 +203,10 @@ def test_a_women_only_place_is_an_alternative_only_to_another_women_only_place()
     women = ["feature:women-only"]
     best = a_match("Best", "Org A", True, women)
     assert [m.name for m in alternatives([best, a_match("Women", "Org D", True, women)], best)] == ["Women"]
+
+
+def test_walking_in_is_read_from_the_listing_access_codes(client):
+    """The walk-in and self-referral answers once looked for feature codes no listing carries
+    (they are access codes), so "can i just walk in" was told no for a walk-in service."""
+    reply = after_search(client, "can i just walk in")
+    assert "Yes, Kirkgate Recovery Hub" in reply and "walk-in" in reply

@@ -160,3 +160,29 @@ def act_on(parse: dict, has_listing: bool, named_service_id: Optional[str] = Non
     if has_listing and found is not None:
         return INTENT, entities_for(found.kind, found, None)
     return None
+
+
+# What a search can ask for beyond the need (issue 20 item 11): "a women only service in leeds",
+# "anywhere i can just walk in", "somewhere open late", "open at the weekend near LS6".
+WANTED = (
+    (re.compile(r"\bwom[ae]n(s|'s)? only|\bjust for wom[ae]n|\bfor wom[ae]n\b|\bfemale only|\bladies only|\ball wom[ae]n"),
+     "women-only"),
+    (re.compile(r"\b(bring|take|with) (my |the |me )?(kids?|child|children|baby|toddler|pram)\b|\bchild ?friendly|"
+                r"\bcreche\b|\b(kids?|children|baby|toddler) (with me|along|too)\b"),
+     "child-friendly"),
+    (re.compile(r"\bwalk ?in\b|\bdrop ?in\b|\bjust turn up\b|\bturn up\b|\bwithout (an )?appointment|"
+                r"\bno appointment"), "walk-in"),
+    (re.compile(r"\bself ?refer|\brefer (my ?self|me)\b|\bwithout (a |my )?(gp|doctor)|\bno (gp|doctor)"),
+     "self-referral"),
+    (re.compile(r"\bopen (now|rn|right now|today|at the moment)\b|\bstill open\b|\bopen tonight\b"), "open-now"),
+    (re.compile(r"\b(open|opens|opening) (late|in the evenings?|evenings?|after work|after 5|after five|after six)\b|"
+                r"\bevening (sessions?|clinic|opening)|\blate opening"), "evenings"),
+    (re.compile(r"\b(open|opens|opening)( on| at)?( the| a)? (weekends?|saturdays?|sundays?)\b|\bweekend (sessions?|opening)"),
+     "weekends"),
+)
+
+
+def wanted_in(text: str) -> tuple[str, ...]:
+    """The features a search message asks for, in a fixed order ("women-only", "walk-in", ...)."""
+    text = _normal(text)
+    return tuple(code for pattern, code in WANTED if pattern.search(text))
