@@ -66,3 +66,14 @@ def test_cuckooing_advice_is_spoken_on_a_call(phone):  # noqa: F811
     call.post("/twilio/voice")
     said = spoken(call.answer(SpeechResult="dealers have took over my sons flat what can i do", Confidence="0.9"))
     assert "police on 1 0 1" in said and "Crimestoppers on 0 8 0 0, 5 5 5, 1 1 1" in said
+
+
+def test_a_home_taken_over_that_reads_as_a_crisis_still_hears_police_and_crimestoppers_after_it(client):
+    """Triage treats some cuckooing messages as domestic abuse (safety first: the crisis reply is
+    sent); the police, Crimestoppers and council facts follow it instead of being lost."""
+    from support import say, texts
+
+    replies = say(client, "i think my brother is being cuckooed", uuid.uuid4().hex)
+    answer = texts(replies)
+    assert "999" in answer and "Crimestoppers" in answer and "0800 555 111" in answer
+    assert answer.index("999") < answer.index("Crimestoppers")

@@ -530,55 +530,41 @@ class Assistant:
         if left:  # said first, then the dialogue answers the message itself
             await message.output_channel.send_text_message(message.sender_id, left)
             tracker.update(BotUttered(left))
-        first = await self._safety_words(message.parse_data.get("text"), tracker)
-        if first:  # issue 20: the safety facts for this moment, then the dialogue's own answer
+        for first in await self._first_words(message.parse_data.get("text"), tracker):
+            # issue 20: the safety facts for this moment (leaving prison, a detox, a home taken over
+            # by dealers), then the dialogue's own answer
             await message.output_channel.send_text_message(message.sender_id, first)
             tracker.update(BotUttered(first))
-        cuckooing = await self._cuckooing_words(message.parse_data.get("text"), tracker)
-        if cuckooing:  # issue 20, need 7: police, Crimestoppers and the council, then the dialogue's answer
-            await message.output_channel.send_text_message(message.sender_id, cuckooing)
-            tracker.update(BotUttered(cuckooing))
         tracker = await processor.run_action_extract_slots(message.output_channel, tracker)
         await processor._run_prediction_loop(message.output_channel, tracker)
         await processor.run_anonymization_pipeline(tracker)
         await processor.save_tracker(tracker)
         return list(message.output_channel.messages)
 
-    async def _safety_words(self, text: Optional[str], tracker: Any) -> Optional[str]:
-        """The safety facts for a risky moment in this message (`understanding.risky_moments`),
-        once in a conversation: a person who says "detox" three times is told it once."""
+    async def _first_words(self, text: Optional[str], tracker: Any) -> list[str]:
+        """What to say before the dialogue's answer, each once in a conversation (a person who says
+        "detox" three times is told it once): the facts for a risky moment
+        (`understanding.risky_moments`), and police, Crimestoppers and the council for a home
+        taken over by dealers (`understanding.wider_topics`). Numbers come from the directory,
+        read off the event loop."""
+        said = []
         topic = risky_moments.topic(text)
-        if topic is None:
-            return None
-        number = await in_thread(self._drinkline) if topic == risky_moments.DRINK_CHECK else None
-        words = risk_words.topic_reply(topic, number)
-        if words is None or any(isinstance(e, BotUttered) and e.text == words for e in tracker.events):
-            return None
-        return words
+        if topic is not None:
+            number = await in_thread(self._national_number, "national-drinkline") \
+                if topic == risky_moments.DRINK_CHECK else None
+            said.append(risk_words.topic_reply(topic, number))
+        if wider_topics.topic(text) == wider_topics.CUCKOOING:
+            said.append(wider_needs_words.cuckooing_reply(await in_thread(self._national_number,
+                                                                           "national-crimestoppers")))
+        before = {e.text for e in tracker.events if isinstance(e, BotUttered)} if tracker is not None else set()
+        return [words for words in said if words and words not in before]
 
-    def _drinkline(self) -> Optional[str]:
-        """Drinkline's number from the directory (None without one: the reply still names it)."""
+    def _national_number(self, service_id: str) -> Optional[str]:
+        """A national line's number from the directory (None without one: the reply still names it)."""
         if not self.database_url:
             return None
         with session_scope(self.database_url) as session:
-            return national_line(session, "national-drinkline")
-
-    async def _cuckooing_words(self, text: Optional[str], tracker: Any) -> Optional[str]:
-        """Police, Crimestoppers and the council for a home taken over by dealers
-        (`understanding.wider_topics`), once in a conversation; the number is read off the loop."""
-        if wider_topics.topic(text) != wider_topics.CUCKOOING:
-            return None
-        words = wider_needs_words.cuckooing_reply(await in_thread(self._crimestoppers))
-        if any(isinstance(e, BotUttered) and e.text == words for e in tracker.events):
-            return None
-        return words
-
-    def _crimestoppers(self) -> Optional[str]:
-        """Crimestoppers' number from the directory (None without one: the reply still names it)."""
-        if not self.database_url:
-            return None
-        with session_scope(self.database_url) as session:
-            return national_line(session, "national-crimestoppers")
+            return national_line(session, service_id)
 
     @staticmethod
     def _act_on(parse: dict, tracker: Any, named_service_id: Optional[str] = None) -> dict:
@@ -662,6 +648,14 @@ class Assistant:
             in_handover = False
         if not in_handover:  # offer a person, unless one is already with them or on the way
             message.output_channel.messages[-1]["buttons"] = [OFFER_PERSON]
+        after = []
+        if wider_topics.topic(message.text) == wider_topics.CUCKOOING:  # after the crisis reply, what else helps
+            try:
+                after = await self._first_words(message.text, None)
+            except Exception:  # noqa: BLE001 - the crisis reply has gone; the extra facts must not undo it
+                log.exception("Could not add the facts about a home taken over")
+        for line in after:
+            await message.output_channel.send_text_message(message.sender_id, line)
         if message.parse_data is None:
             message.parse_data = {"text": message.text, "entities": [],
                                   "intent": {"name": CRISIS_INTENT, "confidence": 1.0}}
@@ -669,6 +663,8 @@ class Assistant:
         tracker = await processor.log_message(message, should_save_tracker=False)
         for line in lines:
             tracker.update(BotUttered(line, metadata={"crisis": crisis_type.value}))
+        for line in after:
+            tracker.update(BotUttered(line))
         tracker.update(SlotSet("urgent", True))
         tracker.update(SlotSet("crisis_type", crisis_type.value))
         await processor.save_tracker(tracker)
