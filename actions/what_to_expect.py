@@ -62,7 +62,7 @@ _CHILDREN_FEAR = re.compile(
     r"\b(take|takes|taking|took|taken|lose|losing|lost|remove|removed|removing|put)\b[^.?!]{0,25}\b" + _CHILD + r"\b"
     r"|\b" + _CHILD + r"\b[^.?!]{0,25}\b(taken|took|removed|put) (off|away|from|into care|in care)\b"
     r"|\b(child protection|into care|in to care|taken away from me|child in need plan|cp plan)\b", re.I)
-_SOCIAL_SERVICES = re.compile(r"\b(social services|social ?workers?|soc services|socials|safeguarding|ss)\b", re.I)
+_SOCIAL_SERVICES = re.compile(r"\b(social services|the social|social ?workers?|soc services|socials|safeguarding|ss)\b", re.I)
 _CHILD_WORD = re.compile(r"\b" + _CHILD + r"\b", re.I)
 
 
