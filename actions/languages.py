@@ -51,7 +51,7 @@ _NAMES = "|".join(sorted((re.escape(n) for n in LANGUAGES), key=len, reverse=Tru
 _SPEAK = r"(po|speaks?|speaking|speaker|speakers|spoke|talks?|talking|in|interpreter|interpreters|translator|translators|translate|translation|language|worker|workers|staff)"
 # "speaks polish", "in urdu", "talk arabic"; or "polish speaking", "polish interpreter"
 _NOT_LANGUAGE = r"(?!\s+(?:quarter|street|road|st|shops?|restaurants?|food|market|church|club|deli|bakery|community|centre|center|off))"
-_ASKED = re.compile(r"\b" + _SPEAK + r"\s+(?:(?:a|an|the|some|any|only|just|good|little|bit|of)\s+){0,3}(" + _NAMES + r")\b" + _NOT_LANGUAGE +
+_ASKED = re.compile(r"\b" + _SPEAK + r"\s+(?:(?:a|an|the|some|any|only|just|good|little|bit|of)\s+){0,4}(" + _NAMES + r")\b" + _NOT_LANGUAGE +
                     r"|\b(" + _NAMES + r")\s*(?:-\s*)?(?:speaking|speakers?|interpreters?|translators?|language|"
                     r"workers?|staff|someone|person|people|only)\b"
                     r"|\b(bsl|british sign language|sign language)\b", re.I)
