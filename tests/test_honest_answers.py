@@ -202,3 +202,20 @@ def test_the_search_filters_by_a_listed_language_by_name_or_code(db):
         assert [m.service_id for m in found][:1] == ["sample-leeds-alcohol-service"]
     assert search.search(db, search.SearchQuery(latitude=53.7985, longitude=-1.5405, need="treatment",
                                                 language="Tigrinya")) == []
+
+
+# --- need 9 on the staff page: a language filter, and the language on the listing ----------
+
+def test_the_staff_page_filters_by_language_and_shows_it_on_the_listing(fresh_directory):
+    from test_staff_page import app_for, names, search as staff_search
+
+    client = app_for(fresh_directory)
+    everything = staff_search(client, area="Leeds", need="treatment")
+    polish = staff_search(client, area="Leeds", need="treatment", language="Polish")
+    assert names(polish) == ["Aire Alcohol Service (sample)"] and len(everything["listings"]) > 1
+    assert "Speaks Polish" in polish["listings"][0]["tags"]
+    assert names(staff_search(client, area="Leeds", need="treatment", language="pl")) == names(polish)
+    nobody = staff_search(client, area="Leeds", need="treatment", language="Tigrinya")
+    assert nobody["listings"] == [] and nobody["summary"].startswith("No local services match near Leeds")
+    page = client.get("/staff").text
+    assert '<label for="language">Speaks a language</label>' in page
