@@ -107,3 +107,15 @@ def listed_languages(name: str, languages: list[str]) -> Optional[str]:
 def not_spoken_reply(language: str, place_label: str) -> str:
     """Honestly, before the nearest listing: none near here lists the language asked for."""
     return f"I couldn't find a service near {place_label} whose listing says they speak {language}. {INTERPRETER}"
+
+
+def follow_up_reply(name: str, asked: Optional[Asked], spoken: list[str], phone: Optional[str]) -> str:
+    """ "do they speak polish?" about the listing just given: what its listing says, honestly."""
+    ring = f"Ring {phone} and ask." if phone else "Ring them and ask."
+    if asked is not None and asked.name:
+        if asked.name in spoken:
+            return f"Yes, the listing for {name} says they speak {asked.name}. {ring} {INTERPRETER}"
+        return (f"The listing for {name} doesn't say they speak {asked.name}. {ring} {INTERPRETER} "
+                f"Or ask me for a service that speaks {asked.name}.")
+    said = f"The listing for {name} says they speak {_and(spoken)}. " if spoken else ""
+    return f"{said}{INTERPRETER}"

@@ -219,3 +219,31 @@ def test_the_staff_page_filters_by_language_and_shows_it_on_the_listing(fresh_di
     assert nobody["listings"] == [] and nobody["summary"].startswith("No local services match near Leeds")
     page = client.get("/staff").text
     assert '<label for="language">Speaks a language</label>' in page
+
+
+# --- need 9 as a follow-up: "do they speak polish?" about the listing just given -------------
+
+@pytest.mark.parametrize("text", ["do they speak polish", "any polish speakers there?", "can i get an interpreter there"])
+def test_asking_about_language_after_a_listing_is_a_follow_up(text):
+    from understanding import follow_ups
+
+    assert follow_ups.act_on({"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": []},
+                             has_listing=True) == (follow_ups.INTENT, [{"entity": "follow_up", "value": "language"}])
+
+
+@pytest.mark.parametrize("service_id, text, expected", [
+    ("sample-leeds-alcohol-service", "do they speak polish",
+     "Yes, the listing for Aire Alcohol Service (sample) says they speak Polish. Ring 0113 496 0200 and ask."),
+    ("sample-leeds-recovery-hub", "do they speak polish",
+     "The listing for Kirkgate Recovery Hub (sample) doesn't say they speak Polish. Ring 0113 496 0100 and ask."),
+    ("sample-manchester-recovery", "can i get an interpreter there",
+     "The listing for Piccadilly Recovery Centre (sample) says they speak Polish and Urdu."),
+])
+def test_a_language_follow_up_says_what_the_listing_says_and_offers_an_interpreter(service_id, text, expected):
+    from actions.service_details import ActionServiceDetails
+
+    entities = [{"entity": "follow_up", "value": "language"}]
+    tracker = make_tracker(text, "EXTERNAL_listing_follow_up", {"last_service_id": service_id}, entities=entities)
+    answer = said(run(ActionServiceDetails(), tracker)[0])
+    assert answer.startswith(expected)
+    assert "If you need an interpreter, ask when you ring. NHS-funded services can usually arrange one." in answer
