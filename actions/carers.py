@@ -3,6 +3,7 @@ ask: the council where the person being cared for lives, so we ask where that is
 Young carers get the young person's route."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -24,13 +25,33 @@ from waymark.settings import get_settings
 
 CARERS_LINE = "national-carers-uk"
 
+# Kinship carers (issue 20, need 12): "im raising my grandson his mum is on drugs", "we took in
+# my sisters kids", "special guardianship". Someone else's child in their care, in their words.
+_KIN_CHILD = (r"(grand ?(sons?|daughters?|child|children|kids?|babies|baby)|grandkids?|nieces?|nephews?"
+              r"|(sister|brother|son|daughter|friend|cousin)'?s (kids?|children|child|baby|boy|girl|little ones?))")
+_CARING = (r"(raising|raise|bringing up|bring up|brought up|looking after|look after|caring for|care for|"
+           r"taken in|took in|taking in|take in|lives? with (me|us)|living with (me|us)|moved in with (me|us)|"
+           r"staying with (me|us)|guardian\w*|custody of|residency order|child arrangements order)")
+_KINSHIP = re.compile(
+    r"\b(kinship|special guardian\w*|sgo)\b"
+    r"|\b" + _KIN_CHILD + r"\b[^.?!]{0,40}\b" + _CARING + r"\b"
+    r"|\b" + _CARING + r"\b[^.?!]{0,40}\b" + _KIN_CHILD + r"\b"
+    r"|\b(as|i'?m|i am) (a|the|their|his|her) (nan|nana|gran|granny|grandma|grandmother|grandad|grandpa"
+    r"|grandfather|grandparents?)\b[^.?!]{0,40}\b" + _CARING + r"\b", re.I)
+
+
+def is_kinship_carer(text: str) -> bool:
+    """True when the words say they are bringing up a relative's or friend's child."""
+    return bool(_KINSHIP.search((text or "").replace("’", "'")))
+
 
 class ActionCarerInfo(Action):
     def name(self) -> Text:
         return "action_carer_info"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(text=words.carer_intro(persona_of(tracker)))
+        dispatcher.utter_message(text=words.carer_intro(persona_of(tracker),
+                                                        kinship=is_kinship_carer(latest_text(tracker))))
         return []
 
 

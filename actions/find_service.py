@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 import timekeeping
 from actions import journey_words as words
-from actions import listing_words, replies
+from actions import languages, listing_words, replies
 from actions import wider_needs_words as wider_words
 from actions.common import directory_session, helpline_for, latest_intent, latest_text, validated_place
 from actions.context import PERSONA_BUTTONS, PRO, UNSAID, YOUNG, clean_persona, detect_persona, persona_of
@@ -57,6 +57,20 @@ def journey_intent(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def language_in_journey(tracker: Tracker) -> Optional[languages.Asked]:
+    """A language asked for in this journey's messages ("anyone who speaks polish", then "LS6")."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") != "user":
+            continue
+        asked = languages.asked_language(event.get("text") or "")
+        if asked is not None:
+            return asked
+        name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if name and name not in FOLLOW_UP_INTENTS:
+            return None
+    return None
+
+
 def need_of(tracker: Tracker) -> str:
     return _clean_code(tracker.get_slot("need"), NEEDS) or "treatment"
 
@@ -71,7 +85,8 @@ def route(need: str, persona: Optional[str]) -> Tuple[str, Optional[str]]:
 
 
 def find_matches(session: Session, place: geo.Place, need: str, persona: Optional[str],
-                 substance: Optional[str], now: datetime) -> List[search.ServiceMatch]:
+                 substance: Optional[str], now: datetime,
+                 language: Optional[str] = None) -> List[search.ServiceMatch]:
     search_need, audience = route(need, persona)
     settings = get_settings()
 
@@ -79,7 +94,7 @@ def find_matches(session: Session, place: geo.Place, need: str, persona: Optiona
         query = search.SearchQuery(
             latitude=place.latitude, longitude=place.longitude, need=search_need,
             substance=substance if with_substance and search_need == "treatment" else None,
-            audience=audience_code, limit=10,
+            audience=audience_code, limit=10, language=language,
         )
         return search.search(session, query, now=now, stale_after_days=settings.stale_after_days)
 
@@ -239,7 +254,12 @@ class ActionFindService(Action):
 
                 waiting_reply(dispatcher, session, place, now)
                 return events + [SlotSet("place", place.label)]
-            matches = find_matches(session, place, need, persona, substance, now)
+            asked = language_in_journey(tracker)
+            matches = find_matches(session, place, need, persona, substance, now,
+                                   language=asked.code) if asked and asked.code else []
+            spoken = bool(matches)  # a service whose listing gives the language asked for
+            if not matches:
+                matches = find_matches(session, place, need, persona, substance, now)
             wanted = asked_features(tracker)
             matches = prefer_features(session, matches, wanted, now)
             record_demand(need, matched=bool(matches), substance=substance, area=place.label, persona=persona,
@@ -255,9 +275,19 @@ class ActionFindService(Action):
                 self._say(dispatcher, wider_words.NO_LOCAL.get(need))
                 if persona == YOUNG:
                     self._say(dispatcher, childline_text(session, now))
+                if asked:
+                    self._say(dispatcher, languages.INTERPRETER)
                 return events + [SlotSet("place", place.label)]
             best = matches[0]
-            dispatcher.utter_message(text=replies.service_reply(best, place.label, now))
+            if asked and asked.name and not spoken:  # honest first: nobody listed speaks it
+                dispatcher.utter_message(text=languages.not_spoken_reply(asked.name, place.label))
+            first = replies.service_reply(best, place.label, now)
+            listed = languages.languages_of(session, [best.service_id]).get(best.service_id, [])
+            for extra in (languages.listed_languages(best.name, listed),
+                          languages.INTERPRETER if asked and (spoken or not asked.name) else None):
+                if extra:
+                    first = f"{first} {extra}"
+            dispatcher.utter_message(text=first)
             self._say(dispatcher, listing_words.wanted_reply(best.name, place.label, wanted,
                                                              features_met(session, best, wanted, now)))
             others = alternatives(matches, best)

@@ -123,9 +123,11 @@ ASK_CARED_FOR_PLACE = (
 NATIONS_NOTE = "Wales and Scotland have their own rules, so ask their council."
 
 
-def carer_intro(persona: Optional[str]) -> str:
+def carer_intro(persona: Optional[str], kinship: bool = False) -> str:
     if persona == YOUNG:
         return YOUNG_CARER
+    if kinship:
+        return KINSHIP_CARER
     return f"{CARER_WHAT} {CARER_ASSESSMENT}"
 
 
@@ -148,6 +150,13 @@ def no_carers_team_reply(place_label: str, line_name: Optional[str], line_number
 
 
 FAMILY_EXTRA = "You can also ask for a carer's assessment, and for a naloxone kit for the house."
+# Kinship carers (issue 20, need 12): a grandparent, aunt or friend bringing up a child because
+# a parent uses is a carer, whether or not they call themselves one.
+KINSHIP_CARER = (
+    "If you're bringing up a child because their parent uses drugs or alcohol, you're a carer too. "
+    "This is often called kinship care. You can ask the council for a carer's assessment. It's free, "
+    "and it's about what you need. Family support services are for you as well, in your own right."
+)
 
 # --- young people -----------------------------------------------------------------------
 
@@ -168,9 +177,23 @@ CONFIDENTIAL_ADULT = (
     "reason to tell social services. Ask them to explain their rules at the start."
 )
 CONFIDENTIAL_BOT = "I'm an automated assistant. You don't have to give me your name."
+# A parent's fear that asking means losing their children (issue 20, need 8): what keeps many
+# mothers from asking. Honest both ways: using is not on its own a reason to tell social
+# services, and a child at risk may have to be shared.
+CONFIDENTIAL_PARENT = (
+    "Lots of parents worry about this, so it's good you asked. Drug and alcohol services want to help "
+    "parents keep their children safe and well. Using drugs or alcohol doesn't on its own mean social "
+    "services are told. If a service thinks a child is at risk of harm, they may have to share that. "
+    "The other limits are a serious risk to you or someone else, and if a court or probation sent you, "
+    "when they share how you're doing with probation or the court. Ask the service to explain its rules "
+    "before you start, so you know where you stand."
+)
 
 
-def confidentiality_reply(persona: Optional[str]) -> str:
+def confidentiality_reply(persona: Optional[str], about_children: bool = False) -> str:
+    """The real limits; for a parent afraid of losing their children, the answer to that first."""
+    if about_children and persona != YOUNG:
+        return f"{CONFIDENTIAL_PARENT} {CONFIDENTIAL_BOT}"
     body = CONFIDENTIAL_YOUNG if persona == YOUNG else CONFIDENTIAL_ADULT
     return f"{body} {CONFIDENTIAL_BOT}"
 
@@ -298,10 +321,14 @@ def ask_place(need: Optional[str], persona: Optional[str]) -> str:
     return ASK_PLACE_DEFAULT
 
 
+# The whole route (issue 20, need 10; DESIGN.md, "Complaints"), in the order to take it.
 COMPLAINT = (
-    "You have a right to be heard. Start by asking the service for its complaints process. "
-    "You can ask for it in writing. If that doesn't sort it, an independent advocate can help "
-    "you take it further."
+    "You have a right to complain. First, ask the service for its complaints procedure. You can ask "
+    "for it in writing. If that doesn't sort it, complain to the council that pays for the service: "
+    "ask for its public health team. If you're still not happy, you can go to the Local Government "
+    "and Social Care Ombudsman. If the service is run by the NHS, it's the Parliamentary and Health "
+    "Service Ombudsman instead. Your local Healthwatch can give you advice along the way. "
+    "An independent advocate can help you at every step."
 )
 
 

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 import timekeeping
 from actions import journey_words as words
-from actions import listing_words, replies
-from actions.common import directory_session, latest_entity, latest_intent
+from actions import languages, listing_words, replies
+from actions.common import directory_session, latest_entity, latest_intent, latest_text
 from directory import hours, search
 from directory.models import Service
 from understanding import follow_ups
@@ -112,12 +112,17 @@ class ActionServiceDetails(Action):
                     kind = None
             why = why_no_address(service)
             rows = list(service.schedules)
+            spoken = (languages.languages_of(session, [service.id]).get(service.id, [])
+                      if kind == follow_ups.LANGUAGE else [])
             fees = service.fees_description
         asked = day_asked(latest_entity(tracker, "day"), now) if kind == follow_ups.HOURS else None
         if kind == follow_ups.ABOUT:
             text = replies.about_reply(match, now)
         elif kind == follow_ups.ADDRESS and match.address:
             text = listing_words.address_reply(match.name, match.address, match.postcode)
+        elif kind == follow_ups.LANGUAGE:
+            text = languages.follow_up_reply(match.name, languages.asked_language(latest_text(tracker)), spoken,
+                                             match.phone)
         elif kind == follow_ups.COST:
             text = listing_words.cost_reply(match.name, fees, match.phone)
         elif kind == follow_ups.FEATURES:

@@ -53,3 +53,20 @@ def answer_for(text: str) -> Optional[str]:
     if _FIRST_VISIT.search(text) or not _CONFIDENTIALITY.search(text):
         return FIRST_APPOINTMENT
     return None
+
+
+# A parent afraid that asking for help means losing their children (issue 20, need 8). Said as
+# "will social services take my kids", "scared theyll take my baby off me", "child protection".
+_CHILD = r"(kids?|kiddies|kiddos?|children|childrens|child|baby|babies|bairns?|little ones?|son|sons|daughters?|unborn)"
+_CHILDREN_FEAR = re.compile(
+    r"\b(take|takes|taking|took|taken|lose|losing|lost|remove|removed|removing|put)\b[^.?!]{0,25}\b" + _CHILD + r"\b"
+    r"|\b" + _CHILD + r"\b[^.?!]{0,25}\b(taken|took|removed|put) (off|away|from|into care|in care)\b"
+    r"|\b(child protection|into care|in to care|taken away from me|child in need plan|cp plan)\b", re.I)
+_SOCIAL_SERVICES = re.compile(r"\b(social services|the social|social ?workers?|soc services|socials|safeguarding|ss)\b", re.I)
+_CHILD_WORD = re.compile(r"\b" + _CHILD + r"\b", re.I)
+
+
+def about_children(text: str) -> bool:
+    """True when the question is a parent's fear that social services will take their children."""
+    text = (text or "").replace("’", "'")
+    return bool(_CHILDREN_FEAR.search(text) or (_SOCIAL_SERVICES.search(text) and _CHILD_WORD.search(text)))

@@ -15,7 +15,9 @@ from actions.common import directory_session, latest_text
 from actions.context import YOUNG, persona_of
 from actions.find_service import childline_text
 from actions.what_to_expect import BUTTONS as WHAT_TO_EXPECT_BUTTONS
-from actions.what_to_expect import answer_for
+from actions.what_to_expect import about_children, answer_for
+
+PARENT_BUTTONS = [("Find help near me", '/find_service{"need": "treatment"}'), ("Talk to a person", "/ask_human")]
 
 
 class ActionConfidentiality(Action):
@@ -23,11 +25,16 @@ class ActionConfidentiality(Action):
         return "action_confidentiality"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        answer = answer_for(latest_text(tracker))
+        text = latest_text(tracker)
+        persona = persona_of(tracker)
+        if about_children(text) and persona != YOUNG:  # a parent's fear of losing their children
+            dispatcher.utter_message(text=words.confidentiality_reply(persona, about_children=True),
+                                     buttons=words.buttons(PARENT_BUTTONS))
+            return []
+        answer = answer_for(text)
         if answer is not None:  # what happens at the first visit, referral, stopping safely
             dispatcher.utter_message(text=answer, buttons=WHAT_TO_EXPECT_BUTTONS)
             return []
-        persona = persona_of(tracker)
         dispatcher.utter_message(text=words.confidentiality_reply(persona))
         if persona == YOUNG:
             with directory_session() as session:

@@ -19,6 +19,7 @@ from directory import postcodes
 from directory.models import (
     Address,
     Attribute,
+    Language,
     Location,
     Metadata,
     Organization,
@@ -127,6 +128,7 @@ def load_yaml_services(session: Session, path: Path, note_term: str, who: str) -
             service.phones.clear()
             service.schedules.clear()
             service.attributes.clear()
+            service.languages.clear()
             for sal in list(service.service_at_locations):
                 session.delete(sal.location)
             service.service_at_locations.clear()
@@ -148,6 +150,10 @@ def load_yaml_services(session: Session, path: Path, note_term: str, who: str) -
             Phone(id=f"{sid}-phone-{i}", number=p["number"], type=p.get("type", "voice"),
                   description=p.get("description"))
             for i, p in enumerate(spec.get("phones", []))
+        )
+        service.languages.extend(  # the languages the service speaks besides English (issue 20, need 9)
+            Language(id=f"{sid}-language-{i}", name=lang["name"], code=lang.get("code"))
+            for i, lang in enumerate(spec.get("languages", []))
         )
         schedules = _schedules(spec.get("hours")) or ([Schedule()] if spec.get("notes") else [])
         if spec.get("notes"):

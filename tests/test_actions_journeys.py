@@ -215,7 +215,7 @@ def test_confidentiality_and_its_limits_for_a_young_person():
 # --- advocacy and rights (6), wider needs (7) ------------------------------------------
 
 def test_complaint_and_legal_advice():
-    assert "complaints process" in said(run(ActionComplaint(), make_tracker("complain", "ask_complaint"))[0])
+    assert "complaints procedure" in said(run(ActionComplaint(), make_tracker("complain", "ask_complaint"))[0])
     text = said(run(ActionLegalAdvice(), make_tracker("i got arrested", "ask_legal_advice"))[0])
     assert "Release" in text and "020 7324 2989" in text
 

@@ -338,13 +338,14 @@ def test_language_and_accessibility_filters(db):
     from directory.models import Accessibility, Language, Service, new_id
 
     hub = db.get(Service, "sample-leeds-recovery-hub")
-    hub.languages.append(Language(id=new_id(), code="pl", name="Polish"))
+    hub.languages.append(Language(id=new_id(), code="ro", name="Romanian"))
     families = db.get(Service, "sample-leeds-families")
     families.service_at_locations[0].location.accessibility.append(
         Accessibility(id=new_id(), description="Step-free entrance and a wheelchair accessible toilet"))
     db.flush()
-    assert _names(db, language="Polish") == ["Kirkgate Recovery Hub (sample)"]
-    assert _names(db, need="treatment", language="PL") == ["Kirkgate Recovery Hub (sample)"]
-    assert _names(db, need="treatment", language="Urdu") == []
+    assert _names(db, language="Romanian") == ["Kirkgate Recovery Hub (sample)"]
+    assert _names(db, need="treatment", language="RO") == ["Kirkgate Recovery Hub (sample)"]
+    assert _names(db, need="treatment", language="Polish") == ["Aire Alcohol Service (sample)"]  # sample data's own
+    assert _names(db, need="treatment", language="Tigrinya") == []
     assert _names(db, accessibility="Wheelchair") == ["Families First Leeds (sample)"]
     assert _names(db, need="treatment", accessibility="wheelchair") == []

@@ -15,7 +15,8 @@ from typing import Optional
 # The kinds, as the `follow_up` entity carries them (web chat card buttons send them too).
 OTHERS, ADDRESS, PHONE, HOURS, COST, DIRECTIONS, FEATURES, OPEN_NOW, ABOUT = (
     "others", "address", "phone", "hours", "cost", "directions", "features", "open_now", "about")
-KINDS = (OTHERS, ADDRESS, PHONE, HOURS, COST, DIRECTIONS, FEATURES, OPEN_NOW, ABOUT)
+LANGUAGE = "language"  # "do they speak polish", "can i get an interpreter there" (issue 20, need 9)
+KINDS = (OTHERS, ADDRESS, PHONE, HOURS, COST, DIRECTIONS, FEATURES, OPEN_NOW, ABOUT, LANGUAGE)
 INTENT = "EXTERNAL_listing_follow_up"
 LONGEST = 14  # words: a longer message is a new request, not a follow-up
 
@@ -44,6 +45,7 @@ _PATTERNS = (
                         r"\bshow me (more|others?|another)\b|\bmore (options?|places?|services?|ones|choices?)\b|"
                         r"\b(find|give|show|try|got|get) (me |us )?(another|a different)\b|\bdifferent (one|place|service|"
                         r"option)s?\b|\btoo far\b|\b(closer|nearer) (one|place|option|service)s?\b|\bsomewhere different\b")),
+    (LANGUAGE, re.compile(r"\b(speak|speaks|speaking|speakers?|interpreters?|translators?|translate|languages?)\b")),
     (FEATURES, re.compile(r"\b(do|does|can|will|is|are) (they|it|you|that|there|them|the place|i)\b.*\b(naloxone|nyxoid|"
                           r"needles?|syringes?|works|pins|wom[ae]n|female|walk ?in|drop ?in|kids?|child|children|"
                           r"self ?refer|refer my ?self|referral|gp|doctor|letter|appointment)")),

@@ -87,6 +87,7 @@ class SearchAsk(BaseModel):
     self_referral: bool = False
     walk_in: bool = False
     women_only: bool = False
+    language: Optional[constr(strip_whitespace=True, max_length=40)] = None  # type: ignore[valid-type]
     within_miles: confloat(gt=0, le=lookup.MAX_MILES) = lookup.DEFAULT_MILES  # type: ignore[valid-type]
     limit: conint(ge=1, le=lookup.MAX_RESULTS) = 10  # type: ignore[valid-type]
 
@@ -158,7 +159,7 @@ def staff_search(request: Request, ask: SearchAsk, session: Session = database_s
         substance=_code(ask.substance, choices["substances"], "substance"),
         audience=_code(ask.audience, choices["audiences"], "group of people"),
         open_now=ask.open_now, self_referral=ask.self_referral, walk_in=ask.walk_in, women_only=ask.women_only,
-        within_miles=ask.within_miles, limit=ask.limit,
+        within_miles=ask.within_miles, limit=ask.limit, language=ask.language or None,
     )
     try:
         outcome = lookup.find(session, filters, request.app.state.settings.stale_after_days)

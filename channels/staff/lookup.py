@@ -54,6 +54,7 @@ class Filters:
     women_only: bool = False
     within_miles: float = DEFAULT_MILES
     limit: int = 10
+    language: Optional[str] = None  # a language the listing gives, by name or code (issue 20, need 9)
 
 
 @dataclass
@@ -137,7 +138,7 @@ def find(session: Session, filters: Filters, stale_after_days: int, now: Optiona
         latitude=place.latitude, longitude=place.longitude, need=filters.need, substance=filters.substance,
         audience=filters.audience, self_referral=filters.self_referral, walk_in=filters.walk_in,
         women_only=filters.women_only, open_at=now if filters.open_now else None,
-        max_distance_km=filters.within_miles * KM_PER_MILE, limit=filters.limit,
+        max_distance_km=filters.within_miles * KM_PER_MILE, limit=filters.limit, language=filters.language or None,
     )
     matches = search.search(session, query, now=now, stale_after_days=stale_after_days)
     listings = [listing_for(session, match, now) for match in matches]
@@ -231,6 +232,8 @@ def _listing(match: search.ServiceMatch, service: Service, now: datetime) -> Lis
     )
     miles = match.distance_km / KM_PER_MILE
     tags = [FEATURES[code] for code in SHOWN_FEATURES if f"feature:{code}" in codes]
+    tags += [f"Speaks {lang.name or lang.code}" for lang in service.languages
+             if (lang.name or lang.code) and (lang.name or lang.code).lower() not in ("english", "en")]
     listing = Listing(
         id=match.service_id, name=match.name, organization=match.organization, description=match.description,
         distance_miles=None if match.distance_band else round(miles, 1),

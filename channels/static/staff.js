@@ -108,7 +108,7 @@
 
   function searchAsk() {
     var ask = {};
-    ["area", "need", "substance", "audience"].forEach(function (name) {
+    ["area", "need", "substance", "audience", "language"].forEach(function (name) {
       var value = $(name).value.trim();
       if (value) { ask[name] = value; }
     });
