@@ -69,6 +69,18 @@ _FAMILY = re.compile(
 _PARENT = re.compile(r"\bmy (mum|mam|mom|mother|dad|father|parents?|step ?dad|step ?mum)\b")
 
 
+# A worker writing about someone under 18 ("a 15 year old", "one of my pupils", "a young person").
+_YOUNG_CLIENT = re.compile(
+    r"\b(young (person|people|persons)|teenager|teen|under 18|under eighteen|pupils?|school ?(kid|child|boy|girl)s?"
+    r"|(1[0-7]|thirteen|fourteen|fifteen|sixteen|seventeen) ?(yo|y/o|yr old|year old|years old)|a child|child in care"
+    r"|looked after child|in year (?:[7-9]|1[0-3]))\b")
+
+
+def about_young_person(text: str) -> bool:
+    """Whether a professional's message is about a young person (their client, not themselves)."""
+    return bool(_YOUNG_CLIENT.search(_lower(text)))
+
+
 def _lower(text: str) -> str:
     return re.sub(r"\s+", " ", (text or "").lower().replace("’", "'"))
 

@@ -21,7 +21,8 @@ from actions import journey_words as words
 from actions import languages, listing_words, replies
 from actions import wider_needs_words as wider_words
 from actions.common import directory_session, helpline_for, latest_intent, latest_text, validated_place
-from actions.context import PERSONA_BUTTONS, PRO, UNSAID, YOUNG, clean_persona, detect_persona, persona_of
+from actions.context import (PERSONA_BUTTONS, PRO, UNSAID, YOUNG, about_young_person, clean_persona, detect_persona,
+                             persona_of)
 from directory import geo, hours, search
 from directory.models import Service
 from directory.taxonomy import NEEDS, SUBSTANCES
@@ -35,6 +36,9 @@ OFFER_PERSON_BUTTON = {"title": "Talk to a person", "payload": "/ask_human"}
 ASK_WHO_FOR = {"naloxone"}
 # A child worried about a parent, or a young carer, gets the young person's route.
 YOUNG_ROUTE = {"treatment", "family-support", "carers-assessment", "young-people"}
+# Needs reached through the local drug and alcohol service's assessment: with none listed near
+# the place, the search gives that service instead of nothing.
+THROUGH_LOCAL_SERVICE = {"detox", "rehab"}
 
 
 def _clean_code(value: Optional[str], known: dict) -> Optional[str]:
@@ -75,9 +79,10 @@ def need_of(tracker: Tracker) -> str:
     return _clean_code(tracker.get_slot("need"), NEEDS) or "treatment"
 
 
-def route(need: str, persona: Optional[str]) -> Tuple[str, Optional[str]]:
-    """What to search for: (need code, audience code or None)."""
-    if persona == YOUNG and need in YOUNG_ROUTE:
+def route(need: str, persona: Optional[str], young_client: bool = False) -> Tuple[str, Optional[str]]:
+    """What to search for: (need code, audience code or None). A worker asking about a young
+    person ("the referral route for a 15 year old") is given the young people's service."""
+    if (persona == YOUNG or (persona == PRO and young_client)) and need in YOUNG_ROUTE:
         return "young-people", "young-person"
     if persona == PRO and need == "treatment":
         return need, "professional"
@@ -86,8 +91,8 @@ def route(need: str, persona: Optional[str]) -> Tuple[str, Optional[str]]:
 
 def find_matches(session: Session, place: geo.Place, need: str, persona: Optional[str],
                  substance: Optional[str], now: datetime,
-                 language: Optional[str] = None) -> List[search.ServiceMatch]:
-    search_need, audience = route(need, persona)
+                 language: Optional[str] = None, young_client: bool = False) -> List[search.ServiceMatch]:
+    search_need, audience = route(need, persona, young_client)
     settings = get_settings()
 
     def run(audience_code: Optional[str], with_substance: bool) -> List[search.ServiceMatch]:
@@ -103,6 +108,12 @@ def find_matches(session: Session, place: geo.Place, need: str, persona: Optiona
         matches = run(None, True)
     if not matches and substance and search_need == "treatment":
         matches = run(audience, False)
+    if not matches and search_need in THROUGH_LOCAL_SERVICE:
+        # No detox unit or rehab listed near there: the local drug and alcohol service's
+        # assessment is the way in to either (issue 20, need 1), so give that service.
+        search_need = "treatment"
+        matches = run(AUDIENCE_FOR_NEED["treatment"] if audience != "professional" else None, True) or \
+            run(AUDIENCE_FOR_NEED["treatment"], False)
     if need == "family-support":  # support for the family first; the council's carers team is its own journey
         matches.sort(key=lambda m: "need:carers-assessment" in m.codes)
     if need == "naloxone" and matches:
@@ -111,17 +122,25 @@ def find_matches(session: Session, place: geo.Place, need: str, persona: Optiona
     return matches
 
 
-def asked_features(tracker: Tracker) -> Tuple[str, ...]:
-    """The features the person asked this search to have, from what they wrote since the last
-    search ("is there a women only service" then "LS6")."""
-    from understanding.follow_ups import wanted_in
-
+def texts_since_search(tracker: Tracker) -> List[str]:
+    """What the person wrote since the last search, latest first ("is there a women only
+    service", then "LS6"), buttons left out."""
     found: List[str] = []
     for event in reversed(tracker.events):
         if event.get("event") == "action" and event.get("name") == "action_find_service":
             break
         if event.get("event") == "user" and not str(event.get("text") or "").startswith("/"):
-            found += [code for code in wanted_in(event.get("text") or "") if code not in found]
+            found.append(str(event.get("text") or ""))
+    return found
+
+
+def asked_features(tracker: Tracker) -> Tuple[str, ...]:
+    """The features the person asked this search to have."""
+    from understanding.follow_ups import wanted_in
+
+    found: List[str] = []
+    for text in texts_since_search(tracker):
+        found += [code for code in wanted_in(text) if code not in found]
     return tuple(found)
 
 
@@ -255,11 +274,12 @@ class ActionFindService(Action):
                 waiting_reply(dispatcher, session, place, now)
                 return events + [SlotSet("place", place.label)]
             asked = language_in_journey(tracker)
-            matches = find_matches(session, place, need, persona, substance, now,
-                                   language=asked.code) if asked and asked.code else []
+            young = persona == PRO and any(about_young_person(t) for t in texts_since_search(tracker))
+            matches = find_matches(session, place, need, persona, substance, now, language=asked.code,
+                                   young_client=young) if asked and asked.code else []
             spoken = bool(matches)  # a service whose listing gives the language asked for
             if not matches:
-                matches = find_matches(session, place, need, persona, substance, now)
+                matches = find_matches(session, place, need, persona, substance, now, young_client=young)
             wanted = asked_features(tracker)
             matches = prefer_features(session, matches, wanted, now)
             record_demand(need, matched=bool(matches), substance=substance, area=place.label, persona=persona,

@@ -2587,6 +2587,9 @@ _RULES: tuple[_Rule, ...] = (
         r"abused|beaten up)(?= *$| (?:again|now|right now|every|all the time|and|at home|by|help|please)\b)"
         rf"|\b{_PARTNER}(?: \w+){{0,6}}? (?:punched|kicked|strangled|choked|slapped|headbutted|stabbed|"
         r"throttled|raped|assaulted|spat at|spat on|beat me up|battered) (?:me|her)\b"
+        r"(?:(?<!kicked me)(?<!kicked her)|(?! off (?:my|the|her|their|a) (?:script|programme|program|course|"
+        r"list|waiting list|service|group|books|caseload|meds|medication|methadone|team)\b))"
+        # "they kicked me off my script": taken off it, not hit
         r"|\b(?:he|she|they) (?:will|ll|is going to|going to|gonna|would) (?:\w+ ){1,4}?(?:and|then) (?:kill|"
         r"hurt|stab|batter|beat) (?:me|us)\b",
         unless=(r"\b(?:police|paramedics|fire(?:fighters)?) (?:have|has|are|is)\b", r"\bhits? me up\b",

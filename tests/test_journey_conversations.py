@@ -100,3 +100,16 @@ def test_a_real_place_the_directory_has_no_services_near_is_told_so_with_a_natio
 def test_a_place_nobody_has_heard_of_is_still_asked_for_again(client):
     _, answer = chat(client, "i need help with heroin", "Zzyzx")
     assert "don't know where" in answer and "services near" not in answer
+
+
+def test_a_detox_with_no_unit_near_is_reached_through_the_local_service(client):
+    """No detox unit is listed near M4: the local drug and alcohol service arranges one, so it is
+    the listing given, not "I couldn't find a service"."""
+    (answer,) = chat(client, "im a gp receptionist, how do i refer a patient for alcohol detox? M4")
+    assert "couldn't find" not in answer and "Piccadilly Recovery Centre" in answer
+    assert "assessment" in answer
+
+
+def test_a_worker_asking_about_a_young_person_gets_the_young_peoples_service(client):
+    (answer,) = chat(client, "whats the referral route for a 15 year old using cannabis in manchester")
+    assert "Young People" in answer.split("\n")[0] or "young people" in answer.split("\n")[0].lower()
