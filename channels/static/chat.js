@@ -91,8 +91,9 @@
     var facts = [c.distance, c.opens].filter(function (v) { return typeof v === "string" && v; });
     if (facts.length) { card.appendChild(element("p", "card-facts", facts.join(" · "))); }
     var actions = element("p", "card-actions");
-    [link(c.tel, "tel", "Call " + (c.phone || ""), "Call " + name + " on " + (c.phone || "")),
-     link(c.sms, "sms", "Text " + (c.text_number || ""), "Text " + name + " on " + (c.text_number || ""))]
+    // The accessible name starts with the words shown ("Call 0113 496 0100"), then says whom.
+    [link(c.tel, "tel", "Call " + (c.phone || ""), "Call " + (c.phone || "") + ", " + name),
+     link(c.sms, "sms", "Text " + (c.text_number || ""), "Text " + (c.text_number || "") + ", " + name)]
       .forEach(function (a) { if (a) { actions.appendChild(a); } });
     if (actions.childNodes.length) { card.appendChild(actions); }
     if (typeof c.address === "string" && c.address) {
@@ -218,7 +219,7 @@
     pending = failed;
     var wrap = element("div", "choices retry");
     wrap.setAttribute("role", "group");
-    wrap.setAttribute("aria-label", "Your message was not sent");
+    wrap.setAttribute("aria-label", "Not sent");
     var btn = element("button", null, "Try sending it again");
     btn.type = "button";
     btn.addEventListener("click", function () { retry(); });
