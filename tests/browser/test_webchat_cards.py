@@ -197,3 +197,23 @@ def test_no_serious_accessibility_violations_on_a_small_screen_at_200_percent(op
     ask(page, SEARCH)
     first_card(page)
     assert serious_violations(page, axe_path) == []
+
+
+def test_a_card_is_drawn_as_text_and_only_with_the_links_it_should_have(page):
+    # A listing edited by someone careless or hostile: markup in the words, a script as a link.
+    hostile = {"recipient_id": "x", "custom": {"cards": [{
+        "id": "x", "name": '<img src=x onerror="window.pwned=1">Odd Place', "distance": "<b>1 mile</b>",
+        "open_now": True, "status": "Open now", "phone": "0113 496 0999", "tel": "javascript:window.pwned=1",
+        "sms": "sms:07700900999<script>", "address": "<script>window.pwned=1</script>1 Road",
+        "directions": "https://evil.example/?q=1", "buttons": [{"title": "<i>Go</i>", "payload": "/ask_human"}],
+    }]}}
+    page.route("**/webhooks/rest/webhook", lambda route: route.fulfill(
+        status=200, content_type="application/json",
+        body=json.dumps([{"recipient_id": "x", "text": "Here it is."}, hostile])))
+    ask(page, "hello")
+    card = first_card(page)
+    expect(card.get_by_role("heading")).to_have_text('<img src=x onerror="window.pwned=1">Odd Place')
+    expect(card.locator("img, script, b, i")).to_have_count(0)
+    expect(card.get_by_role("link")).to_have_count(0)  # none of those links has the scheme expected
+    expect(card.get_by_role("button", name="<i>Go</i>")).to_be_visible()
+    assert page.evaluate("window.pwned === undefined")
