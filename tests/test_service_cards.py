@@ -99,7 +99,7 @@ def test_the_card_buttons_work_when_sent_as_a_message(client, handover_time):
     assert "helpline" in person.lower() or "person" in person.lower()
 
 
-def test_a_texter_gets_the_same_words_and_no_card_data(client):
+def test_a_plain_rest_client_reading_only_text_gets_the_same_messages(client):
     a_week_after_the_sample_was_checked()
     web = say(client, DRINKING_NEAR_LS1)
     assert card_messages(web)
