@@ -76,6 +76,13 @@ def test_a_search_keeps_its_words_and_adds_a_card_beside_them(client, handover_t
     assert all("text" not in r for r in answer if r.get("custom"))
 
 
+def test_no_talk_to_a_person_button_when_nobody_can_take_the_chat(client, handover_time):
+    handover_time("2026-11-28T20:00")  # a Saturday evening: no live-handover line is open
+    found = card_messages(say(client, DRINKING_NEAR_LS1))
+    assert found and "Talk to a person" not in [b["title"] for b in found[0]["buttons"]]
+    assert [b["title"] for b in found[0]["buttons"]] == ["Another option", "Opening hours", "How to refer"]
+
+
 def test_the_card_buttons_work_when_sent_as_a_message(client, handover_time):
     handover_time("2026-11-25T11:00")
     sender = uuid.uuid4().hex
@@ -123,3 +130,13 @@ def test_the_card_payloads_are_known_so_triage_passes_them_through():
     steps = cards.next_steps(True) + cards.next_steps(True, professional=True)
     assert {b["payload"] for b in steps} <= KNOWN_PAYLOADS
     assert WEBHOOK == "/webhooks/rest/webhook"
+
+
+def test_a_professional_card_offers_the_referral_route(client, handover_time):
+    handover_time("2026-11-25T11:00")
+    sender = uuid.uuid4().hex
+    found = card_messages(say(client, "im a social worker, my client needs help with drinking near LS1 4AP", sender))
+    refer = next(b for b in found[0]["buttons"] if b["title"] == "How to refer")
+    assert refer["payload"] == "/ask_referral_route"
+    answer = texts(say(client, refer["payload"], sender))
+    assert "refer" in answer.lower() and found[0]["name"] in answer
