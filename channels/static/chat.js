@@ -63,6 +63,12 @@
     return out;
   }
 
+  // Scroll the conversation box only (never the page: the quick exit stays where it is), to
+  // its end, or with `el` at its top.
+  function reveal(el, atTop) {
+    log.scrollTop = atTop && el ? Math.max(0, el.offsetTop - 4) : log.scrollHeight;
+  }
+
   function element(tag, className, text) {
     var el = document.createElement(tag);
     if (className) { el.className = className; }
@@ -124,14 +130,22 @@
   }
 
   function showCards(entry) {
+    var hadFocus = false;
     if (entry.live) {  // the buttons of an older listing would now be about another service
-      Array.prototype.forEach.call(log.querySelectorAll(".card-buttons"), function (el) { el.remove(); });
+      Array.prototype.forEach.call(log.querySelectorAll(".card-buttons"), function (el) {
+        hadFocus = hadFocus || el.contains(document.activeElement);
+        el.remove();
+      });
     }
     var list = element("div", "msg bot cards");
     list.appendChild(element("span", "who", "Waymark"));
     entry.cards.forEach(function (c) { if (c && typeof c === "object") { list.appendChild(showCard(c, entry.live)); } });
     log.appendChild(list);
-    log.scrollTop = log.scrollHeight;
+    reveal();
+    if (hadFocus) {  // a keyboard user who pressed "Another option" stays with the new listing's steps
+      var next = list.querySelector(".card-buttons button");
+      (next || input).focus();
+    }
   }
 
   function show(entry) {
@@ -146,7 +160,7 @@
     div.appendChild(document.createTextNode(entry.text));
     log.appendChild(div);
     if (entry.buttons && entry.buttons.length && entry.live) { showChoices(entry.buttons); }
-    log.scrollTop = log.scrollHeight;
+    reveal();
   }
 
   function add(entry) {
@@ -225,7 +239,7 @@
     btn.addEventListener("click", function () { retry(); });
     wrap.appendChild(btn);
     log.appendChild(wrap);
-    log.scrollTop = log.scrollHeight;
+    reveal();
     // The words typed are never lost: they go back in the box unless something new is there.
     if (failed.typed && !input.value) { input.value = failed.message; }
   }
@@ -255,12 +269,16 @@
           if (res.status >= 500) { showRetry({ message: message, shown: shown, typed: !!how.typed }); }
           return;
         }
+        var firstCards = null;
         body.forEach(function (reply) {
           var cards = reply.custom && Array.isArray(reply.custom.cards) ? reply.custom.cards : null;
           if (reply.text) { add({ who: "bot", text: reply.text, buttons: reply.buttons }); }
           else if (reply.buttons) { showChoices(reply.buttons); }
-          if (cards && cards.length) { add({ cards: cards }); }
+          if (cards && cards.length) { add({ cards: cards }); firstCards = firstCards || log.lastElementChild; }
         });
+        // A listing: its card's name and call link are what the person needs first, so they
+        // are what is in view; the rest of the answer is just below.
+        if (firstCards) { reveal(firstCards, true); }
       });
     }).catch(function () {
       add({ who: "error", text: CANT_CONNECT });

@@ -90,6 +90,7 @@ def test_another_option_shows_another_card_and_the_old_buttons_go(page):
     expect(newest.get_by_role("heading")).not_to_have_text(name)
     expect(newest.get_by_role("link", name=re.compile("^Call "))).to_have_attribute("href", re.compile(r"^tel:\d+$"))
     expect(first.get_by_role("button")).to_have_count(0)  # the older listing's buttons would now mislead
+    expect(newest.get_by_role("button", name="Another option")).to_be_focused()  # focus is not lost
     expect(newest.get_by_role("button", name="Opening hours")).to_be_visible()
     newest.get_by_role("button", name="Opening hours").click()
     expect(page.locator(".msg.bot").last).to_contain_text(re.compile(r"\d(am|pm)"))
@@ -144,6 +145,9 @@ def test_a_320px_phone_at_200_percent_text_has_no_sideways_scroll(open_page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     box = card.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 320
+    # The card's name is what is in view in the conversation box, not scrolled past.
+    log, name = page.get_by_role("log").bounding_box(), card.get_by_role("heading").bounding_box()
+    assert log["y"] <= name["y"] and name["y"] + name["height"] <= log["y"] + log["height"]
     snap(page, "320px-200pct")
 
 
