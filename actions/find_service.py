@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 import timekeeping
 from actions import journey_words as words
-from actions import languages, listing_words, replies
+from actions import cards, languages, listing_words, replies
 from actions import wider_needs_words as wider_words
 from actions.common import directory_session, helpline_for, latest_intent, latest_text, validated_place
 from actions.context import (PERSONA_BUTTONS, PRO, UNSAID, YOUNG, about_young_person, clean_persona, detect_persona,
@@ -307,7 +307,7 @@ class ActionFindService(Action):
                           languages.INTERPRETER if asked and (spoken or not asked.name) else None):
                 if extra:
                     first = f"{first} {extra}"
-            dispatcher.utter_message(text=first)
+            dispatcher.utter_message(text=first, custom=cards.listing(session, tracker, [best], now))
             self._say(dispatcher, listing_words.wanted_reply(best.name, place.label, wanted,
                                                              features_met(session, best, wanted, now)))
             others = alternatives(matches, best)

@@ -2,6 +2,7 @@
 service we last suggested (kept in the `last_service_id` slot)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any, Dict, List, Optional, Text
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 import timekeeping
 from actions import journey_words as words
-from actions import languages, listing_words, replies
+from actions import cards, languages, listing_words, replies
 from actions.common import directory_session, latest_entity, latest_intent, latest_text
 from directory import hours, search
 from directory.models import Service
@@ -155,7 +156,7 @@ class ActionServiceDetails(Action):
             dispatcher.utter_message(text=listing_words.NO_MORE, buttons=[{"title": "Talk to a person",
                                                                            "payload": "/ask_human"}])
             return []
-        lines = []
+        lines, found = [], []
         with directory_session() as session:
             for sid, km, band in batch:
                 match = load_match(session, sid, now)
@@ -163,6 +164,8 @@ class ActionServiceDetails(Action):
                     continue
                 far = band or f"{replies.miles(km)} away"
                 lines.append(listing_words.other_line(match.name, far, match.phone, replies.opening_line(match, now)))
+                found.append(replace(match, distance_km=km, distance_band=band))
+            custom = cards.listing(session, tracker, found, now)
         more = max(0, len(listing) - shown - len(batch))
-        dispatcher.utter_message(text=" ".join([listing_words.others_intro(len(lines), more)] + lines))
+        dispatcher.utter_message(text=" ".join([listing_words.others_intro(len(lines), more)] + lines), custom=custom)
         return [SlotSet("listing_shown", shown + len(batch)), SlotSet("last_service_id", batch[0][0])]

@@ -18,8 +18,8 @@ offered the details by text.
 Handover (a warm transfer with <Dial>) is not built here. It plugs in through
 `app.state.voice_transfer`: an async callable (sender_id, form) -> VoiceResponse or None,
 asked whenever the caller wants a person (keypad 2, "talk to a person") or the assistant
-sends a custom payload. Returning None keeps the call with the assistant, which gives the
-helpline's number.
+sends its handover payload (custom {"handover": ...}; a web chat card is not one). Returning
+None keeps the call with the assistant, which gives the helpline's number.
 """
 from __future__ import annotations
 
@@ -254,7 +254,7 @@ async def _answer(request: Request, channels: TwilioChannels, assistant: Assista
             return transfer
     replies = await assistant.handle(sender, message, channel=CHANNEL,
                                      inbound=inbound if inbound is not None and message == speech else None)
-    if any(r.get("custom") for r in replies):
+    if any((r.get("custom") or {}).get("handover") for r in replies):  # not a web chat card
         transfer = await _transfer(request, sender, form)
         if transfer is not None:
             return transfer

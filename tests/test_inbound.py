@@ -84,7 +84,7 @@ def _code_payloads(intents: set[str]) -> set[str]:
     from handover import wording
 
     found = set()
-    shape = re.compile(r"^/([a-z_]+)(\{.*\})?$", re.DOTALL)
+    shape = re.compile(r"^/([A-Za-z_]+)(\{.*\})?$", re.DOTALL)
     for folder in ("actions", "channels", "handover", "waymark", "understanding"):
         for path in (ROOT / folder).rglob("*.py"):
             if path.name == "inbound.py":  # the list itself

@@ -148,6 +148,24 @@ def test_the_handover_extension_point_can_transfer_the_call(phone):
         phone.app.state.voice_transfer = None
 
 
+def test_a_listing_with_web_chat_cards_is_read_out_not_taken_for_a_transfer(phone):
+    asked = []
+
+    async def transfer(sender, form):
+        asked.append(sender)
+        return None
+
+    phone.app.state.voice_transfer = transfer
+    try:
+        call = Call(phone, "+447700900306")
+        call.post("/twilio/voice")
+        found = call.answer(SpeechResult="I need help with my drinking near LS1 4AP", Confidence="0.92")
+        assert "Kirkgate Recovery Hub" in spoken(found) and "openstreetmap" not in spoken(found)
+        assert asked == []  # the cards (custom) are not the handover's payload
+    finally:
+        phone.app.state.voice_transfer = None
+
+
 def test_voice_requests_must_be_signed_and_complete(phone):
     call = Call(phone, "+447700900305")
     assert signed_post(phone, "/twilio/voice", call.params(), auth_token="wrong").status_code == 403

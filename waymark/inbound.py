@@ -63,6 +63,10 @@ KNOWN_PAYLOADS: frozenset[str] = frozenset({
     '/handover_consent{"choice": "wait"}',
     '/handover_feedback{"got_help": "yes"}',
     '/handover_feedback{"got_help": "no"}',
+    # The web chat's service cards (actions/cards.py).
+    '/EXTERNAL_listing_follow_up{"follow_up": "others"}',
+    '/EXTERNAL_listing_follow_up{"follow_up": "hours"}',
+    '/EXTERNAL_listing_follow_up{"follow_up": "features", "feature": "self-referral"}',
 })
 
 # Said (never echoing the message) when a message holds characters that are not text. It

@@ -35,7 +35,8 @@
   }
 
   function remember(entry) {
-    if (entry.name) { entry = { who: entry.who, text: entry.text, name: entry.name }; }
+    if (entry.cards) { entry = { who: "bot", cards: entry.cards.map(plainCard) }; }
+    else if (entry.name) { entry = { who: entry.who, text: entry.text, name: entry.name }; }
     transcript.push(entry);
     localStorage.setItem(KEYS.transcript, JSON.stringify(transcript.slice(-200)));
   }
@@ -47,7 +48,108 @@
     transcript = [];
   }
 
+  // --- service cards (the reply's `custom` payload: {"cards": [...]}, actions/cards.py) ---
+  // Every value is shown with textContent; a link is used only if it has the scheme we expect.
+
+  var LINKS = { tel: /^tel:\+?[0-9]{3,15}$/, sms: /^sms:\+?[0-9]{3,15}$/,
+                directions: /^https:\/\/www\.openstreetmap\.org\/search\?query=[A-Za-z0-9%]+$/ };
+  var STRINGS = ["id", "name", "distance", "status", "opens", "phone", "tel", "text_number", "sms", "address",
+                 "postcode", "directions", "hours", "checked"];
+
+  function plainCard(c) {
+    // What is kept in this browser for a reload: the words and links, not the buttons.
+    var out = { open_now: !!c.open_now, sample: !!c.sample };
+    STRINGS.forEach(function (k) { if (typeof c[k] === "string") { out[k] = c[k]; } });
+    return out;
+  }
+
+  // Scroll the conversation box only (never the page: the quick exit stays where it is), to
+  // its end, or with `el` at its top.
+  function reveal(el, atTop) {
+    log.scrollTop = atTop && el ? Math.max(0, el.offsetTop - 4) : log.scrollHeight;
+  }
+
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) { el.className = className; }
+    if (text) { el.textContent = text; }
+    return el;
+  }
+
+  function link(href, kind, text, label) {
+    if (typeof href !== "string" || !LINKS[kind].test(href)) { return null; }
+    var a = element("a", "card-link " + kind, text);
+    a.href = href;
+    if (label) { a.setAttribute("aria-label", label); }
+    if (kind === "directions") { a.target = "_blank"; a.rel = "noopener noreferrer"; }
+    return a;
+  }
+
+  function showCard(c, live) {
+    var card = element("article", "card");
+    var name = String(c.name || "");
+    card.setAttribute("aria-label", name);
+    var head = element("div", "card-head");
+    head.appendChild(element("h2", "card-name", name));
+    var badge = element("span", "badge " + (c.open_now ? "open" : "closed"), String(c.status || (c.open_now ? "Open now" : "Closed now")));
+    head.appendChild(badge);
+    card.appendChild(head);
+    var facts = [c.distance, c.opens].filter(function (v) { return typeof v === "string" && v; });
+    if (facts.length) { card.appendChild(element("p", "card-facts", facts.join(" · "))); }
+    var actions = element("p", "card-actions");
+    // The accessible name starts with the words shown ("Call 0113 496 0100"), then says whom.
+    [link(c.tel, "tel", "Call " + (c.phone || ""), "Call " + (c.phone || "") + ", " + name),
+     link(c.sms, "sms", "Text " + (c.text_number || ""), "Text " + (c.text_number || "") + ", " + name)]
+      .forEach(function (a) { if (a) { actions.appendChild(a); } });
+    if (actions.childNodes.length) { card.appendChild(actions); }
+    if (typeof c.address === "string" && c.address) {
+      var where = element("p", "card-address", c.address + " ");
+      var map = link(c.directions, "directions", "Directions", "Directions to " + name + " (opens a map in a new tab)");
+      if (map) { where.appendChild(map); }
+      card.appendChild(where);
+    }
+    if (typeof c.hours === "string" && c.hours) { card.appendChild(element("p", "card-hours", c.hours)); }
+    if (typeof c.checked === "string" && c.checked) { card.appendChild(element("p", "card-checked", c.checked)); }
+    if (c.sample) { card.appendChild(element("p", "card-checked", "Sample listing for the demo, not a real service.")); }
+    var buttons = (live && Array.isArray(c.buttons)) ? c.buttons.filter(function (b) {
+      return b && typeof b.title === "string" && typeof b.payload === "string";
+    }) : [];
+    if (buttons.length) {
+      var wrap = element("div", "choices card-buttons");
+      wrap.setAttribute("role", "group");
+      wrap.setAttribute("aria-label", "Next steps for " + name);
+      buttons.forEach(function (b) {
+        var btn = element("button", null, b.title);
+        btn.type = "button";
+        btn.addEventListener("click", function () { send(b.payload, b.title); });
+        wrap.appendChild(btn);
+      });
+      card.appendChild(wrap);
+    }
+    return card;
+  }
+
+  function showCards(entry) {
+    var hadFocus = false;
+    if (entry.live) {  // the buttons of an older listing would now be about another service
+      Array.prototype.forEach.call(log.querySelectorAll(".card-buttons"), function (el) {
+        hadFocus = hadFocus || el.contains(document.activeElement);
+        el.remove();
+      });
+    }
+    var list = element("div", "msg bot cards");
+    list.appendChild(element("span", "who", "Waymark"));
+    entry.cards.forEach(function (c) { if (c && typeof c === "object") { list.appendChild(showCard(c, entry.live)); } });
+    log.appendChild(list);
+    reveal();
+    if (hadFocus) {  // a keyboard user who pressed "Another option" stays with the new listing's steps
+      var next = list.querySelector(".card-buttons button");
+      (next || input).focus();
+    }
+  }
+
   function show(entry) {
+    if (Array.isArray(entry.cards)) { showCards(entry); return; }
     var div = document.createElement("div");
     div.className = "msg " + entry.who;
     var who = document.createElement("span");
@@ -58,11 +160,11 @@
     div.appendChild(document.createTextNode(entry.text));
     log.appendChild(div);
     if (entry.buttons && entry.buttons.length && entry.live) { showChoices(entry.buttons); }
-    log.scrollTop = log.scrollHeight;
+    reveal();
   }
 
   function add(entry) {
-    remember({ who: entry.who, text: entry.text, name: entry.name });
+    remember(entry.cards ? { cards: entry.cards } : { who: entry.who, text: entry.text, name: entry.name });
     entry.live = true;
     show(entry);
   }
@@ -124,8 +226,36 @@
     if (updates) { updates.close(); updates = null; }
   }
 
-  function send(message, shown) {
-    add({ who: "user", text: shown || message });
+  var CANT_CONNECT = "Sorry, I can't connect right now. If you need help now, ring NHS 111, or 999 in an emergency.";
+  var pending = null; // a message that could not be sent: {message, shown, typed}
+
+  function showRetry(failed) {
+    pending = failed;
+    var wrap = element("div", "choices retry");
+    wrap.setAttribute("role", "group");
+    wrap.setAttribute("aria-label", "Not sent");
+    var btn = element("button", null, "Try sending it again");
+    btn.type = "button";
+    btn.addEventListener("click", function () { retry(); });
+    wrap.appendChild(btn);
+    log.appendChild(wrap);
+    reveal();
+    // The words typed are never lost: they go back in the box unless something new is there.
+    if (failed.typed && !input.value) { input.value = failed.message; }
+  }
+
+  function retry() {
+    var failed = pending;
+    if (!failed) { return; }
+    pending = null;
+    Array.prototype.forEach.call(log.querySelectorAll(".retry"), function (el) { el.remove(); });
+    if (failed.typed && input.value === failed.message) { input.value = ""; }
+    send(failed.message, failed.shown, { again: true, typed: failed.typed });
+  }
+
+  function send(message, shown, how) {
+    how = how || {};
+    if (!how.again) { add({ who: "user", text: shown || message }); }
     listen();
     typing.hidden = false;
     return fetch("/webhooks/rest/webhook", {
@@ -136,24 +266,38 @@
       return res.json().then(function (body) {
         if (!res.ok) {
           add({ who: "error", text: (body && body.detail) || "Sorry, something went wrong. Please try again." });
+          if (res.status >= 500) { showRetry({ message: message, shown: shown, typed: !!how.typed }); }
           return;
         }
+        var firstCards = null;
         body.forEach(function (reply) {
+          var cards = reply.custom && Array.isArray(reply.custom.cards) ? reply.custom.cards : null;
           if (reply.text) { add({ who: "bot", text: reply.text, buttons: reply.buttons }); }
           else if (reply.buttons) { showChoices(reply.buttons); }
+          if (cards && cards.length) { add({ cards: cards }); firstCards = firstCards || log.lastElementChild; }
         });
+        // A listing: its card's name and call link are what the person needs first, so they
+        // are what is in view; the rest of the answer is just below.
+        if (firstCards) { reveal(firstCards, true); }
       });
     }).catch(function () {
-      add({ who: "error", text: "Sorry, I can't connect right now. If you need help now, ring NHS 111, or 999 in an emergency." });
+      add({ who: "error", text: CANT_CONNECT });
+      showRetry({ message: message, shown: shown, typed: !!how.typed });
     }).then(function () { typing.hidden = true; });
   }
+
+  // Back online after a dropped connection: send what could not be sent, and listen again.
+  window.addEventListener("online", function () {
+    if (transcript.length) { listen(); }
+    if (pending) { retry(); }
+  });
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value.trim();
     if (!text) { return; }
     input.value = "";
-    send(text);
+    send(text, null, { typed: true });
   });
 
   document.getElementById("quick-exit").addEventListener("click", function (event) {
@@ -181,6 +325,7 @@
         stopListening();
         forgetLocally();
         sender = newSender();
+        pending = null;
         log.textContent = "";
         add({ who: "bot", text: "Your conversation has been deleted, here and on our server." });
       })
