@@ -35,7 +35,7 @@ DIRECTIONS = "https://www.openstreetmap.org/search?query={}"
 
 
 def dial_link(number: Optional[str], scheme: str = "tel") -> Optional[str]:
-    """"tel:01134960100" from "0113 496 0100" (digits, and a leading + kept); None if no digits."""
+    """A `tel:` link from the number as listed (digits, a leading + kept); None if no digits."""
     if not number:
         return None
     digits = re.sub(r"[^\d]", "", number)
