@@ -72,13 +72,3 @@ def cuckooing_reply(crimestoppers_number: Optional[str]) -> str:
                  if crimestoppers_number else "To report it without giving your name, call Crimestoppers.")
     return (f"{CUCKOOING} {anonymous} The council's housing or antisocial behaviour team can help with "
             "the home too, so ring the council and ask for them.")
-
-
-def first_words(text: Optional[str], crimestoppers_number=None) -> Optional[str]:
-    """What to say before the dialogue's own answer to this message, or None.
-
-    `crimestoppers_number` may be a callable, so the directory is only asked when the topic is ours."""
-    if topics.topic(text) != topics.CUCKOOING:
-        return None
-    number = crimestoppers_number() if callable(crimestoppers_number) else crimestoppers_number
-    return cuckooing_reply(number)

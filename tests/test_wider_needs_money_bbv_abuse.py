@@ -247,17 +247,23 @@ def test_the_abuse_reply_does_not_capture_other_messages():
     "some lads are dealing out of my nans house and she cant get rid of them",
     "is it cuckooing if they just stay at mine",
     "county lines lot are using his flat",
+    "dealers have moved into my flat",
+    "theyre using my flat as a trap house",
+    "i owe them money so they sell from my flat",
+    "some guys from london are staying at my house selling drugs",
 ])
 def test_cuckooing_gets_the_police_crimestoppers_and_the_council(text):
-    reply = words.first_words(text, lambda: "0800 555 111")
+    assert wider_topics.topic(text) == wider_topics.CUCKOOING
+    reply = words.cuckooing_reply("0800 555 111")
     assert "999" in reply and "101" in reply and "Crimestoppers on 0800 555 111" in reply
     assert "without giving your name" in reply and "housing or antisocial behaviour team" in reply
 
 
 def test_cuckooing_still_names_crimestoppers_without_a_number_and_ignores_other_talk_of_homes():
     assert "call Crimestoppers." in words.cuckooing_reply(None)
-    for text in ("im selling my house", "i want to take over my dads flat when he moves", "need help with my drinking"):
-        assert words.first_words(text, lambda: "0800 555 111") is None
+    for text in ("im selling my house", "i want to take over my dads flat when he moves", "need help with my drinking",
+                 "they are staying at my house for christmas", "lads staying at my house"):
+        assert wider_topics.topic(text) is None
 
 
 def _need(value: str, text: str, said: str) -> dict:
