@@ -27,6 +27,8 @@ SEARCH = "I need help with my drinking near LS1 4AP"
     ("where abouts is it", "address"), ("wots the addy", "address"), ("how do i get hold of them", "phone"),
     ("r they open tmrw", "hours"), ("is it nhs", "cost"), ("can i get the bus there", "directions"),
     ("can i go now", "open_now"), ("do i need a referral", "features"), ("is there anyone else i can talk to", None),
+    ("how do i reach them", "phone"), ("email address?", "phone"), ("how can i speak to them", "phone"),
+    ("do they speak polish", "language"),
 ])
 def test_other_ways_people_ask_the_same_follow_ups(text, kind):
     found = follow_ups.follow_up(text)

@@ -45,7 +45,8 @@ _PATTERNS = (
                         r"\bshow me (more|others?|another)\b|\bmore (options?|places?|services?|ones|choices?)\b|"
                         r"\b(find|give|show|try|got|get) (me |us )?(another|a different)\b|\bdifferent (one|place|service|"
                         r"option)s?\b|\btoo far\b|\b(closer|nearer) (one|place|option|service)s?\b|\bsomewhere different\b")),
-    (LANGUAGE, re.compile(r"\b(speak|speaks|speaking|speakers?|interpreters?|translators?|translate|languages?)\b")),
+    (LANGUAGE, re.compile(r"\b(speak|speaks|speaking|speakers?)\b(?! (to|with) (them|someone|somebody|a person|anyone|"
+                          r"a worker|the))|\b(interpreters?|translators?|translate|languages?)\b")),
     (FEATURES, re.compile(r"\b(do|does|can|will|is|are) (they|it|you|that|there|them|the place|i)\b.*\b(naloxone|nyxoid|"
                           r"needles?|syringes?|works|pins|wom[ae]n|female|walk ?in|drop ?in|kids?|child|children|"
                           r"self ?refer|refer my ?self|referral|gp|doctor|letter|appointment)")),
@@ -54,7 +55,7 @@ _PATTERNS = (
     (DIRECTIONS, re.compile(r"\bget there\b|\bdirections?\b|\bwhich bus\b|\bwhat bus\b|\bby bus\b|\bhow (do|can|would) i "
                             r"(get|find)\b(?! hold)|\bhow far\b|\bparking\b|\bnearest (bus|train|station|stop)\b|"
                             r"\b(bus|train|tram) (there|to it)\b|\bget the (bus|train|tram)\b")),
-    (ADDRESS, re.compile(r"\baddress\b|\badd?res+\b|\baddy\b|\bwhere ?abouts\b|\bpost ?code\b|\bwhere (is|are|r) (it|they|that|them|u)\b|\bwheres (it|that)\b|"
+    (ADDRESS, re.compile(r"(?<!email )(?<!e-mail )\baddress\b|(?<!email )(?<!e-mail )\badd?res+\b|\baddy\b|\bwhere ?abouts\b|\bpost ?code\b|\bwhere (is|are|r) (it|they|that|them|u)\b|\bwheres (it|that)\b|"
                          r"\bwhat street\b|\bwhere exactly\b|\blocation\b")),
     (OPEN_NOW, re.compile(r"\b(open|opened) (now|rn|atm|right now|at the moment|yet|today|tonight)\b|\bstill open\b|"
                           r"\bare (they|u|you) open\b|\bis (it|that|the place) open\??$|\bopen (at the (minute|mo|moment))\b|"
@@ -62,7 +63,8 @@ _PATTERNS = (
     (HOURS, re.compile(r"\bhours\b|\bopening\b|\bopen (on|at|this|tomorrow|tmrw|tmoz|tomoz|mon|tue|wed|thu|fri|sat|sun|weekends?|"
                        r"evenings?|late)|\bwhat time\b|\bwhen (is|are|do|does) (it|they|that|the place)\b|\bclos(e|es|ing)\b|"
                        r"\bweekends?\b|\bsaturday|\bsunday|\btimes\b|\bwhen\b.*\bopen\b|\bopen\??$")),
-    (PHONE, re.compile(r"\b(phone|number|numbr|no\.?|tel|ring|call|text|contact|email)\b|\bget hold of\b")),
+    (PHONE, re.compile(r"\b(phone|number|numbr|no\.?|tel|ring|call|text|contact|email|e-mail|digits)\b|\bget hold of\b|"
+                       r"\b(reach|speak to|talk to) (them|someone there|the service)\b|\bhow (do|can) i book\b")),
 )
 _PLACE_WORDS = re.compile(r"\b(near|in|around|nr)\s+[a-z]{2,}\d|\b[a-z]{1,2}\d{1,2}[a-z]?\b", re.IGNORECASE)
 
