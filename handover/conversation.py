@@ -32,13 +32,31 @@ _PAYLOAD = re.compile(r'^/(handover_consent|handover_feedback)(\{.*\})?$', re.DO
 # A typed answer to the consent question: one of these words, or several ("ok share it",
 # "yes thats fine", "no dont", "nah without it").
 _YES_WORDS = (r"(y|ye|yes|yeah|yea|yep|yup|ya|aye|ok|okay|k|sure|fine|alright|go on|go ahead|please|pls|plz|"
-              r"yes please|share it|share|thats fine|that's fine|that is fine|sounds good|do it|you can|connect me)")
+              r"yes please|share it|share|thats fine|that's fine|that is fine|sounds good|do it|you can|connect me|"
+              r"of course|go for it|please do|definitely|absolutely|perfect|great|brilliant|cool|correct|right|"
+              r"thats right|that's right|thats ok|that's ok|that is ok|ok with me|im ok with that|i'm ok with that|"
+              r"that would be great|that would help|share that|put me through|thanks|thank you|ta|cheers|x|mate)")
 _NO_START = (r"(n|no|nah|nope|no thanks?|dont|don't|do not|without it|dont share|don't share|"
              r"connect without it|rather not)")
-_NO_WORDS = r"(no|nah|thanks?|dont|don't|do not|share|share it|it|without it|just connect me|connect me|pls|please)"
+_NO_WORDS = (r"(no|nah|thanks?|dont|don't|do not|share|share it|it|without it|just connect me|connect me|pls|please|"
+             r"i|want|that|shared|to|be|anything|just|me|rather|not)")
+FEEDBACK_WORDS = 8
+# The answer to "did you get the help you needed?" starts with it: "yeah they were great", "not really".
+_HELPED = re.compile(r"^\s*(y|yes|yeah|yea|yep|yup|aye|it did|they did|definitely|absolutely|really helped|it helped|"
+                     r"they helped|very much|loads)\b", re.IGNORECASE)
+_NOT_HELPED = re.compile(r"^\s*(n|no|nah|nope|not really|not at all|it didn'?t|they didn'?t|didn'?t|not much)\b", re.IGNORECASE)
 _YES = re.compile(rf"^\s*{_YES_WORDS}(?:[\s,]+{_YES_WORDS})*[\s.!x]*$", re.IGNORECASE)
 _NO = re.compile(rf"^\s*{_NO_START}(?:[\s,]+{_NO_WORDS})*[\s.!]*$", re.IGNORECASE)
-_EDIT = re.compile(r"^\s*(edit|change|change it|edit it|let me change it|i want to change it)\b[\s.!]*$", re.IGNORECASE)
+_EDIT = re.compile(r"^\s*(edit|change|change it|edit it|let me change it|i want to change it)\b[\s.!]*$"
+                   r"|^\s*(can i |i want to |i'?d like to |let me )?(change|edit|fix|correct|add to|reword) (it|that|the message|"
+                   r"what it says|the summary|what you share|some of it)\b", re.IGNORECASE)
+# Typed asks for a call back, or to keep waiting ("can they ring me instead", "i'll wait").
+_CALLBACK = re.compile(r"\b(ring|call|phone|text|contact) me (back|later|instead|tomorrow|when they open|in the morning)\b"
+                       r"|\bcan (they|someone|somebody|you|a worker) (ring|call|phone|text|contact) me\b|\bcall ?back\b",
+                       re.IGNORECASE)
+_WAIT = re.compile(r"^\s*(i'?ll|ill|i will|i can|happy to|ok i'?ll|yes i'?ll|i'?m happy to) (wait|hang on|hold on)\b"
+                   r"|^\s*(keep waiting|still waiting|ill keep waiting|i'?ll keep waiting|i don'?t mind waiting)\b",
+                   re.IGNORECASE)
 _CANCEL = re.compile(r"\b(cancel|stop waiting|leave the queue|never ?mind|dont want a person|don't want a person|"
                      r"no longer need)\b", re.IGNORECASE)
 
@@ -60,8 +78,16 @@ def read_choice(text: str, payload_intent: str, key: str) -> Optional[str]:
             return str(json.loads(match.group(2) or "{}").get(key) or "") or None
         except ValueError:
             return None
+    if key == "got_help":  # a short answer only: a longer message is a new request for the dialogue
+        if len(text.split()) > FEEDBACK_WORDS:
+            return None
+        return "no" if _NOT_HELPED.match(text) else "yes" if _HELPED.match(text) else None
     if _CANCEL.search(text):
         return "cancel"
+    if _CALLBACK.search(text):
+        return "callback"
+    if _WAIT.match(text):
+        return "wait"
     if _EDIT.match(text):
         return "edit"
     if _YES.match(text):
@@ -202,7 +228,8 @@ class Desk:
         return self._queued_reply(session, handover, sender_id, now)
 
     def _while_waiting(self, session, handover: Handover, sender_id: str, text: str, now: datetime) -> Optional[Routed]:
-        choice = read_choice(text, "handover_consent", "choice") if (text.startswith("/") or _CANCEL.search(text)) else None
+        choice = read_choice(text, "handover_consent", "choice") if (
+            text.startswith("/") or _CANCEL.search(text) or _CALLBACK.search(text) or _WAIT.match(text)) else None
         if choice == "cancel":
             desk.decline(handover, now)
             return Routed([self._reply(sender_id, wording.LEFT_QUEUE)])

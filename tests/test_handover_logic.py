@@ -26,6 +26,23 @@ def test_consent_is_read_from_buttons_and_plain_words(text, expected):
     assert read_choice(text, "handover_consent", "choice") == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("of course", "yes"), ("yeah thats right thanks", "yes"), ("no i dont want that shared", "no"),
+    ("can they ring me instead", "callback"), ("call me back tomorrow", "callback"), ("ill wait", "wait"),
+    ("can i change what it says", "edit"), ("my son is on heroin", None),
+])
+def test_more_of_the_ways_people_answer_the_handover_offer(text, expected):
+    assert read_choice(text, "handover_consent", "choice") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("yeah they were great", "yes"), ("it did thanks", "yes"), ("not really", "no"), ("no they didnt help", "no"),
+    ("yes but i still need help with my drinking near leeds please", None),  # a new request, for the dialogue
+])
+def test_the_feedback_question_is_answered_in_a_few_words(text, expected):
+    assert read_choice(text, "handover_feedback", "got_help") == expected
+
+
 def test_the_summary_says_only_what_is_known_with_the_district_not_the_postcode():
     events = [
         {"event": "user", "text": "need help with drink near LS6 1AB", "parse_data": {"intent": {"name": "find_service"}}},
