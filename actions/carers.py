@@ -14,11 +14,11 @@ from rasa_sdk.types import DomainDict
 import timekeeping
 from actions import journey_words as words
 from actions import replies
-from actions.common import directory_session, latest_intent, latest_text, validated_place
+from actions.common import directory_session, latest_intent, latest_text, resolve_said_place, validated_place
 from actions.context import YOUNG, persona_of
 from actions.find_service import (NOT_A_PLACE_INTENTS, OFFER_PERSON_BUTTON, childline_text, find_matches,
                                   requested_before_latest_message)
-from directory import geo, hours, search
+from directory import hours, search
 from directory.models import Service
 from insights import record_demand
 from waymark.settings import get_settings
@@ -94,7 +94,7 @@ class ActionFindCarersAssessment(Action):
         place_text = tracker.get_slot("cared_for_place") or ""
         now = timekeeping.now()
         with directory_session() as session:
-            place = geo.resolve_place(session, place_text)
+            place = resolve_said_place(session, place_text)
             if place is None:
                 dispatcher.utter_message(text=replies.unknown_place_reply(place_text))
                 return [SlotSet("cared_for_place", None)]

@@ -46,6 +46,21 @@ def helpline_for(session: Session, substance: Optional[str]) -> Optional[Service
     return None
 
 
+def resolve_said_place(session: Session, text: str):
+    """Where a place the person typed is: the postcode table's answer (a postcode, a district, a
+    town), else a neighbourhood the places gazetteer knows the district of ("Headingley" is
+    searched from LS6's centre, under its own name); None when neither knows it."""
+    from directory import geo
+    from understanding.spacy_pipeline import district_of
+
+    place = geo.resolve_place(session, text)
+    if place is not None:
+        return place
+    known = district_of(text)
+    found = geo.resolve_place(session, known[1]) if known else None
+    return geo.Place(known[0], found.latitude, found.longitude, "town") if found is not None else None
+
+
 def validated_place(slot: str, slot_value, dispatcher, substance: Optional[str] = None) -> dict:
     """Form validation for any place slot: keep the place's label if the directory knows
     where it is. Otherwise say so politely and ask again (slot cleared): a real place the
@@ -57,7 +72,7 @@ def validated_place(slot: str, slot_value, dispatcher, substance: Optional[str] 
 
     text = slot_value[0] if isinstance(slot_value, list) else str(slot_value or "")
     with directory_session() as session:
-        place = geo.resolve_place(session, text)
+        place = resolve_said_place(session, text)
         outside = None if place is not None else (geo.real_district(text) or known_town(text))
         line = helpline_for(session, substance) if outside else None
         number = line.phones[0].number if line is not None and line.phones else None

@@ -20,7 +20,8 @@ import timekeeping
 from actions import journey_words as words
 from actions import cards, languages, listing_words, replies
 from actions import wider_needs_words as wider_words
-from actions.common import directory_session, helpline_for, latest_intent, latest_text, validated_place
+from actions.common import (directory_session, helpline_for, latest_intent, latest_text, resolve_said_place,
+                            validated_place)
 from actions.context import (PERSONA_BUTTONS, PRO, UNSAID, YOUNG, about_young_person, clean_persona, detect_persona,
                              persona_of)
 from directory import geo, hours, search
@@ -264,7 +265,7 @@ class ActionFindService(Action):
         if persona and persona != clean_persona(tracker.get_slot("persona")):
             events.append(SlotSet("persona", persona))
         with directory_session() as session:
-            place = geo.resolve_place(session, place_text)
+            place = resolve_said_place(session, place_text)
             if place is None:
                 dispatcher.utter_message(text=replies.unknown_place_reply(place_text))
                 return events + [SlotSet("place", None)]
@@ -441,7 +442,7 @@ class ValidateFindServiceForm(FormValidationAction):
             return {}
         text = latest_text(tracker)
         with directory_session() as session:
-            place = geo.resolve_place(session, text)
+            place = resolve_said_place(session, text)
         if place is not None:
             return {"place": place.label}
         if (requested_before_latest_message(tracker) == "place" and text and not text.startswith("/")

@@ -113,3 +113,13 @@ def test_a_detox_with_no_unit_near_is_reached_through_the_local_service(client):
 def test_a_worker_asking_about_a_young_person_gets_the_young_peoples_service(client):
     (answer,) = chat(client, "whats the referral route for a 15 year old using cannabis in manchester")
     assert "Young People" in answer.split("\n")[0] or "young people" in answer.split("\n")[0].lower()
+
+
+def test_a_neighbourhood_the_postcode_table_has_no_row_for_is_searched_from_its_district(client):
+    (answer,) = chat(client, "i need help with heroin, im in headingley")
+    assert "Nearest to Headingley" in answer and "don't have any services" not in answer
+
+
+def test_a_service_named_with_a_place_in_its_name_is_described_not_searched_for(client):
+    (answer,) = chat(client, "what does harehills peer support do")
+    assert "Harehills Peer Support" in answer and "don't have any services" not in answer

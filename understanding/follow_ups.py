@@ -121,7 +121,8 @@ def follow_up(text: str) -> Optional[FollowUp]:
 def about_words(text: str) -> bool:
     """"tell me about X", "what is X", "info on X": asking about a service by its name."""
     return bool(re.search(r"\b(tell me (about|more)|what is|whats|what's|info|information|details|more about|who (is|are)|"
-                          r"heard of|know about|about)\b", _normal(text)))
+                          r"heard of|know about|about)\b|\bwhat (does|do) .{1,40} do\b|\bwhat (do|can) (they|you) "
+                          r"(do|offer)\b|\bwhat (is|are) .{1,30} (like|for)\b", _normal(text)))
 
 
 # Intents the model is sure of that a follow-up's words must not override.
@@ -150,10 +151,13 @@ def act_on(parse: dict, has_listing: bool, named_service_id: Optional[str] = Non
     if intent.get("name") in NOT_A_FOLLOW_UP and (intent.get("confidence") or 0) >= 0.6:
         return None
     found = follow_up(text)
+    if named_service_id and found is None and feature_in(text):  # "is headingley pharmacy still doing needles"
+        found = FollowUp(FEATURES, feature=feature_in(text))
     if any(e.get("entity") == "place" for e in parse.get("entities") or []):
         # A new place is a new search; only a real question about a named service whose name
-        # holds the place ("when is kirkgate chemist open") is not.
-        if not (named_service_id and found is not None):
+        # holds the place ("when is kirkgate chemist open", "what does harehills peer support do")
+        # is not.
+        if not (named_service_id and (found is not None or about_words(text))):
             return None
     if named_service_id:
         if found is not None:

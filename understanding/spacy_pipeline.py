@@ -122,6 +122,20 @@ def _known_places() -> tuple[dict, dict]:
     return load_places()
 
 
+@lru_cache(maxsize=1)
+def _districts() -> dict[str, str]:
+    data = _read(PLACES_FILE) or {}
+    return {str(name): str(code).upper() for name, code in (data.get("districts") or {}).items()}
+
+
+def district_of(text: str) -> Optional[tuple[str, str]]:
+    """(place name, postcode district) for a neighbourhood of the gazetteer named in `text`
+    ("we're in headingley" gives ("Headingley", "LS6")), or None."""
+    name = known_town(text)
+    district = _districts().get(name or "")
+    return (name, district) if name and district else None
+
+
 def _tokens(nlp: Any, phrase: str) -> list[dict]:
     return [{"LOWER": token.lower_} for token in nlp.make_doc(phrase)]
 
