@@ -141,6 +141,11 @@ def entities_for(kind: str, found: Optional[FollowUp], service_id: Optional[str]
     return entities
 
 
+# Words of a search, not of a question about one service: "is there a women only service near LS7"
+# names no service, though "women" is a word of one's name.
+_SEARCHING = re.compile(r"\b(is there|are there|any|anywhere|somewhere|looking for|find|need|want|where can)\b")
+
+
 def act_on(parse: dict, has_listing: bool, named_service_id: Optional[str] = None) -> Optional[tuple[str, list]]:
     """(intent, entities) when the message is a follow-up on the listing just given, or asks
     about a service by name; else None. A message that names a place is a new search."""
@@ -151,8 +156,8 @@ def act_on(parse: dict, has_listing: bool, named_service_id: Optional[str] = Non
     if intent.get("name") in NOT_A_FOLLOW_UP and (intent.get("confidence") or 0) >= 0.6:
         return None
     found = follow_up(text)
-    if named_service_id and found is None and feature_in(text):  # "is headingley pharmacy still doing needles"
-        found = FollowUp(FEATURES, feature=feature_in(text))
+    if named_service_id and found is None and feature_in(text) and not _SEARCHING.search(_normal(text)):
+        found = FollowUp(FEATURES, feature=feature_in(text))  # "is headingley pharmacy still doing needles"
     if any(e.get("entity") == "place" for e in parse.get("entities") or []):
         # A new place is a new search; only a real question about a named service whose name
         # holds the place ("when is kirkgate chemist open", "what does harehills peer support do")

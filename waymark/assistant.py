@@ -36,10 +36,8 @@ from handover.wording import FAILED_QUEUED
 from safety import classifier as crisis_classifier
 from safety.replies import crisis_reply
 from safety.triage import CrisisMatch, CrisisType
-from understanding import follow_ups, risky_moments, who_what_where
-from actions import risk_words
-from actions import wider_needs_words
-from understanding import wider_topics
+from understanding import follow_ups, risky_moments, who_what_where, wider_topics
+from actions import risk_words, wider_needs_words
 from understanding.repeats import RepeatedMessages
 from waymark.conversation_store import ConversationStore
 from waymark.dialogue_states import remember_dialogue_states
@@ -596,7 +594,6 @@ class Assistant:
                 log.info("A follow-up on the listing (%s) instead of %s", followed[1][0]["value"],
                          (parse.get("intent") or {}).get("name"))
                 return who_what_where.reroute(parse, *followed)
-        bot = tracker.latest_bot_utterance
         answer = who_what_where.answer_to_offer(parse, (bot.data or {}).get("buttons") if bot else None)
         intent = answer[0] if answer else who_what_where.act_on(parse, slots)
         if answer is not None:
