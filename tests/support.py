@@ -60,6 +60,11 @@ def from_address(client, address: str = ""):
 def texts(replies: list[dict]) -> str:
     return " ".join(r.get("text", "") for r in replies)
 
+def chat(client, *messages: str) -> list[str]:
+    """A new conversation through the web chat: what the person sees after each message."""
+    sender = uuid.uuid4().hex
+    return [texts(say(client, m, sender)) for m in messages]
+
 
 def run_async(coroutine):
     """Run a coroutine to completion from synchronous test code, even when the calling

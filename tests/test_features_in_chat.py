@@ -3,7 +3,6 @@ welcome, walk in, self-referral, open now, in the evening or at the weekend. The
 places that list it first, says which it has, and is honest when none near there lists it."""
 from __future__ import annotations
 
-import uuid
 from datetime import date, time
 from types import SimpleNamespace
 
@@ -11,7 +10,7 @@ import pytest
 
 from actions import listing_words
 from directory import hours
-from support import say, texts
+from support import chat
 from understanding.follow_ups import wanted_in
 
 
@@ -47,11 +46,6 @@ def test_evening_and_weekend_opening_come_from_the_hours():
     monday = date(2026, 11, 30)
     assert not hours.opens_evenings(weekdays) and hours.opens_evenings(late_thursday)
     assert not hours.opens_weekends(weekdays, monday) and hours.opens_weekends(saturday, monday)
-
-
-def chat(client, *messages: str) -> list[str]:
-    sender = uuid.uuid4().hex
-    return [texts(say(client, m, sender)) for m in messages]
 
 
 def test_a_women_only_place_is_offered_first_when_asked_for(client):

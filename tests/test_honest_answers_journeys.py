@@ -3,14 +3,8 @@ model, actions and seeded directory. These need the model retrained with
 nlu_data/honest_answers_as_texted.yml (the words are new to it)."""
 from __future__ import annotations
 
-import uuid
 
-from support import say, texts
-
-
-def chat(client, *messages: str) -> list[str]:
-    sender = uuid.uuid4().hex
-    return [texts(say(client, m, sender)) for m in messages]
+from support import chat
 
 
 def test_a_mother_afraid_of_losing_her_children_gets_the_honest_answer(client):

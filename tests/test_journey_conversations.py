@@ -2,14 +2,8 @@
 seeded directory. Context is remembered: nobody is asked twice for what they said."""
 from __future__ import annotations
 
-import uuid
 
-from support import say, texts
-
-
-def chat(client, *messages: str) -> list[str]:
-    sender = uuid.uuid4().hex
-    return [texts(say(client, m, sender)) for m in messages]
+from support import chat
 
 
 def test_naloxone_asks_once_who_it_is_for_then_answers_for_a_parent(client):

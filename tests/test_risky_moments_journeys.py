@@ -2,14 +2,8 @@
 and seeded directory. The safety facts come first; the dialogue's own answer still follows."""
 from __future__ import annotations
 
-import uuid
 
-from support import say, texts
-
-
-def chat(client, *messages: str) -> list[str]:
-    sender = uuid.uuid4().hex
-    return [texts(say(client, m, sender)) for m in messages]
+from support import chat
 
 
 def test_getting_out_of_prison_hears_about_tolerance_and_naloxone(client):

@@ -9,14 +9,9 @@ from __future__ import annotations
 
 import uuid
 
-from support import say, texts
+from support import chat, say, texts
 from test_twilio_sms import number, settle, sms, text  # noqa: F401 - fixtures and helpers shared with the SMS tests
 from test_twilio_voice import Call, phone, spoken  # noqa: F401 - fixtures and helpers shared with the voice tests
-
-
-def chat(client, *messages: str) -> list[str]:
-    sender = uuid.uuid4().hex
-    return [texts(say(client, m, sender)) for m in messages]
 
 
 def test_the_domestic_abuse_reply_keeps_its_offer_of_support_near_them(client):
@@ -72,8 +67,6 @@ def test_cuckooing_advice_is_spoken_on_a_call(phone):  # noqa: F811
 def test_a_home_taken_over_that_reads_as_a_crisis_still_hears_police_and_crimestoppers_after_it(client):
     """Triage treats some cuckooing messages as domestic abuse (safety first: the crisis reply is
     sent); the police, Crimestoppers and council facts follow it instead of being lost."""
-    from support import say, texts
-
     replies = say(client, "i think my brother is being cuckooed", uuid.uuid4().hex)
     answer = texts(replies)
     assert "999" in answer and "Crimestoppers" in answer and "0800 555 111" in answer
