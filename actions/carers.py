@@ -14,7 +14,8 @@ from rasa_sdk.types import DomainDict
 import timekeeping
 from actions import journey_words as words
 from actions import replies
-from actions.common import directory_session, latest_intent, latest_text, resolve_said_place, validated_place
+from actions.common import (directory_session, latest_entity, latest_intent, latest_text, resolve_said_place,
+                            validated_place)
 from actions.context import YOUNG, persona_of
 from actions.find_service import (NOT_A_PLACE_INTENTS, OFFER_PERSON_BUTTON, childline_text, find_matches,
                                   requested_before_latest_message)
@@ -73,9 +74,12 @@ class ValidateCarersAssessmentForm(FormValidationAction):
 
     async def extract_cared_for_place(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                       domain: DomainDict) -> Dict[Text, Any]:
-        if requested_before_latest_message(tracker) != "cared_for_place":
-            return {}
         text = latest_text(tracker)
+        if requested_before_latest_message(tracker) != "cared_for_place":
+            # A kinship carer brings the child up at home: the place they give is where the
+            # child lives, so it is not asked again ("raising my grandkids ... LS9").
+            place = latest_entity(tracker, "place")
+            return {"cared_for_place": place} if place and is_kinship_carer(text) else {}
         if not text or text.startswith("/") or latest_intent(tracker) in NOT_A_PLACE_INTENTS:
             return {}
         return {"cared_for_place": text}

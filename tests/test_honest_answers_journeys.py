@@ -28,3 +28,9 @@ def test_a_complaint_the_service_did_not_sort_gets_the_route_beyond_it(client):
 def test_grandparents_bringing_up_a_grandson_are_told_they_are_carers(client):
     (answer,) = chat(client, "me and my husband are bringing up our grandson because his mum is on drugs, are we carers")
     assert "you're a carer too" in answer and "carer's assessment" in answer
+
+
+def test_a_kinship_carer_who_says_where_is_not_asked_where_the_child_lives(client):
+    (answer,) = chat(client, "im raising my grandkids because my daughter is on heroin, is there any help for me? LS9")
+    assert "kinship care" in answer and "Where does the person you care for live?" not in answer
+    assert "Leeds Carers' Assessments" in answer
