@@ -1,6 +1,7 @@
 """Web chat: the same contract as Rasa 3.6's REST channel, so any Rasa client works with it.
 
 GET  /webhooks/rest/                -> {"status": "ok"}
+POST /webhooks/rest/conversations   -> {"sender": "<a new signed conversation id>", "required": false}
 POST /webhooks/rest/webhook {"sender": "...", "message": "...", "metadata": {...}}
   -> [{"recipient_id": "...", "text": "...", "buttons": [...]}, ...]
 POST /webhooks/rest/webhook?stream=true
@@ -13,6 +14,9 @@ Two choices differ from stock Rasa, on purpose:
   their families, into one shared history that each of them could read back or delete.
 - When processing fails, stock Rasa answers 200 with `[]`: silence. Here the person still
   gets a reply they can act on (FRANK and 999: `Assistant.handle` fails open), also with 200.
+
+The server also issues conversation ids it can recognise (`channels.conversation_ids`); the
+web chat page uses one. Any id is accepted unless `WAYMARK_REST_REQUIRE_SIGNED_IDS` is on.
 """
 from __future__ import annotations
 
@@ -24,6 +28,8 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from channels.addresses import address_hash
+from channels.conversation_ids import (REFUSAL_HEADERS, UNSIGNED, conversation_ids, is_accepted, refuse_unless_accepted,
+                                      signing_required)
 from channels.dependencies import get_assistant
 from waymark.assistant import Assistant
 from waymark.inbound import UNREADABLE, is_readable, read_message
@@ -68,6 +74,22 @@ async def conversation_limiter(request: Request) -> RateLimiter:
     return per_conversation(request.app, "conversation", get_settings().messages_per_minute_per_conversation)
 
 
+class NewConversation(BaseModel):
+    sender: str = Field(..., description="A new conversation id, signed by this server: send it as \"sender\"")
+    required: bool = Field(..., description="Whether this server accepts only ids it issued")
+
+
+@router.post("/webhooks/rest/conversations", response_model=NewConversation)
+async def new_conversation(request: Request, response: Response) -> NewConversation:
+    """A new conversation id for a web chat: 128 random bits and the server's signature.
+
+    Nothing is stored: the id is recognised later by its signature alone. `required` tells
+    the page whether an id of its own would be accepted (so it knows to keep asking).
+    """
+    response.headers["Cache-Control"] = "no-store"
+    return NewConversation(sender=conversation_ids(request).issue(), required=signing_required(request))
+
+
 @router.post("/webhooks/rest/webhook", response_model=List[dict])
 async def receive(body: ChatMessage, request: Request, response: Response,
                   stream: bool = Query(False, description="one reply per line (newline-delimited JSON)"),
@@ -75,8 +97,13 @@ async def receive(body: ChatMessage, request: Request, response: Response,
                   limiter: RateLimiter = Depends(conversation_limiter)) -> Any:
     """One message, in this order: its length (413); read and triage it (`waymark.inbound`);
     refuse characters that are not text (422) and a texter's or caller's id (422: their history
-    is not reachable from here); then, unless it is a crisis, the rate limits (429, per address
-    and per conversation) and emptiness (422); then the assistant.
+    is not reachable from here); then, unless it is a crisis, an id the server did not issue
+    when signed ids are required (422), the rate limits (429, per address and per
+    conversation) and emptiness (422); then the assistant.
+
+    A crisis under an id the server did not issue, when signed ids are required, still gets
+    the crisis reply, but from the templates alone: nothing is recorded under that id (it is
+    not a conversation this server keeps).
 
     A crisis is never refused for rate: it goes straight to the assistant, which answers it
     first. The length comes before triage because it bounds what triage costs (it runs on
@@ -98,6 +125,11 @@ async def receive(body: ChatMessage, request: Request, response: Response,
     inbound = read_message(body.message)
     if inbound.refused:
         raise HTTPException(status_code=422, detail=UNREADABLE)
+    if not is_accepted(request, body.sender):
+        if not inbound.is_crisis:
+            raise HTTPException(status_code=422, detail=UNSIGNED, headers=REFUSAL_HEADERS)
+        replies = await assistant.answer_crisis_unrecorded(body.sender, inbound.match)
+        return StreamingResponse(as_lines(replies), media_type=NDJSON) if stream else replies
     if not inbound.is_crisis:
         if not address_allows(request) or not limiter.allow(body.sender):
             raise HTTPException(status_code=429, detail=TOO_FAST, headers={"Retry-After": "5"})
@@ -117,7 +149,8 @@ async def receive(body: ChatMessage, request: Request, response: Response,
 
 
 @router.delete("/webhooks/rest/conversations/{sender}", status_code=204, response_class=Response)
-async def delete_conversation(sender: str, assistant: Assistant = Depends(get_assistant)) -> Response:
+async def delete_conversation(sender: str, request: Request,
+                              assistant: Assistant = Depends(get_assistant)) -> Response:
     """The person's "delete my conversation": erases the history the assistant holds.
 
     The sender id is a random value known only to the person's browser, so holding it is
@@ -127,6 +160,7 @@ async def delete_conversation(sender: str, assistant: Assistant = Depends(get_as
         raise HTTPException(status_code=422, detail=NOT_A_CONVERSATION)
     if is_phone_conversation(sender):  # a texter deletes by texting DELETE
         raise HTTPException(status_code=422, detail=NOT_A_WEB_CHAT)
+    refuse_unless_accepted(request, sender)
     try:
         await assistant.forget(sender)
     except PrivacyIncomplete:

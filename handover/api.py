@@ -35,6 +35,7 @@ from pydantic import BaseModel, constr
 from sqlalchemy.orm import Session, object_session
 
 import timekeeping
+from channels.conversation_ids import refuse_unless_accepted
 from directory import geo, search
 from directory.api_deps import database_session
 from directory.db import session_scope
@@ -400,6 +401,7 @@ async def person_updates(sender: str, request: Request, after: Optional[int] = Q
         raise HTTPException(422, "That is not a conversation id.")
     if is_phone_conversation(sender):  # a texter's lines go by text, never to a web page
         raise HTTPException(422, "That is not a web chat conversation id.")
+    refuse_unless_accepted(request, sender)  # when signed ids are required
     database_url = request.app.state.settings.database_url
 
     def produce(since: int) -> tuple[list[str], int]:

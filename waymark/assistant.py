@@ -477,6 +477,17 @@ class Assistant:
             replies = [{"recipient_id": sender_id, "text": text}]
         return replies
 
+    async def answer_crisis_unrecorded(self, sender_id: str, match: CrisisMatch) -> list[dict]:
+        """The crisis reply from the reviewed templates, and nothing else: no dialogue, no
+        tracker, no flag for a helpline worker, nothing recorded under `sender_id`. For a crisis
+        under an id the web chat does not keep a conversation for (an unsigned id where signed
+        ones are required): crisis replies come first, whoever asks. No "talk to a person"
+        button either, as its answer would come back under the same id and be refused."""
+        log.warning("Crisis reply sent, not recorded: the id is not one this server keeps (type=%s, rule=%s)",
+                    match.type.value, match.rule)
+        numbers = await asyncio.to_thread(crisis_lines, self.database_url)
+        return [{"recipient_id": sender_id, "text": line} for line in crisis_reply(match.type, numbers)]
+
     def _answer_without_lock(self, message: UserMessage, match: Optional[CrisisMatch]) -> list[dict]:
         """No lock, so no dialogue and nothing recorded: a crisis still gets its reply first;
         anyone else is asked to try again, with a person to ring now."""

@@ -106,6 +106,13 @@ class Settings:
     # Keys the hash of phone numbers and encrypts a number while a reply waits to be sent.
     # Empty: a development key is generated once and kept in var/secret_key.
     secret_key: str = field(default_factory=lambda: os.environ.get("WAYMARK_SECRET_KEY", ""))
+    # Only web chat ids the server issued (POST /webhooks/rest/conversations, signed with a key
+    # from the secret) are accepted by the web chat channel. Off by default: stock Rasa clients
+    # choose their own sender ids (channels/conversation_ids.py, docs/deployment.md).
+    rest_require_signed_ids: bool = field(
+        default_factory=lambda: os.environ.get("WAYMARK_REST_REQUIRE_SIGNED_IDS", "false").strip().lower()
+        in ("1", "true", "yes", "on")
+    )
     # The reverse proxies whose X-Forwarded-For is believed (addresses or networks, commas
     # between). Empty (the default): nobody's, so a client can't pick its own address to get
     # round the per-address limits (docs/deployment.md).

@@ -4,9 +4,13 @@
 // Once the conversation has started, a helpline worker's lines (during a handover) arrive
 // live from the updates stream; the last line's id is remembered so a reload neither loses
 // nor repeats them.
+// The id comes from the server (POST /webhooks/rest/conversations: random and signed), asked
+// for once and then kept. If the server can't give one, the page makes its own random id, which
+// the server takes unless it requires signed ids; then the page asks again when it sends.
 (function () {
   "use strict";
-  var KEYS = { sender: "waymark.sender", transcript: "waymark.transcript", lastLine: "waymark.lastLine" };
+  var KEYS = { sender: "waymark.sender", signed: "waymark.signed", transcript: "waymark.transcript",
+               lastLine: "waymark.lastLine" };
   var RECONNECT_MS = 1000;
   var MAX_RECONNECT_MS = 30000;
   var log = document.getElementById("log");
@@ -15,9 +19,40 @@
   var typing = document.getElementById("typing");
   var transcript = load();
   var sender = localStorage.getItem(KEYS.sender) || newSender();
+  var asking = null; // the request for a server-issued id, while it is under way
   var updates = null; // the EventSource for worker lines
   var reconnectTimer = null;
   var failures = 0; // stream openings that failed in a row
+
+  function keepSender(id, signed) {
+    sender = id;
+    localStorage.setItem(KEYS.sender, id);
+    if (signed) { localStorage.setItem(KEYS.signed, "1"); } else { localStorage.removeItem(KEYS.signed); }
+  }
+
+  // Resolves once the page has the id it will use: the server's, or (the server can't be
+  // reached, or gave none) its own. A conversation already under way keeps its own id unless
+  // the server says it only takes ids it issued: changing it would lose the conversation.
+  // `again`: a message was refused for its id (the page's own, or one signed with a key the
+  // server no longer has): ask even if this page has asked before.
+  function ready(again) {
+    if (again) { localStorage.removeItem(KEYS.signed); }
+    if (localStorage.getItem(KEYS.signed) === "1") { return Promise.resolve(true); }
+    if (asking) { return asking; }
+    if (ready.asked && !again) { return Promise.resolve(false); }
+    ready.asked = true;
+    var started = !!transcript.length;
+    asking = fetch("/webhooks/rest/conversations", { method: "POST" }).then(function (res) {
+      if (!res.ok) { throw new Error("no id"); }
+      return res.json();
+    }).then(function (body) {
+      if (!body || typeof body.sender !== "string" || !/^[A-Za-z0-9_-]{1,128}$/.test(body.sender)) { return false; }
+      if (started && !body.required) { return false; }
+      keepSender(body.sender, true);
+      return true;
+    }).catch(function () { return false; }).then(function (signed) { asking = null; return signed; });
+    return asking;
+  }
 
   function newSender() {
     // 128 random bits from the browser's secure generator. (crypto.randomUUID exists only on
@@ -27,6 +62,7 @@
     crypto.getRandomValues(bytes);
     var id = Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
     localStorage.setItem(KEYS.sender, id);
+    localStorage.removeItem(KEYS.signed);
     return id;
   }
 
@@ -43,6 +79,7 @@
 
   function forgetLocally() {
     localStorage.removeItem(KEYS.sender);
+    localStorage.removeItem(KEYS.signed);
     localStorage.removeItem(KEYS.transcript);
     localStorage.removeItem(KEYS.lastLine);
     transcript = [];
@@ -196,6 +233,7 @@
   }
 
   function listen() {
+    if (asking) { asking.then(listen); return; } // listen under the id the page is getting
     if (updates || !window.EventSource) { return; }
     var url = "/webhooks/rest/conversations/" + encodeURIComponent(sender) + "/updates?after=" + lastLine();
     var source = new EventSource(url);
@@ -227,6 +265,8 @@
   }
 
   var CANT_CONNECT = "Sorry, I can't connect right now. If you need help now, ring NHS 111, or 999 in an emergency.";
+  var NO_PRIVATE_ID = "Sorry, I can't start a private conversation with the server right now. Please try again " +
+    "in a minute. If you need help now, ring NHS 111, or 999 in an emergency.";
   var pending = null; // a message that could not be sent: {message, shown, typed}
 
   function showRetry(failed) {
@@ -253,16 +293,43 @@
     send(failed.message, failed.shown, { again: true, typed: failed.typed });
   }
 
-  function send(message, shown, how) {
-    how = how || {};
-    if (!how.again) { add({ who: "user", text: shown || message }); }
-    listen();
-    typing.hidden = false;
+  function post(message) {
     return fetch("/webhooks/rest/webhook", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ sender: sender, message: message })
+    });
+  }
+
+  // The server's 422 for an id it did not issue, when it takes only ids it issued.
+  function refusedForId(res) {
+    return res.status === 422 && res.headers.get("Waymark-Refusal") === "conversation-id";
+  }
+
+  function send(message, shown, how) {
+    how = how || {};
+    if (!how.again) { add({ who: "user", text: shown || message }); }
+    typing.hidden = false;
+    return ready().then(function () {
+      listen();
+      return post(message);
     }).then(function (res) {
+      if (!refusedForId(res)) { return res; }
+      // This server takes only ids it issued, and this one is not (the page made it when the
+      // server could not give one, or the server's key has changed). Ask again and send under
+      // the new id: the refused message was not taken, so it is not sent twice.
+      return ready(true).then(function (signed) {
+        if (!signed) { return null; }
+        stopListening();
+        listen();
+        return post(message);
+      });
+    }).then(function (res) {
+      if (!res || refusedForId(res)) {
+        add({ who: "error", text: NO_PRIVATE_ID });
+        showRetry({ message: message, shown: shown, typed: !!how.typed });
+        return;
+      }
       return res.json().then(function (body) {
         if (!res.ok) {
           add({ who: "error", text: (body && body.detail) || "Sorry, something went wrong. Please try again." });
@@ -325,6 +392,8 @@
         stopListening();
         forgetLocally();
         sender = newSender();
+        ready.asked = false;
+        ready(); // a new conversation: the server's id for it, if it gives one
         pending = null;
         log.textContent = "";
         add({ who: "bot", text: "Your conversation has been deleted, here and on our server." });
@@ -335,6 +404,7 @@
   });
 
   transcript.forEach(show);
+  ready();
   if (transcript.length) { listen(); }
   input.focus();
 })();

@@ -1,11 +1,17 @@
 """The web chat page as a person uses it, in a real browser."""
 from __future__ import annotations
 
+import dataclasses
 import json
-import re
 
+import pytest
 from playwright.sync_api import expect
-from support import run_async
+from support import run_async, serving_in_a_thread
+
+from channels.conversation_ids import ConversationIds
+from channels.identity import load_secret
+
+ISSUE = "**/webhooks/rest/conversations"  # where the page asks for its id (not ".../{id}")
 
 
 def ask(page, text: str) -> None:
@@ -47,7 +53,7 @@ def test_quick_exit_leaves_and_clears_the_chat(page, live_server):
     ask(page, "hello")
     expect(page.locator(".msg.bot")).to_have_count(1)
     before = page.evaluate("localStorage.getItem('waymark.sender')")
-    assert re.fullmatch(r"[0-9a-f]{32}", before)  # 128 random bits, never a clock reading
+    assert len(before) == 64  # issued by the server: 128 random bits and its signature
     page.get_by_role("button", name="Quick exit").click()
     page.wait_for_url("https://www.bbc.co.uk/weather")
     page.go_back()
@@ -102,3 +108,74 @@ def test_no_cookies_and_nothing_loaded_from_elsewhere(page, live_server):
     expect(page.locator(".msg.bot")).to_have_count(1)
     assert page.context.cookies() == []
     assert all(url.startswith(live_server) for url in requests), requests
+
+
+# --- the conversation id: the server's, or the page's own when it can't get one (issue 22, item 5)
+
+def signed_by(settings, conversation_id: str) -> bool:
+    return ConversationIds(load_secret(settings.secret_key)).is_signed(conversation_id)
+
+
+def test_the_page_uses_the_id_the_server_issues(page, settings, assistant):
+    ask(page, "hello")
+    expect(page.locator(".msg.bot")).to_have_count(1)
+    sender = page.evaluate("localStorage.getItem('waymark.sender')")
+    assert signed_by(settings, sender)
+    assert run_async(assistant.has_conversation(sender))
+    page.reload()  # asked for once, then kept
+    assert page.evaluate("localStorage.getItem('waymark.sender')") == sender
+
+
+def test_without_an_issued_id_the_page_still_chats_under_its_own(browser, live_server, settings):
+    context = browser.new_context()
+    context.route(ISSUE, lambda route: route.abort())
+    page = context.new_page()
+    page.goto(live_server + "/")
+    ask(page, "I need help with my drinking near LS1 4AP")
+    expect(page.get_by_role("log")).to_contain_text("Kirkgate Recovery Hub")
+    sender = page.evaluate("localStorage.getItem('waymark.sender')")
+    assert len(sender) == 32 and not signed_by(settings, sender)  # its own 128 random bits
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def strict_server(settings, assistant):
+    """A server that takes only the conversation ids it issued."""
+    from waymark.app import create_app
+
+    app = create_app(dataclasses.replace(settings, rest_require_signed_ids=True), assistant)
+    with serving_in_a_thread(app, "signed-ids test server") as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+def test_where_signed_ids_are_required_the_page_says_so_until_it_can_get_one(browser, strict_server, settings):
+    context = browser.new_context()
+    blocked = {"on": True}
+    context.route(ISSUE, lambda route: route.abort() if blocked["on"] else route.continue_())
+    page = context.new_page()
+    page.goto(strict_server + "/")
+    ask(page, "I need help with my drinking near LS1 4AP")
+    expect(page.get_by_role("log")).to_contain_text("can't start a private conversation")
+    expect(page.get_by_role("log")).to_contain_text("999")
+    blocked["on"] = False
+    page.get_by_role("button", name="Try sending it again").click()
+    expect(page.get_by_role("log")).to_contain_text("Kirkgate Recovery Hub")
+    assert signed_by(settings, page.evaluate("localStorage.getItem('waymark.sender')"))
+    context.close()
+
+
+def test_an_old_conversation_under_the_pages_own_id_moves_to_a_signed_one_where_required(
+        browser, strict_server, settings):
+    context = browser.new_context()
+    context.add_init_script("""if (!sessionStorage.getItem("seeded")) {
+        sessionStorage.setItem("seeded", "1");
+        localStorage.setItem("waymark.sender", "0123456789abcdef0123456789abcdef");
+        localStorage.setItem("waymark.transcript", JSON.stringify([{who: "user", text: "hello"}]));
+    }""")
+    page = context.new_page()
+    page.goto(strict_server + "/")
+    expect(page.locator(".msg.user")).to_have_count(1)
+    ask(page, "I need help with my drinking near LS1 4AP")
+    expect(page.get_by_role("log")).to_contain_text("Kirkgate Recovery Hub")
+    assert signed_by(settings, page.evaluate("localStorage.getItem('waymark.sender')"))
+    context.close()
