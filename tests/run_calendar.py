@@ -15,6 +15,13 @@ Two ways to move it:
                      test worker's load hung inside Keras's fit. The model load now calls the
                      one training step directly, without fit's tf.data threads: six loads in
                      six under the wrapper, 13-20 s each, on 2 December.)
+                     Only the calendar clock moves: the monotonic clock (time since boot, which
+                     no date setting changes) is left alone (FAKETIME_DONT_FAKE_MONOTONIC). Moved
+                     too, it made every timed wait hang: a wait's deadline is worked out on the
+                     moved clock and the kernel keeps it on the real one, so
+                     `threading.Event().wait(0.2)` under `faketime -f "@<a year ahead>"` never
+                     returned (3 December 2026). Test workers sat idle in a feed sync's retry wait
+                     for that reason, and most likely in Keras's fit before too.
   --product-clock    WAYMARK_CLOCK_OFFSET_SECONDS moves only the product's one clock
                      (`timekeeping`), where libfaketime is not installed. Rasa's own event
                      timestamps stay on the wall clock, so a server's retention sweep sees every
@@ -70,14 +77,18 @@ def wrapper() -> str:
              "`make test-calendar` installs it when run as root.")
 
 
+def moved(command: list[str], moment: datetime, faketime: bool = True) -> tuple[list[str], dict[str, str]]:
+    """`command` and its environment, run with the clock starting at `moment`."""
+    if faketime:  # the system clock starts at the moment and runs on from it
+        env = dict(os.environ, TZ="UTC", FAKETIME_DONT_FAKE_MONOTONIC="1")
+        return [wrapper(), "-f", f"@{moment:%Y-%m-%d %H:%M:%S}", *command], env
+    offset = int((moment - datetime.now(timezone.utc)).total_seconds())
+    return command, dict(os.environ, WAYMARK_CLOCK_OFFSET_SECONDS=str(offset))
+
+
 def run(name: str, moment: datetime, pytest_args: list[str], faketime: bool = True) -> int:
     offset = int((moment - datetime.now(timezone.utc)).total_seconds())
-    command = [sys.executable, "-m", "pytest", *pytest_args]
-    if faketime:  # the system clock starts at the moment and runs on from it
-        env = dict(os.environ, TZ="UTC")
-        command = [wrapper(), "-f", f"@{moment:%Y-%m-%d %H:%M:%S}", *command]
-    else:
-        env = dict(os.environ, WAYMARK_CLOCK_OFFSET_SECONDS=str(offset))
+    command, env = moved([sys.executable, "-m", "pytest", *pytest_args], moment, faketime)
     print(f"\n=== {name}: the clock starts at {moment:%A %Y-%m-%d %H:%M:%S} UTC (offset {offset:+d} s) ===",
           flush=True)
     started = time.monotonic()
