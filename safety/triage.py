@@ -749,6 +749,22 @@ _SELF_ASSESSMENT = (
 )
 
 
+# a kinship carer: the children already live with the writer, away from the parent who uses
+# ("my sisters kids live with me because shes using", "ive had my nephew since his dad went
+# to prison"). The child is safe with them, so a carer-incapable rule does not fire on the
+# parent's using alone; "tonight", "right now" and the like still make it urgent.
+_KINSHIP_CARE = (
+    r"\b(?:kids?|children|grandkids?|grandchild(?:ren)?|grandsons?|granddaughters?|nieces?|nephews?|"
+    r"little ones?|bairns?|babies|baby)(?: \w+){0,2}? (?:live|lives|living|stay|stays|staying|are staying|"
+    r"have been staying|have been living|are living|is living|is staying|moved in) with (?:me|us)\b"
+    r"|\b(?:i|we) (?:have had|had|have|have got|took in|have taken in|am raising|are raising|raised|"
+    r"am bringing up|are bringing up) (?:\w+ ){0,2}?(?:kids?|children|grandkids?|grandchild(?:ren)?|"
+    r"grandsons?|granddaughters?|nieces?|nephews?|little ones?)\b(?: \w+){0,3}? (?:since|because|cos|"
+    r"as|while|whilst|now)\b"
+    r"|\b(?:kinship carers?|special guardian\w*|sgo|foster carers?|(?:safe|fine|ok|okay|settled) "
+    r"(?:here )?with (?:me|us))\b"
+)
+
 # a worker asking how to refer what someone told them, not an emergency happening now
 _STAFF_REFERRAL = (
     r"\b(?:how (?:do|can|should) (?:i|we) (?:refer|report|make a (?:safeguarding )?referral|signpost|raise "
@@ -917,7 +933,18 @@ _RULES: tuple[_Rule, ...] = (
         r"opening (?:his|her|their) eyes|open (?:his|her|their) eyes)\b"
         r"(?! (?:to (?:my|his|her|the) (?:texts|messages|calls|emails)|my (?:texts|messages|calls)"
         r"|(?:his|her|their) (?:phone|texts|door)|out|in with|in together|house|home|flat|on|"
-        r"from|back)\b)",
+        r"from|back)\b)"
+        # not a body that will not stir but a person who will not comply or improve: "not responding
+        # to treatment", "not responding to the letters", "will not move into a care home", "not
+        # moving his car", "not waking me up for work", "not reacting well to the new meds"
+        r"(?! (?:to (?:the |his |her |their |my |any |our |new |a )*(?:treatment|therapy|therapies|meds|"
+        r"medication|medicine|methadone|script|antibiotics|tablets|drugs|letters?|emails?|e mails?|post|"
+        r"calls?|voicemails?|messages?|texts?|council|school|college|court|housing|questions?|advice|"
+        r"requests?|reminders?|appointments?|invites?|offers?|support|service|programme|program|"
+        r"course|plan|dose|change|injections?)\b|well\b|very well\b|into\b|in to\b|(?:his|her|their|the) "
+        r"(?:car|van|bins?|stuff|things|bike|furniture|boxes)\b|(?:me|us) up\b|house\b|flat\b|"
+        r"away\b|over\b|(?:me )?(?:when|if|whenever) (?:i|we) (?:ask|talk|tell|say|speak|mention|bring)\w*\b"
+        r"|(?:me )?(?:about|back)\b))",
         unless=(r"\bwaiting list\b",),
         habit_guard=True,
     ),
@@ -1573,6 +1600,10 @@ _RULES: tuple[_Rule, ...] = (
                 r"feels?|might be|may be)|about|that is|being|feeling) (?:\w+ )?suicidal\b",
                 r"\b(?:signs?|know if|tell if|spot|symptoms|warning signs)\b(?: \w+){0,5}? suicidal\b",
                 _SUPPORTED_HOW_HELP),
+        # "one of my clients mentioned suicidal thoughts, how do i record it": record keeping
+        unless_calm=(r"\b(?:clients?|service users?|residents?|patients?|tenants?|pupils?|students?)\b.*"
+                     r"\bhow (?:do|should|can|would) (?:i|we) (?:record|log|document|write (?:it |this |that )?up|"
+                     r"note|minute|code)\b",),
         negatable=True,
     ),
     _rule(
@@ -1648,6 +1679,13 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:\w+ ){0,2}?(?:end|ending) (?:it|things|everything|me)\b(?! (?:with|between|off|there|on)\b)",
         kind=INTENT,
         negatable=True,
+        # the writer corrects themselves: "end it all? no i mean the meeting"
+        unless_calm=(r"\b(?:end|ending|finish|finishing) (?:it|it all|things|everything)\b(?: \w+){0,2}? "
+                     r"(?:no|nah|not like that|lol|haha)? ?(?:i|i m|i am) (?:mean|meant|am talking about|m talking "
+                     r"about|was talking about) (?:the|this|that|our|my|a|work|uni|college|school) ?(?:\w+ ){0,2}?"
+                     r"(?:meeting|call|chat|group chat|group|course|job|contract|subscription|relationship|argument|"
+                     r"row|game|match|project|shift|lease|tenancy|day|week|conversation|convo|thread|series|show|"
+                     r"film|book|season|term)s?\b",),
     ),
     _rule(
         "su_take_life", SU,
@@ -2174,6 +2212,7 @@ _RULES: tuple[_Rule, ...] = (
         r"whilst|with|but)(?: (?:has|has got|got|is looking after|is minding|is with|looking after|"
         rf"minding|is in charge of))? (?:(?:the|her|his|their|my|our|a) )?{_CHILD}\b",
         also=(rf"\b(?:{_CHILD}|look after|care for)\b",),
+        unless_calm=(_KINSHIP_CARE,),
     ),
     _rule(
         "ch_parent_violence", CH,
@@ -2565,7 +2604,8 @@ _RULES: tuple[_Rule, ...] = (
         r"fist|scared|hit)\b)"
         r"|\b(?:he|she|they|my ex|my (?:\w+ )?(?:partner|husband|boyfriend|girlfriend|wife|fella|son|"
         r"brother|dad)) (?:is got|s got|has got|got|has) (?:a |the )?(?:gun|knife|machete|blade|weapon)\b"
-        r"(?! (?:licen[cs]e|collection|block|set|sharpener|for (?:work|fishing|hunting))\b)"
+        r"(?! (?:licen[cs]e|collection|block|set|sharpener|for (?:work|fishing|hunting|shooting|clay|clays|"
+        r"the farm|pest control|carving|cooking|chopping|the kitchen|the turkey)|to (?:carve|cook|chop))\b)"
         r"|\b(?:i am|i m|im|i do not feel|i dont feel|it is|its|it s|i feel) (?:not |no longer |never )safe "
         r"(?:for me )?(?:at home|to go (?:back )?home|in (?:my|the|this) (?:own )?(?:home|house|flat)|here|"
         r"with (?:him|her|them)|around (?:him|her))\b"
@@ -2593,7 +2633,13 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:he|she|they) (?:will|ll|is going to|going to|gonna|would) (?:\w+ ){1,4}?(?:and|then) (?:kill|"
         r"hurt|stab|batter|beat) (?:me|us)\b",
         unless=(r"\b(?:police|paramedics|fire(?:fighters)?) (?:have|has|are|is)\b", r"\bhits? me up\b",
-                r"\b(?:game|film|movie|telly|tv|series|football|boxing|lol|haha)\b"),
+                r"\b(?:game|film|movie|telly|tv|series|football|boxing|lol|haha)\b",
+                # a story: "in the soap tonight she stabbed her husband"
+                r"\b(?:in|on) (?:the |a |this |that |last night s |tonight s )?(?:soaps?|episode|eastenders|corrie|"
+                r"coronation street|emmerdale|hollyoaks|storyline|book|novel|drama|netflix|documentary)\b",
+                # a small child or a pet on the writer's chest
+                r"\b(?:toddler|baby|dog|cat|puppy|kitten|little one|grandson|granddaughter) (?:\w+ )?(?:sat|"
+                r"sitting|lay|lying|jumped|climbed|knelt|kneeling) on (?:my|me)\b"),
         kind=EVENT,
     ),
     _rule(
@@ -3331,6 +3377,7 @@ _RULES: tuple[_Rule, ...] = (
                 r"i|should i|am i|do i)\b",
                 r"\b(?:every (?:night|day|weekend)|most (?:nights|days|weekends)|always|used to|growing up|"
                 r"when i was)\b(?!.*\b(?:now|right now|tonight|alone|scared|help)\b)",),
+        unless_calm=(_KINSHIP_CARE,),
         habit_guard=True,
     ),
     _rule(
@@ -3415,6 +3462,14 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:they are|they re|dealers are|dealers have|they have) (?:\w+ )?(?:cuckooing|taken over|"
         r"took over|moved into|using) (?:my|our) (?:flat|house|home|place)\b",
         unless=(r"^(?:what|how|is|does)\b(?!.*\b(?:my|i am|i m|we are|our)\b)",),
+        # cuckooing told about someone else, with a question about what to do and no violence now,
+        # is a worry to be advised on, not an emergency: "my mate is being cuckooed, people coming
+        # and going, what can he do". Violence or threats now are caught by the other rules.
+        unless_calm=(r"\b(?:he|she|they|my \w+|our \w+|a \w+|the \w+) (?:is|are|s|has been|have been) (?:being |getting )?"
+                     r"cuckoo(?:ed|ing)\b(?=.*\b(?:what (?:can|should|do|could) (?:he|she|they|i|we)|how (?:can|do|"
+                     r"does|should) (?:he|she|they|i|we)|who (?:do|can|should|does)|any advice|advice)\b)"
+                     r"(?!.*\b(?:hit|hitting|beat|beating|beaten|knife|knives|gun|weapon|threat\w*|hurt\w*|attack\w*|"
+                     r"scared|terrified|stab\w*)\b)",),
     ),
     _rule(
         "da_stalking", DA,
@@ -3637,7 +3692,13 @@ _RULES: tuple[_Rule, ...] = (
         unless=(r"\b(?:cat|cats|dog|bird|birds|pigeon|plant|plants|pot|vase|phone|keys|cup|mug|book|photo|"
                 r"frame|cake|toy|teddy|candle|ornament)\b",),
         unless_calm=(r"\b(?:photo|photos|view|views|walk|walking|hike|hiking|selfie|picture|sunset|holiday|"
-                     r"train ?spotting|waiting for|bus|delayed|cancelled)\b",),
+                     r"train ?spotting|waiting for|bus|delayed|cancelled)\b",
+                     # finding the way: "we're at the top of the car park, where's the entrance"
+                     r"\b(?:entrance|exit|way in|way out|lift|lifts|stairs|stairwell|pay machine|ticket "
+                     r"machine|parked|parking space|which (?:floor|level)|pick (?:me|us) up|meet (?:me|us|you))\b",
+                     # a sport: "stood on the ledge of the climbing wall"
+                     r"\b(?:climbing (?:wall|centre|center|gym)|bouldering|abseil\w*|harness|belay\w*|"
+                     r"instructor)\b"),
         habit_guard=True,
     ),
     _rule(
@@ -3903,6 +3964,8 @@ _PAST = re.compile(
     r"|(?:a|one|two|three|\d+|few|many|several) (?:years?|months?) since"
     r"|this (?:month|year)|earlier this (?:week|month|year)"
     r"|in (?:my|his|her|their) (?:teens|twenties|thirties|forties|fifties|20s|30s|40s)"
+    r"|in (?:my|his|her|their|a|our) (?:last|previous|old|past|first|former|second|other) (?:relationship|"
+    r"marriage|partnership)|in the past"
     r"|when (?:i|he|she|we) (?:was|were) (?:using|drinking|on the gear|on drugs|homeless|in prison|inside|"
     r"with (?:him|her|my ex))"
     r"|in (?:19|20)\d\d|(?:19[6-9]\d|20[0-2]\d)(?! ?(?:mg|ml|mcg|g|grams|units|quid|pounds|p|"
@@ -3961,6 +4024,9 @@ _FICTION_LEAD = re.compile(
     r"\b(?:films?|movies?|tv|telly|shows?|series|episodes?|books?|novels?|plays?|scenes?|soaps?|"
     r"documentar(?:y|ies)|characters?|story|stories|storyline|plot|songs?|lyrics|games?|essays?|"
     r"projects?|dissertation|assignment|poems?|articles?|podcasts?|roles?|drama|sketch|musical) "
+    # "the book i am reading is about", "the song is about": the story's own noun still leads
+    r"(?:(?:i am|i m|we are|we re|i was|we were|i have been|i ve been) (?:reading|watching|writing|"
+    r"listening to|playing|studying|doing|in|on) )?(?:(?:is|was|are|were|s) )?"
     r"(?:where|in which|who|about|that|of|called|with|on|when)(?: (?!(?:my|me|i|we|our|us|now|tonight|"
     r"right|mate|friend)\b)\w+){0,6}$"
 )
