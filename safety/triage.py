@@ -552,6 +552,11 @@ _TWO_AS_TO = re.compile(
     r"\b(want|wanna|going|need|have|got|ready|trying|try|able|wish|about|plan|"
     r"planning|like) 2\b(?! (?:of|or|and|pills|tablets|bags|cans|bottles|days|weeks))"
 )
+# "cant get him 2 answer me": "2" between a person and a verb is "to"
+_TWO_BEFORE_VERB = re.compile(
+    r"\b(him|her|them|me|us) 2 (?=(?:answer|respond|wake|open|talk|speak|breathe|move|come|stop|sit|stand|"
+    r"calm|let|leave|get|go|look|listen|see)\b)"
+)
 # "wnt" is "won't" ("he wnt wake up") except before "to" ("i wnt to die", "i wnt 2 die").
 _WNT_AS_WANT = re.compile(r"\bwnt (?=(?:to|2)\b)")
 # "he no wake up", "my friend is no breathing", "i no want live": "no" before a verb is "not"
@@ -629,7 +634,7 @@ def normalise(text: str) -> str:
     if " ill " in s or s.startswith("ill "):
         s = _I_ILL.sub("i will ", s)
     if " 2" in s:
-        s = _TWO_AS_TO.sub(r"\1 to", s)
+        s = _TWO_BEFORE_VERB.sub(r"\1 to ", _TWO_AS_TO.sub(r"\1 to", s))
     if " to m" in s:
         s = _TO_AS_TOO.sub(r"too \1", s)
     if " too " in s:
@@ -748,6 +753,37 @@ _SELF_ASSESSMENT = (
     r"(?:abused|controlled)|does (?:this|that|it) count|counts? as (?:abuse|domestic))\b"
 )
 
+
+# a kinship carer: the children already live with the writer, away from the parent who uses
+# ("my sisters kids live with me because shes using", "ive had my nephew since his dad went
+# to prison"). The child is safe with them, so a carer-incapable rule does not fire on the
+# parent's using alone; "tonight", "right now" and the like still make it urgent.
+_KINSHIP_CARE = (
+    r"\b(?:kids?|children|grandkids?|grandchild(?:ren)?|grandsons?|granddaughters?|nieces?|nephews?|"
+    r"little ones?|bairns?|babies|baby)(?: \w+){0,2}? (?:live|lives|living|stay|stays|staying|are staying|"
+    r"have been staying|have been living|are living|is living|is staying|moved in) with (?:me|us)\b"
+    r"|\b(?:i|we) (?:have had|had|have|have got|took in|have taken in|am raising|are raising|raised|"
+    r"am bringing up|are bringing up) (?:\w+ ){0,2}?(?:kids?|children|grandkids?|grandchild(?:ren)?|"
+    r"grandsons?|granddaughters?|nieces?|nephews?|little ones?)\b(?: \w+){0,3}? (?:since|because|cos|"
+    r"as|while|whilst|now)\b"
+    r"|\b(?:kinship carers?|special guardian\w*|sgo|foster carers?|(?:safe|fine|ok|okay|settled) "
+    r"(?:here )?with (?:me|us))\b"
+)
+# ... unless something is happening now: the parent has turned up, taken a child, hurt someone
+_KINSHIP_CALM = (
+    r"^(?!.*\b(?:tonight|right now|just now|turned up|turns up|came round|come round|is here|at the door|"
+    r"outside|took (?:them|him|her|the \w+)|taken (?:them|him|her|the \w+)|snatch\w*|999|ambulance|hurt\w*|"
+    r"hit|hitting|screaming|threat\w*|knife|police)\b)(?=.*(?:" + _KINSHIP_CARE + "))"
+)
+
+# a plan to drink a poison: "thinking of drinking bleach", "im going to drink the antifreeze"
+_POISON_PLAN = (
+    r"\b(?:going to|gonna|want to|wanna|wanting to|thinking (?:of|about)|think about|planning (?:to|on)|plan to|"
+    r"might|tempted to|about to|i will|i ll|ready to|urge to|urges to) (?:just )?(?:drink|drinking|swallow|"
+    r"swallowing|take|taking|neck|necking|down|downing)(?: \w+){0,3}? (?:antifreeze|anti freeze|bleach|"
+    r"weed killer|weedkiller|rat poison|poison|screenwash|screen wash|methanol|white spirit|turps|paraffin|"
+    r"petrol|lighter fluid|drain cleaner|oven cleaner|toilet cleaner)\b"
+)
 
 # a worker asking how to refer what someone told them, not an emergency happening now
 _STAFF_REFERRAL = (
@@ -917,7 +953,18 @@ _RULES: tuple[_Rule, ...] = (
         r"opening (?:his|her|their) eyes|open (?:his|her|their) eyes)\b"
         r"(?! (?:to (?:my|his|her|the) (?:texts|messages|calls|emails)|my (?:texts|messages|calls)"
         r"|(?:his|her|their) (?:phone|texts|door)|out|in with|in together|house|home|flat|on|"
-        r"from|back)\b)",
+        r"from|back)\b)"
+        # not a body that will not stir but a person who will not comply or improve: "not responding
+        # to treatment", "not responding to the letters", "will not move into a care home", "not
+        # moving his car", "not waking me up for work", "not reacting well to the new meds"
+        r"(?! (?:to (?:the |his |her |their |my |any |our |new |a )*(?:treatment|therapy|therapies|meds|"
+        r"medication|medicine|methadone|script|antibiotics|tablets|drugs|letters?|emails?|e mails?|post|"
+        r"calls?|voicemails?|messages?|texts?|council|school|college|court|housing|questions?|advice|"
+        r"requests?|reminders?|appointments?|invites?|offers?|support|service|programme|program|"
+        r"course|plan|dose|change|injections?)\b|well\b|very well\b|into\b|in to\b|(?:his|her|their|the) "
+        r"(?:car|van|bins?|stuff|things|bike|furniture|boxes)\b|(?:me|us) up\b|house\b|flat\b|"
+        r"away\b|over\b|(?:me )?(?:when|if|whenever) (?:i|we) (?:ask|talk|tell|say|speak|mention|bring)\w*\b"
+        r"|(?:me )?(?:about|back)\b))",
         unless=(r"\bwaiting list\b",),
         habit_guard=True,
     ),
@@ -1573,6 +1620,10 @@ _RULES: tuple[_Rule, ...] = (
                 r"feels?|might be|may be)|about|that is|being|feeling) (?:\w+ )?suicidal\b",
                 r"\b(?:signs?|know if|tell if|spot|symptoms|warning signs)\b(?: \w+){0,5}? suicidal\b",
                 _SUPPORTED_HOW_HELP),
+        # "one of my clients mentioned suicidal thoughts, how do i record it": record keeping
+        unless_calm=(r"\b(?:clients?|service users?|residents?|patients?|tenants?|pupils?|students?)\b.*"
+                     r"\bhow (?:do|should|can|would) (?:i|we) (?:record|log|document|write (?:it |this |that )?up|"
+                     r"note|minute|code)\b",),
         negatable=True,
     ),
     _rule(
@@ -1630,7 +1681,7 @@ _RULES: tuple[_Rule, ...] = (
         "su_no_point", SU,
         r"\b(?:no|not any|there is no|nothing|what is the|what the|what s the|whats the|"
         r"not see the|not see any|see no|cannot see the|cannot see any) "
-        r"(?:point|reason|purpose)(?: (?:in|of|to|for))?(?: (?:me|my))? (?:living|life|being alive|"
+        r"(?:point|reason|purpose)(?: left| any more| anymore)?(?: (?:in|of|to|for))?(?: (?:me|my))? (?:living|life|being alive|"
         r"going on|carrying on|being here|existing|anymore|any more|anything anymore|trying anymore|"
         r"to live|to go on|to be here|to carry on|live|for me to live|to keep going|keep going|"
         r"to keep living|to stay alive|to be alive|to wake up|to exist|of me(?! \w+ing\b)|in me(?! \w+ing\b)|of my life|"
@@ -1648,6 +1699,13 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:\w+ ){0,2}?(?:end|ending) (?:it|things|everything|me)\b(?! (?:with|between|off|there|on)\b)",
         kind=INTENT,
         negatable=True,
+        # the writer corrects themselves: "end it all? no i mean the meeting"
+        unless_calm=(r"\b(?:end|ending|finish|finishing) (?:it|it all|things|everything)\b(?: \w+){0,2}? "
+                     r"(?:no|nah|not like that|lol|haha)? ?(?:i|i m|i am) (?:mean|meant|am talking about|m talking "
+                     r"about|was talking about) (?:the|this|that|our|my|a|work|uni|college|school) ?(?:\w+ ){0,2}?"
+                     r"(?:meeting|call|chat|group chat|group|course|job|contract|subscription|relationship|argument|"
+                     r"row|game|match|project|shift|lease|tenancy|day|week|conversation|convo|thread|series|show|"
+                     r"film|book|season|term)s?\b",),
     ),
     _rule(
         "su_take_life", SU,
@@ -2133,7 +2191,12 @@ _RULES: tuple[_Rule, ...] = (
         r"tramadol|codeine|pregabalin|sleeping pills|bupe|gear|spice)\b"
         # someone's own child swallowing what they found: "my daughter swallowed a pill she found"
         rf"|\b(?:swallowed|ate|eaten|chewed|drank) (?:a|an|some|one|one of (?:my|the|his|her|"
-        rf"their)) (?:\w+ )?{_DRUG_NAMED} (?:he|she|they) found\b",
+        rf"their)) (?:\w+ )?{_DRUG_NAMED} (?:he|she|they) found\b"
+        # present tense as English learners write it: "my son 5 years he eat the pills of my
+        # husband", "my child take medicine from the cupboard, many tablet"
+        rf"|\b{_CHILD}(?: \w+){{0,4}}? (?:eat|eats|take|takes|drink|drinks|swallow|swallows) (?:the |many |"
+        r"lots of |all (?:the )?|some |a lot of )?(?:\w+ )?(?:pills?|tablets?|medicines?|medication|"
+        r"methadone) (?:of|from|belonging to) (?:my|his|her|their|the|our)\b",
         unless=(r"\b(?:drank|drunk|drinking|sipped|sip of|can of|cans of|bottle of|glass of) (?:\w+ )?"
                 r"(?:diet )?coke\b",
                 r"\b(?:but|and) (?:did not|do not think (?:he|she|they) did|definitely did not|not) "
@@ -2159,13 +2222,16 @@ _RULES: tuple[_Rule, ...] = (
         rf"{_CHILD}? ?(?:\w+ )?(?:alone|on (?:their|our|my|his|her) own|home alone)\b",
         also=(rf"\b(?:{_INCAPABLE}|gone out|went out|is out|been out|out all night|for days|"
         r"for hours|hours ago|since yesterday|since last night|needles?|cannot get hold of|can not get hold of|"
-        r"not answering|no answer|cannot reach|cannot contact|gone missing|disappeared)\b",),
+        r"not answering|no answer|cannot reach|cannot contact|gone missing|disappeared|"
+        # the parent cannot get back: "my kids are home alone, i am stuck in a cell"
+        r"stuck|arrested|in a cell|in the cells|in custody|locked up|police station|cannot get back|"
+        r"can not get back|cannot get home|can not get home)\b",),
     ),
     _rule(
         "ch_carer_incapable", CH,
         rf"\b(?:too|so|really|completely|totally|that) {_INCAPABLE} to (?:look after|care for|mind|"
         r"feed|watch|pick up|collect|change)\b"
-        rf"|\b{_CHILD}(?: \w+){{0,6}}? (?:and|while|whilst|but|because|cos|with) (?:\w+ ){{0,3}}?"
+        rf"|\b{_CHILD}(?: \w+){{0,6}}? (?:and|while|whilst|but|because|cos|with) (?:\w+ ){{0,4}}?"
         r"(?:is |s |are |has been |been )?(?:out of it|off (?:his|her|their) (?:face|head|tits|nut)|"
         r"passed out|wasted|smashed|unconscious|comatose|gouching|nodding out|paralytic|"
         r"too drunk|hammered|using|smoking crack|high)\b"
@@ -2174,6 +2240,7 @@ _RULES: tuple[_Rule, ...] = (
         r"whilst|with|but)(?: (?:has|has got|got|is looking after|is minding|is with|looking after|"
         rf"minding|is in charge of))? (?:(?:the|her|his|their|my|our|a) )?{_CHILD}\b",
         also=(rf"\b(?:{_CHILD}|look after|care for)\b",),
+        unless=(_KINSHIP_CALM,),
     ),
     _rule(
         "ch_parent_violence", CH,
@@ -2565,7 +2632,8 @@ _RULES: tuple[_Rule, ...] = (
         r"fist|scared|hit)\b)"
         r"|\b(?:he|she|they|my ex|my (?:\w+ )?(?:partner|husband|boyfriend|girlfriend|wife|fella|son|"
         r"brother|dad)) (?:is got|s got|has got|got|has) (?:a |the )?(?:gun|knife|machete|blade|weapon)\b"
-        r"(?! (?:licen[cs]e|collection|block|set|sharpener|for (?:work|fishing|hunting))\b)"
+        r"(?! (?:licen[cs]e|collection|block|set|sharpener|for (?:work|fishing|hunting|shooting|clay|clays|"
+        r"the farm|pest control|carving|cooking|chopping|the kitchen|the turkey)|to (?:carve|cook|chop))\b)"
         r"|\b(?:i am|i m|im|i do not feel|i dont feel|it is|its|it s|i feel) (?:not |no longer |never )safe "
         r"(?:for me )?(?:at home|to go (?:back )?home|in (?:my|the|this) (?:own )?(?:home|house|flat)|here|"
         r"with (?:him|her|them)|around (?:him|her))\b"
@@ -2593,7 +2661,13 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:he|she|they) (?:will|ll|is going to|going to|gonna|would) (?:\w+ ){1,4}?(?:and|then) (?:kill|"
         r"hurt|stab|batter|beat) (?:me|us)\b",
         unless=(r"\b(?:police|paramedics|fire(?:fighters)?) (?:have|has|are|is)\b", r"\bhits? me up\b",
-                r"\b(?:game|film|movie|telly|tv|series|football|boxing|lol|haha)\b"),
+                r"\b(?:game|film|movie|telly|tv|series|football|boxing|lol|haha)\b",
+                # a story: "in the soap tonight she stabbed her husband"
+                r"\b(?:in|on) (?:the |a |this |that |last night s |tonight s )?(?:soaps?|episode|eastenders|corrie|"
+                r"coronation street|emmerdale|hollyoaks|storyline|book|novel|drama|netflix|documentary)\b",
+                # a small child or a pet on the writer's chest
+                r"\b(?:toddler|baby|dog|cat|puppy|kitten|little one|grandson|granddaughter) (?:\w+ )?(?:sat|"
+                r"sitting|lay|lying|jumped|climbed|knelt|kneeling) on (?:my|me)\b"),
         kind=EVENT,
     ),
     _rule(
@@ -3021,9 +3095,11 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:cut|cuts|cutting|wound|wounds|arm|arms|wrist|wrists)\b(?: \w+){0,5}? (?:will not|wont|cannot|"
         r"can not|would not) stop bleeding\b"
         r"|\b(?:cannot|can not|could not) stop the bleeding\b(?=.*\b(?:cut|cutting|self harm|wrists?|arms?|"
-        r"blade|razor|knife)\b)",
+        r"blade|razor|knife)\b)"
+        r"|\b(?:cannot|can not|could not) stop (?:cutting|self harming|harming myself|hurting myself|burning "
+        r"myself)\b(?! (?:my|his|her|the|their|your) (?:hair|nails|fringe|grass|hedge|lawn))",
         unless=(r"\b(?:shaving|chopping|slicing|cooking|kitchen|tin|can|glass|paper cut|finger|knee|bike|"
-                r"garden\w*)\b",),
+                r"garden\w*|onions?|veg\w*|coupons|fabric|paper|wood|sugar|carbs)\b",),
         kind=INTENT,
         negatable=True,
     ),
@@ -3330,7 +3406,8 @@ _RULES: tuple[_Rule, ...] = (
         unless=(r"\b(?:is there|are there|groups? for|support for|services? for|how do i|how can i|where can "
                 r"i|should i|am i|do i)\b",
                 r"\b(?:every (?:night|day|weekend)|most (?:nights|days|weekends)|always|used to|growing up|"
-                r"when i was)\b(?!.*\b(?:now|right now|tonight|alone|scared|help)\b)",),
+                r"when i was)\b(?!.*\b(?:now|right now|tonight|alone|scared|help)\b)",
+                _KINSHIP_CALM),
         habit_guard=True,
     ),
     _rule(
@@ -3415,6 +3492,14 @@ _RULES: tuple[_Rule, ...] = (
         r"|\b(?:they are|they re|dealers are|dealers have|they have) (?:\w+ )?(?:cuckooing|taken over|"
         r"took over|moved into|using) (?:my|our) (?:flat|house|home|place)\b",
         unless=(r"^(?:what|how|is|does)\b(?!.*\b(?:my|i am|i m|we are|our)\b)",),
+        # cuckooing told about someone else, with a question about what to do and no violence now,
+        # is a worry to be advised on, not an emergency: "my mate is being cuckooed, people coming
+        # and going, what can he do". Violence or threats now are caught by the other rules.
+        unless_calm=(r"\b(?:he|she|they|my \w+|our \w+|a \w+|the \w+) (?:is|are|s|has been|have been) (?:being |getting )?"
+                     r"cuckoo(?:ed|ing)\b(?=.*\b(?:what (?:can|should|do|could) (?:he|she|they|i|we)|how (?:can|do|"
+                     r"does|should) (?:he|she|they|i|we)|who (?:do|can|should|does)|any advice|advice)\b)"
+                     r"(?!.*\b(?:hit|hitting|beat|beating|beaten|knife|knives|gun|weapon|threat\w*|hurt\w*|attack\w*|"
+                     r"scared|terrified|stab\w*)\b)",),
     ),
     _rule(
         "da_stalking", DA,
@@ -3508,7 +3593,8 @@ _RULES: tuple[_Rule, ...] = (
         r"bleach|weed killer|weedkiller|rat poison|poison|screenwash|screen wash|methanol|white spirit|turps|"
         r"paraffin|petrol|lighter fluid|washing (?:tablets?|pods?|capsules?)|dishwasher tablets?|drain cleaner|"
         r"oven cleaner|toilet cleaner)\b",
-        unless=(rf"\b{_CHILD}\b",),  # a child who swallowed something: the child rules answer
+        unless=(rf"\b{_CHILD}\b",  # a child who swallowed something: the child rules answer
+                _POISON_PLAN),  # a plan to drink it: su_poison_plan
         kind=EVENT,
         negatable=True,
     ),
@@ -3637,7 +3723,13 @@ _RULES: tuple[_Rule, ...] = (
         unless=(r"\b(?:cat|cats|dog|bird|birds|pigeon|plant|plants|pot|vase|phone|keys|cup|mug|book|photo|"
                 r"frame|cake|toy|teddy|candle|ornament)\b",),
         unless_calm=(r"\b(?:photo|photos|view|views|walk|walking|hike|hiking|selfie|picture|sunset|holiday|"
-                     r"train ?spotting|waiting for|bus|delayed|cancelled)\b",),
+                     r"train ?spotting|waiting for|bus|delayed|cancelled)\b",
+                     # finding the way: "we're at the top of the car park, where's the entrance"
+                     r"\b(?:entrance|exit|way in|way out|lift|lifts|stairs|stairwell|pay machine|ticket "
+                     r"machine|parked|parking space|which (?:floor|level)|pick (?:me|us) up|meet (?:me|us|you))\b",
+                     # a sport: "stood on the ledge of the climbing wall"
+                     r"\b(?:climbing (?:wall|centre|center|gym)|bouldering|abseil\w*|harness|belay\w*|"
+                     r"instructor)\b"),
         habit_guard=True,
     ),
     _rule(
@@ -3775,6 +3867,138 @@ _RULES: tuple[_Rule, ...] = (
         kind=EVENT,
         negatable=True,
     ),
+    # ------------------------------------------------- round 8 (issue 18): a 3am round, as texted
+    _rule(
+        "od_sick_and_out", OD,
+        # sick and out cold, so they may choke: "shes been sick and is lying on her back passed out"
+        r"\b(?:been sick|being sick|vomit\w*|puk\w*|throwing up|threw up|thrown up|sick everywhere|covered in "
+        r"sick)\b(?: \w+){0,8}? (?:passed out|out cold|unconscious|spark out|sparko|flat out|out for the count)\b"
+        r"|\b(?:passed out|out cold|unconscious|spark out|sparko)\b(?: \w+){0,6}? (?:choking on|in) (?:(?:his|her|"
+        r"their) )?(?:own )?(?:sick|vomit)\b",
+        unless=(r"\b(?:food poisoning|norovirus|sickness bug|stomach bug|migraine|chemo|pregnan\w*|morning "
+                r"sickness)\b",),
+        kind=EVENT,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_took_theirs_drowsy", OD,
+        # someone else's medicine, and now drowsy: "teenage daughter took her dads tramadol and is sleepy"
+        r"\b(?:took|taken|had|swallowed|necked|ate|eaten|drank|been taking) (?:some of |a load of |loads of "
+        r"|a few of |all of )?(?:his|her|their|my|your|the) (?:\w+ )?(?:dads?|mums?|nans?|grans?|grandads?|"
+        r"brothers?|sisters?|partners?|boyfriends?|girlfriends?|husbands?|wifes?|friends?|mates?) "
+        rf"(?:\w+ )?{_DRUG}(?: \w+){{0,3}}? (?:and|now|so) (?:now )?(?:he |she |they )?(?:is |s |are |seems |looks "
+        r"|has gone |gone |went |keeps )?(?:really |very |so |super |all )?(?:sleepy|drowsy|out of it|groggy|"
+        r"floppy|confused|slurring|spaced out|not making sense|nodding off|dozing off|falling asleep|"
+        r"hard to wake|can not stay awake|cannot stay awake)\b",
+        kind=EVENT,
+        negatable=True,
+    ),
+    _rule(
+        "su_poison_plan", SU,
+        # "thinking of drinking bleach"
+        _POISON_PLAN,
+        unless=(rf"\b{_CHILD}\b",),
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "ch_shut_out", CH,
+        # "my neighbours kid has been shut out in the cold all night"
+        rf"\b{_CHILD}(?: \w+){{0,5}}? (?:shut|locked|left|kept|put|thrown|kicked|sent) (?:out|outside|out "
+        r"of the (?:house|flat))\b(?: \w+){0,4}? (?:in the (?:cold|rain|snow|dark)|all night|for hours|"
+        r"overnight|with no (?:coat|shoes)|in (?:his|her|their) (?:pyjamas|nappy|pajamas))\b",
+        kind=EVENT,
+        negatable=True,
+    ),
+    _rule(
+        "ch_young_victim", CH,
+        # violence to someone the writer says is a child: "my daughters boyfriend is hitting her and shes 14"
+        r"\b(?:hitting|hits|hit|beating|beats|beat|punching|punched|punches|kicking|kicked|slapping|slapped|"
+        r"strangling|strangled|choking|choked|attacking|attacked|hurting|hurt|raping|raped|abusing|abused|"
+        r"battering|battered|threatening|threatened) (?:her|him)\b(?! (?:feelings|pride|chances|case|"
+        r"back|knee|ankle|wrist|leg|arm|foot|head on)\b)",
+        unless=(r"\b(?:normal|siblings?|play fight\w*|playing|playground|football|rugby|by accident|"
+                r"accidentally)\b",),
+        also=(r"\b(?:she|he) (?:is|s) (?:only )?(?:1[0-5]|[2-9]|two|three|four|five|six|seven|eight|nine|ten|"
+              r"eleven|twelve|thirteen|fourteen|fifteen)\b(?! (?:weeks?|months?|stone|kilos?|kg|mins?|minutes|"
+              r"hours?|quid|pounds|percent|foot|feet|ft|cm|days?|miles?|mile))",),
+        kind=EVENT,
+        negatable=True,
+    ),
+    _rule(
+        "da_broke_in", DA,
+        # "my ex is here and hes broke in"
+        r"\b(?:he|she|they|my ex|ex) (?:is |s |has |have |has just |just )?(?:broke|broken|busted|forced "
+        r"(?:his|her|their) way|smashed (?:his|her|their) way|kicked (?:his|her|their) way) in\b"
+        r"(?! (?:his|her|their|the|my|new) (?:new )?(?:shoes|boots|trainers|horse|car|engine|bike)\b)",
+        unless=(r"\b(?:police|firefighters?|fire brigade|paramedics|ambulance|bailiffs?|locksmith|burglar\w*)\b",),
+        kind=EVENT,
+    ),
+    _rule(
+        "da_violent_now", DA,
+        # "partner drunk and violent, hes punching walls and me"
+        r"\b(?:punching|hitting|kicking|smacking|bashing|headbutting|smashing) (?:the )?(?:walls?|doors?|things|"
+        r"stuff|furniture|windows?) and (?:me|us)\b"
+        rf"|\b{_PARTNER} (?:is |s |are |is getting |getting |has got |got )?(?:really |very |so )?(?:drunk|high|off "
+        r"(?:his|her|their) (?:face|head)|wasted|smashed|coked up|on crack|raging) and (?:violent|aggressive|"
+        r"lashing out|kicking off at me|going for me)\b"
+        # "he booted me in the stomach and im pregnant"
+        r"|\b(?:booted|booting|boots|stamped on|stamping on|stamps on|kneed|kneeing) (?:me|us|her) (?:in|on) "
+        r"(?:the |my |her )?(?:stomach|belly|bump|head|face|ribs|back|side|chest|legs?|neck|throat)\b",
+        unless=(r"\b(?:lol|haha|balls?|pillows?|nerf|toys?|playing)\b",),
+        kind=EVENT,
+        negatable=True,
+        habit_guard=True,
+    ),
+    _rule(
+        "od_bags_and_going", OD,
+        # "i done 3 bags and i feel like im gonna pass out"
+        r"\b(?:done|did|had|took|taken|used|smoked|injected|banged|snorted|necked) (?:like |about |nearly )?(?:\d+|"
+        r"two|three|four|five|six|seven|eight|a few|loads of|a load of) (?:bags|wraps|grams|g|points|lines|pills|"
+        r"tabs|bumps|caps|pregabs|vallies|xans|blues|bars)\b(?: \w+){0,8}? (?:pass ?out|passing out|going under|"
+        r"going to die|gonna die|dying|can not breathe|cannot breathe|heart is|chest is|collapse|black out|"
+        r"blacking out)\b",
+        kind=EVENT,
+        negatable=True,
+    ),
+    _rule(
+        "od_naloxone_not_working", OD,
+        # "naloxone not working what now"
+        r"\b(?:naloxone|narcan|nyxoid|prenoxad|the (?:kit|spray|injection|jab))(?: \w+){0,2}? (?:is not|not|has not|"
+        r"did not|does not|is not really|still not|will not) (?:working|worked|work|doing anything|done anything|"
+        r"brought (?:him|her|them) round|bring (?:him|her|them) round)\b",
+        unless_calm=(r"\b(?:on (?:benzos|spice|xylazine|alcohol|coke|crack|ket|ketamine|gabapentin|pregabalin|tranq|"
+                     r"stimulants|speed|mdma)|does|why|how come|would|can)\b",),
+    ),
+    _rule(
+        "su_everything_ready", SU,
+        # "tonights the night, got everything ready"
+        r"\b(?:tonight|today)(?: is|s| s) the (?:night|day)\b(?!.*\b(?:party|date|gig|match|final|christmas|fireworks|"
+        r"premiere|show|concert|quiz|game|wedding|interview|exam|move|birthday|lol|haha|results|launch|show)\b)"
+        r"(?=.*\b(?:ready|sorted|planned|got everything|have everything|goodbye|sorry|bye|letters?|note|pills|"
+        r"rope|tablets|end)\b)",
+        kind=INTENT,
+        negatable=True,
+    ),
+    _rule(
+        "da_hiding_from", DA,
+        # "locked in the bathroom, he is going crazy outside"
+        r"\b(?:locked|hiding|hid|hidden|barricaded|shut) (?:myself |me and the kids |us )?in (?:the |my |a )?"
+        r"(?:bathroom|bedroom|toilet|room|loo|kitchen|car|wardrobe|cupboard)\b(?: \w+){0,3}? (?:he|she|they|my "
+        r"(?:\w+ )?(?:partner|husband|boyfriend|girlfriend|wife|fella|ex|son|dad)) (?:is |s |are |keeps )?"
+        r"(?:going (?:crazy|mental|mad|nuts|psycho|ballistic)|kicking off|raging|screaming|banging|shouting|"
+        r"smashing|trying to get in|hammering|kicking|threatening|outside)\b",
+        unless=(r"\b(?:lol|haha|game|hide and seek|surprise)\b",),
+    ),
+    _rule(
+        "da_just_attacked", DA,
+        # "the dealers in my flat just battered me"
+        r"\b(?:dealers?|they|lads|men|gang|someone|some (?:lads|men|guys)|he|she) (?:\w+ ){0,4}?(?:have |has )?just "
+        r"(?:battered|beat|beaten|punched|kicked|stabbed|attacked|hit|slashed|glassed|jumped|strangled|smacked|"
+        r"beat up|beaten up) (?:me|us)\b(?! up on)",
+        unless=(r"\b(?:game|fortnite|fifa|match|boxing|sparring|training|lol|haha|at (?:cards|pool|darts|chess))\b",),
+        kind=EVENT,
+    ),
     _rule(
         "ch_parents_give_drugs", CH,
         # "a pupil told me her parents give her drugs", "my stepdad gives me weed and i am 13"
@@ -3903,6 +4127,8 @@ _PAST = re.compile(
     r"|(?:a|one|two|three|\d+|few|many|several) (?:years?|months?) since"
     r"|this (?:month|year)|earlier this (?:week|month|year)"
     r"|in (?:my|his|her|their) (?:teens|twenties|thirties|forties|fifties|20s|30s|40s)"
+    r"|in (?:my|his|her|their|a|our) (?:last|previous|old|past|first|former|second|other) (?:relationship|"
+    r"marriage|partnership)|in the past"
     r"|when (?:i|he|she|we) (?:was|were) (?:using|drinking|on the gear|on drugs|homeless|in prison|inside|"
     r"with (?:him|her|my ex))"
     r"|in (?:19|20)\d\d|(?:19[6-9]\d|20[0-2]\d)(?! ?(?:mg|ml|mcg|g|grams|units|quid|pounds|p|"
@@ -3961,10 +4187,19 @@ _FICTION_LEAD = re.compile(
     r"\b(?:films?|movies?|tv|telly|shows?|series|episodes?|books?|novels?|plays?|scenes?|soaps?|"
     r"documentar(?:y|ies)|characters?|story|stories|storyline|plot|songs?|lyrics|games?|essays?|"
     r"projects?|dissertation|assignment|poems?|articles?|podcasts?|roles?|drama|sketch|musical) "
+    # "the book i am reading is about", "the song is about": the story's own noun still leads
+    r"(?:(?:i am|i m|we are|we re|i was|we were|i have been|i ve been) (?:reading|watching|writing|"
+    r"listening to|playing|studying|doing|in|on) )?(?:(?:is|was|are|were|s) )?"
     r"(?:where|in which|who|about|that|of|called|with|on|when)(?: (?!(?:my|me|i|we|our|us|now|tonight|"
     r"right|mate|friend)\b)\w+){0,6}$"
 )
 
+# "in the film the dad beats his son": the story named first, then what happens in it
+_IN_THE_STORY = re.compile(
+    r"\b(?:in|on) (?:the|a|this|that|tonight s|last night s) (?:films?|movies?|tv|telly|shows?|series|episodes?|"
+    r"books?|novels?|plays?|soaps?|documentar(?:y|ies)|story|storyline|game|podcast|drama|musical)"
+    r"(?: (?!(?:my|me|i|we|our|us|now|tonight|right|mate|friend)\b)\w+){0,6}$"
+)
 _CONDITIONAL = re.compile(r"\b(?:if|when|whenever|in case|what if|whether|once)\b")
 _INFO = re.compile(
     r"\b(?:signs?|symptoms?|how (?:do|can|would|will|to|does|should)|difference|learn|training|"
@@ -4078,7 +4313,8 @@ def _fires(rule: _Rule, text: str, m: re.Match) -> bool:
         return False
     if rule.hypothetical_guard and _is_hypothetical(text, m):
         return False
-    if _FICTION_LEAD.search(_words_before(text, m.start(), 10)) and not _URGENT.search(text):
+    story = _words_before(text, m.start(), 10)
+    if (_FICTION_LEAD.search(story) or _IN_THE_STORY.search(story)) and not _URGENT.search(text):
         return False
     kind = _kind_here(rule, text, m)
     if kind == EVENT:

@@ -229,6 +229,101 @@ def test_not_a_crisis(message):
     assert triage(message) is None
 
 
+# ------------------------------------------------------------- a 3am round (issue 18, round 8)
+# Written apart from the patterns, as people text at 3am from a cheap phone; each missed or was a
+# false alarm before this round's rules, and is also in the development files.
+
+
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        ("hes gouching out on the settee n i cant get him 2 answer me", CrisisType.OVERDOSE),
+        ("shes been sick and is lying on her back passed out", CrisisType.OVERDOSE),
+        ("teenage daughter took her dads tramadol and is sleepy", CrisisType.OVERDOSE),
+        ("i done 3 bags and i feel like im gonna pass out", CrisisType.OVERDOSE),
+        ("naloxone not working what now", CrisisType.OVERDOSE),
+        ("i cant stop cutting and theres so much blood", CrisisType.SUICIDE),
+        ("thinking of drinking bleach", CrisisType.SUICIDE),
+        ("tonights the night, got everything ready", CrisisType.SUICIDE),
+        ("kid next door been crying for hours and i think her mum is passed out", CrisisType.CHILD_AT_RISK),
+        ("my kids are home alone, i am stuck in a cell", CrisisType.CHILD_AT_RISK),
+        ("my son 5 years he eat the pills of my husband", CrisisType.CHILD_AT_RISK),
+        ("my child take medicine from the cupboard, many tablet", CrisisType.CHILD_AT_RISK),
+        ("my neighbours kid has been shut out in the cold all night", CrisisType.CHILD_AT_RISK),
+        ("my daughters boyfriend is hitting her and shes 14", CrisisType.CHILD_AT_RISK),
+        # a kinship carer whose sister turns up tonight: the child is at risk again
+        ("my sisters kids live with me but tonight she turned up off her face and took the baby",
+         CrisisType.CHILD_AT_RISK),
+        ("my ex is here and hes broke in", CrisisType.DOMESTIC_ABUSE),
+        ("partner drunk and violent, hes punching walls and me", CrisisType.DOMESTIC_ABUSE),
+        ("locked in the bathroom, he is going crazy outside", CrisisType.DOMESTIC_ABUSE),
+        ("the dealers in my flat just battered me", CrisisType.DOMESTIC_ABUSE),
+        ("he booted me in the stomach and im 6 months pregnant", CrisisType.DOMESTIC_ABUSE),
+        # cuckooing with violence now is still an emergency
+        ("my mate is being cuckooed and they are beating him up", CrisisType.DOMESTIC_ABUSE),
+    ],
+)
+def test_round_8_crises_are_caught_by_the_patterns(message, expected):
+    """The patterns alone, so the classifier cannot hide a rule that stopped working."""
+    match = triage_patterns(message)
+    assert match is not None and match.type is expected, (message, match)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # a kinship carer: the children are safe with them
+        "my sisters kids live with me because shes using",
+        "the grandkids live with us now since their mum started using",
+        "ive had my nephew since his dad went to prison",
+        "im raising my granddaughter because her dad is in prison and her mum is using",
+        "my brothers kids moved in with us because hes using again",
+        # the development half's pattern false alarms
+        "i got hit by my partner in my last relationship",
+        "we're at the top of the car park, where's the entrance",
+        "stood on the ledge of the climbing wall",
+        "end it all? no i mean the meeting",
+        "end it all? nah i mean the group chat",
+        # od_person_not_responding: someone who will not comply or improve, not a body that will not stir
+        "my son is not responding to treatment",
+        "he is not responding to the methadone",
+        "my dad will not move into a care home",
+        "the guy upstairs will not move his bins",
+        "my daughter will not answer me when i ask about school",
+        # da_round4: a story, a carving knife, a toddler
+        "in the soap tonight she stabbed her husband",
+        "he has got the knife for carving the turkey",
+        "my toddler sat on my chest and woke me up",
+        # cuckooing asked about, with no violence now
+        "my mate is being cuckooed, people coming and going, what can he do",
+        # stories, and a worker's record keeping
+        "the book i am reading is about a girl who self harms",
+        "the song is about wanting to die but its actually uplifting",
+        "in the film the dad beats his son, really hard to watch",
+        "one of my clients mentioned suicidal thoughts in the past, how do i record it",
+    ],
+)
+def test_round_8_near_misses_get_no_crisis_reply(message):
+    assert triage(message) is None, (message, triage(message))
+
+
+@pytest.mark.parametrize(
+    "crisis",
+    [
+        "i want to end it all, no i mean it",
+        "i want to end it tonight no i mean the relationship",
+        "im at the top of the car park and i want to jump",
+        "my mum is not responding to me",
+        "he is not responding to the naloxone",
+        "hes not answering me when i shake him",
+        "he has got a knife",
+    ],
+)
+def test_round_8_mends_keep_the_crises_beside_them(crisis):
+    """Each narrowing above leaves the emergency it sits next to answered."""
+    assert triage_patterns(crisis) is not None, crisis
+
+
 # -------------------------------------------------------------------------------- priority
 
 
