@@ -9,7 +9,6 @@ import socket
 import threading
 import uuid
 from contextlib import contextmanager
-from dataclasses import replace
 
 import pytest
 from support import WEBHOOK, texts
@@ -109,7 +108,7 @@ def app_on(settings, assistant, url, monkeypatch):
 
     monkeypatch.setenv("WAYMARK_DATABASE_URL", url)
     on_relay = Assistant(assistant.agent, assistant.actions, url)
-    with TestClient(create_app(replace(settings, database_url=url), on_relay)) as client:
+    with TestClient(create_app(settings.with_changes(database_url=url), on_relay)) as client:
         yield client
 
 
@@ -156,5 +155,5 @@ def test_directory_on_a_closed_port_at_start_up_is_a_clear_error(settings, assis
 
     url = f"postgresql://postgres@127.0.0.1:{free_port()}/waymark"
     with pytest.raises(DatabaseNotReady, match="Cannot reach the directory database"):
-        with TestClient(create_app(replace(settings, database_url=url), assistant)):
+        with TestClient(create_app(settings.with_changes(database_url=url), assistant)):
             pass

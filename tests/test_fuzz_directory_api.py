@@ -4,7 +4,6 @@ adds nothing to the review queue, an accepted one adds exactly one item."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from urllib.parse import quote
 
 import pytest
@@ -36,7 +35,7 @@ def api(settings, tmp_path_factory):
     with session_scope(url) as session:
         seed.seed_national(session)
         seed.seed_sample(session)
-    client = TestClient(create_app(replace(settings, database_url=url)), raise_server_exceptions=False)
+    client = TestClient(create_app(settings.with_changes(database_url=url)), raise_server_exceptions=False)
     client.database_url = url
     return client
 

@@ -51,13 +51,12 @@ def test_a_crisis_is_never_refused_for_rate_in_its_conversation(client, monkeypa
 
 
 def test_one_address_flooding_gets_a_polite_429_with_security_headers(settings, assistant):
-    from dataclasses import replace
 
     from fastapi.testclient import TestClient
 
     from waymark.app import create_app
 
-    strict = replace(settings, requests_per_minute_per_ip=40)  # bursts of 10
+    strict = settings.with_changes(requests_per_minute_per_ip=40)  # bursts of 10
     with TestClient(create_app(strict, assistant)) as client:
         codes = [client.get("/").status_code for _ in range(12)]
         assert codes[:10] == [200] * 10 and codes[-1] == 429
@@ -69,13 +68,12 @@ def test_one_address_flooding_gets_a_polite_429_with_security_headers(settings, 
 
 
 def test_a_crisis_from_an_address_over_its_limit_is_still_answered_first(settings, assistant):
-    from dataclasses import replace
 
     from fastapi.testclient import TestClient
 
     from waymark.app import create_app
 
-    strict = replace(settings, requests_per_minute_per_ip=1)  # bursts of 10, then one a minute
+    strict = settings.with_changes(requests_per_minute_per_ip=1)  # bursts of 10, then one a minute
     with TestClient(create_app(strict, assistant)) as client:
         assert [client.get("/").status_code for _ in range(11)][-1] == 429
         crisis = client.post(WEBHOOK, json={"sender": uuid.uuid4().hex, "message": OVERDOSE})

@@ -7,7 +7,6 @@ builds more than MAX_CELL_ROWS clauses, whoever calls it. No model is loaded her
 """
 from __future__ import annotations
 
-from dataclasses import replace
 
 import pytest
 from sqlalchemy import event
@@ -34,7 +33,7 @@ def api(settings, tmp_path_factory):
     with session_scope(url) as session:
         seed.seed_national(session)
         seed.seed_sample(session)
-    client = TestClient(create_app(replace(settings, database_url=url)), raise_server_exceptions=False)
+    client = TestClient(create_app(settings.with_changes(database_url=url)), raise_server_exceptions=False)
     client.database_url = url
     return client
 

@@ -4,7 +4,6 @@ a crisis is still answered (and nothing is kept under the id). The real app and 
 loaded assistant; the stock Rasa contract (any sender) is tests/test_rest_contract.py."""
 from __future__ import annotations
 
-import dataclasses
 import json
 import uuid
 
@@ -23,7 +22,7 @@ OVERDOSE = "my mate has taken too many pills and he won't wake up"
 
 def app_client(settings, assistant, **changes) -> TestClient:
     create_tables(engine_for(settings.database_url))  # the live updates read the handover tables
-    return TestClient(create_app(dataclasses.replace(settings, secret_key=SECRET, **changes), assistant))
+    return TestClient(create_app(settings.with_changes(secret_key=SECRET, **changes), assistant))
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
-from dataclasses import replace
 
 import httpx
 import pytest
@@ -118,7 +117,7 @@ async def test_a_busy_worker_sends_the_next_message_to_another(settings, assista
     """Several workers share one port, and a browser keeps its connection to one of them. A
     worker with other turns still to finish tells the browser to reconnect, so the next
     message goes to whichever worker is free; a single process never needs to."""
-    app = create_app(replace(settings, workers=workers), assistant)
+    app = create_app(settings.with_changes(workers=workers), assistant)
     holding, release = asyncio.Event(), asyncio.Event()
 
     async def someone_elses_long_turn() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 import timekeeping
-from waymark.settings import get_settings
+from waymark.settings import SettingsError, get_settings
 
 
 def several_workers_problem(settings) -> Optional[str]:
@@ -36,6 +36,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     options = uvicorn_options(settings)  # X-Forwarded-For only from WAYMARK_TRUSTED_PROXIES; header deadline
+    if args.workers is None:
+        args.workers = settings.workers
     try:
         if args.workers <= 1:
             uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info", **options)
@@ -439,7 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the web app, the assistant and its actions")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
-    serve.add_argument("--workers", type=int, default=int(os.environ.get("WAYMARK_WORKERS", "1")),
+    serve.add_argument("--workers", type=int, default=None,
                        help="worker processes, each with its own copy of the model (default "
                             "WAYMARK_WORKERS or 1); more than one needs the Redis lock store and a "
                             "shared tracker store, as for several instances")
@@ -560,7 +562,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except SettingsError as e:  # a wrong value in the environment: say which, no traceback
+        print(f"waymark: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,7 +1,6 @@
 """The web chat page as a person uses it, in a real browser."""
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pytest
@@ -143,7 +142,7 @@ def strict_server(settings, assistant):
     """A server that takes only the conversation ids it issued."""
     from waymark.app import create_app
 
-    app = create_app(dataclasses.replace(settings, rest_require_signed_ids=True), assistant)
+    app = create_app(settings.with_changes(rest_require_signed_ids=True), assistant)
     with serving_in_a_thread(app, "signed-ids test server") as port:
         yield f"http://127.0.0.1:{port}"
 
