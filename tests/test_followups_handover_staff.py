@@ -33,7 +33,8 @@ def open_hours():
     ("which days", "hours"), ("when can i go", "hours"), ("is it open bank holidays", "hours"),
     ("how late do they stay open", "hours"), ("what time does it shut", "hours"),
     ("can i just turn up", "features"), ("do i need to book", "features"), ("walk in?", "features"),
-    ("women only?", "features"), ("can i bring my baby", "features"),
+    ("women only?", "features"), ("can i bring my baby", "features"), ("do i have to make an appointment", "features"),
+    ("is it ok to just show up", "features"),
     ("tell me more", None), ("more than i can handle", None),
 ])
 def test_texted_follow_ups_are_read(text, kind):

@@ -28,7 +28,7 @@ FEATURE_WORDS = (
     (re.compile(r"\bnaloxone|nyxoid|prenoxad|overdose kit"), "naloxone"),
     (re.compile(r"\bneedle|\bsyringe|\bworks\b|\bpins?\b|\bclean kit"), "needle-exchange"),
     (re.compile(r"\bwom[ae]n|\bfemale|\bladies"), "women-only"),
-    (re.compile(r"\bwalk ?ins?\b|\bwalk in\b|\bdrop ?in|\bwithout (an )?appointment|\bneed (an |a )?appointment|"
+    (re.compile(r"\bwalk ?ins?\b|\bwalk in\b|\bdrop ?in|\bwithout (an )?appointment|\b(need|have|got) (to (make|get|book) )?(an |a )?appointment|"
                 r"\bappointment first|\bjust (turn|rock|show) up\b|\bturn up\b|\b(need|have) to book\b|\bbook (first|ahead)\b"),
      "walk-in"),
     (re.compile(r"\bself ?refer|\brefer (my ?self|me)\b|\bneed (a|my) gp\b|\bgp referral|\breferral\b|"
@@ -59,7 +59,7 @@ _PATTERNS = (
     (FEATURES, re.compile(r"\b(do|does|can|will|is|are) (they|it|you|that|there|them|the place|i)\b.*\b(naloxone|nyxoid|"
                           r"needles?|syringes?|works|pins|wom[ae]n|female|walk ?in|drop ?in|kids?|child|children|"
                           r"self ?refer|refer my ?self|referral|gp|doctor|letter|appointment|turn up|book|baby|pram|"
-                          r"toddler|ladies)")),
+                          r"toddler|ladies|show up|rock up)")),
     # A feature said on its own: "walk in?", "women only?", "naloxone?", "drop in?"
     (FEATURES, re.compile(r"^(and |ok |so |what about |wot about )?(walk ?ins?|drop ?ins?|wom[ae]n only|women'?s only|"
                           r"female only|ladies only|naloxone|nyxoid|needles?|needle exchange|self ?referral|self refer|"
