@@ -38,6 +38,28 @@ _PRO = re.compile(
     r"|\b((i'?m|i am|im) (from|with)|calling from|ringing from|messaging from|writing from) (the |a |our )?(gp|hostel|housing|probation|police"
     r"|council|surgery|practice|hospital|school|college|charity|pharmacy|ward)\b"
 )
+# Frontline staff often start with their job, as a label: "probation officer here.", "custody sergeant, bloke in
+# the cells...", "gp receptionist - patient wants...", "im the pharmacist at...", "support worker. client wants...".
+# A job at the very start, or followed by "here", says who is writing; "my probation officer told me" does not.
+_JOBS = (r"(?:(?:community|practice|school|mental health|district|specialist|hospital|prison|ward|student|senior|trainee|"
+         r"a&e|ae|drug|drugs|alcohol|recovery|family support|youth|care|outreach|peer|safeguarding|pastoral|duty|custody|"
+         r"police|gp|surgery|hostel|housing|homeless|probation|liaison|locum|charge|staff|night|support|substance misuse|"
+         r"street|rough sleeper|criminal justice|nhs|council|pharmacy|dispensing) )*"
+         r"(?:gp|nurse|doctor|receptionist|support worker|key ?worker|social worker|housing officer|probation officer|"
+         r"probation worker|hostel worker|outreach worker|paramedic|police officer|pcso|custody sergeant|custody officer|"
+         r"detention officer|pharmacist|pharmacy technician|dispenser|midwife|teacher|health visitor|care coordinator|"
+         r"youth worker|counsellor|psychologist|psychiatrist|healthcare assistant|hca|practice manager|hostel manager|"
+         r"hostel staff|project worker|navigator|case worker|caseworker|offender manager|liaison worker|sergeant|"
+         r"social work student|dsl|head teacher|headteacher|link worker|worker)")
+_JOB_LABEL = re.compile(
+    rf"(?:^|[.!?;]\s+)(?:hi|hello|hiya|hey|morning|afternoon)?[\s,.!]*(?:i'?m |im |i am )?(?:an? |the )?{_JOBS}\b"
+    r"(?:\s+here\b|\s*[,.:;\-–]|\s+and\b|\s*$|\s+(?:at|in|from|with|for) (?:a|an|the|our) (?:local )?"
+    r"(?:gp|surgery|practice|hostel|pharmacy|chemist|hospital|ward|school|college|prison|probation|police|custody|"
+    r"council|housing|charity|a&e|health centre|medical centre)\b)"
+    rf"|\bi(?:'m| am|m) (?:an?|the|his|her|their) {_JOBS}\b"
+    r"|\b(?:detainees?|in the cells|on my books|on my caseload|my caseload|in custody with us|in our custody|"
+    r"at the (?:pharmacy )?counter|(?:work|working) (?:in|at|for) (?:police custody|a custody suite|the custody suite|"
+    r"a hostel|the hostel|probation|a gp|the gp|a surgery|the surgery|a pharmacy|the pharmacy|a chemist))\b")
 _YOUNG = re.compile(
     r"\b(young carer|at school|in year (?:[7-9]|1[0-3])|my teacher|sixth form|im a kid|i'm a kid"
     r"|im a teenager|i'm a teenager|under 18|under eighteen)\b"
@@ -73,7 +95,7 @@ _PARENT = re.compile(r"\bmy (mum|mam|mom|mother|dad|father|parents?|step ?dad|st
 _YOUNG_CLIENT = re.compile(
     r"\b(young (person|people|persons)|teenager|teen|under 18|under eighteen|pupils?|school ?(kid|child|boy|girl)s?"
     r"|(1[0-7]|thirteen|fourteen|fifteen|sixteen|seventeen) ?(yo|y/o|yr old|year old|years old)|a child|child in care"
-    r"|looked after child|in year (?:[7-9]|1[0-3]))\b")
+    r"|looked after child|in year (?:[7-9]|1[0-3])|(?:my|our|a|one of my|one of our) (?:year|yr) (?:[7-9]|1[0-3])s?)\b")
 
 
 def about_young_person(text: str) -> bool:
@@ -99,7 +121,7 @@ def detect_persona(text: str, age: Optional[int] = None) -> Optional[str]:
     if not t or t.startswith("/"):
         return None
     age = age if age is not None else detect_age(t)
-    if _PRO.search(t):
+    if _PRO.search(t) or _JOB_LABEL.search(t):
         return PRO
     if _YOUNG.search(t) or (age is not None and age < ADULT_AGE):
         return YOUNG

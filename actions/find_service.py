@@ -39,7 +39,9 @@ ASK_WHO_FOR = {"naloxone"}
 YOUNG_ROUTE = {"treatment", "family-support", "carers-assessment", "young-people"}
 # Needs reached through the local drug and alcohol service's assessment: with none listed near
 # the place, the search gives that service instead of nothing.
-THROUGH_LOCAL_SERVICE = {"detox", "rehab"}
+# With none listed near there, the local drug and alcohol service is the way in: its assessment
+# arranges a detox or rehab, and it keeps a script going after release from prison.
+THROUGH_LOCAL_SERVICE = {"detox", "rehab", "prison-release"}
 
 
 def _clean_code(value: Optional[str], known: dict) -> Optional[str]:
@@ -115,6 +117,8 @@ def find_matches(session: Session, place: geo.Place, need: str, persona: Optiona
         search_need = "treatment"
         matches = run(AUDIENCE_FOR_NEED["treatment"] if audience != "professional" else None, True) or \
             run(AUDIENCE_FOR_NEED["treatment"], False)
+        if not substance:  # nothing said about what they use: a general service before a specialist one (chemsex)
+            matches.sort(key=lambda m: sum(code.startswith("substance:") for code in m.codes) <= 4)
     if need == "family-support":  # support for the family first; the council's carers team is its own journey
         matches.sort(key=lambda m: "need:carers-assessment" in m.codes)
     if need == "naloxone" and matches:

@@ -302,7 +302,16 @@ TOLERANCE_AFTER_PRISON = (
     "heroin or other opioids again, your old amount could kill you. Use much less than before. "
     "Don't use alone. Carry naloxone: ask the prison's drug team or your local service for a kit on release."
 )
+TOLERANCE_AFTER_PRISON_CLIENT = (
+    "A warning to pass on, with no judgement: after time inside, their body can't take as much. If they use "
+    "heroin or other opioids again, their old amount could kill them. Much less than before, never alone, and "
+    "naloxone with them: the prison's drug team or the local service can give a kit on release."
+)
 WIDER_SAFETY = {"prison-release": TOLERANCE_AFTER_PRISON}
+WIDER_SAFETY_CLIENT = {"prison-release": TOLERANCE_AFTER_PRISON_CLIENT}  # said to a worker about their client
+WIDER_INTRO_CLIENT = {"prison-release": (
+    "Leaving prison: what matters most is the release date, where they'll live, and keeping any script going. "
+    "Tell the prison team and the drug service the release date and where they'll live, so the script doesn't stop.")}
 
 ASK_PLACE = {
     "prison-release": "Where will you (or they) live after release? A town or postcode is fine.",

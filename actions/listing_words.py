@@ -21,6 +21,31 @@ WANTED_WORDS = {"women-only": "women-only sessions", "child-friendly": "a child-
 NO_MORE = "That's all I have near there. You can ask for a different kind of help, or talk to a person."
 
 
+# "Any others?" when the only detox unit, rehab or release team near there has been given.
+WAY_IN = {
+    "detox": "That's the only detox unit I have near there. Your local drug and alcohol service can arrange one "
+             "after an assessment:",
+    "rehab": "That's the only rehab I have near there. Your local drug and alcohol service can refer you after an "
+             "assessment:",
+    "prison-release": "That's the only release team I have near there. The local drug and alcohol service can keep "
+                      "a script going after release:",
+}
+
+
+def no_more_reply(given: list[str], line: Optional[str], number: Optional[str]) -> str:
+    """"Any others?" when every place near there has been given: which ones they were (so the
+    person knows nothing was held back), and a line to ring for more."""
+    if not given:
+        return NO_MORE
+    names = given[0] if len(given) == 1 else ", ".join(given[:-1]) + f" and {given[-1]}"
+    text = f"That's all I have near there: {names}."
+    if line and number:
+        text += f" For other options you can ring {line} on {number}, free and confidential, or talk to a person."
+    else:
+        text += " You can ask for a different kind of help, or talk to a person."
+    return text
+
+
 def address_reply(name: str, address: str, postcode: Optional[str]) -> str:
     """A place with a public address (a line, or a place that keeps it private, gets
     `journey_words.directions_reply`, which says which it is)."""

@@ -19,6 +19,16 @@ OVERDOSE_RISK = ("Please be careful: after prison, a detox, rehab, a hospital st
                  "tolerance drops within days, and your old amount can kill you. Use much less, don't use "
                  "alone, and carry naloxone. Ask the prison's drug team or your local drug service for a "
                  "kit before you leave. Mixing with drink, benzos or gabapentin makes it more dangerous.")
+# The same facts for a worker writing about a client (a probation officer, a hostel worker): about
+# "them", so the worker is not spoken to as the person leaving prison.
+OVERDOSE_RISK_CLIENT = ("Please make sure they know: after prison, a detox, rehab, a hospital stay or any break, "
+                        "tolerance drops within days, and their old amount can kill them. Using much less, not "
+                        "using alone and carrying naloxone all help. The prison's drug team or the local drug "
+                        "service can give them a kit before they leave. Mixing with drink, benzos or gabapentin "
+                        "makes it more dangerous.")
+WITHDRAWAL_CLIENT = ("If they drink heavily every day, they shouldn't stop suddenly on their own: withdrawal can "
+                     "cause fits. Their GP, the local alcohol service or NHS 111 can help them cut down or stop "
+                     "safely.")
 DRINK_CHECK = ("A quick check: the UK guideline is no more than 14 units a week, spread over 3 or more days. "
                "A pint of 4% beer is about 2.3 units, a medium glass of wine (175ml) about 2, a bottle of "
                "wine about 9, a single spirit 1. If you're over that most weeks, it's worth talking to someone.")
@@ -33,8 +43,12 @@ def drink_next_steps(drinkline_number: Optional[str]) -> str:
     return f"You can talk it over with {line}, free and confidential, with your GP, or with your local alcohol service."
 
 
-def topic_reply(topic: Optional[str], drinkline_number: Optional[str] = None) -> Optional[str]:
-    """The reply for a topic from understanding.risky_moments, or None when it's not one of ours."""
+def topic_reply(topic: Optional[str], drinkline_number: Optional[str] = None,
+                for_worker: bool = False) -> Optional[str]:
+    """The reply for a topic from understanding.risky_moments, or None when it's not one of ours.
+    `for_worker`: a professional is writing about someone else, so the words are about "them"."""
+    if for_worker and topic in (rm.OVERDOSE_RISK, rm.WITHDRAWAL):
+        return OVERDOSE_RISK_CLIENT if topic == rm.OVERDOSE_RISK else WITHDRAWAL_CLIENT
     if topic == rm.DRINK_CHECK:
         return f"{DRINK_CHECK} {drink_next_steps(drinkline_number)}"
     return {rm.DETOX: DETOX, rm.REHAB: REHAB, rm.OVERDOSE_RISK: OVERDOSE_RISK, rm.WITHDRAWAL: WITHDRAWAL}.get(topic)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 import timekeeping
 from actions import journey_words as words
 from actions import cards, languages, listing_words, replies
-from actions.common import directory_session, latest_entity, latest_intent, latest_text
+from actions.common import directory_session, helpline_for, latest_entity, latest_intent, latest_text
 from directory import hours, search
 from directory.models import Service
 from understanding import follow_ups
@@ -152,9 +152,17 @@ class ActionServiceDetails(Action):
             dispatcher.utter_message(text=words.NO_SERVICE_YET)
             return []
         batch = listing[shown:shown + 3]
+        way_in = None
         if not batch:
-            dispatcher.utter_message(text=listing_words.NO_MORE, buttons=[{"title": "Talk to a person",
-                                                                           "payload": "/ask_human"}])
+            batch, way_in = ActionServiceDetails._way_in(tracker, listing, now)
+        if not batch:
+            with directory_session() as session:
+                given = [match.name for match in (load_match(session, sid, now) for sid, _, _ in listing[:shown])
+                         if match is not None]
+                line = helpline_for(session, tracker.get_slot("substance"))
+                number = line.phones[0].number if line is not None else None
+                text = listing_words.no_more_reply(given, line.name if line is not None else None, number)
+            dispatcher.utter_message(text=text, buttons=[{"title": "Talk to a person", "payload": "/ask_human"}])
             return []
         lines, found = [], []
         with directory_session() as session:
@@ -166,6 +174,31 @@ class ActionServiceDetails(Action):
                 lines.append(listing_words.other_line(match.name, far, match.phone, replies.opening_line(match, now)))
                 found.append(replace(match, distance_km=km, distance_band=band))
             custom = cards.listing(session, tracker, found, now)
+        if way_in is not None:  # the listing was used up: the local service that arranges it
+            dispatcher.utter_message(text=" ".join([way_in] + lines), custom=custom)
+            return [SlotSet("listing_ids", [{"id": sid, "km": km, "band": band} for sid, km, band in listing + batch]),
+                    SlotSet("listing_shown", len(listing) + len(batch)), SlotSet("last_service_id", batch[0][0])]
         more = max(0, len(listing) - shown - len(batch))
         dispatcher.utter_message(text=" ".join([listing_words.others_intro(len(lines), more)] + lines), custom=custom)
         return [SlotSet("listing_shown", shown + len(batch)), SlotSet("last_service_id", batch[0][0])]
+
+    @staticmethod
+    def _way_in(tracker: Tracker, listing: list, now: datetime) -> tuple[list, Optional[str]]:
+        """"Any others?" after every detox unit, rehab or release team near there was given: the
+        local drug and alcohol services, whose assessment is the way in to each (up to 2 not given)."""
+        from actions.find_service import THROUGH_LOCAL_SERVICE, find_matches, need_of
+        from actions.context import persona_of
+
+        need = need_of(tracker)
+        if need not in THROUGH_LOCAL_SERVICE or not tracker.get_slot("place"):
+            return [], None
+        from actions.common import resolve_said_place
+
+        given = {sid for sid, _, _ in listing}
+        with directory_session() as session:
+            place = resolve_said_place(session, tracker.get_slot("place"))
+            if place is None:
+                return [], None
+            matches = find_matches(session, place, "treatment", persona_of(tracker), tracker.get_slot("substance"), now)
+        fresh = [(m.service_id, round(m.distance_km, 3), m.distance_band) for m in matches if m.service_id not in given]
+        return (fresh[:2], listing_words.WAY_IN.get(need)) if fresh else ([], None)

@@ -12,7 +12,9 @@ from rasa_sdk.types import DomainDict
 
 from actions import journey_words as words
 from actions.carers import is_kinship_carer
+from actions import risk_words
 from actions.common import latest_text
+from actions.context import PRO, persona_of
 from actions.find_service import need_of
 
 
@@ -25,7 +27,14 @@ class ActionJourneyIntro(Action):
         intro = words.WIDER_INTRO.get(need)
         if need == "family-support" and is_kinship_carer(latest_text(tracker)):
             intro = words.KINSHIP_CARER  # bringing up a relative's child: a carer too (issue 20, need 12)
-        for text in (intro, words.WIDER_SAFETY.get(need)):
+        worker = persona_of(tracker) == PRO
+        if worker:
+            intro = words.WIDER_INTRO_CLIENT.get(need, intro)
+        safety = (words.WIDER_SAFETY_CLIENT if worker else words.WIDER_SAFETY).get(need)
+        said = {e.get("text") for e in tracker.events if e.get("event") == "bot"}
+        if said & {risk_words.OVERDOSE_RISK, risk_words.OVERDOSE_RISK_CLIENT}:
+            safety = None  # the overdose warning was just given (understanding.risky_moments): once is enough
+        for text in (intro, safety):
             if text:
                 dispatcher.utter_message(text=text)
         return []

@@ -28,11 +28,12 @@ FEATURE_WORDS = (
     (re.compile(r"\bnaloxone|nyxoid|prenoxad|overdose kit"), "naloxone"),
     (re.compile(r"\bneedle|\bsyringe|\bworks\b|\bpins?\b|\bclean kit"), "needle-exchange"),
     (re.compile(r"\bwom[ae]n|\bfemale|\bladies"), "women-only"),
-    (re.compile(r"\bwalk ?in|\bdrop ?in|\bwithout (an )?appointment|\bneed (an |a )?appointment|\bappointment first"),
+    (re.compile(r"\bwalk ?ins?\b|\bwalk in\b|\bdrop ?in|\bwithout (an )?appointment|\b(need|have|got) (to (make|get|book) )?(an |a )?appointment|"
+                r"\bappointment first|\bjust (turn|rock|show) up\b|\bturn up\b|\b(need|have) to book\b|\bbook (first|ahead)\b"),
      "walk-in"),
     (re.compile(r"\bself ?refer|\brefer (my ?self|me)\b|\bneed (a|my) gp\b|\bgp referral|\breferral\b|"
                 r"\b(see|ask) (my |the |a )?(gp|doctor)\b|\bletter from\b|\bgp letter"), "self-referral"),
-    (re.compile(r"\bkids?\b|\bchild|\bchildren|\bbaby|\bpram"), "child-friendly"),
+    (re.compile(r"\bkids?\b|\bchild|\bchildren|\bbaby|\bpram|\btoddler|\bbairns?\b"), "child-friendly"),
 )
 
 _PATTERNS = (
@@ -44,16 +45,29 @@ _PATTERNS = (
                         r"\bany (closer|nearer)\b|\banything (else|closer|nearer)\b|\balternatives?\b|"
                         r"\bshow me (more|others?|another)\b|\bmore (options?|places?|services?|ones|choices?)\b|"
                         r"\b(find|give|show|try|got|get) (me |us )?(another|a different)\b|\bdifferent (one|place|service|"
-                        r"option)s?\b|\btoo far\b|\b(closer|nearer) (one|place|option|service)s?\b|\bsomewhere different\b")),
+                        r"option)s?\b|\btoo far\b|\b(closer|nearer) (one|place|option|service)s?\b|\bsomewhere different\b|"
+                        # texted shorthand: "only one?", "is that the only one", "more please", "wat else is there",
+                        # "nothing closer?", "show me the rest", "give me a few more", "anythin else"
+                        r"\b(the )?only one\b|\bonly (place|service|option)\b|^(and |ok |so )?(others?|more|next|next one|"
+                        r"the rest)( please| pls| plz| then)?\??$|\bwhat about (others?|the others|other ones|"
+                        r"anywhere else)\b|\bmore (please|pls|plz)\b|\b(wat|wot|what|whats|what's) else\b|"
+                        r"\bnothing (closer|nearer|else)\b|\b(see|show|give|list|send) (me )?(the rest|a few more|some more|"
+                        r"more|a couple more)\b|\banythin\'? else\b|\banyting else\b|\bany (other|more) (ones?|places?|services?|"
+                        r"options?)\b|\bany ?where (closer|nearer|else)\b")),
     (LANGUAGE, re.compile(r"\b(speak|speaks|speaking|speakers?)\b(?! (to|with) (them|someone|somebody|a person|anyone|"
                           r"a worker|the))|\b(interpreters?|translators?|translate|languages?)\b")),
     (FEATURES, re.compile(r"\b(do|does|can|will|is|are) (they|it|you|that|there|them|the place|i)\b.*\b(naloxone|nyxoid|"
                           r"needles?|syringes?|works|pins|wom[ae]n|female|walk ?in|drop ?in|kids?|child|children|"
-                          r"self ?refer|refer my ?self|referral|gp|doctor|letter|appointment)")),
+                          r"self ?refer|refer my ?self|referral|gp|doctor|letter|appointment|turn up|book|baby|pram|"
+                          r"toddler|ladies|show up|rock up)")),
+    # A feature said on its own: "walk in?", "women only?", "naloxone?", "drop in?"
+    (FEATURES, re.compile(r"^(and |ok |so |what about |wot about )?(walk ?ins?|drop ?ins?|wom[ae]n only|women'?s only|"
+                          r"female only|ladies only|naloxone|nyxoid|needles?|needle exchange|self ?referral|self refer|"
+                          r"kids|child friendly)( then| though| there)?\??$")),
     (COST, re.compile(r"\b(cost|costs|costing|price|pay|paying|charge|charges|fee|fees|how much)\b|\bis (it|that) free\b|"
                       r"\bfree\?|\bis (it|that|this) (on the )?nhs\b|\bnhs\?")),
     (DIRECTIONS, re.compile(r"\bget there\b|\bdirections?\b|\bwhich bus\b|\bwhat bus\b|\bby bus\b|\bhow (do|can|would) i "
-                            r"(get|find)\b(?! hold)|\bhow far\b|\bparking\b|\bnearest (bus|train|station|stop)\b|"
+                            r"(get|find)\b(?! hold| in touch)|\bhow far\b|\bparking\b|\bnearest (bus|train|station|stop)\b|"
                             r"\b(bus|train|tram) (there|to it)\b|\bget the (bus|train|tram)\b")),
     (ADDRESS, re.compile(r"(?<!email )(?<!e-mail )\baddress\b|(?<!email )(?<!e-mail )\badd?res+\b|\baddy\b|\bwhere ?abouts\b|\bpost ?code\b|\bwhere (is|are|r) (it|they|that|them|u)\b|\bwheres (it|that)\b|"
                          r"\bwhat street\b|\bwhere exactly\b|\blocation\b")),
@@ -62,8 +76,11 @@ _PATTERNS = (
                           r"\bcan i (go|pop|come|turn up|get) (down |in |over |round )?(now|today|tonight)\b")),
     (HOURS, re.compile(r"\bhours\b|\bopening\b|\bopen (on|at|this|tomorrow|tmrw|tmoz|tomoz|mon|tue|wed|thu|fri|sat|sun|weekends?|"
                        r"evenings?|late)|\bwhat time\b|\bwhen (is|are|do|does) (it|they|that|the place)\b|\bclos(e|es|ing)\b|"
-                       r"\bweekends?\b|\bsaturday|\bsunday|\btimes\b|\bwhen\b.*\bopen\b|\bopen\??$")),
-    (PHONE, re.compile(r"\b(phone|number|numbr|no\.?|tel|ring|call|text|contact|email|e-mail|digits)\b|\bget hold of\b|"
+                       r"\bweekends?\b|\bsaturday|\bsunday|\btimes\b|\bwhen\b.*\bopen\b|\bopen\??$|\b(which|what) days?\b|"
+                       r"\bbank (holiday|hol)s?\b|\bwhen (can|could|should) i (go|come|pop|turn up|get there|visit|drop in)\b|"
+                       r"\bhow late\b|\bshut\b")),
+    (PHONE, re.compile(r"\b(phone|number|numbr|numba|numbers|nummber|numer|no\.?|tel|ring|call|text|contact|email|e-mail|digits|"
+                       r"fone|phne|mobile)\b|\bget hold of\b|\bget in touch\b|\bcontact (details|info)\b|"
                        r"\b(reach|speak to|talk to) (them|someone there|the service)\b|\bhow (do|can) i book\b")),
 )
 _PLACE_WORDS = re.compile(r"\b(near|in|around|nr)\s+[a-z]{2,}\d|\b[a-z]{1,2}\d{1,2}[a-z]?\b", re.IGNORECASE)

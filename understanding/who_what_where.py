@@ -434,6 +434,45 @@ def answer_to_offer(parse: dict, buttons: Optional[list[dict]]) -> Optional[tupl
     return None
 
 
+# --- asking for a person ------------------------------------------------------------------------
+
+# "can i talk to a real person", "is there someone i can speak to", "i want a human", "put me through
+# to someone": the model took some of these for a search or a follow-up (issue 19: handover journeys
+# were its weakest kind). Read from the words, the warm handover is offered whatever it guessed.
+_PERSON = (r"(?:a |an |to a |some )?(?:real |actual |live |proper |human |kind )?(?:person|human|humans|someone|somebody|"
+           r"some one|sum1|someone real|anyone|anybody|any one|advisor|adviser|worker|counsellor|operator|"
+           r"member of staff|staff)")
+_WANTS_PERSON = re.compile(
+    rf"\b(?:talk|talking|speak|speaking|chat|chatting|txt|text|texting)\s+(?:to|with|2)\s+{_PERSON}\b(?! (?:there|at|from) )"
+    r"|\b(?:real|actual|live|proper) (?:person|human|people|one)\b|\bhuman being\b|\bnot (?:a|to a) (?:bot|robot|machine)\b"
+    r"|\b(?:want|need|get|give me|prefer|rather have|is there) (?:a |an )?(?:human|person)\b"
+    r"|\bput me (?:through|thru)\b|\bpass me (?:to|on to|onto) (?:a |an )?(?:person|human|someone|somebody|worker)\b"
+    r"|\b(?:someone|somebody|anyone|anybody|some one|a person|people) (?:i|to|2) (?:can |could )?(?:actually )?"
+    r"(?:talk|speak|chat) (?:to|with)\b"
+    r"|\b(?:someone|somebody|anyone|anybody|a person) (?:i|to|2) (?:can |could )?(?:actually )?(?:talk|speak|chat)\b",
+    re.IGNORECASE)
+# "my son won't talk to anyone", "he doesnt want to speak to someone": about someone else, not a request.
+_WONT_TALK = re.compile(r"\b(?:won'?t|wont|will not|doesn'?t|doesnt|does not|didn'?t|didnt|refuses?|refused|never|"
+                        r"can'?t get (?:him|her|them))(?: want)?(?: to| wanna)? (?:talk|speak|chat|open up)\b", re.IGNORECASE)
+# "can i speak to someone there", "who do i talk to at the service": the listing's phone, not a handover.
+_AT_THE_SERVICE = re.compile(r"\b(?:someone|somebody|anyone|a person|them) (?:there|at (?:the|that) (?:place|service|clinic|"
+                             r"pharmacy|hub|centre|center))\b", re.IGNORECASE)
+
+
+def wants_a_person(parse: dict) -> bool:
+    """Whether the message asks, in words, to talk to a person (a button's payload is not words;
+    a message naming a place is a search, whose reply offers a person too)."""
+    text = (parse.get("text") or "").replace("\u2019", "'")
+    if not text or text.startswith("/") or len(text.split()) > 25:
+        return False
+    if any(e.get("entity") == "place" for e in parse.get("entities") or []):
+        return False
+    intent = parse.get("intent") or {}
+    if intent.get("name") == "crisis" and float(intent.get("confidence") or 0) >= CONFIDENT:
+        return False
+    return bool(_WANTS_PERSON.search(text)) and not _WONT_TALK.search(text) and not _AT_THE_SERVICE.search(text)
+
+
 # --- a form the person does not answer is left ---------------------------------------------------
 
 # Said to a form's question, these are not an answer: the form is left, and the dialogue

@@ -561,12 +561,21 @@ class Assistant:
         if topic is not None:
             number = await in_thread(self._national_number, "national-drinkline") \
                 if topic == risky_moments.DRINK_CHECK else None
-            said.append(risk_words.topic_reply(topic, number))
+            said.append(risk_words.topic_reply(topic, number, for_worker=self._from_a_worker(text, tracker)))
         if wider_topics.topic(text) == wider_topics.CUCKOOING:
             said.append(wider_needs_words.cuckooing_reply(await in_thread(self._national_number,
                                                                            "national-crimestoppers")))
         before = {e.text for e in tracker.events if isinstance(e, BotUttered)} if tracker is not None else set()
         return [words for words in said if words and words not in before]
+
+    @staticmethod
+    def _from_a_worker(text: Optional[str], tracker: Any) -> bool:
+        """Whether a professional is writing (remembered, or said in this message): the safety
+        facts are then about their client, not about them."""
+        from actions.context import PRO, clean_persona, detect_persona
+
+        known = clean_persona(tracker.get_slot("persona")) if tracker is not None else None
+        return (known or detect_persona(text or "")) == PRO
 
     def _national_number(self, service_id: str) -> Optional[str]:
         """A national line's number from the directory (None without one: the reply still names it)."""
@@ -599,14 +608,19 @@ class Assistant:
             answered = who_what_where.answer_to_clarification(parse, tracker.get_slot("clarify_offer"))
             if answered is not None:
                 return answered
-        if tracker.active_loop_name is None:
+        person = who_what_where.wants_a_person(parse)
+        if person:  # "can i talk to a real person": the warm handover, whatever the model guessed
+            if (parse.get("intent") or {}).get("name") != "ask_human":
+                log.info("Asked for a person in words, instead of %s", (parse.get("intent") or {}).get("name"))
+                parse = who_what_where.reroute(parse, "ask_human")
+        elif tracker.active_loop_name is None:
             followed = follow_ups.act_on(parse, bool(tracker.get_slot("last_service_id")), named_service_id)
             if followed is not None:
                 log.info("A follow-up on the listing (%s) instead of %s", followed[1][0]["value"],
                          (parse.get("intent") or {}).get("name"))
                 return who_what_where.reroute(parse, *followed)
-        answer = who_what_where.answer_to_offer(parse, (bot.data or {}).get("buttons") if bot else None)
-        intent = answer[0] if answer else who_what_where.act_on(parse, slots)
+        answer = None if person else who_what_where.answer_to_offer(parse, (bot.data or {}).get("buttons") if bot else None)
+        intent = answer[0] if answer else None if person else who_what_where.act_on(parse, slots)
         if answer is not None:
             log.info("A typed answer to the buttons just offered: %s instead of %s", answer[0],
                      (parse.get("intent") or {}).get("name"))
