@@ -35,7 +35,6 @@ from waymark.assistant import Assistant
 from waymark.inbound import UNREADABLE, is_readable, read_message
 from waymark.limits import TOO_FAST, RateLimiter, address_allows, per_conversation
 from waymark.privacy import PrivacyIncomplete, is_phone_conversation
-from waymark.settings import get_settings
 
 router = APIRouter(tags=["web chat"])
 NOT_A_CONVERSATION = "That is not a conversation id."
@@ -71,7 +70,7 @@ async def as_lines(replies: List[Any]) -> AsyncIterator[bytes]:
 
 async def conversation_limiter(request: Request) -> RateLimiter:
     """One limiter per app: a single conversation may not flood the assistant."""
-    return per_conversation(request.app, "conversation", get_settings().messages_per_minute_per_conversation)
+    return per_conversation(request.app, "conversation", request.app.state.settings.messages_per_minute_per_conversation)
 
 
 class NewConversation(BaseModel):
@@ -119,7 +118,7 @@ async def receive(body: ChatMessage, request: Request, response: Response,
         raise HTTPException(status_code=422, detail=NOT_A_CONVERSATION)
     if is_phone_conversation(body.sender):
         raise HTTPException(status_code=422, detail=NOT_A_WEB_CHAT)
-    limit = get_settings().max_message_chars
+    limit = request.app.state.settings.max_message_chars
     if len(body.message) > limit:
         raise HTTPException(status_code=413, detail=too_long(len(body.message), limit))
     inbound = read_message(body.message)

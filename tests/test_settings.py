@@ -57,3 +57,11 @@ def test_settings_do_not_change_once_read_and_a_copy_is_checked_too():
     assert settings.with_changes(workers=4).workers == 4 and settings.workers == 1
     with pytest.raises(ValueError):
         settings.with_changes(workers=0)
+
+
+def test_settings_are_checked_once_for_an_environment_and_again_when_it_changes(monkeypatch):
+    monkeypatch.setenv("WAYMARK_RETENTION_DAYS", "12")
+    first = get_settings()
+    assert get_settings() is first  # not checked again on every turn
+    monkeypatch.setenv("WAYMARK_RETENTION_DAYS", "13")
+    assert get_settings().retention_days == 13

@@ -7,6 +7,7 @@ instead of failing later inside a request.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import BaseSettings, Field, ValidationError, validator
@@ -104,7 +105,27 @@ class SettingsError(ValueError):
     """A setting in the environment that can't be used, named by its variable."""
 
 
+_READ_FROM = ("WAYMARK_", "TWILIO_")
+_last_read: dict[tuple, Settings] = {}
+
+
 def get_settings() -> Settings:
+    """The settings the environment gives now, checked once for that environment.
+
+    Checking every field costs about 0.8 ms, and actions and channels ask for settings on
+    every turn, so the last result is kept for as long as no WAYMARK_ or TWILIO_ variable
+    changes (looking costs about 0.08 ms; both measured with timeit on this 2-core machine while busy).
+    """
+    seen = tuple(sorted((k, v) for k, v in os.environ.items() if k.upper().startswith(_READ_FROM)))
+    settings = _last_read.get(seen)
+    if settings is None:
+        settings = _checked()
+        _last_read.clear()
+        _last_read[seen] = settings
+    return settings
+
+
+def _checked() -> Settings:
     try:
         return Settings()
     except ValidationError as e:
