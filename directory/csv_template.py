@@ -13,6 +13,7 @@ import io
 import re
 from pathlib import Path
 
+from directory.feed_errors import FeedError
 from directory.taxonomy import TERMS
 
 COLUMNS = [
@@ -33,8 +34,6 @@ YES = ("yes", "y", "true", "1")
 
 
 def _error(row: int, sid: str, column: str, message: str):
-    from directory.oruk_import import FeedError
-
     return FeedError(f"row {row}" + (f" (service '{sid}')" if sid else ""), column, message)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from directory import search_index  # noqa: F401  (keeps the search rows on every flush)
 from directory.models import Base
 
 

@@ -185,21 +185,6 @@ class SearchEntry(Base):
     __table_args__ = ({"sqlite_with_rowid": False},)
 
 
-@event.listens_for(Session, "after_flush")
-def _keep_search_entries(session: Session, _flush_context) -> None:
-    from directory.search_index import after_flush
-
-    after_flush(session)
-
-
-@event.listens_for(Session, "before_commit")
-def _no_commit_before_the_search_rows(session: Session) -> None:
-    """A commit inside `search_index.deferred` writes the search rows it noted first."""
-    from directory.search_index import refresh_deferred
-
-    refresh_deferred(session)
-
-
 class ServiceAtLocation(Base):
     __tablename__ = "service_at_location"
     id = _id()

@@ -57,6 +57,8 @@ from sqlalchemy.orm import Session
 
 import timekeeping
 from directory import classify, feed_normalise, search_index
+from directory.csv_template import read_csv
+from directory.feed_errors import FeedError
 from directory.geo import resolve_place
 from directory.models import (
     Accessibility,
@@ -89,15 +91,6 @@ COUNTRY_NAMES = {"UK": "GB", "UNITED KINGDOM": "GB", "ENGLAND": "GB", "GREAT BRI
                  "WALES": "GB", "SCOTLAND": "GB", "NORTHERN IRELAND": "GB"}
 ID_NAMESPACE = uuid.UUID("6b1f7d0e-3c44-4b8e-9a55-7d3f5b1e2a10")
 IMPORT_LABEL = "import"  # attribute.label of attributes an import owns (editors' are left alone)
-
-
-class FeedError(ValueError):
-    """A record that cannot be imported. Nothing from its file is written."""
-
-    def __init__(self, record: str, field_name: Optional[str], message: str):
-        self.record, self.field_name, self.message = record, field_name, message
-        where = f"{record}, field '{field_name}'" if field_name else record
-        super().__init__(f"{where}: {message}")
 
 
 class Refused(FeedError):
@@ -168,8 +161,6 @@ def read_records(path: Path, fmt: str = "oruk") -> list[dict]:
     """The service records in a file, as ORUK-shaped dicts (CSV rows are converted)."""
     path = Path(path)
     if fmt == "csv":
-        from directory.csv_template import read_csv
-
         return read_csv(path)
     if fmt != "oruk":
         raise FeedError(str(path), None, f"unknown format '{fmt}' (use oruk or csv)")

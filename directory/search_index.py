@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from itertools import chain
 from typing import Iterable, Iterator, Optional
 
-from sqlalchemy import delete, insert, inspect, select
+from sqlalchemy import delete, event, insert, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -214,3 +214,17 @@ def deferred(session: Session) -> Iterator[None]:
         refresh_deferred(session)
     finally:
         session.info.pop(DEFERRED, None)
+
+
+# Registered here, where the work is, rather than in `directory.models` (which this module
+# imports). `directory.db`, through which every directory session gets its engine, imports
+# this module, so no session can flush without them.
+@event.listens_for(Session, "after_flush")
+def _keep_search_entries(session: Session, _flush_context) -> None:
+    after_flush(session)
+
+
+@event.listens_for(Session, "before_commit")
+def _no_commit_before_the_search_rows(session: Session) -> None:
+    """A commit inside `deferred` writes the search rows it noted first."""
+    refresh_deferred(session)
