@@ -120,6 +120,11 @@ ASK_CARED_FOR_PLACE = (
     "Where does the person you care for live? The assessment is done by their council. "
     "A town or postcode is fine."
 )
+# A kinship carer brings the child up at home, so the council is their own (issue 20, need 12).
+ASK_KINSHIP_PLACE = (
+    "Where do you live? The carer's assessment is done by the council where the child lives, "
+    "so that's your council. A town or postcode is fine."
+)
 NATIONS_NOTE = "Wales and Scotland have their own rules, so ask their council."
 
 

@@ -19,6 +19,13 @@ OVERDOSE_RISK = ("Please be careful: after prison, a detox, rehab, a hospital st
                  "tolerance drops within days, and your old amount can kill you. Use much less, don't use "
                  "alone, and carry naloxone. Ask the prison's drug team or your local drug service for a "
                  "kit before you leave. Mixing with drink, benzos or gabapentin makes it more dangerous.")
+# The same facts for a family member or a worker writing about someone else (issue 20 item 2):
+# the person leaving prison or treatment is "them", and the family can keep a kit at home too.
+OVERDOSE_RISK_OTHERS = ("Please be careful: after prison, a detox, rehab, a hospital stay or any break, tolerance "
+                        "drops within days, and their old amount can kill them. Tell them: use much less, don't use "
+                        "alone, and carry naloxone. They can ask the prison's drug team or their local drug service "
+                        "for a kit before they leave, and you can get a naloxone kit for the house too. Mixing with "
+                        "drink, benzos or gabapentin makes it more dangerous.")
 DRINK_CHECK = ("A quick check: the UK guideline is no more than 14 units a week, spread over 3 or more days. "
                "A pint of 4% beer is about 2.3 units, a medium glass of wine (175ml) about 2, a bottle of "
                "wine about 9, a single spirit 1. If you're over that most weeks, it's worth talking to someone.")
@@ -33,8 +40,12 @@ def drink_next_steps(drinkline_number: Optional[str]) -> str:
     return f"You can talk it over with {line}, free and confidential, with your GP, or with your local alcohol service."
 
 
-def topic_reply(topic: Optional[str], drinkline_number: Optional[str] = None) -> Optional[str]:
-    """The reply for a topic from understanding.risky_moments, or None when it's not one of ours."""
+def topic_reply(topic: Optional[str], drinkline_number: Optional[str] = None,
+                about_someone_else: bool = False) -> Optional[str]:
+    """The reply for a topic from understanding.risky_moments, or None when it's not one of ours.
+    `about_someone_else`: a relative or worker is writing about the person at risk."""
     if topic == rm.DRINK_CHECK:
         return f"{DRINK_CHECK} {drink_next_steps(drinkline_number)}"
+    if topic == rm.OVERDOSE_RISK and about_someone_else:
+        return OVERDOSE_RISK_OTHERS
     return {rm.DETOX: DETOX, rm.REHAB: REHAB, rm.OVERDOSE_RISK: OVERDOSE_RISK, rm.WITHDRAWAL: WITHDRAWAL}.get(topic)

@@ -11,8 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import journey_words as words
-from actions.carers import is_kinship_carer
-from actions.common import latest_text
+from actions.carers import kinship_in_conversation
 from actions.find_service import need_of
 
 
@@ -23,7 +22,7 @@ class ActionJourneyIntro(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         need = need_of(tracker)
         intro = words.WIDER_INTRO.get(need)
-        if need == "family-support" and is_kinship_carer(latest_text(tracker)):
+        if need == "family-support" and kinship_in_conversation(tracker):
             intro = words.KINSHIP_CARER  # bringing up a relative's child: a carer too (issue 20, need 12)
         for text in (intro, words.WIDER_SAFETY.get(need)):
             if text:

@@ -63,7 +63,9 @@ _PATTERNS = (
     (HOURS, re.compile(r"\bhours\b|\bopening\b|\bopen (on|at|this|tomorrow|tmrw|tmoz|tomoz|mon|tue|wed|thu|fri|sat|sun|weekends?|"
                        r"evenings?|late)|\bwhat time\b|\bwhen (is|are|do|does) (it|they|that|the place)\b|\bclos(e|es|ing)\b|"
                        r"\bweekends?\b|\bsaturday|\bsunday|\btimes\b|\bwhen\b.*\bopen\b|\bopen\??$")),
-    (PHONE, re.compile(r"\b(phone|number|numbr|no\.?|tel|ring|call|text|contact|email|e-mail|digits)\b|\bget hold of\b|"
+    # "their no" is a number; a bare "no" ("no i mean for me") is not
+    (PHONE, re.compile(r"\b(phone|number|numbr|tel|ring|call|text|contact|email|e-mail|digits)\b|\bget hold of\b|"
+                       r"\b(their|the|ur|your|its|whats the|what's the|wats the) no\b|"
                        r"\b(reach|speak to|talk to) (them|someone there|the service)\b|\bhow (do|can) i book\b")),
 )
 _PLACE_WORDS = re.compile(r"\b(near|in|around|nr)\s+[a-z]{2,}\d|\b[a-z]{1,2}\d{1,2}[a-z]?\b", re.IGNORECASE)
@@ -141,6 +143,9 @@ def entities_for(kind: str, found: Optional[FollowUp], service_id: Optional[str]
     return entities
 
 
+# "where is X", asked about a service by name (the name is checked by the caller).
+_WHERE_IS = re.compile(r"^(where|wheres|where's) (is|are|r|s)?\s?(the )?\w")
+
 # Words of a search, not of a question about one service: "is there a women only service near LS7"
 # names no service, though "women" is a word of one's name.
 _SEARCHING = re.compile(r"\b(is there|are there|any|anywhere|somewhere|looking for|find|need|want|where can)\b")
@@ -156,8 +161,11 @@ def act_on(parse: dict, has_listing: bool, named_service_id: Optional[str] = Non
     if intent.get("name") in NOT_A_FOLLOW_UP and (intent.get("confidence") or 0) >= 0.6:
         return None
     found = follow_up(text)
-    if named_service_id and found is None and feature_in(text) and not _SEARCHING.search(_normal(text)):
+    short = len(_normal(text).split()) <= LONGEST
+    if named_service_id and found is None and short and feature_in(text) and not _SEARCHING.search(_normal(text)):
         found = FollowUp(FEATURES, feature=feature_in(text))  # "is headingley pharmacy still doing needles"
+    if named_service_id and found is None and short and _WHERE_IS.search(_normal(text)):
+        found = FollowUp(ADDRESS)  # "where is leeds carers assessments"
     if any(e.get("entity") == "place" for e in parse.get("entities") or []):
         # A new place is a new search; only a real question about a named service whose name
         # holds the place ("when is kirkgate chemist open", "what does harehills peer support do")
