@@ -146,6 +146,10 @@ def entities_for(kind: str, found: Optional[FollowUp], service_id: Optional[str]
 # "where is X", asked about a service by name (the name is checked by the caller).
 _WHERE_IS = re.compile(r"^(where|wheres|where's) (is|are|r|s)?\s?(the )?\w")
 
+# How to refer to a service named in the message (the name is checked by the caller).
+_REFER_TO = re.compile(r"\b(refer|referral|referred|referring)\b.{0,25}\b(to|into|for|with)\b|\bhow (do|can|would) "
+                       r"(i|we|you) (refer|get referred|get (him|her|them|me) referred)\b")
+
 # Words of a search, not of a question about one service: "is there a women only service near LS7"
 # names no service, though "women" is a word of one's name.
 _SEARCHING = re.compile(r"\b(is there|are there|any|anywhere|somewhere|looking for|find|need|want|where can)\b")
@@ -166,6 +170,8 @@ def act_on(parse: dict, has_listing: bool, named_service_id: Optional[str] = Non
         found = FollowUp(FEATURES, feature=feature_in(text))  # "is headingley pharmacy still doing needles"
     if named_service_id and found is None and short and _WHERE_IS.search(_normal(text)):
         found = FollowUp(ADDRESS)  # "where is leeds carers assessments"
+    if named_service_id and found is None and short and _REFER_TO.search(_normal(text)):
+        found = FollowUp(FEATURES, feature="self-referral")  # "how do i refer to the leeds release team"
     if any(e.get("entity") == "place" for e in parse.get("entities") or []):
         # A new place is a new search; only a real question about a named service whose name
         # holds the place ("when is kirkgate chemist open", "what does harehills peer support do")

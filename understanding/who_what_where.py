@@ -298,6 +298,7 @@ def act_on(parse: dict, slots: Optional[dict] = None) -> Optional[str]:
 
 # After the facts for a moment read from the words (understanding.risky_moments, wider_topics),
 # the journey that should answer, when the classifier's guess would answer something else.
+_AFTER_CUCKOOING = frozenset({"ask_housing", "ask_referral_route", "ask_young_people"})
 _NOT_AFTER_FACTS = frozenset({"crisis", "ask_human", "ask_confidentiality", "ask_legal_advice", "request_client_text"})
 
 
@@ -326,6 +327,8 @@ def for_topic(u: Understood, text: str) -> Optional[str]:
             return None
         return "ask_prison_release" if risky_moments.at_release(text) else search_intent(u)
     if wider_topics.topic(text) == wider_topics.CUCKOOING and not u.need:
+        if u.intent in _AFTER_CUCKOOING and u.confidence >= CONFIDENT:
+            return None  # "dealers took over my flat and i need somewhere to live": the housing journey
         return FALLBACK
     return None
 
