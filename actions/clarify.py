@@ -24,8 +24,9 @@ from understanding import wider_topics
 DANGER = "If you or someone else is in danger now, call 999."
 # After the cuckooing facts (said first, from the words), what else this assistant can do: not a
 # guess at what they meant ("Is this about help with crack?").
-AFTER_CUCKOOING = ("If drugs or alcohol are part of this, for you or someone close to you, I can find local "
-                   "support too. Tell me a town or postcode, or talk to a person.")
+# (It opens with plain words: an SMS lock screen shows the first 40 characters.)
+AFTER_CUCKOOING = ("I can find local support too, for you or someone close to you, if drugs or alcohol are "
+                   "part of this. Tell me a town or postcode, or talk to a person.")
 
 
 class ActionClarify(Action):

@@ -308,6 +308,13 @@ TOLERANCE_AFTER_PRISON = (
     "Don't use alone. Carry naloxone: ask the prison's drug team or your local service for a kit on release."
 )
 WIDER_SAFETY = {"prison-release": TOLERANCE_AFTER_PRISON}
+# For a family member or worker writing about the person leaving prison (issue 20 item 2): the same
+# steps about "them"; the tolerance warning about them has been said first (actions/risk_words.py).
+PRISON_RELEASE_OTHERS = (
+    "Leaving prison: what matters most is the release date, where they'll live, and keeping any script "
+    "going. Tell the prison team and the drug service the release date and where they'll live, so their "
+    "script doesn't stop. You can ring the drug service too."
+)
 
 ASK_PLACE = {
     "prison-release": "Where will you (or they) live after release? A town or postcode is fine.",

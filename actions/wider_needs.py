@@ -12,7 +12,10 @@ from rasa_sdk.types import DomainDict
 
 from actions import journey_words as words
 from actions.carers import kinship_in_conversation
+from actions.common import latest_text
+from actions.context import persona_of
 from actions.find_service import need_of
+from understanding import risky_moments
 
 
 class ActionJourneyIntro(Action):
@@ -21,10 +24,13 @@ class ActionJourneyIntro(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         need = need_of(tracker)
-        intro = words.WIDER_INTRO.get(need)
+        intro, safety = words.WIDER_INTRO.get(need), words.WIDER_SAFETY.get(need)
         if need == "family-support" and kinship_in_conversation(tracker):
             intro = words.KINSHIP_CARER  # bringing up a relative's child: a carer too (issue 20, need 12)
-        for text in (intro, words.WIDER_SAFETY.get(need)):
+        if need == "prison-release" and risky_moments.about_someone_else(latest_text(tracker), persona_of(tracker)):
+            # "my son gets out on friday": about him, and the tolerance warning about him came first
+            intro, safety = words.PRISON_RELEASE_OTHERS, None
+        for text in (intro, safety):
             if text:
                 dispatcher.utter_message(text=text)
         return []

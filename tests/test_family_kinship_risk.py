@@ -220,7 +220,7 @@ def test_cuckooing_hears_police_and_crimestoppers_then_an_offer_not_a_guess(clie
     (answer,) = chat(client, "theres lads using my brothers flat to deal from and he cant get them out")
     assert "police on 101" in answer and "Crimestoppers on 0800 555 111" in answer and "council" in answer
     assert "near Deal" not in answer and "not sure I understood" not in answer
-    assert "I can find local support too" in answer
+    assert "I can find local support too" in answer  # opens plainly: SMS lock screens
 
 
 def test_a_mother_hears_tolerance_about_her_son_leaving_prison(client):
@@ -278,3 +278,17 @@ def test_after_the_cuckooing_facts_a_clear_journey_is_kept_and_a_guess_gives_way
     assert who_what_where.act_on(_parse(text, "ask_family_support", 0.5), {}) == who_what_where.FALLBACK
     housing = "dealers took over my flat and i need somewhere else to live"
     assert who_what_where.act_on(_parse(housing, "ask_housing", 0.9), {}) is None
+
+
+def test_leaving_prison_is_said_about_him_to_his_family_with_the_warning_once():
+    from test_honest_answers import make_tracker, run, said
+
+    from actions.wider_needs import ActionJourneyIntro
+
+    tracker = make_tracker("my son gets out of hmp leeds on friday", "ask_prison_release",
+                           {"need": "prison-release", "persona": "family"})
+    answer = " ".join(said(m) for m in run(ActionJourneyIntro(), tracker))
+    assert "where they'll live" in answer and "your release date" not in answer
+    assert "your body can't take as much" not in answer  # said about him, first, by the risky-moment words
+    own = make_tracker("i get out of hmp leeds on friday", "ask_prison_release", {"need": "prison-release"})
+    assert "your body can't take as much" in " ".join(said(m) for m in run(ActionJourneyIntro(), own))
