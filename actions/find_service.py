@@ -38,8 +38,10 @@ ASK_WHO_FOR = {"naloxone"}
 # A child worried about a parent, or a young carer, gets the young person's route.
 YOUNG_ROUTE = {"treatment", "family-support", "carers-assessment", "young-people"}
 # Needs reached through the local drug and alcohol service's assessment: with none listed near
-# the place, the search gives that service instead of nothing.
-THROUGH_LOCAL_SERVICE = {"detox", "rehab"}
+# the place, the search gives that service instead of nothing. Leaving prison too: with no release
+# team listed near where they'll live, the local service is who keeps a script going and gives
+# naloxone on release (issue 20 item 2: "give the local service").
+THROUGH_LOCAL_SERVICE = {"detox", "rehab", "prison-release"}
 
 
 def _clean_code(value: Optional[str], known: dict) -> Optional[str]:

@@ -232,7 +232,7 @@ def test_a_mother_hears_tolerance_about_her_son_leaving_prison(client):
 def test_release_from_strangeways_hears_about_tolerance_and_naloxone(client):
     first, second = chat(client, "got out of strangeways this morning. where can i get my script sorted", "M1")
     assert "tolerance" in first and "naloxone" in first
-    assert "Manchester" in second
+    assert "Manchester" in second and "couldn't find" not in second
 
 
 def test_a_break_then_using_is_never_i_didnt_understand(client):
@@ -292,3 +292,16 @@ def test_leaving_prison_is_said_about_him_to_his_family_with_the_warning_once():
     assert "your body can't take as much" not in answer  # said about him, first, by the risky-moment words
     own = make_tracker("i get out of hmp leeds on friday", "ask_prison_release", {"need": "prison-release"})
     assert "your body can't take as much" in " ".join(said(m) for m in run(ActionJourneyIntro(), own))
+
+
+def test_fares_named_beside_the_drug_service_are_still_money():
+    text = "i cant afford the bus to get to my appointments at the drug service"
+    bus, service = text.index("bus"), text.index("drug service")
+    needs = [{"entity": "need", "value": "money-advice", "start": bus, "end": bus + 3},
+             {"entity": "need", "value": "treatment", "start": service, "end": service + 12}]
+    assert [e["value"] for e in wider_topics.sharpen_need(needs, text)] == ["money-advice"]
+
+
+def test_leaving_prison_where_no_release_team_is_listed_gives_the_local_drug_service(client):
+    *_, answer = chat(client, "got out of strangeways this morning. where can i get my script sorted", "M1")
+    assert "Piccadilly Recovery Centre" in answer and "couldn't find" not in answer

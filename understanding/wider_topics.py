@@ -62,9 +62,13 @@ def sharpen_need(entities: list[dict], text: str) -> list[dict]:
     the money, testing or domestic abuse need that the message's own words name; and treatment
     replaced by money when the words say they can't afford to get there."""
     needs = [e for e in entities if e.get("entity") == "need"]
-    if not needs or not text or any(e.get("value") != "treatment" for e in needs):
+    if not needs or not text:
         return entities
     fare = _FARE_TROUBLE.search(text.replace("’", "'"))
+    if fare and {e.get("value") for e in needs} == {"treatment", MONEY}:  # "the [bus] ... [drug service]"
+        return [e for e in entities if not (e.get("entity") == "need" and e.get("value") == "treatment")]
+    if any(e.get("value") != "treatment" for e in needs):
+        return entities
     if fare:
         kept = [e for e in entities if e.get("entity") != "need"]
         return kept + [{"entity": "need", "value": MONEY, "start": fare.start(), "end": fare.end(),
