@@ -243,7 +243,7 @@ def test_a_break_then_using_is_never_i_didnt_understand(client):
 def test_the_drink_check_by_amount_then_the_alcohol_service(client):
     first, second = chat(client, "is 3 glasses of wine a night a problem", "leeds")
     assert "14 units a week" in first and "Young people have their own services" not in first
-    assert "Aire Alcohol Service" in second or "alcohol" in second.lower()
+    assert "Nearest to Leeds" in second  # the local service that takes alcohol
 
 
 def test_a_wife_after_the_crisis_reply_asking_for_herself_gets_family_support(client):

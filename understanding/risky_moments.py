@@ -110,3 +110,11 @@ def with_alcohol(entities: list[dict], text: Optional[str]) -> list[dict]:
     if topic(text) not in (DRINK_CHECK, WITHDRAWAL) or any(e.get("entity") == "substance" for e in entities):
         return entities
     return list(entities) + [{"entity": "substance", "value": "alcohol", "extractor": "risky_moments"}]
+
+
+_DRINK_WORDS = re.compile(r"\b(drink\w*|drunk|alcohol\w*|booze|vodka|cider|wine|beer|lager)\b", re.IGNORECASE)
+
+
+def about_drugs_or_drink(text: Optional[str]) -> bool:
+    """Whether the words are about using drugs or drinking (not, say, only about a partner's violence)."""
+    return bool(text) and bool(_USING.search(text) or _DRINK_WORDS.search(text))

@@ -670,7 +670,8 @@ class Assistant:
         tracker.update(SlotSet("urgent", True))
         tracker.update(SlotSet("crisis_type", crisis_type.value))
         persona = who_what_where.understand({"text": message.text or "", "entities": []}).persona
-        if persona is not None and tracker.get_slot("persona") is None:
+        if (persona is not None and tracker.get_slot("persona") is None and crisis_type != CrisisType.DOMESTIC_ABUSE
+                and risky_moments.about_drugs_or_drink(message.text)):
             # the dialogue was not consulted, so remember who wrote ("my husbands on spice"): what
             # they ask next ("for me, i need someone to talk to") is answered for them
             tracker.update(SlotSet("persona", persona))
