@@ -305,3 +305,9 @@ def test_fares_named_beside_the_drug_service_are_still_money():
 def test_leaving_prison_where_no_release_team_is_listed_gives_the_local_drug_service(client):
     *_, answer = chat(client, "got out of strangeways this morning. where can i get my script sorted", "M1")
     assert "Piccadilly Recovery Centre" in answer and "couldn't find" not in answer
+
+
+def test_refer_a_patient_for_a_detox_is_a_search_not_a_question_about_a_named_unit():
+    place = [{"entity": "place", "value": "leeds"}]
+    text = "how do i refer a patient for alcohol detox in Leeds"
+    assert follow_ups.act_on(_parse(text, "ask_referral_route", 0.8, place), False, "sample-leeds-detox-unit") is None

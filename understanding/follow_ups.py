@@ -147,8 +147,9 @@ def entities_for(kind: str, found: Optional[FollowUp], service_id: Optional[str]
 _WHERE_IS = re.compile(r"^(where|wheres|where's) (is|are|r|s)?\s?(the )?\w")
 
 # How to refer to a service named in the message (the name is checked by the caller).
-_REFER_TO = re.compile(r"\b(refer|referral|referred|referring)\b.{0,25}\b(to|into|for|with)\b|\bhow (do|can|would) "
-                       r"(i|we|you) (refer|get referred|get (him|her|them|me) referred)\b")
+# ("refer a patient for alcohol detox" is a search for a detox route, not a question about a name.)
+_REFER_TO = re.compile(r"\b(refer|referral|referred|referring)\b( (him|her|them|me|myself|someone|a client|my client))?"
+                       r" (to|into)\b")
 
 # Words of a search, not of a question about one service: "is there a women only service near LS7"
 # names no service, though "women" is a word of one's name.
