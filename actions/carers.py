@@ -28,17 +28,26 @@ CARERS_LINE = "national-carers-uk"
 
 # Kinship carers (issue 20, need 12): "im raising my grandson his mum is on drugs", "we took in
 # my sisters kids", "special guardianship". Someone else's child in their care, in their words.
-_KIN_CHILD = (r"(grand ?(sons?|daughters?|child|children|kids?|babies|baby)|grandkids?|nieces?|nephews?"
-              r"|(sister|brother|son|daughter|friend|cousin)'?s (kids?|children|child|baby|boy|girl|little ones?))")
+# Brothers and sisters count too: an older sibling bringing up "my little brother" because mum uses.
+_KIN_CHILD = (r"(gran?d ?(sons?|d?aughters?|child|children|kids?|babies|baby)|grandkids?|grandchildren|nieces?|nephews?"
+              r"|(little|younger|baby|kid) (brothers?|sisters?|bro|sis)|siblings"
+              r"|(sister|brother|son|daughter|friend|cousin)'?s (\d+ |two |three |four |little |young )?"
+              r"(kids?|children|child|baby|boys?|girls?|little ones?|twins))")
 _CARING = (r"(raising|raise|bringing up|bring up|brought up|looking after|look after|caring for|care for|"
-           r"taken in|took in|taking in|take in|lives? with (me|us)|living with (me|us)|moved in with (me|us)|"
-           r"staying with (me|us)|guardian\w*|custody of|residency order|child arrangements order)")
+           r"taken in|took in|taking in|take in|lives? with (me|us)|lived with (me|us)|living with (me|us)|"
+           r"moved in with (me|us)|staying with (me|us)|guardian\w*|custody of|residency order|"
+           r"child arrangements order)")
+# "my nan has had my daughters 2 kids since she went back on the gear": having the children, for good
+_HAVING = (r"\b(has|have|'ve|ive|weve|had) (had|got) (my|our|the|her|his) (\w+ )?" + _KIN_CHILD
+           + r"[^.?!]{0,30}\b(since|for (years|months|ages|a year|\d+|two|three)|full time|permanently)\b")
 _KINSHIP = re.compile(
     r"\b(kinship|special guardian\w*|sgo)\b"
     r"|\b" + _KIN_CHILD + r"\b[^.?!]{0,40}\b" + _CARING + r"\b"
     r"|\b" + _CARING + r"\b[^.?!]{0,40}\b" + _KIN_CHILD + r"\b"
-    r"|\b(as|i'?m|i am) (a|the|their|his|her) (nan|nana|gran|granny|grandma|grandmother|grandad|grandpa"
-    r"|grandfather|grandparents?)\b[^.?!]{0,40}\b" + _CARING + r"\b", re.I)
+    r"|\b(as|i'?m|i am) (a|an|the|their|his|her) (nan|nana|gran|granny|grandma|grandmother|grandad|grandpa"
+    r"|grandfather|grandparents?|aunt|auntie|aunty|uncle)\b[^.?!]{0,40}\b" + _CARING + r"\b"
+    r"|\bgrandparents?\b[^.?!]{0,20}\b" + _CARING + r"\b"
+    r"|" + _HAVING, re.I)
 
 
 def is_kinship_carer(text: str) -> bool:
@@ -46,13 +55,19 @@ def is_kinship_carer(text: str) -> bool:
     return bool(_KINSHIP.search((text or "").replace("’", "'")))
 
 
+def kinship_in_conversation(tracker: Tracker, messages: int = 4) -> bool:
+    """True when one of the person's last few messages says they are bringing up a relative's
+    child: "we're in leeds" comes after "my granddaughter lives with us now"."""
+    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"][-messages:]
+    return any(is_kinship_carer(text) for text in said) or is_kinship_carer(latest_text(tracker))
+
+
 class ActionCarerInfo(Action):
     def name(self) -> Text:
         return "action_carer_info"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(text=words.carer_intro(persona_of(tracker),
-                                                        kinship=is_kinship_carer(latest_text(tracker))))
+        dispatcher.utter_message(text=words.carer_intro(persona_of(tracker), kinship=kinship_in_conversation(tracker)))
         return []
 
 
@@ -63,6 +78,8 @@ class ActionAskCaredForPlace(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         if persona_of(tracker) == YOUNG:
             dispatcher.utter_message(text=words.ASK_PLACE_DEFAULT)
+        elif kinship_in_conversation(tracker):  # the child lives with them: their own council
+            dispatcher.utter_message(text=words.ASK_KINSHIP_PLACE)
         else:
             dispatcher.utter_message(text=words.ASK_CARED_FOR_PLACE)
         return []

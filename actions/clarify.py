@@ -19,8 +19,14 @@ from rasa_sdk.types import DomainDict
 
 from actions.helplines import ActionOfferHelpline
 from understanding import who_what_where as www
+from understanding import wider_topics
 
 DANGER = "If you or someone else is in danger now, call 999."
+# After the cuckooing facts (said first, from the words), what else this assistant can do: not a
+# guess at what they meant ("Is this about help with crack?").
+# (It opens with plain words: an SMS lock screen shows the first 40 characters.)
+AFTER_CUCKOOING = ("I can find local support too, for you or someone close to you, if drugs or alcohol are "
+                   "part of this. Tell me a town or postcode, or talk to a person.")
 
 
 class ActionClarify(Action):
@@ -36,6 +42,9 @@ class ActionClarify(Action):
         understood = www.understand(parse, {"place": tracker.get_slot("place"),
                                             "persona": tracker.get_slot("persona")})
         text, buttons, offer = www.clarifying_question(understood)
+        if wider_topics.topic(parse.get("text")) == wider_topics.CUCKOOING:
+            dispatcher.utter_message(text=AFTER_CUCKOOING, buttons=www.START_BUTTONS)
+            return [SlotSet("clarify_offer", offer)]
         if text == www.OPEN_QUESTION:
             # Nothing understood at all: say so, give the right line to ring (and a person
             # here only while one can take it), then ask what they need.

@@ -72,10 +72,15 @@ _AGE = re.compile(
 )
 _SELF_USE = re.compile(
     r"\b(i|im|i'm|i am|ive|i've) (use|using|drink|drinking|smoke|smoking|take|taking|inject|injecting"
-    r"|on the|on a script|been using|been drinking|relapsed|need (help|a detox|clean|some help))\b"
+    r"|on the|on a script|been using|been drinking|relapsed|need (a detox|clean))\b"
     r"|\bmy (own )?(drinking|use|using|habit|script|methadone|recovery|key ?worker)\b"
-    r"|\b(for me|for myself|its me|it's me|it is me|just me|myself)\b"
 )
+# "Help for me", "its me": the person is asking for themselves, but that says nothing about who
+# uses. Beside a relative ("is there anything for me, his dad", "my wife drinks, any support for
+# me") it is a family member asking for support in their own right (issue 20), so these words
+# count as "self" only when no relative is named.
+_FOR_ME = re.compile(r"\b(for me|for myself|its me|it's me|it is me|just me|myself"
+                     r"|(i|im|i'm|i am) need (help|some help))\b")
 _FAMILY = re.compile(
     r"\b(my|our) (?:(?:little|big|younger|older|eldest|youngest|oldest|baby|twin|teenage|adult|grown up|only"
     r"|\d{1,2} ?(?:yo|year old|yr old|yr|year)) )?(son|sons|daughter|daughters|husband|wife|partner|boyfriend"
@@ -83,10 +88,18 @@ _FAMILY = re.compile(
     r"|nephew|niece|grandson|granddaughter|grandchild|grandchildren|grandkids?|uncle|auntie|aunt|cousin|fiance"
     r"|fiancee|loved one|other half|flatmate|step ?son|step ?daughter|step ?dad|step ?mum|nan|nana|gran|granny"
     r"|grandma|grandad|grandpa|grandmother|grandfather|bf|gf|hubby|missus|misses|fella|ex|lad|boy|girl|eldest"
-    r"|youngest|bro|sis|teenager|teen|in ?laws?|(?:son|daughter|mother|father|brother|sister)[ -]in[ -]law)\b"
+    r"|youngest|bro|sis|teenager|teen|in ?laws?|(?:son|daughter|mother|father|brother|sister)[ -]in[ -]law)(?:(?<!friend)(?<!mate)'?s)?\b"  # "my husbands on spice"; "my mates say" is not
     r"|\b(someone i care about|someone i love|for a friend|for a family member|i'?m a carer|i am a carer"
-    r"|i'?m (a|his|her|their) (mum|mam|dad|parent|partner|wife|husband|sister|brother|nan|gran|grandma|grandad"
-    r"|carer|girlfriend|boyfriend)|as a parent|as his (mum|dad|wife|partner)|as her (mum|dad|husband|partner))\b"
+    r"|(i'?m|i am|im) (a|an|his|her|their|the) (mum|mam|dad|parent|partner|wife|husband|sister|brother|nan|nana|gran"
+    r"|granny|grandma|grandad|grandparent|grandmother|grandfather|aunt|auntie|aunty|uncle|guardian|special guardian"
+    r"|kinship carer|foster carer|step ?mum|step ?dad|carer|girlfriend|boyfriend)|as a (parent|grandparent|carer)"
+    r"|as his (mum|dad|wife|partner)|as her (mum|dad|husband|partner)"
+    r"|grandparents? (raising|bringing up|looking after|caring for)"
+    r"|me,? (his|her|their) (mum|mam|mom|dad|mother|father|wife|husband|partner|sister|brother|nan|gran|grandma"
+    r"|grandad|aunt|auntie|uncle))\b"
+    # A relative named without "my", first thing: "mum drinks all day", "nan here", "dad's on the gear"
+    r"|^(mum|mam|mom|dad|nan|nana|gran|grandma|grandad|husband|wife|partner)('?s)? (drinks|uses|is|has|takes|smokes"
+    r"|here|on)\b"
 )
 _PARENT = re.compile(r"\bmy (mum|mam|mom|mother|dad|father|parents?|step ?dad|step ?mum)\b")
 
@@ -129,6 +142,8 @@ def detect_persona(text: str, age: Optional[int] = None) -> Optional[str]:
         return SELF
     if _FAMILY.search(t):
         return FAMILY
+    if _FOR_ME.search(t):
+        return SELF
     return None
 
 

@@ -38,9 +38,9 @@ ASK_WHO_FOR = {"naloxone"}
 # A child worried about a parent, or a young carer, gets the young person's route.
 YOUNG_ROUTE = {"treatment", "family-support", "carers-assessment", "young-people"}
 # Needs reached through the local drug and alcohol service's assessment: with none listed near
-# the place, the search gives that service instead of nothing.
-# With none listed near there, the local drug and alcohol service is the way in: its assessment
-# arranges a detox or rehab, and it keeps a script going after release from prison.
+# the place, the search gives that service instead of nothing. Leaving prison too: with no release
+# team listed near where they'll live, the local service is who keeps a script going and gives
+# naloxone on release (issue 20 item 2: "give the local service").
 THROUGH_LOCAL_SERVICE = {"detox", "rehab", "prison-release"}
 
 

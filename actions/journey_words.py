@@ -120,6 +120,11 @@ ASK_CARED_FOR_PLACE = (
     "Where does the person you care for live? The assessment is done by their council. "
     "A town or postcode is fine."
 )
+# A kinship carer brings the child up at home, so the council is their own (issue 20, need 12).
+ASK_KINSHIP_PLACE = (
+    "Where do you live? The carer's assessment is done by the council where the child lives, "
+    "so that's your council. A town or postcode is fine."
+)
 NATIONS_NOTE = "Wales and Scotland have their own rules, so ask their council."
 
 
@@ -312,6 +317,13 @@ WIDER_SAFETY_CLIENT = {"prison-release": TOLERANCE_AFTER_PRISON_CLIENT}  # said 
 WIDER_INTRO_CLIENT = {"prison-release": (
     "Leaving prison: what matters most is the release date, where they'll live, and keeping any script going. "
     "Tell the prison team and the drug service the release date and where they'll live, so the script doesn't stop.")}
+# For a family member or worker writing about the person leaving prison (issue 20 item 2): the same
+# steps about "them"; the tolerance warning about them has been said first (actions/risk_words.py).
+PRISON_RELEASE_OTHERS = (
+    "Leaving prison: what matters most is the release date, where they'll live, and keeping any script "
+    "going. Tell the prison team and the drug service the release date and where they'll live, so their "
+    "script doesn't stop. You can ring the drug service too."
+)
 
 ASK_PLACE = {
     "prison-release": "Where will you (or they) live after release? A town or postcode is fine.",

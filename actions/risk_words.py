@@ -29,6 +29,13 @@ OVERDOSE_RISK_CLIENT = ("Please make sure they know: after prison, a detox, reha
 WITHDRAWAL_CLIENT = ("If they drink heavily every day, they shouldn't stop suddenly on their own: withdrawal can "
                      "cause fits. Their GP, the local alcohol service or NHS 111 can help them cut down or stop "
                      "safely.")
+# The same facts for a family member or a worker writing about someone else (issue 20 item 2):
+# the person leaving prison or treatment is "them", and the family can keep a kit at home too.
+OVERDOSE_RISK_OTHERS = ("Please be careful: after prison, a detox, rehab, a hospital stay or any break, tolerance "
+                        "drops within days, and their old amount can kill them. Tell them: use much less, don't use "
+                        "alone, and carry naloxone. They can ask the prison's drug team or their local drug service "
+                        "for a kit before they leave, and you can get a naloxone kit for the house too. Mixing with "
+                        "drink, benzos or gabapentin makes it more dangerous.")
 DRINK_CHECK = ("A quick check: the UK guideline is no more than 14 units a week, spread over 3 or more days. "
                "A pint of 4% beer is about 2.3 units, a medium glass of wine (175ml) about 2, a bottle of "
                "wine about 9, a single spirit 1. If you're over that most weeks, it's worth talking to someone.")
@@ -44,11 +51,14 @@ def drink_next_steps(drinkline_number: Optional[str]) -> str:
 
 
 def topic_reply(topic: Optional[str], drinkline_number: Optional[str] = None,
-                for_worker: bool = False) -> Optional[str]:
+                for_worker: bool = False, about_someone_else: bool = False) -> Optional[str]:
     """The reply for a topic from understanding.risky_moments, or None when it's not one of ours.
-    `for_worker`: a professional is writing about someone else, so the words are about "them"."""
+    `for_worker`: a professional is writing about a client; `about_someone_else`: a relative (or
+    worker) is writing about the person at risk. Either way the words are about "them"."""
     if for_worker and topic in (rm.OVERDOSE_RISK, rm.WITHDRAWAL):
         return OVERDOSE_RISK_CLIENT if topic == rm.OVERDOSE_RISK else WITHDRAWAL_CLIENT
     if topic == rm.DRINK_CHECK:
         return f"{DRINK_CHECK} {drink_next_steps(drinkline_number)}"
+    if topic == rm.OVERDOSE_RISK and about_someone_else:
+        return OVERDOSE_RISK_OTHERS
     return {rm.DETOX: DETOX, rm.REHAB: REHAB, rm.OVERDOSE_RISK: OVERDOSE_RISK, rm.WITHDRAWAL: WITHDRAWAL}.get(topic)

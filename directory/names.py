@@ -36,7 +36,8 @@ people young adult adults care carers carer s assessments assessment specialist 
 leeds manchester bristol northern national local nhs council
 """.split())
 SAME_WORD = {"chemist": "pharmacy", "chemists": "pharmacy", "pharmacist": "pharmacy", "womens": "women",
-             "womans": "women", "woman": "women", "centre": "center"}
+             "womans": "women", "woman": "women", "centre": "center",
+             "peoples": "people"}  # "Young People's": "anything for people like me" names no service
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -45,12 +46,23 @@ def words_of(text: str) -> list[str]:
     return [SAME_WORD.get(w, w) for w in _WORD.findall(text)]
 
 
+# Everyday words that are also the one telling word of a name ("Families First Leeds"): alone
+# they name nothing ("what happens at the first appointment"), only beside a word of the name.
+EVERYDAY = frozenset("""
+first new open home house side way step point life light real hope rights work voice release
+together change better future fresh start time
+""".split())
+# Words left out when a name of generic words only is said in full ("leeds carers assessments").
+_FILLER = frozenset({"a", "an", "and", "the", "of", "for", "in", "at", "on", "to", "with", "by", "s", "sample"})
+
+
 @dataclass(frozen=True)
 class NamedService:
     service_id: str
     name: str
     words: tuple[str, ...]   # the words of its name that are not generic
     telling: frozenset       # those of them no other service's name has
+    all_words: tuple[str, ...] = ()  # every word of its name, in order, bar fillers
 
 
 def name_words(name: str) -> tuple[str, ...]:
@@ -67,6 +79,28 @@ def _likeness(name_word: str, said: str) -> float:
     return fuzz.ratio(name_word, said)
 
 
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def _said_in_full(name: tuple[str, ...], said: list[str]) -> bool:
+    """The name's words, one after another, in what was said (plurals aside)."""
+    if not name:
+        return False
+    wanted, words = [_singular(w) for w in name], [_singular(w) for w in said if w not in _FILLER]
+    return any(words[i:i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
+
+
+def _beside_the_name(word: str, service: NamedService, said: list[str]) -> bool:
+    """An everyday word counts only next to its neighbour in the name: "families first"."""
+    name = list(service.all_words)
+    if word not in name:
+        return True
+    at = name.index(word)
+    pairs = [tuple(name[i:i + 2]) for i in (at - 1, at) if 0 <= i and i + 1 < len(name)]
+    return any(_said_in_full(pair, said) for pair in pairs)
+
+
 def best_match(text: str, services: Iterable[NamedService]) -> Optional[NamedService]:
     """The service the message names, or None.
 
@@ -74,12 +108,19 @@ def best_match(text: str, services: Iterable[NamedService]) -> Optional[NamedSer
     them is its own ("kirkgate") or all of them are ("aire" for Aire Alcohol Service). The
     name with more of its words said wins, then the one said in full (so "aire valley" is
     Aire Valley Recovery Partnership, not Aire Alcohol Service)."""
-    said = [w for w in words_of(text) if len(w) > 2]
+    everything = words_of(text)
+    said = [w for w in everything if len(w) > 2]
     if not said:
         return None
     best, best_key = None, (0, False, 0.0)
     for service in services:
         if not service.words:
+            # A name of generic words only ("Leeds Carers' Assessments", "Northern Family Line")
+            # is named only when it is said in full, in order.
+            if _said_in_full(service.all_words, everything):
+                key = (len(service.all_words), True, 100.0)
+                if key > best_key:
+                    best, best_key = service, key
             continue
         scores = {word: max(_likeness(word, w) for w in said) for word in service.words}
         matched = [word for word, score in scores.items() if score >= WORD_SCORE]
@@ -90,6 +131,8 @@ def best_match(text: str, services: Iterable[NamedService]) -> Optional[NamedSer
             continue
         if len(matched) == 1 and not whole and len(matched[0]) < 5:
             continue  # one short word of a longer name is not enough ("moss")
+        if len(matched) == 1 and matched[0] in EVERYDAY and not _beside_the_name(matched[0], service, everything):
+            continue  # "the first appointment" is not Families First
         key = (len(matched), whole, sum(scores[w] for w in matched) / len(matched))
         if key > best_key:
             best, best_key = service, key
@@ -100,7 +143,8 @@ def named_services(session: Session) -> list[NamedService]:
     rows = session.execute(select(Service.id, Service.name)).all()
     words = {row.id: name_words(row.name) for row in rows}
     counts = Counter(w for ws in words.values() for w in ws)
-    return [NamedService(row.id, row.name, words[row.id], frozenset(w for w in words[row.id] if counts[w] == 1))
+    return [NamedService(row.id, row.name, words[row.id], frozenset(w for w in words[row.id] if counts[w] == 1),
+                         tuple(w for w in words_of(row.name) if w not in _FILLER))
             for row in rows]
 
 

@@ -79,8 +79,10 @@ _PATTERNS = (
                        r"\bweekends?\b|\bsaturday|\bsunday|\btimes\b|\bwhen\b.*\bopen\b|\bopen\??$|\b(which|what) days?\b|"
                        r"\bbank (holiday|hol)s?\b|\bwhen (can|could|should) i (go|come|pop|turn up|get there|visit|drop in)\b|"
                        r"\bhow late\b|\bshut\b")),
-    (PHONE, re.compile(r"\b(phone|number|numbr|numba|numbers|nummber|numer|no\.?|tel|ring|call|text|contact|email|e-mail|digits|"
+    # "their no" is a number; a bare "no" ("no i mean for me") is not
+    (PHONE, re.compile(r"\b(phone|number|numbr|numba|numbers|nummber|numer|tel|ring|call|text|contact|email|e-mail|digits|"
                        r"fone|phne|mobile)\b|\bget hold of\b|\bget in touch\b|\bcontact (details|info)\b|"
+                       r"\b(their|there|thier|the|ur|your|its|whats the|what's the|wats the) no\b|"
                        r"\b(reach|speak to|talk to) (them|someone there|the service)\b|\bhow (do|can) i book\b")),
 )
 _PLACE_WORDS = re.compile(r"\b(near|in|around|nr)\s+[a-z]{2,}\d|\b[a-z]{1,2}\d{1,2}[a-z]?\b", re.IGNORECASE)
@@ -158,6 +160,14 @@ def entities_for(kind: str, found: Optional[FollowUp], service_id: Optional[str]
     return entities
 
 
+# "where is X", asked about a service by name (the name is checked by the caller).
+_WHERE_IS = re.compile(r"^(where|wheres|where's) (is|are|r|s)?\s?(the )?\w")
+
+# How to refer to a service named in the message (the name is checked by the caller).
+# ("refer a patient for alcohol detox" is a search for a detox route, not a question about a name.)
+_REFER_TO = re.compile(r"\b(refer|referral|referred|referring)\b( (him|her|them|me|myself|someone|a client|my client))?"
+                       r" (to|into)\b")
+
 # Words of a search, not of a question about one service: "is there a women only service near LS7"
 # names no service, though "women" is a word of one's name.
 _SEARCHING = re.compile(r"\b(is there|are there|any|anywhere|somewhere|looking for|find|need|want|where can)\b")
@@ -173,8 +183,13 @@ def act_on(parse: dict, has_listing: bool, named_service_id: Optional[str] = Non
     if intent.get("name") in NOT_A_FOLLOW_UP and (intent.get("confidence") or 0) >= 0.6:
         return None
     found = follow_up(text)
-    if named_service_id and found is None and feature_in(text) and not _SEARCHING.search(_normal(text)):
+    short = len(_normal(text).split()) <= LONGEST
+    if named_service_id and found is None and short and feature_in(text) and not _SEARCHING.search(_normal(text)):
         found = FollowUp(FEATURES, feature=feature_in(text))  # "is headingley pharmacy still doing needles"
+    if named_service_id and found is None and short and _WHERE_IS.search(_normal(text)):
+        found = FollowUp(ADDRESS)  # "where is leeds carers assessments"
+    if named_service_id and found is None and short and _REFER_TO.search(_normal(text)):
+        found = FollowUp(FEATURES, feature="self-referral")  # "how do i refer to the leeds release team"
     if any(e.get("entity") == "place" for e in parse.get("entities") or []):
         # A new place is a new search; only a real question about a named service whose name
         # holds the place ("when is kirkgate chemist open", "what does harehills peer support do")

@@ -18,14 +18,28 @@ _WITHDRAWAL = re.compile(
     r"|\b(drink|drinking|booze)\b.{0,40}\b(every day|daily|all day|each day)\b.{0,60}\b(stop|quit|give up|pack in)"
     r"|\b(shakes|shaking|sweats)\b.{0,40}\b(without|when i (don'?t|stop)|if i (don'?t|stop))\b.{0,20}\b(drink|a drink)",
     re.IGNORECASE)
+_DRINKS = r"(drink|drinks|drinking|wine|beer|pints?|cans?|lager|cider|vodka|gin|spirits|units?|glass(es)?|bottles?|shots?)"
 _DRINK_CHECK = re.compile(
     r"\b(am i|do i|i think i|i might be|i'?m)\b.{0,20}\b(drink(ing)?|boozing)\b.{0,20}\b(too much|a lot|loads|a problem)"
-    r"|\bhow many units\b|\bunits (a|per|in a) (week|day)\b|\bis (it|that) too much\b.{0,40}\b(drink|wine|beer|pints?)",
+    r"|\bhow many units\b|\bunits (a|per|in a) (week|day)\b|\bis (it|that) too much\b.{0,40}\b(drink|wine|beer|pints?)"
+    # the amount first, then the question: "a bottle of wine every night, is that too much"
+    r"|\b" + _DRINKS + r"\b.{0,60}\b(is (it|that|this)|thats|that's)( classed as)? (too much|a lot|a problem"
+    r"|normal|bad|ok|okay|safe|dangerous)\b"
+    r"|\bis (\d+|a|one|two|three|four|five|six|seven|eight|half a) .{0,20}\b" + _DRINKS + r"\b.{0,30}\b(too much"
+    r"|a problem|a lot|normal|bad|ok|okay|safe)\b"
+    r"|\b(am i|is (he|she)|are they|i'?m) (an |a )?(alcoholic|alki|alky|problem drinker|dependent on (drink|alcohol))\b"
+    r"|\bhow (do|can|would) (i|you) (know|tell)\b.{0,40}\b(alcoholic|drinking too much|drink too much|a drink"
+    r"( problem)?|alcohol problem|dependent)"
+    r"|\b(have|got|do) i (got )?(a|an) (drink(ing)?|alcohol) (problem|issue)\b"
+    r"|\bsay (i'?m|im|i am) (an )?alcoholic\b",
     re.IGNORECASE)
 # Leaving prison is the risky moment in itself (issue 20 item 2): said whatever else the message says.
+# HMP Leeds is still called Armley, HMP Manchester Strangeways.
+_PRISON = r"(prison|jail|gaol|nick|hmp|hmyoi|yoi|custody|inside|strangeways|armley|the jail)"
 _RELEASE = re.compile(
     r"\b(getting out|got out|get out|gets out|released|release|leaving|left|come out|came out|coming out|comes out|"
-    r"just out|out of|due out)\b.{0,30}\b(prison|jail|nick|hmp|custody|inside)\b"
+    r"just out|out of|due out|home from|back from|coming home from|comes home from)\b.{0,30}\b" + _PRISON + r"\b"
+    r"|\b(on|out on) (licence|license|tag)\b"
     r"|\b(i was|he was|she was|they were|been|was) inside\b|\bon release\b|\brelease date\b"
     r"|\b(getting|being|gets|get|got|was|just|been) released\b(?! from (work|hospital|the ward))",
     re.IGNORECASE)
@@ -61,3 +75,46 @@ def topic(text: Optional[str]) -> Optional[str]:
     if _DETOX.search(text):
         return DETOX
     return None
+
+
+# Who the risky moment is about. A mother whose son "gets out of hmp leeds on friday" is not the
+# one whose tolerance has dropped: she needs the same facts said about him, and naloxone for the
+# house. Someone saying "I" about the moment itself is talking about themselves.
+_SELF_MOMENT = re.compile(
+    r"\b(i|im|i'm|i am|ive|i've|i was|i got|i get|me)\b.{0,20}\b(out|released|release|leaving|left|come|came|coming|"
+    r"discharged|clean|off|sober|used|using|use|relapsed|inside|licence|license)\b", re.IGNORECASE)
+_SOMEONE_ELSE = re.compile(r"\b(he|she|they|his|her|their|hes|he's|shes|she's|theyre|they're|him|them)\b"
+                           r"|\bmy (son|daughter|partner|husband|wife|brother|sister|boyfriend|girlfriend|dad|mum|mam"
+                           r"|client|patient|resident|friend|mate|nephew|niece|grandson|granddaughter|cousin|uncle"
+                           r"|fella|other half|ex)\b", re.IGNORECASE)
+
+
+def at_release(text: Optional[str]) -> bool:
+    """Whether the moment is leaving prison (the release team's journey)."""
+    return bool(text) and bool(_RELEASE.search(text))
+
+
+def about_someone_else(text: Optional[str], persona: Optional[str]) -> bool:
+    """Whether this risky moment is someone else's: a family member or a worker writing about
+    "him", "her" or "them", and not about themselves."""
+    if persona not in ("family", "professional") or not text:
+        return False
+    said = text.replace("’", "'")
+    return bool(_SOMEONE_ELSE.search(said)) and not _SELF_MOMENT.search(said)
+
+
+def with_alcohol(entities: list[dict], text: Optional[str]) -> list[dict]:
+    """The entities, with alcohol as the substance when the message is a drink check or about
+    stopping drinking and the model tagged no substance ("is 3 glasses of wine a night a
+    problem"): the search that follows is for the alcohol service."""
+    if topic(text) not in (DRINK_CHECK, WITHDRAWAL) or any(e.get("entity") == "substance" for e in entities):
+        return entities
+    return list(entities) + [{"entity": "substance", "value": "alcohol", "extractor": "risky_moments"}]
+
+
+_DRINK_WORDS = re.compile(r"\b(drink\w*|drunk|alcohol\w*|booze|vodka|cider|wine|beer|lager)\b", re.IGNORECASE)
+
+
+def about_drugs_or_drink(text: Optional[str]) -> bool:
+    """Whether the words are about using drugs or drinking (not, say, only about a partner's violence)."""
+    return bool(text) and bool(_USING.search(text) or _DRINK_WORDS.search(text))

@@ -119,12 +119,29 @@ def clean_entities(entities: list[dict], text: str) -> list[dict]:
             continue
         if name == "age" and not _age_is_real(entity, text or ""):
             continue
+        if name == "place" and _verb_not_town(entity, text or ""):
+            continue
         kept.append(entity)
     return kept
 
 
+# Towns that are also everyday verbs in these messages: "lads using my flat to deal from" is not
+# Deal in Kent. Kept when said as a place: "in deal", "near Deal".
+_VERB_TOWNS = frozenset({"deal"})
+_PLACE_BEFORE = re.compile(r"\b(in|near|nr|around|from|at|live|living|round)\s+$", re.IGNORECASE)
+
+
+def _verb_not_town(entity: dict, text: str) -> bool:
+    start, end = entity.get("start"), entity.get("end")
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+        return str(entity.get("value") or "").strip().lower() in _VERB_TOWNS and " to deal" in text.lower()
+    said = text[start:end]
+    return said.lower() in _VERB_TOWNS and said.islower() and not _PLACE_BEFORE.search(text[:start])
+
+
 _AS_FAMILY = re.compile(r"\bas (his|her|their|a|the) (mum|mam|mom|mother|dad|father|parent|wife|husband|partner|"
-                        r"sister|brother|carer|son|daughter|friend|gran|nan|grandparent)\b", re.IGNORECASE)
+                        r"sister|brother|carer|son|daughter|friend|gran|nan|grandparent|girlfriend|boyfriend|fiance|"
+                        r"fiancee|aunt|auntie|uncle|grandma|grandad|family member|relative)\b", re.IGNORECASE)
 _SELF_USE_VERB = re.compile(r"\b(i|im|i'm|i am|ive|i've) (use|using|drink|drinking|smoke|smoking|take|taking|inject"
                             r"|injecting|on the|on a script|been using|been drinking|relapsed)\b"
                             r"|\bmy (own )?(drinking|use|using|habit|script|methadone|recovery)\b", re.IGNORECASE)
@@ -217,15 +234,52 @@ def search_intent(u: Understood) -> str:
     return INTENT_FOR_PERSONA.get(u.persona or "", "find_service")
 
 
+# A family member asking for support in their own right: "is there anything for me, his dad",
+# "i need someone to talk to", "what about support for us". After a search for the person they
+# worry about, this is family support, not the same search again (issue 20).
+_FOR_THEMSELVES = re.compile(
+    r"\b(for me|for myself|for us|me as (his|her|their)|for (the )?famil(y|ies)|i need (someone|somebody|some1) to talk to"
+    r"|someone (for me )?to talk to|(im|i'm|i am) not coping|(i|i can'?t|i cant|cannot) cope|(support|help) for me"
+    r"|at (my|the) end of my (rope|tether)|breaking point)\b", re.IGNORECASE)
+
+
+def for_themselves(text: str) -> bool:
+    """Whether the words ask for support for the writer (a family member) rather than for the
+    person who uses."""
+    return bool(_FOR_THEMSELVES.search((text or "").replace("’", "'")))
+
+
+def _adult_said(text: str) -> bool:
+    from actions.context import ADULT_AGE as adult, detect_age
+
+    age = detect_age(text or "")
+    return age is not None and age >= adult
+
+
 def act_on(parse: dict, slots: Optional[dict] = None) -> Optional[str]:
     """The intent to act on instead of the classifier's, or None to keep it.
 
     A place (said now or remembered) plus a need, a substance or a persona said now is a
     search, whatever the intent and its confidence, unless the intent is one that already
     searches with them, or a confident question with its own answer ("will my gp find out").
+    A family member asking for support for themselves gets family support, even after a search
+    for the person they worry about; someone who says they are an adult is not sent to the
+    young people's services.
     """
     slots = slots or {}
     u = understand(parse, slots)
+    text = parse.get("text") or ""
+    if text.startswith("/"):
+        return None
+    family = u.persona == FAMILY or (slots.get("persona") == FAMILY and u.persona == SELF)  # "for me", from his dad
+    if (family and not u.need and for_themselves(text) and not _uses_self(text)
+            and u.intent not in ("ask_family_support", "ask_carer_info", "crisis", "ask_human")):
+        return "ask_family_support"
+    if u.intent == "ask_young_people" and u.persona != YOUNG and _adult_said(text):
+        return INTENT_FOR_PERSONA.get(u.persona or "", "find_service")  # "mum drinks all day and i'm 24"
+    after_facts = for_topic(u, text)
+    if after_facts is not None:
+        return after_facts
     if not (u.place and u.what) or (parse.get("text") or "").startswith("/"):
         return None
     if not u.place_here and not (u.need or u.persona_here):
@@ -240,6 +294,43 @@ def act_on(parse: dict, slots: Optional[dict] = None) -> Optional[str]:
     if u.intent in ANSWERING_INTENTS and u.confidence >= CONFIDENT:
         return None
     return search_intent(u)
+
+
+# After the facts for a moment read from the words (understanding.risky_moments, wider_topics),
+# the journey that should answer, when the classifier's guess would answer something else.
+_AFTER_CUCKOOING = frozenset({"ask_housing", "ask_referral_route", "ask_young_people"})
+_NOT_AFTER_FACTS = frozenset({"crisis", "ask_human", "ask_confidentiality", "ask_legal_advice", "request_client_text"})
+
+
+def for_topic(u: Understood, text: str) -> Optional[str]:
+    """The intent to act on after a risky moment's or cuckooing's facts, or None.
+
+    * "is 3 glasses of wine a night a problem" (a drink check) taken for the young people's or
+      the family journey, by someone who did not say they are young or family: their own
+      drinking, so the local alcohol service (the caller adds the substance).
+    * "discharged from hospital today, i normally use 1g a day" not understood: the facts about
+      tolerance, then the local service (or the prison release team after prison).
+    * a home taken over by dealers with no need named: the facts, then an offer of local help
+      (`action_clarify` words it), not a guess at a search."""
+    from understanding import risky_moments, wider_topics
+
+    if u.intent in _NOT_AFTER_FACTS:
+        return None
+    topic = risky_moments.topic(text)
+    if topic in (risky_moments.DRINK_CHECK, risky_moments.WITHDRAWAL):
+        if u.intent in ("ask_young_people", "ask_family_support", FALLBACK, "out_of_scope") \
+                and u.persona not in (YOUNG, FAMILY):
+            return "find_service"
+        return None
+    if topic == risky_moments.OVERDOSE_RISK:
+        if u.intent in SEARCHING_INTENTS or (u.intent in ANSWERING_INTENTS and u.confidence >= CONFIDENT):
+            return None
+        return "ask_prison_release" if risky_moments.at_release(text) else search_intent(u)
+    if wider_topics.topic(text) == wider_topics.CUCKOOING and not u.need:
+        if u.intent in _AFTER_CUCKOOING and u.confidence >= CONFIDENT:
+            return None  # "dealers took over my flat and i need somewhere to live": the housing journey
+        return FALLBACK
+    return None
 
 
 def reroute(parse: dict, intent: str, entities: Optional[list[dict]] = None) -> dict:

@@ -39,7 +39,8 @@ NEED_WORDS = [
                 r"(help|advice|struggling|problems?) (with|wiv|w) (my )?(money|debts?|benefits|bills|fares?|childcare|"
                 r"universal credit)|"
                 r"(cant|can't|cannot|can not) afford (the|to get|a|my)? ?(bus|fare|train|taxi|food|childcare|"
-                r"travel|to get there))\b", re.I),
+                r"travel|to get there)|(cant|can't|cannot|can not) pay (for )?(the |my )?(bus|fares?|train|taxi|travel))\b",
+                re.I),
      MONEY),
 ]
 
@@ -49,12 +50,29 @@ _GENERIC_NEED = re.compile(r"^\s*(an?y? )?(services?|help|support|advice|someone
                            re.IGNORECASE)
 
 
+# Not affording the way there: the drug service named after it is where they can't get to
+# ("i cant afford the bus to get to my appointments at the drug service"), so money is the need.
+_FARE_TROUBLE = re.compile(
+    r"\b(cant|can't|cannot|can not) (afford|pay)( for)? (the |my |a )?(bus|buses|fares?|train|taxi|travel|tram)"
+    r"|\b(help|money) (with|for) (the |my )?(fares?|bus|buses|train|travel)\b", re.I)
+
+
 def sharpen_need(entities: list[dict], text: str) -> list[dict]:
     """The entities, with a general "treatment" need read from a word like "service" replaced by
-    the money, testing or domestic abuse need that the message's own words name."""
+    the money, testing or domestic abuse need that the message's own words name; and treatment
+    replaced by money when the words say they can't afford to get there."""
     needs = [e for e in entities if e.get("entity") == "need"]
-    if not needs or not text or any(e.get("value") != "treatment" for e in needs):
+    if not needs or not text:
         return entities
+    fare = _FARE_TROUBLE.search(text.replace("’", "'"))
+    if fare and {e.get("value") for e in needs} == {"treatment", MONEY}:  # "the [bus] ... [drug service]"
+        return [e for e in entities if not (e.get("entity") == "need" and e.get("value") == "treatment")]
+    if any(e.get("value") != "treatment" for e in needs):
+        return entities
+    if fare:
+        kept = [e for e in entities if e.get("entity") != "need"]
+        return kept + [{"entity": "need", "value": MONEY, "start": fare.start(), "end": fare.end(),
+                        "extractor": "wider_topics"}]
     for entity in needs:
         start, end = entity.get("start"), entity.get("end")
         said = text[start:end] if isinstance(start, int) and isinstance(end, int) else ""
@@ -87,20 +105,29 @@ def need_over_journey(parse: dict) -> dict:
     return acted
 
 
+# Whose home: "my flat", "his house", "my brothers flat", "my nans place", "my neighbours flat".
+_OWNER = (r"(my|his|her|their|our|the|me) ((mums?|mams?|moms?|dads?|nans?|nanas?|grans?|grandads?|brothers?|sisters?"
+          r"|sons?|daughters?|uncles?|aunt(ie|y)?s?|cousins?|neighbours?|friends?|mates?|partners?|exs?|boyfriends?"
+          r"|girlfriends?)('?s)? )?")
+_HOME = r"(flat|house|home|place|gaff|bedsit)"
+_WHO = r"(dealers?|gang|they|lads|people|men|someone|blokes|guys|youths|lot|mates|group)"
+_DRUG_TRADE = r"(selling|dealing|deal|sell|drugs|crack|gear|trap)"
 _CUCKOOING = re.compile(
     r"\bcuck(o)+(ing|ed)\b"
-    r"|\b(dealers?|gang|they|lads|people|men|someone)\b.{0,40}\b(taken|took|take|taking|takin) over\b.{0,30}"
-    r"\b(flat|house|home|place|gaff)\b"
-    r"|\b(dealing|selling|sell|sells|sell drugs|deal drugs|dealin|deal)\b.{0,20}\b(from|out of|in)\b.{0,10}\b(my|his|her|"
-    r"their|our|mums?|dads?|nans?) (flat|house|home|place|gaff)\b"
-    r"|\b(dealers?|gang)\b.{0,30}\b(moved|moving|staying|living|stopping|squatting) (in|into|at)\b"
-    r".{0,10}\b(my|his|her|their|our|mums?|dads?|nans?) (flat|house|home|place|gaff)\b"
-    r"|\b(lads|men|people|they|guys)\b.{0,30}\b(moved|moving|staying|living|stopping|squatting) (in|into|at)\b"
-    r".{0,10}\b(my|his|her|their|our|mums?|dads?|nans?) (flat|house|home|place|gaff)\b.{0,40}\b(selling|dealing|drugs)\b"
+    r"|\b" + _WHO + r"\b.{0,40}\b(taken|took|take|taking|takin) (it )?over\b.{0,30}\b" + _HOME + r"\b"
+    r"|\b" + _HOME + r"\b.{0,60}\b(taken|took|take|taking|takin) (it )?over\b.{0,20}\b" + _DRUG_TRADE
+    + r"|\b(dealing|selling|sell|sells|sell drugs|deal drugs|dealin|deal)\b.{0,20}\b(from|out of|in)\b.{0,10}\b"
+    + _OWNER + _HOME + r"\b"
+    r"|\b(dealers?|gang)\b.{0,30}\b(moved|moving|move|staying|stay|living|live|stopping|squatting|sleeping) "
+    r"(in|into|at)\b.{0,10}\b" + _OWNER + _HOME + r"\b"
+    r"|\b" + _WHO + r"\b.{0,30}\b(moved|moving|staying|living|stopping|squatting) (in|into|at)\b"
+    r".{0,10}\b" + _OWNER + _HOME + r"\b.{0,40}\b" + _DRUG_TRADE + r"\b"
     r"|\btrap ?house\b"
-    r"|\b(using|use|took|taken) (my|his|her|their|our) (flat|house|home|place|gaff)\b.{0,40}\b(deal|sell|drugs|won'?t leave)"
-    r"|\bcounty lines?\b.{0,60}\b(flat|house|home|place|gaff)\b"
-    r"|\b(flat|house|home|place|gaff)\b.{0,60}\bcounty lines?\b",
+    r"|\b(using|use|used|took|taken) " + _OWNER + _HOME + r"\b.{0,40}\b(deal|sell|drugs|won'?t leave|wont leave)"
+    r"|\b" + _WHO + r"\b.{0,20}\b(won'?t|wont|will not|refuse to) (leave|get out of|go from)\b.{0,10}\b" + _OWNER + _HOME + r"\b.{0,60}\b"
+    + _DRUG_TRADE + r"\b"
+    r"|\bcounty lines?\b.{0,60}\b" + _HOME + r"\b"
+    r"|\b" + _HOME + r"\b.{0,60}\bcounty lines?\b",
     re.IGNORECASE)
 
 
@@ -143,4 +170,34 @@ def after_abuse_reply(parse: dict, last_bot_metadata: Optional[dict[str, Any]]) 
     if said_yes or intent not in ("find_service", "inform_place"):
         acted["waymark_rerouted_from"] = intent
         acted["intent"] = {"name": FIND_SERVICE, "confidence": 1.0}
+    return acted
+
+
+CHILD_CRISIS = "child_at_risk"  # safety.triage.CrisisType.CHILD_AT_RISK's value
+FAMILY_SUPPORT_INTENT = "ask_family_support"
+
+
+def after_child_reply(parse: dict, last_bot_metadata: Optional[dict[str, Any]]) -> Optional[dict]:
+    """The parse to act on after the child-at-risk crisis reply, or None to leave it alone.
+
+    That reply ends "I can also help you find local support for the family". A grandmother who
+    said "my granddaughter lives with us now because my son is using" and then gives her town
+    is taking that up: family support near there (with the kinship carer's words), not the
+    nearest drug service. A yes, a place, or a search that names no need, as for domestic abuse."""
+    if (last_bot_metadata or {}).get("crisis") != CHILD_CRISIS:
+        return None
+    text = parse.get("text") or ""
+    entities = list(parse.get("entities") or [])
+    if not text or text.startswith("/") or any(e.get("entity") == "need" for e in entities):
+        return None
+    intent = (parse.get("intent") or {}).get("name")
+    from understanding.who_what_where import says_yes
+
+    said_yes = bool(_YES.match(text)) or says_yes(parse)
+    has_place = any(e.get("entity") == "place" for e in entities)
+    if not (said_yes or has_place or (intent in SEARCH_INTENTS and _WANTS_LOCAL.search(text))):
+        return None
+    acted = dict(parse)
+    acted["waymark_rerouted_from"] = intent
+    acted["intent"] = {"name": FAMILY_SUPPORT_INTENT, "confidence": 1.0}
     return acted

@@ -561,7 +561,11 @@ class Assistant:
         if topic is not None:
             number = await in_thread(self._national_number, "national-drinkline") \
                 if topic == risky_moments.DRINK_CHECK else None
-            said.append(risk_words.topic_reply(topic, number, for_worker=self._from_a_worker(text, tracker)))
+            persona = who_what_where.understand(  # who is writing: the words, else what they said before
+                {"text": text or "", "entities": []},
+                {"persona": tracker.get_slot("persona")} if tracker is not None else {}).persona
+            said.append(risk_words.topic_reply(topic, number, for_worker=self._from_a_worker(text, tracker),
+                                               about_someone_else=risky_moments.about_someone_else(text, persona)))
         if wider_topics.topic(text) == wider_topics.CUCKOOING:
             said.append(wider_needs_words.cuckooing_reply(await in_thread(self._national_number,
                                                                            "national-crimestoppers")))
@@ -597,9 +601,11 @@ class Assistant:
         parse["entities"] = who_what_where.needs_in_words(
             who_what_where.clean_entities(parse.get("entities") or [], text), text)
         parse["entities"] = wider_topics.sharpen_need(parse["entities"], text)  # issue 20, needs 4-6
+        parse["entities"] = risky_moments.with_alcohol(parse["entities"], text)  # "is that too much", about drink
         parse = wider_topics.need_over_journey(parse)
         bot = tracker.latest_bot_utterance
-        offered = wider_topics.after_abuse_reply(parse, bot.metadata if bot else None)
+        offered = wider_topics.after_abuse_reply(parse, bot.metadata if bot else None) \
+            or wider_topics.after_child_reply(parse, bot.metadata if bot else None)
         if offered is not None:  # the domestic abuse crisis reply offered support near them (issue 20, need 6)
             log.info("Support near them, as the domestic abuse reply offered")
             parse = offered
@@ -689,6 +695,12 @@ class Assistant:
             tracker.update(BotUttered(line))
         tracker.update(SlotSet("urgent", True))
         tracker.update(SlotSet("crisis_type", crisis_type.value))
+        persona = who_what_where.understand({"text": message.text or "", "entities": []}).persona
+        if (persona is not None and tracker.get_slot("persona") is None and crisis_type != CrisisType.DOMESTIC_ABUSE
+                and risky_moments.about_drugs_or_drink(message.text)):
+            # the dialogue was not consulted, so remember who wrote ("my husbands on spice"): what
+            # they ask next ("for me, i need someone to talk to") is answered for them
+            tracker.update(SlotSet("persona", persona))
         await processor.save_tracker(tracker)
 
     async def warm_up(self) -> None:
