@@ -759,12 +759,12 @@ _SELF_ASSESSMENT = (
 # to prison"). The child is safe with them, so a carer-incapable rule does not fire on the
 # parent's using alone; "tonight", "right now" and the like still make it urgent.
 _KINSHIP_CARE = (
-    r"\b(?:kids?|children|grandkids?|grandchild(?:ren)?|grandsons?|granddaughters?|nieces?|nephews?|"
+    r"\b(?:kids?|children|grandkids?|grandchild(?:ren)?|grandsons?|grand?daughters?|grandbab(?:y|ies)|nieces?|nephews?|"
     r"little ones?|bairns?|babies|baby)(?: \w+){0,2}? (?:live|lives|living|stay|stays|staying|are staying|"
     r"have been staying|have been living|are living|is living|is staying|moved in) with (?:me|us)\b"
     r"|\b(?:i|we) (?:have had|had|have|have got|took in|have taken in|am raising|are raising|raised|"
     r"am bringing up|are bringing up) (?:\w+ ){0,2}?(?:kids?|children|grandkids?|grandchild(?:ren)?|"
-    r"grandsons?|granddaughters?|nieces?|nephews?|little ones?)\b(?: \w+){0,3}? (?:since|because|cos|"
+    r"grandsons?|grand?daughters?|grandbab(?:y|ies)|nieces?|nephews?|little ones?)\b(?: \w+){0,3}? (?:since|because|cos|"
     r"as|while|whilst|now)\b"
     r"|\b(?:kinship carers?|special guardian\w*|sgo|foster carers?|(?:safe|fine|ok|okay|settled) "
     r"(?:here )?with (?:me|us))\b"

@@ -275,6 +275,7 @@ def test_round_8_crises_are_caught_by_the_patterns(message, expected):
     [
         # a kinship carer: the children are safe with them
         "my sisters kids live with me because shes using",
+        "my grandaughter lives with us now because my son is using drugs",
         "the grandkids live with us now since their mum started using",
         "ive had my nephew since his dad went to prison",
         "im raising my granddaughter because her dad is in prison and her mum is using",
