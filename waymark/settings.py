@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     feed_sync_hours: float = Field(6, gt=0)
     feed_full_sync_hours: float = Field(24, gt=0)
     # `waymark directory stale` (and the editors' feed list) flag a feed with no good sync for longer.
-    feed_stale_hours: float = Field(24, gt=0)
+    feed_stale_hours: float = Field(24, ge=0)  # 0: every feed without a good sync just now
     # Worker processes serving on one port (`waymark serve --workers N` sets it for its workers).
     workers: int = Field(1, ge=1)
     # Warm handover: a person waiting this long is told nobody has picked up, and offered alternatives.
