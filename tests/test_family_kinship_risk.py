@@ -208,11 +208,12 @@ def test_a_grandmother_raising_the_children_is_told_she_is_a_kinship_carer_and_a
     assert "Leeds Carers' Assessments" in second or "Families First Leeds" in second
 
 
-def test_after_the_child_safety_reply_a_grandparent_giving_her_town_gets_family_support(client):
+def test_a_grandparent_bringing_up_her_granddaughter_is_a_kinship_carer_and_gets_family_support(client):
     first, second = chat(client, "my grandaughter lives with us now because my son is using drugs, were both in our 70s",
                          "we're in leeds")
-    assert "999" in first  # the crisis reply still comes first: triage is not weakened
-    assert "kinship care" in second and "Families First Leeds" in second
+    # the child is safe with them: not a crisis (safety/triage.py's kinship veto), a carer's question
+    assert "999" not in first and "kinship care" in first
+    assert "Families First Leeds" in second
     assert "Kirkgate Recovery Hub" not in second
 
 
@@ -249,7 +250,8 @@ def test_the_drink_check_by_amount_then_the_alcohol_service(client):
 def test_a_wife_after_the_crisis_reply_asking_for_herself_gets_family_support(client):
     *_, answer = chat(client, "my husbands on spice and i cant take anymore", "manchester",
                       "no i mean for me, i need someone to talk to")
-    assert "Moss Side Family Support" in answer
+    # support for her: the family service, or a person at the family line ("someone to talk to")
+    assert "Moss Side Family Support" in answer or "Northern Family Line" in answer
 
 
 def test_the_bus_fare_to_the_drug_service_gets_money_advice(client):
