@@ -313,3 +313,10 @@ def test_refer_a_patient_for_a_detox_is_a_search_not_a_question_about_a_named_un
     place = [{"entity": "place", "value": "leeds"}]
     text = "how do i refer a patient for alcohol detox in Leeds"
     assert follow_ups.act_on(_parse(text, "ask_referral_route", 0.8, place), False, "sample-leeds-detox-unit") is None
+
+
+def test_after_the_child_safety_reply_giving_a_town_gets_family_support_not_a_drug_service(client):
+    first, second = chat(client, "my son is off his head on gear and hes got the baby on his own tonight",
+                         "we're in leeds")
+    assert "999" in first  # the crisis reply first
+    assert "Families First Leeds" in second and "Kirkgate Recovery Hub" not in second

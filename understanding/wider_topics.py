@@ -146,16 +146,14 @@ FIND_SERVICE = "find_service"
 SEARCH_INTENTS = frozenset({"find_service", "inform_place", "affirm", "nlu_fallback"})
 
 
-def after_abuse_reply(parse: dict, last_bot_metadata: Optional[dict[str, Any]]) -> Optional[dict]:
-    """The parse to act on after the domestic abuse crisis reply, or None to leave it alone.
-
-    The reply offered "support near you". A yes, a place, or a search that names no other need is
-    taken up as a search for domestic abuse support: the need is added, and a yes becomes a search
-    (the form then asks where, if nobody said)."""
-    if (last_bot_metadata or {}).get("crisis") != ABUSE_CRISIS:
+def _takes_up_the_offer(parse: dict, last_bot_metadata: Optional[dict[str, Any]],
+                        crisis: str) -> Optional[tuple[Optional[str], bool]]:
+    """(intent, said yes) when this message takes up the local support a crisis reply of this
+    kind offered: a yes, a place, or a search that names no need; None otherwise."""
+    if (last_bot_metadata or {}).get("crisis") != crisis:
         return None
     text = parse.get("text") or ""
-    entities = list(parse.get("entities") or [])
+    entities = parse.get("entities") or []
     if not text or text.startswith("/") or any(e.get("entity") == "need" for e in entities):
         return None
     intent = (parse.get("intent") or {}).get("name")
@@ -165,8 +163,22 @@ def after_abuse_reply(parse: dict, last_bot_metadata: Optional[dict[str, Any]]) 
     has_place = any(e.get("entity") == "place" for e in entities)
     if not (said_yes or has_place or (intent in SEARCH_INTENTS and _WANTS_LOCAL.search(text))):
         return None
+    return intent, said_yes
+
+
+def after_abuse_reply(parse: dict, last_bot_metadata: Optional[dict[str, Any]]) -> Optional[dict]:
+    """The parse to act on after the domestic abuse crisis reply, or None to leave it alone.
+
+    The reply offered "support near you". A yes, a place, or a search that names no other need is
+    taken up as a search for domestic abuse support: the need is added, and a yes becomes a search
+    (the form then asks where, if nobody said)."""
+    taken = _takes_up_the_offer(parse, last_bot_metadata, ABUSE_CRISIS)
+    if taken is None:
+        return None
+    intent, said_yes = taken
     acted = dict(parse)
-    acted["entities"] = entities + [{"entity": "need", "value": ABUSE, "extractor": "wider_topics"}]
+    acted["entities"] = list(parse.get("entities") or []) + [
+        {"entity": "need", "value": ABUSE, "extractor": "wider_topics"}]
     if said_yes or intent not in ("find_service", "inform_place"):
         acted["waymark_rerouted_from"] = intent
         acted["intent"] = {"name": FIND_SERVICE, "confidence": 1.0}
@@ -184,19 +196,10 @@ def after_child_reply(parse: dict, last_bot_metadata: Optional[dict[str, Any]]) 
     said "my granddaughter lives with us now because my son is using" and then gives her town
     is taking that up: family support near there (with the kinship carer's words), not the
     nearest drug service. A yes, a place, or a search that names no need, as for domestic abuse."""
-    if (last_bot_metadata or {}).get("crisis") != CHILD_CRISIS:
+    taken = _takes_up_the_offer(parse, last_bot_metadata, CHILD_CRISIS)
+    if taken is None:
         return None
-    text = parse.get("text") or ""
-    entities = list(parse.get("entities") or [])
-    if not text or text.startswith("/") or any(e.get("entity") == "need" for e in entities):
-        return None
-    intent = (parse.get("intent") or {}).get("name")
-    from understanding.who_what_where import says_yes
-
-    said_yes = bool(_YES.match(text)) or says_yes(parse)
-    has_place = any(e.get("entity") == "place" for e in entities)
-    if not (said_yes or has_place or (intent in SEARCH_INTENTS and _WANTS_LOCAL.search(text))):
-        return None
+    intent, _ = taken
     acted = dict(parse)
     acted["waymark_rerouted_from"] = intent
     acted["intent"] = {"name": FAMILY_SUPPORT_INTENT, "confidence": 1.0}
