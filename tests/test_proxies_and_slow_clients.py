@@ -8,7 +8,6 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from dataclasses import replace
 
 import pytest
 import uvicorn
@@ -81,7 +80,7 @@ def test_by_default_nobody_is_trusted_to_name_the_clients_address(base):
 
 
 def test_a_listed_proxy_is_believed(base):
-    trusted = replace(base, trusted_proxies="127.0.0.1")
+    trusted = base.with_changes(trusted_proxies="127.0.0.1")
     options = uvicorn_options(trusted)
     assert options["proxy_headers"] is True and options["forwarded_allow_ips"] == "127.0.0.1"
     with Server(trusted) as server:

@@ -57,8 +57,11 @@ def test_small_talk(client, message, expected):
 @pytest.mark.parametrize("message", ["purple monkey dishwasher ninety", "whats the weather tomorrow", "lkjhgf poiuy"])
 def test_message_it_cannot_help_with_offers_a_person(client, message):
     reply = texts(say(client, message))
-    assert "Sorry, I didn't understand" in reply or "Sorry, I can't help with that" in reply
+    # said honestly, or answered with a person to talk to and what to tell the assistant; never a guess
+    assert ("Sorry, I didn't understand" in reply or "Sorry, I can't help with that" in reply
+            or "For example: help with drinking" in reply)
     assert "real person" in reply and "0300 123" in reply
+    assert "miles" not in reply  # no listing made up from gibberish
 
 
 def test_greeting_offers_buttons_with_payloads(client):

@@ -132,7 +132,6 @@ def sms_params(number: str, body: Optional[str], **extra) -> dict:
 
 
 def twilio_settings(settings, stub_url: str, **overrides):
-
     values = dict(twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN, twilio_from_number=FROM_NUMBER,
                   twilio_api_base_url=stub_url, public_url=PUBLIC_URL,
                   secret_key="test-secret-key-not-for-production")
